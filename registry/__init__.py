@@ -1,0 +1,73 @@
+"""The registry of university–enterprise joint-education demonstration bases."""
+from __future__ import annotations
+
+import importlib
+import logging
+
+from flask import Flask
+
+from registry.config import CONFIGS, PROJECT_ROOT
+
+# Every area, in the order their models depend on each other. Each may have models, views (bp)
+# and cli (register(app)) modules; adding an area is adding it here.
+AREAS = ("audit", "auth", "orgs", "mentors", "exchanges", "teaching", "checks", "imports", "reports", "api")
+
+
+def import_models() -> None:
+    for area in AREAS:
+        try:
+            importlib.import_module(f"registry.{area}.models")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"registry.{area}.models":
+                raise
+
+
+def create_app(config: str | dict | None = None, overrides: dict | None = None) -> Flask:
+    """`config`: an environment name (development, production, testing) or a dict of overrides."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    import os
+
+    name = config if isinstance(config, str) else os.environ.get("REGISTRY_ENV", "development")
+    app.config.from_object(CONFIGS[name]())
+    if isinstance(config, dict):
+        app.config.update(config)
+    app.config.update(overrides or {})
+    app.logger.setLevel(logging.INFO)
+
+    from registry import db_state, web
+    from registry.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+    db_state.check_database_url(app)
+    import_models()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+    for area in AREAS:
+        for module_name in ("views", "cli"):
+            try:
+                module = importlib.import_module(f"registry.{area}.{module_name}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"registry.{area}.{module_name}":
+                    raise
+                continue
+            if module_name == "views" and hasattr(module, "bp"):
+                app.register_blueprint(module.bp)
+            if module_name == "cli" and hasattr(module, "register"):
+                module.register(app)
+
+    from registry import demo
+
+    demo.register(app)
+    web.init_app(app)
+    if app.config.get("CHECK_DATABASE_ON_START"):
+        db_state.check_connection(app)
+    return app

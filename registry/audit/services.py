@@ -1,0 +1,95 @@
+"""The audit log is written by a flush hook, so no service can forget it.
+
+Who acts is put on the session (`set_actor`) by the request gate or the command line; a flush
+then records every insert, update and delete of an `Audited` model with old and new values.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from registry.audit.models import AuditEntry
+
+ACTOR_KEY = "audit_actor"
+SKIP_FIELDS = {"created_at", "updated_at", "password_hash", "token_hash"}
+
+
+def set_actor(session, user=None, label: str | None = None) -> None:
+    session.info[ACTOR_KEY] = (getattr(user, "id", None), label or getattr(user, "username", None) or "system")
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _columns(obj):
+    mapper = inspect(obj).mapper
+    return [attr for attr in mapper.column_attrs if attr.key not in SKIP_FIELDS]
+
+
+def _snapshot(obj) -> dict:
+    return {attr.key: [None, _plain(getattr(obj, attr.key))] for attr in _columns(obj)}
+
+
+def _diff(obj) -> dict:
+    state = inspect(obj)
+    changes = {}
+    for attr in _columns(obj):
+        hist = state.attrs[attr.key].history
+        if hist.has_changes():
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if _plain(old) != _plain(new):
+                changes[attr.key] = [_plain(old), _plain(new)]
+    return changes
+
+
+def _entry(session, obj, action, changes, record_id=None):
+    actor_id, actor_label = session.info.get(ACTOR_KEY, (None, "system"))
+    return {
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "table": obj.__tablename__,
+        "record_id": record_id if record_id is not None else getattr(obj, "id", None),
+        "record_label": (obj.audit_label() or "")[:200],
+        "base_id": obj.audit_base_id(),
+        "changes": changes,
+    }
+
+
+@event.listens_for(Session, "before_flush")
+def _collect(session, flush_context, instances):
+    pending = session.info.setdefault("audit_pending", [])
+    for obj in session.dirty:
+        if getattr(obj, "__audited__", False) and session.is_modified(obj, include_collections=False):
+            changes = _diff(obj)
+            if changes:
+                pending.append(_entry(session, obj, "update", changes))
+    for obj in session.deleted:
+        if getattr(obj, "__audited__", False):
+            snap = {k: [v[1], None] for k, v in _snapshot(obj).items()}
+            pending.append(_entry(session, obj, "delete", snap))
+    # New rows get their id only after the flush: remember them and finish in after_flush.
+    session.info.setdefault("audit_new", []).extend(
+        obj for obj in session.new if getattr(obj, "__audited__", False)
+    )
+
+
+@event.listens_for(Session, "after_flush")
+def _write(session, flush_context):
+    pending = session.info.pop("audit_pending", [])
+    for obj in session.info.pop("audit_new", []):
+        pending.append(_entry(session, obj, "create", _snapshot(obj)))
+    if pending:
+        # Core insert: no ORM objects, so no recursion into this hook.
+        session.execute(AuditEntry.__table__.insert(), pending)

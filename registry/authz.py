@@ -1,0 +1,151 @@
+"""The role model and every permission predicate, in one place.
+
+Two layers, both server side:
+- each endpoint declares the roles that may reach it (`@allow(...)`); one `before_request` gate
+  enforces that for every request, and the access-matrix test proves every endpoint declares it;
+- object scope (which base, which university, which mentor record) is decided by the `can_*`
+  predicates below, which views call right after loading the object.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import g
+
+ADMIN = "admin"
+REVIEWER = "reviewer"
+UNIVERSITY_COORDINATOR = "university_coordinator"
+BASE_COORDINATOR = "base_coordinator"
+MENTOR = "mentor"
+ROLES = (ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, BASE_COORDINATOR, MENTOR)
+PUBLIC = "public"  # pseudo-role: anonymous visitors too
+
+STAFF = (ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, BASE_COORDINATOR)  # see base rosters
+EDITORS = (ADMIN, UNIVERSITY_COORDINATOR, BASE_COORDINATOR)  # may change rosters in scope
+ALL = ROLES
+
+
+def allow(*roles: str):
+    """Declare which roles may reach a view. Undeclared views are refused by the gate."""
+    unknown = set(roles) - set(ROLES) - {PUBLIC}
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+
+    def decorate(view):
+        view.allowed_roles = frozenset(roles)
+        return view
+
+    return decorate
+
+
+def allowed_roles(view) -> frozenset[str] | None:
+    return getattr(view, "allowed_roles", None)
+
+
+def actor():
+    """The user acting in this request: the logged-in user, or the API token's owner."""
+    return g.get("actor")
+
+
+# ---- object predicates -------------------------------------------------------------------
+
+def _role(user) -> str | None:
+    return getattr(user, "role", None) if user is not None else None
+
+
+def can_manage_system(user) -> bool:
+    return _role(user) == ADMIN
+
+
+def can_view_university(user, university) -> bool:
+    role = _role(user)
+    if role in (ADMIN, REVIEWER):
+        return True
+    if role == UNIVERSITY_COORDINATOR:
+        return user.university_id == university.id
+    return False
+
+
+def can_edit_university(user, university) -> bool:
+    role = _role(user)
+    return role == ADMIN or (role == UNIVERSITY_COORDINATOR and user.university_id == university.id)
+
+
+def can_create_university(user) -> bool:
+    return _role(user) == ADMIN
+
+
+def can_edit_enterprise(user, enterprise=None) -> bool:
+    # Enterprises are shared by many bases: the ministry and universities maintain them.
+    return _role(user) in (ADMIN, UNIVERSITY_COORDINATOR)
+
+
+def can_view_base(user, base) -> bool:
+    role = _role(user)
+    if role in (ADMIN, REVIEWER):
+        return True
+    if role == UNIVERSITY_COORDINATOR:
+        return user.university_id == base.university_id
+    if role == BASE_COORDINATOR:
+        return base.id in user.base_ids
+    if role == MENTOR:
+        return base.id in user.mentor_base_ids
+    return False
+
+
+def can_edit_base(user, base) -> bool:
+    """Change the base's own record and its rosters."""
+    role = _role(user)
+    if role == ADMIN:
+        return True
+    if role == UNIVERSITY_COORDINATOR:
+        return user.university_id == base.university_id
+    if role == BASE_COORDINATOR:
+        return base.id in user.base_ids
+    return False
+
+
+def can_create_base(user, university=None) -> bool:
+    role = _role(user)
+    if role == ADMIN:
+        return True
+    return role == UNIVERSITY_COORDINATOR and (university is None or user.university_id == university.id)
+
+
+def can_edit_roster(user, base) -> bool:
+    return can_edit_base(user, base)
+
+
+def can_edit_mentor_profile(user, mentor) -> bool:
+    """Mentors keep their own profile; coordinators of a base the mentor serves may too."""
+    role = _role(user)
+    if role == MENTOR:
+        return user.mentor_id == mentor.id
+    return role in EDITORS
+
+
+def can_see_contact_details(user, base) -> bool:
+    """Unmasked mobile numbers: only those who keep the roster."""
+    return can_edit_roster(user, base)
+
+
+def can_view_audit(user) -> bool:
+    return _role(user) == ADMIN
+
+
+def visible_base_filter(user, base_model):
+    """A SQL condition selecting the bases `user` may see; None means all."""
+    from sqlalchemy import false
+
+    role = _role(user)
+    if role in (ADMIN, REVIEWER):
+        return None
+    if role == UNIVERSITY_COORDINATOR:
+        return base_model.university_id == user.university_id
+    if role == BASE_COORDINATOR:
+        ids = user.base_ids
+        return base_model.id.in_(ids) if ids else false()
+    if role == MENTOR:
+        ids = user.mentor_base_ids
+        return base_model.id.in_(ids) if ids else false()
+    return false()

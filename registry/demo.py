@@ -1,0 +1,76 @@
+"""`flask demo load`: an obviously fictional university, enterprise and base, and demo accounts.
+
+Each area may add its own records in `registry/<area>/demo.py` with `load(ctx)`, where `ctx` is
+the dict built here (the organisations and accounts). Loading twice changes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from registry import AREAS
+from registry.cli_support import ensure_schema, transaction
+from registry.extensions import db
+
+demo = AppGroup("demo", help="Demo data.")
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_ACCOUNTS = (
+    ("demo-admin", "admin"),
+    ("demo-reviewer", "reviewer"),
+    ("demo-university", "university_coordinator"),
+    ("demo-coordinator", "base_coordinator"),
+    ("demo-mentor", "mentor"),
+)
+
+
+@demo.command("load")
+def load():
+    """Load the demo data unless it is there already."""
+    from registry.auth.models import User
+    from registry.auth.services import create_user
+    from registry.mentors.models import Appointment, Mentor
+    from registry.orgs import services as orgs
+
+    ensure_schema()
+    if db.session.scalar(select(User).where(User.username == "demo-admin")) is not None:
+        click.echo("demo data already loaded")
+        return
+    with transaction("demo"):
+        uni = orgs.create_university("示范工业大学", "ministry", "北京")
+        uni2 = orgs.create_university("示范理工学院", "co_built", "江苏")
+        ent = orgs.create_enterprise("星海航天动力研究所", "aerospace", "约3000人", "液体火箭发动机、推进剂",
+                                     "联合攻关项目、企业课程、试车台实习场地、联合实验室、食宿保障")
+        ent2 = orgs.create_enterprise("远帆船舶集团", "shipbuilding", "约8000人", "船舶总体设计", "")
+        base = orgs.create_base("SF-AP-01", name="示范工业大学—星海航天动力校企协同育人示范基地", university=uni,
+                                enterprises=[ent], field="aerospace_propulsion", cooperation_since=dt.date(2019, 9, 1))
+        base2 = orgs.create_base("SL-SO-01", name="示范理工学院—远帆船舶示范基地", university=uni2,
+                                 enterprises=[ent2], field="ships_ocean", cooperation_since=dt.date(2022, 3, 1))
+        mentor = Mentor(name="陈星海", side="enterprise", organisation=ent.name, staff_no="XH-0001",
+                        title="正高级工程师", degree="博士", expertise="液体火箭发动机")
+        db.session.add(mentor)
+        db.session.flush()
+        db.session.add(Appointment(base_id=base.id, mentor_id=mentor.id, starts_on=dt.date(2022, 9, 1)))
+        users = {}
+        for username, role in DEMO_ACCOUNTS:
+            users[role] = create_user(username, role, DEMO_PASSWORD, display_name=username, bases=[base],
+                                      university=uni, mentor=mentor)
+        ctx = {"university": uni, "university2": uni2, "enterprise": ent, "enterprise2": ent2,
+               "base": base, "base2": base2, "users": users, "mentor": mentor}
+        for area in AREAS:
+            try:
+                module = importlib.import_module(f"registry.{area}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"registry.{area}.demo":
+                    raise
+                continue
+            module.load(ctx)
+    click.echo("demo data loaded; accounts: " + ", ".join(u for u, _ in DEMO_ACCOUNTS) + f" (password {DEMO_PASSWORD})")
+
+
+def register(app):
+    app.cli.add_command(demo)

@@ -1,0 +1,42 @@
+"""Column helpers shared by every area's models."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def enum_column(values, length: int = 32, **kw):
+    """A string-backed enum (VARCHAR, no native type): portable and cheap to extend."""
+    return mapped_column(
+        Enum(*values, native_enum=False, create_constraint=False, length=length, validate_strings=True),
+        **kw,
+    )
+
+
+class TimestampMixin:
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Audited:
+    """Marker: inserts, updates and deletes of this model are written to the audit log.
+
+    `audit_base_id` (optional) tells the audit log which base a row belongs to, for filtering.
+    """
+
+    __audited__ = True
+
+    def audit_base_id(self):  # overridden where a row belongs to a base
+        return getattr(self, "base_id", None)
+
+    def audit_label(self) -> str:
+        return str(getattr(self, "name", None) or getattr(self, "code", None) or getattr(self, "id", ""))
+
+
+SHORT = String(200)

@@ -1,0 +1,195 @@
+"""Universities, enterprises and bases: what can be done to them, as plain functions."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import func, select
+
+from registry.errors import DomainError, NotFound, _l
+from registry.extensions import db
+from registry.orgs.models import FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, University
+
+CODE_RE = re.compile(r"^[A-Za-z0-9-]+$")
+
+
+def clean(value: str | None) -> str:
+    """Trim ASCII and full-width spaces at both ends."""
+    return (value or "").strip().strip("\u3000").strip()
+
+
+def _required_text(value, field, max_len, label):
+    value = clean(value)
+    if not value:
+        raise DomainError(_l("%(label)s is required."), field=field, label=label)
+    if len(value) > max_len:
+        raise DomainError(_l("%(label)s may have at most %(n)s characters."), field=field, label=label, n=max_len)
+    return value
+
+
+def _optional_text(value, field, max_len, label):
+    value = clean(value)
+    if len(value) > max_len:
+        raise DomainError(_l("%(label)s may have at most %(n)s characters."), field=field, label=label, n=max_len)
+    return value
+
+
+# ---- universities ------------------------------------------------------------------------
+
+def find_university(name: str) -> University | None:
+    return db.session.scalar(select(University).where(University.name == clean(name)))
+
+
+def create_university(name: str, kind: str, province: str = "") -> University:
+    name = _required_text(name, "name", 200, _l("Name"))
+    if kind not in UNIVERSITY_KINDS:
+        raise DomainError(_l("The university kind must be ministry or co_built, not %(kind)s."), field="kind", kind=kind)
+    if find_university(name) is not None:
+        raise DomainError(_l("A university named %(name)s already exists."), field="name", name=name)
+    uni = University(name=name, kind=kind, province=_optional_text(province, "province", 50, _l("Province")))
+    db.session.add(uni)
+    db.session.flush()
+    return uni
+
+
+def update_university(uni: University, *, name: str, kind: str, province: str = "") -> University:
+    name = _required_text(name, "name", 200, _l("Name"))
+    if kind not in UNIVERSITY_KINDS:
+        raise DomainError(_l("The university kind must be ministry or co_built, not %(kind)s."), field="kind", kind=kind)
+    other = find_university(name)
+    if other is not None and other.id != uni.id:
+        raise DomainError(_l("A university named %(name)s already exists."), field="name", name=name)
+    uni.name, uni.kind = name, kind
+    uni.province = _optional_text(province, "province", 50, _l("Province"))
+    db.session.flush()
+    return uni
+
+
+# ---- enterprises -------------------------------------------------------------------------
+
+def find_enterprise(name: str) -> Enterprise | None:
+    return db.session.scalar(select(Enterprise).where(Enterprise.name == clean(name)))
+
+
+def _enterprise_fields(sector, scale, rd_focus, practice_conditions):
+    if sector and sector not in SECTORS:
+        raise DomainError(_l("Unknown sector: %(sector)s"), field="sector", sector=sector)
+    return {
+        "sector": sector or None,
+        "scale": _optional_text(scale, "scale", 200, _l("Scale")),
+        "rd_focus": _optional_text(rd_focus, "rd_focus", 4000, _l("R&D focus")),
+        "practice_conditions": _optional_text(practice_conditions, "practice_conditions", 4000,
+                                              _l("Practice conditions")),
+    }
+
+
+def create_enterprise(name: str, sector: str | None = None, scale: str = "", rd_focus: str = "",
+                      practice_conditions: str = "") -> Enterprise:
+    name = _required_text(name, "name", 200, _l("Name"))
+    if find_enterprise(name) is not None:
+        raise DomainError(_l("An enterprise named %(name)s already exists."), field="name", name=name)
+    ent = Enterprise(name=name, **_enterprise_fields(sector, scale, rd_focus, practice_conditions))
+    db.session.add(ent)
+    db.session.flush()
+    return ent
+
+
+def update_enterprise(ent: Enterprise, *, name: str, sector=None, scale="", rd_focus="",
+                      practice_conditions="") -> Enterprise:
+    name = _required_text(name, "name", 200, _l("Name"))
+    other = find_enterprise(name)
+    if other is not None and other.id != ent.id:
+        raise DomainError(_l("An enterprise named %(name)s already exists."), field="name", name=name)
+    ent.name = name
+    for key, value in _enterprise_fields(sector, scale, rd_focus, practice_conditions).items():
+        setattr(ent, key, value)
+    db.session.flush()
+    return ent
+
+
+# ---- bases -------------------------------------------------------------------------------
+
+def find_base(code: str) -> Base | None:
+    return db.session.scalar(select(Base).where(Base.code == clean(code)))
+
+
+def get_base(code: str) -> Base:
+    base = find_base(code)
+    if base is None:
+        raise NotFound(_l("No base with code %(code)s."), code=code)
+    return base
+
+
+def _check_code(code: str) -> str:
+    code = clean(code)
+    if not code:
+        raise DomainError(_l("The base code is required."), field="code")
+    if len(code) > 40 or not CODE_RE.match(code):
+        raise DomainError(_l("The base code may use only letters, digits and '-', at most 40: %(code)s"),
+                          field="code", code=code)
+    return code
+
+
+def _check_base_fields(name, field, cooperation_since, enterprises, max_students_per_mentor):
+    name = _required_text(name, "name", 200, _l("Name"))
+    if field not in FIELDS:
+        raise DomainError(_l("Unknown key field: %(value)s. Use one of: %(fields)s"), field="field",
+                          value=field, fields=", ".join(FIELDS))
+    if not isinstance(cooperation_since, dt.date):
+        raise DomainError(_l("The cooperation start date is required."), field="cooperation_since")
+    if cooperation_since > dt.date.today():
+        raise DomainError(_l("The cooperation start date cannot be in the future."), field="cooperation_since")
+    if not enterprises:
+        raise DomainError(_l("A base needs at least one partner enterprise."), field="enterprises")
+    if not (1 <= int(max_students_per_mentor) <= 100):
+        raise DomainError(_l("The maximum number of students per mentor must be between 1 and 100."),
+                          field="max_students_per_mentor")
+    return name
+
+
+def create_base(code: str, *, name: str, university: University, enterprises: list[Enterprise], field: str,
+                cooperation_since: dt.date, max_students_per_mentor: int = 5, description: str = "") -> Base:
+    code = _check_code(code)
+    name = _check_base_fields(name, field, cooperation_since, enterprises, max_students_per_mentor)
+    if university is None:
+        raise DomainError(_l("A base needs a university."), field="university")
+    if db.session.scalar(select(func.count()).select_from(Base).where(Base.code == code)):
+        raise DomainError(_l("A base with code %(code)s already exists."), field="code", code=code)
+    base = Base(code=code, name=name, university=university, enterprises=list(enterprises), field=field,
+                cooperation_since=cooperation_since, max_students_per_mentor=int(max_students_per_mentor),
+                description=_optional_text(description, "description", 4000, _l("Description")))
+    db.session.add(base)
+    db.session.flush()
+    return base
+
+
+def update_base(base: Base, *, name: str, enterprises: list[Enterprise], field: str, cooperation_since: dt.date,
+                max_students_per_mentor: int = 5, description: str = "") -> Base:
+    name = _check_base_fields(name, field, cooperation_since, enterprises, max_students_per_mentor)
+    base.name, base.field, base.cooperation_since = name, field, cooperation_since
+    base.enterprises = list(enterprises)
+    base.max_students_per_mentor = int(max_students_per_mentor)
+    base.description = _optional_text(description, "description", 4000, _l("Description"))
+    db.session.flush()
+    return base
+
+
+def create_base_with_parties(code: str, *, name: str, university_name: str, university_kind: str,
+                             enterprise_names: list[str], field: str, cooperation_since: dt.date) -> Base:
+    """The command line's `base create`: make the university and enterprises when missing."""
+    code = _check_code(code)
+    if find_base(code) is not None:
+        raise DomainError(_l("A base with code %(code)s already exists."), field="code", code=code)
+    uni = find_university(university_name)
+    if uni is None:
+        uni = create_university(university_name, university_kind)
+    elif uni.kind != university_kind:
+        raise DomainError(_l("The university %(name)s is recorded as %(kind)s, not %(given)s."),
+                          name=uni.name, kind=uni.kind, given=university_kind)
+    enterprises = []
+    for ent_name in enterprise_names:
+        ent = find_enterprise(ent_name) or create_enterprise(ent_name)
+        if ent not in enterprises:
+            enterprises.append(ent)
+    return create_base(code, name=name, university=uni, enterprises=enterprises, field=field,
+                       cooperation_since=cooperation_since)

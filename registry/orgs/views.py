@@ -1,0 +1,223 @@
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from registry import authz
+from registry.authz import ADMIN, STAFF, UNIVERSITY_COORDINATOR, actor, allow
+from registry.errors import DomainError, _l
+from registry.nav import register_nav
+from registry.extensions import db
+from registry.forms_support import apply_domain_error
+from registry.orgs import queries, services
+from registry.orgs.forms import BaseForm, EnterpriseForm, UniversityForm
+from registry.orgs.models import BASE_STATUSES, FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, University
+from registry.orgs.panels import panels_for
+from registry.web import parse_as_of
+
+bp = Blueprint("orgs", __name__)
+
+register_nav(10, "orgs.base_list", _l("Bases"), authz.ALL)
+register_nav(80, "orgs.university_list", _l("Universities"), (ADMIN, "reviewer", UNIVERSITY_COORDINATOR))
+register_nav(81, "orgs.enterprise_list", _l("Enterprises"), STAFF)
+
+
+def _page(stmt):
+    return db.paginate(stmt, per_page=request.args.get("per_page", 25, type=int) or 25, max_per_page=100,
+                       error_out=False)
+
+
+def load_base(code: str, edit: bool = False) -> Base:
+    """Load a base by code and check the actor may see (or edit) it; 404 hides others' bases."""
+    base = db.session.scalar(select(Base).where(Base.code == code))
+    user = actor()
+    if base is None or not authz.can_view_base(user, base):
+        abort(404)
+    if edit and not authz.can_edit_base(user, base):
+        abort(403)
+    return base
+
+
+# ---- bases -------------------------------------------------------------------------------
+
+@bp.route("/bases")
+@allow(*authz.ALL)
+def base_list():
+    args = request.args
+    stmt = queries.bases_visible_to(actor(), field=args.get("field") or None, status=args.get("status") or None,
+                                    university_id=args.get("university", type=int), kind=args.get("kind") or None,
+                                    q=args.get("q") or None)
+    return render_template("orgs/base_list.html", page=_page(stmt), fields=FIELDS, statuses=BASE_STATUSES,
+                           kinds=UNIVERSITY_KINDS, can_create=authz.can_create_base(actor()))
+
+
+def _fill_base_choices(form, user):
+    unis = db.session.scalars(queries.universities()).all()
+    if user.role == UNIVERSITY_COORDINATOR:
+        unis = [u for u in unis if u.id == user.university_id]
+    form.university_id.choices = [(u.id, u.name) for u in unis]
+    form.enterprise_ids.choices = [(e.id, e.name) for e in db.session.scalars(queries.enterprises())]
+
+
+def _enterprises(ids):
+    return list(db.session.scalars(select(Enterprise).where(Enterprise.id.in_(ids or [])).order_by(Enterprise.name)))
+
+
+@bp.route("/bases/new", methods=["GET", "POST"])
+@allow(ADMIN, UNIVERSITY_COORDINATOR)
+def base_create():
+    user = actor()
+    form = BaseForm()
+    _fill_base_choices(form, user)
+    if form.validate_on_submit():
+        uni = db.session.get(University, form.university_id.data)
+        if uni is None or not authz.can_create_base(user, uni):
+            abort(403)
+        try:
+            base = services.create_base(
+                form.code.data, name=form.name.data, university=uni, enterprises=_enterprises(form.enterprise_ids.data),
+                field=form.field.data, cooperation_since=form.cooperation_since.data,
+                max_students_per_mentor=form.max_students_per_mentor.data, description=form.description.data)
+            db.session.commit()
+            flash(_("Base %(code)s was created.", code=base.code), "success")
+            return redirect(url_for("orgs.base_detail", code=base.code))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return render_template("orgs/base_form.html", form=form, base=None)
+
+
+@bp.route("/bases/<code>")
+@allow(*authz.ALL)
+def base_detail(code):
+    base = load_base(code)
+    as_of = parse_as_of(request.args.get("as_of"))
+    user = actor()
+    return render_template("orgs/base_detail.html", base=base, as_of=as_of, fields=FIELDS, statuses=BASE_STATUSES,
+                           kinds=UNIVERSITY_KINDS, panels=panels_for(base, user, as_of),
+                           can_edit=authz.can_edit_base(user, base))
+
+
+@bp.route("/bases/<code>/edit", methods=["GET", "POST"])
+@allow(*authz.EDITORS)
+def base_edit(code):
+    base = load_base(code, edit=True)
+    form = BaseForm(obj=base)
+    _fill_base_choices(form, actor())
+    form.code.data = base.code  # the code is the base's stable identity: not editable
+    form.university_id.data = base.university_id
+    if request.method == "GET":
+        form.enterprise_ids.data = [e.id for e in base.enterprises]
+    if form.validate_on_submit():
+        try:
+            services.update_base(base, name=form.name.data, enterprises=_enterprises(form.enterprise_ids.data),
+                                 field=form.field.data, cooperation_since=form.cooperation_since.data,
+                                 max_students_per_mentor=form.max_students_per_mentor.data,
+                                 description=form.description.data)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("orgs.base_detail", code=base.code))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return render_template("orgs/base_form.html", form=form, base=base)
+
+
+# ---- universities ------------------------------------------------------------------------
+
+@bp.route("/universities")
+@allow(ADMIN, "reviewer", UNIVERSITY_COORDINATOR)
+def university_list():
+    user = actor()
+    stmt = queries.universities(q=request.args.get("q") or None, kind=request.args.get("kind") or None)
+    if user.role == UNIVERSITY_COORDINATOR:
+        stmt = stmt.where(University.id == user.university_id)
+    return render_template("orgs/university_list.html", page=_page(stmt), kinds=UNIVERSITY_KINDS,
+                           can_create=authz.can_create_university(user))
+
+
+@bp.route("/universities/new", methods=["GET", "POST"])
+@allow(ADMIN)
+def university_create():
+    form = UniversityForm()
+    if form.validate_on_submit():
+        try:
+            services.create_university(form.name.data, form.kind.data, form.province.data)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("orgs.university_list"))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return render_template("orgs/simple_form.html", form=form, title=_("New university"))
+
+
+@bp.route("/universities/<int:university_id>/edit", methods=["GET", "POST"])
+@allow(ADMIN, UNIVERSITY_COORDINATOR)
+def university_edit(university_id):
+    uni = db.session.get(University, university_id)
+    if uni is None or not authz.can_view_university(actor(), uni):
+        abort(404)
+    if not authz.can_edit_university(actor(), uni):
+        abort(403)
+    form = UniversityForm(obj=uni)
+    if form.validate_on_submit():
+        try:
+            services.update_university(uni, name=form.name.data, kind=form.kind.data, province=form.province.data)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("orgs.university_list"))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return render_template("orgs/simple_form.html", form=form, title=uni.name)
+
+
+# ---- enterprises -------------------------------------------------------------------------
+
+@bp.route("/enterprises")
+@allow(*STAFF)
+def enterprise_list():
+    stmt = queries.enterprises(q=request.args.get("q") or None, sector=request.args.get("sector") or None)
+    return render_template("orgs/enterprise_list.html", page=_page(stmt), sectors=SECTORS,
+                           can_create=authz.can_edit_enterprise(actor()))
+
+
+@bp.route("/enterprises/new", methods=["GET", "POST"])
+@allow(ADMIN, UNIVERSITY_COORDINATOR)
+def enterprise_create():
+    form = EnterpriseForm()
+    if form.validate_on_submit():
+        try:
+            services.create_enterprise(form.name.data, form.sector.data or None, form.scale.data, form.rd_focus.data,
+                                       form.practice_conditions.data)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("orgs.enterprise_list"))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return render_template("orgs/simple_form.html", form=form, title=_("New enterprise"))
+
+
+@bp.route("/enterprises/<int:enterprise_id>/edit", methods=["GET", "POST"])
+@allow(ADMIN, UNIVERSITY_COORDINATOR)
+def enterprise_edit(enterprise_id):
+    ent = db.session.get(Enterprise, enterprise_id)
+    if ent is None:
+        abort(404)
+    if not authz.can_edit_enterprise(actor(), ent):
+        abort(403)
+    form = EnterpriseForm(obj=ent)
+    if form.validate_on_submit():
+        try:
+            services.update_enterprise(ent, name=form.name.data, sector=form.sector.data or None, scale=form.scale.data,
+                                       rd_focus=form.rd_focus.data, practice_conditions=form.practice_conditions.data)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("orgs.enterprise_list"))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return render_template("orgs/simple_form.html", form=form, title=ent.name)

@@ -1,0 +1,57 @@
+"""Shared set-up for the README's two commands: a venv with pinned packages, compiled catalogues.
+
+Runs with any Python 3.11+; re-executes itself inside `.venv` once that exists.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+PY = VENV / "bin" / "python"
+
+
+def ensure_venv(requirements: str) -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("Python 3.11 or newer is needed / 需要 Python 3.11 或更高版本")
+    if not PY.exists():
+        print("creating .venv ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    # Reinstall only when the requirement files changed since the last install.
+    files = [ROOT / "requirements.txt", ROOT / requirements]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    stamp = VENV / f".installed-{requirements}"
+    if not stamp.exists() or stamp.read_text() != digest:
+        print(f"installing {requirements} ...", flush=True)
+        subprocess.run([str(PY), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r",
+                        str(ROOT / requirements)], check=True)
+        stamp.write_text(digest)
+
+
+def compile_catalogues() -> None:
+    subprocess.run([str(PY), str(ROOT / "scripts" / "i18n.py"), "compile"], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def ensure_chromium() -> str:
+    """Debian's chromium for the browser tests: installed with apt when missing (never a download)."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if Path(path).exists():
+        return path
+    print("installing Debian's chromium for the browser tests ...", flush=True)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    return "/usr/bin/chromium"
+
+
+def flask(*args: str, env: dict | None = None) -> None:
+    subprocess.run([str(VENV / "bin" / "flask"), "--app", "registry", *args], check=True, cwd=ROOT,
+                   env={**os.environ, **(env or {})})

@@ -1,0 +1,19 @@
+"""Run the whole test suite: `python3 scripts/test.py` (extra arguments go to pytest).
+
+Creates .venv with the pinned test requirements, installs Debian's chromium when it is missing,
+compiles the catalogues and runs pytest. With TEST_DATABASE_URL set, the suite runs on that
+database (PostgreSQL in CI) instead of a throwaway SQLite file.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _setup  # noqa: E402
+
+_setup.ensure_venv("requirements-dev.txt")
+chromium = _setup.ensure_chromium()
+_setup.compile_catalogues()
+os.chdir(_setup.ROOT)
+os.environ.setdefault("CHROMIUM_PATH", chromium)
+args = sys.argv[1:] or ["-q"]
+os.execv(str(_setup.PY), [str(_setup.PY), "-m", "pytest", *args])
