@@ -46,9 +46,10 @@ def update():
         po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
         if po.exists():
             _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale, "--no-fuzzy-matching",
-                     "--omit-header", "--ignore-obsolete")
+                     "--ignore-obsolete")
         else:
             _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale)
+    _unfuzzy_header()
 
 
 def fill(path: str):
@@ -63,10 +64,21 @@ def fill(path: str):
             continue
         message.string = text
         message.flags.discard("fuzzy")
-    with open(ZH_PO, "wb") as handle:
-        write_po(handle, catalog, omit_header=True, sort_output=True, no_location=True, width=0)
+    _write(catalog)
     for msgid in unknown:
         print(f"not in the catalogue (run update first?): {msgid}", file=sys.stderr)
+
+
+def _write(catalog):
+    catalog.fuzzy = False  # `init` marks the header fuzzy, and a fuzzy catalogue is not compiled
+    with open(ZH_PO, "wb") as handle:
+        write_po(handle, catalog, sort_output=True, no_location=True, width=0)
+
+
+def _unfuzzy_header():
+    with open(ZH_PO, "rb") as handle:
+        catalog = read_po(handle, locale="zh_Hans_CN")
+    _write(catalog)
 
 
 def missing() -> list[str]:

@@ -62,8 +62,12 @@ def _sqlite_savepoints(engine):
 
 
 @pytest.fixture(autouse=True)
-def _transaction(app):
+def _transaction(app, request):
     """Each test in an outer transaction, rolled back at the end."""
+    if request.node.get_closest_marker("browser"):
+        # The live server thread must use its own database and real commits.
+        yield
+        return
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

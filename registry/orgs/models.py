@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.errors import _l
@@ -92,6 +92,8 @@ class Base(Audited, TimestampMixin, db.Model):
     # Roster rule: more students than this per mentor is flagged on the roster page.
     max_students_per_mentor: Mapped[int] = mapped_column(Integer, default=5)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Rule R1 (四(一)): took part in the Excellent Engineer programme (卓越工程师计划).
+    excellent_engineer_programme: Mapped[bool] = mapped_column(Boolean, default=False)
 
     university = relationship(University, back_populates="bases")
     enterprises = relationship(Enterprise, secondary=base_enterprise, order_by=Enterprise.name)
