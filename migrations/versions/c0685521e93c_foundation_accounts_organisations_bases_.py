@@ -1,8 +1,8 @@
 """foundation: accounts, organisations, bases, mentors, appointments, audit log
 
-Revision ID: 94f9380fa075
+Revision ID: c0685521e93c
 Revises: 
-Create Date: 2026-11-29 17:47:13.930546
+Create Date: 2026-11-29 17:48:52.208096
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '94f9380fa075'
+revision = 'c0685521e93c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -67,6 +67,7 @@ def upgrade():
     sa.Column('status', sa.Enum('preparing', 'submitted', 'under_review', 'public_notice', 'recognised', 'in_construction', 'rectification', 'passed', 'revoked', 'not_recognised', native_enum=False, length=32), nullable=False),
     sa.Column('max_students_per_mentor', sa.Integer(), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('excellent_engineer_programme', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_base_university_id_university'), ondelete='RESTRICT'),
