@@ -62,7 +62,9 @@ def openapi():
 def _load_area_endpoints():
     import importlib
 
-    for area in ("mentors", "reports", "checks", "exchanges", "teaching"):
+    from registry import AREAS
+
+    for area in AREAS:
         try:
             importlib.import_module(f"registry.{area}.api")
         except ModuleNotFoundError as exc:
