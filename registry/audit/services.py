@@ -93,3 +93,19 @@ def _write(session, flush_context):
     if pending:
         # Core insert: no ORM objects, so no recursion into this hook.
         session.execute(AuditEntry.__table__.insert(), pending)
+
+
+def record_bulk(session, table: str, rows: list[dict]) -> None:
+    """Audit rows written by bulk (Core) statements, which bypass the flush hook.
+
+    Each row: {"action": "create"|"update"|"delete", "record_id": int, "label": str,
+    "base_id": int|None, "changes": {field: [old, new]}}. Used by spreadsheet imports, where
+    writing 10,000 rows one ORM object at a time would be too slow.
+    """
+    actor_id, actor_label = session.info.get(ACTOR_KEY, (None, "system"))
+    if rows:
+        session.execute(AuditEntry.__table__.insert(), [
+            {"actor_id": actor_id, "actor_label": actor_label, "action": r["action"], "table": table,
+             "record_id": r.get("record_id"), "record_label": (r.get("label") or "")[:200],
+             "base_id": r.get("base_id"), "changes": r.get("changes") or {}}
+            for r in rows])
