@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.errors import _l
@@ -53,3 +53,65 @@ class Appointment(Audited, TimestampMixin, db.Model):
 
     def audit_label(self) -> str:
         return f"{self.mentor_id}@{self.base_id} from {self.starts_on}"
+
+
+STUDENT_LEVELS = {"undergraduate": _l("Undergraduate"), "master": _l("Master's student"),
+                  "doctoral": _l("Doctoral student")}
+POSTGRADUATE_LEVELS = ("master", "doctoral")
+EMPLOYMENT_OUTCOMES = {
+    "partner_enterprise": _l("Employed by a partner enterprise"),
+    "industry": _l("Employed elsewhere in the industry"),
+    "other": _l("Employed outside the industry"),
+    "further_study": _l("Further study"),
+    "seeking": _l("Still seeking employment"),
+}
+
+
+class Student(Audited, TimestampMixin, db.Model):
+    """A student jointly trained at one base (student number unique within the base)."""
+
+    __tablename__ = "student"
+    __table_args__ = (UniqueConstraint("base_id", "student_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("base.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    student_no: Mapped[str] = mapped_column(String(64))
+    level: Mapped[str] = enum_column(STUDENT_LEVELS, length=16)
+    enrolment_year: Mapped[int] = mapped_column(Integer)
+    programme: Mapped[str] = mapped_column(String(200), default="")
+    # Part in national major projects (国家重大专项、重大工程): the project's name; blank = none.
+    major_project: Mapped[str] = mapped_column(String(300), default="")
+    graduated_on: Mapped[dt.date | None] = mapped_column(Date)
+    employment: Mapped[str | None] = enum_column(EMPLOYMENT_OUTCOMES, length=24, nullable=True)
+    employer: Mapped[str] = mapped_column(String(200), default="")
+
+    base = relationship("Base")
+    assignments = relationship("MentorAssignment", back_populates="student",
+                               order_by="MentorAssignment.starts_on")
+
+    def audit_label(self) -> str:
+        return f"{self.name} {self.student_no}"
+
+
+class MentorAssignment(Audited, TimestampMixin, db.Model):
+    """Dual mentors (双导师) of one student over a period: one university and one enterprise mentor."""
+
+    __tablename__ = "mentor_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("base.id", ondelete="RESTRICT"), index=True)  # = student's
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="RESTRICT"), index=True)
+    university_mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id", ondelete="RESTRICT"), index=True)
+    enterprise_mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id", ondelete="RESTRICT"), index=True)
+    starts_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    student = relationship(Student, back_populates="assignments")
+    university_mentor = relationship(Mentor, foreign_keys=[university_mentor_id])
+    enterprise_mentor = relationship(Mentor, foreign_keys=[enterprise_mentor_id])
+
+    def audit_label(self) -> str:
+        return (f"student {self.student_id}: {self.university_mentor_id}+{self.enterprise_mentor_id} "
+                f"from {self.starts_on}")

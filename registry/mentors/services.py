@@ -1,0 +1,429 @@
+"""Mentors, appointments, students and dual-mentor assignments: what can be done to them.
+
+Plain functions: the acting user is passed in (None means the system itself: the command line,
+the demo loader), nothing here reads the request or commits. Every rule broken raises
+`DomainError` naming the form field it belongs to; the flush hook writes the audit log.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, or_, select
+
+from registry import authz
+from registry.errors import DomainError, Forbidden, _l
+from registry.extensions import db
+from registry.mentors.fields import FieldError, clean_name, normalise_phone, validate_email
+from registry.mentors.models import (EMPLOYMENT_OUTCOMES, SIDES, STUDENT_LEVELS, Appointment, Mentor,
+                                     MentorAssignment, Student)
+from registry.mentors.queries import find_mentor
+
+PROFILE_FIELDS = ("title", "degree", "expertise", "email", "phone", "biography")
+MAX_LEN = {"name": 100, "organisation": 200, "staff_no": 64, "title": 100, "degree": 100, "expertise": 500,
+           "biography": 4000, "reason": 500, "programme": 200, "major_project": 300, "employer": 200,
+           "student_no": 64, "note": 500}
+LABELS = {
+    "name": _l("Name"), "organisation": _l("Organisation"), "staff_no": _l("Staff number"),
+    "title": _l("Professional title"), "degree": _l("Degree"), "expertise": _l("Expertise"),
+    "biography": _l("Biography"),
+    "reason": _l("Reason"), "programme": _l("Programme"), "major_project": _l("National major project"),
+    "employer": _l("Employer"), "student_no": _l("Student number"), "note": _l("Note"),
+}
+FAR_FUTURE = dt.date.max
+
+
+def _fmt(day: dt.date | None) -> str:
+    return day.isoformat() if day else "—"
+
+
+def _period(start: dt.date, end: dt.date | None) -> str:
+    return f"{start.isoformat()} – {end.isoformat() if end else '…'}"
+
+
+# ---- small checks ------------------------------------------------------------------------
+
+def _text(value, field: str, required: bool = False) -> str:
+    value = clean_name(value)
+    if required and not value:
+        raise DomainError(_l("%(label)s is required."), field=field, label=LABELS[field])
+    if len(value) > MAX_LEN[field]:
+        raise DomainError(_l("%(label)s may have at most %(n)s characters."), field=field, label=LABELS[field],
+                          n=MAX_LEN[field])
+    return value
+
+
+def _field_rule(parse, value, field: str) -> str:
+    try:
+        return parse(value)
+    except FieldError as exc:
+        raise DomainError(exc.message, field=field, **exc.params) from None
+
+
+def _side(side) -> str:
+    if side not in SIDES:
+        raise DomainError(_l("The side must be university or enterprise."), field="side")
+    return side
+
+
+def _date(value, field: str, label, required: bool = True) -> dt.date | None:
+    if value is None or value == "":
+        if required:
+            raise DomainError(_l("%(label)s is required."), field=field, label=label)
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        raise DomainError(_l("%(label)s is not a date."), field=field, label=label)
+    if not (1950 <= value.year <= 2100):
+        raise DomainError(_l("%(label)s must lie between 1950 and 2100."), field=field, label=label)
+    return value
+
+
+def _dates(starts_on, ends_on) -> tuple[dt.date, dt.date | None]:
+    start = _date(starts_on, "starts_on", _l("Start date"))
+    end = _date(ends_on, "ends_on", _l("End date"), required=False)
+    if end is not None and end < start:
+        raise DomainError(_l("The end date %(end)s is before the start date %(start)s."), field="ends_on",
+                          end=end.isoformat(), start=start.isoformat())
+    return start, end
+
+
+def _require(allowed: bool, user) -> None:
+    """Defence in depth: the views check first; a service refuses a user acting outside scope."""
+    if user is not None and not allowed:
+        raise Forbidden(_l("You do not have permission to do this."))
+
+
+# ---- mentors -----------------------------------------------------------------------------
+
+def _person_fields(name, side, organisation, staff_no) -> dict:
+    return {"name": _text(name, "name", required=True), "side": _side(side),
+            "organisation": _text(organisation, "organisation", required=True),
+            "staff_no": _text(staff_no, "staff_no", required=True)}
+
+
+def _profile_fields(title="", degree="", expertise="", email="", phone="", biography="") -> dict:
+    return {"title": _text(title, "title"), "degree": _text(degree, "degree"),
+            "expertise": _text(expertise, "expertise"),
+            "email": _field_rule(validate_email, email, "email"),
+            "phone": _field_rule(normalise_phone, phone, "phone"),
+            "biography": _text(biography, "biography")}
+
+
+def _unique_person(organisation: str, staff_no: str, mentor: Mentor | None = None) -> None:
+    other = find_mentor(organisation, staff_no)
+    if other is not None and (mentor is None or other.id != mentor.id):
+        raise DomainError(_l("Staff number %(staff_no)s at %(organisation)s already belongs to %(name)s."),
+                          field="staff_no", staff_no=staff_no, organisation=organisation, name=other.name)
+
+
+def create_mentor(user, *, name, side, organisation, staff_no, title="", degree="", expertise="", email="",
+                  phone="", biography="") -> Mentor:
+    """A new person. (organisation, staff number) identifies them across every base."""
+    person = _person_fields(name, side, organisation, staff_no)
+    profile = _profile_fields(title, degree, expertise, email, phone, biography)
+    _unique_person(person["organisation"], person["staff_no"])
+    mentor = Mentor(**person, **profile)
+    db.session.add(mentor)
+    db.session.flush()
+    return mentor
+
+
+def update_mentor(user, mentor: Mentor, *, name, side, organisation, staff_no, title="", degree="",
+                  expertise="", email="", phone="", biography="") -> Mentor:
+    """A coordinator's edit: every field, including who the person is and their side."""
+    _require(authz.can_manage_mentor(user, mentor), user)
+    person = _person_fields(name, side, organisation, staff_no)
+    profile = _profile_fields(title, degree, expertise, email, phone, biography)
+    _unique_person(person["organisation"], person["staff_no"], mentor)
+    if person["side"] != mentor.side and _has_assignments(mentor):
+        raise DomainError(_l("%(name)s is assigned to students as a %(side)s mentor; the side cannot change "
+                             "while those assignments exist."), field="side", name=mentor.name,
+                          side=SIDES[mentor.side])
+    for key, value in {**person, **profile}.items():
+        setattr(mentor, key, value)
+    db.session.flush()
+    return mentor
+
+
+def update_profile(user, mentor: Mentor, *, title="", degree="", expertise="", email="", phone="",
+                   biography="") -> Mentor:
+    """Self-service: a mentor keeps their own profile. Side, terms, organisation, staff number stay put."""
+    _require(authz.can_edit_profile_of(user, mentor), user)
+    for key, value in _profile_fields(title, degree, expertise, email, phone, biography).items():
+        setattr(mentor, key, value)
+    db.session.flush()
+    return mentor
+
+
+def _has_assignments(mentor: Mentor) -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(MentorAssignment).where(
+        or_(MentorAssignment.university_mentor_id == mentor.id, MentorAssignment.enterprise_mentor_id == mentor.id))))
+
+
+# ---- appointments ------------------------------------------------------------------------
+
+def overlapping_appointment(base_id: int, mentor_id: int, starts_on: dt.date, ends_on: dt.date | None,
+                            exclude_id: int | None = None) -> Appointment | None:
+    """Another appointment of the same person at the same base sharing at least one day."""
+    stmt = select(Appointment).where(
+        Appointment.base_id == base_id, Appointment.mentor_id == mentor_id,
+        or_(Appointment.ends_on.is_(None), Appointment.ends_on >= starts_on))
+    if ends_on is not None:
+        stmt = stmt.where(Appointment.starts_on <= ends_on)
+    if exclude_id is not None:
+        stmt = stmt.where(Appointment.id != exclude_id)
+    return db.session.scalars(stmt.order_by(Appointment.starts_on).limit(1)).first()
+
+
+def _refuse_overlap(base_id, mentor, starts_on, ends_on, exclude_id=None):
+    other = overlapping_appointment(base_id, mentor.id, starts_on, ends_on, exclude_id)
+    if other is not None:
+        raise DomainError(_l("%(name)s already has an appointment at this base from %(start)s to %(end)s, which "
+                             "overlaps %(period)s. End or shorten that appointment, or renew it instead."),
+                          field="starts_on", name=mentor.name, start=_fmt(other.starts_on),
+                          end=_fmt(other.ends_on) if other.ends_on else _l("open-ended"),
+                          period=_period(starts_on, ends_on))
+
+
+def appoint(user, base, mentor: Mentor, *, starts_on, ends_on=None) -> Appointment:
+    """Appoint a person to a base's team (active from `starts_on`; `ends_on` None = open-ended)."""
+    _require(authz.can_edit_roster(user, base), user)
+    start, end = _dates(starts_on, ends_on)
+    _refuse_overlap(base.id, mentor, start, end)
+    appt = Appointment(base_id=base.id, mentor_id=mentor.id, starts_on=start, ends_on=end, state="active",
+                       reason="")
+    db.session.add(appt)
+    db.session.flush()
+    return appt
+
+
+def add_mentor_to_base(user, base, *, name, side, organisation, staff_no, starts_on, ends_on=None, title="",
+                       degree="", expertise="", email="", phone="", biography="") -> tuple[Mentor, Appointment, bool]:
+    """Add a person to the base's team: create them, or attach the person already known by
+    (organisation, staff number), whose profile is then left as it is. Returns (mentor, appointment, created)."""
+    _require(authz.can_edit_roster(user, base), user)
+    person = _person_fields(name, side, organisation, staff_no)
+    _dates(starts_on, ends_on)  # date errors first, before anything is written
+    existing = find_mentor(person["organisation"], person["staff_no"])
+    if existing is None:
+        mentor = create_mentor(user, **person, title=title, degree=degree, expertise=expertise, email=email,
+                               phone=phone, biography=biography)
+        created = True
+    else:
+        if existing.name != person["name"]:
+            raise DomainError(_l("Staff number %(staff_no)s at %(organisation)s belongs to %(name)s, not "
+                                 "%(given)s. Check the staff number, or enter that name to attach this person."),
+                              field="name", staff_no=person["staff_no"], organisation=person["organisation"],
+                              name=existing.name, given=person["name"])
+        if existing.side != person["side"]:
+            raise DomainError(_l("%(name)s is recorded as a %(side)s."), field="side", name=existing.name,
+                              side=SIDES[existing.side])
+        mentor, created = existing, False
+    return mentor, appoint(user, base, mentor, starts_on=starts_on, ends_on=ends_on), created
+
+
+def update_appointment(user, appt: Appointment, *, starts_on, ends_on=None) -> Appointment:
+    """Correct an appointment's terms."""
+    _require(authz.can_edit_roster(user, appt.base), user)
+    start, end = _dates(starts_on, ends_on)
+    _refuse_overlap(appt.base_id, appt.mentor, start, end, exclude_id=appt.id)
+    appt.starts_on, appt.ends_on = start, end
+    db.session.flush()
+    return appt
+
+
+def renew_appointment(user, appt: Appointment, *, starts_on, ends_on=None) -> Appointment:
+    """A successive appointment of the same person at the same base. If the current one is open-ended
+    or runs past the new start, it now ends the day before. The person still counts once."""
+    _require(authz.can_edit_roster(user, appt.base), user)
+    start, end = _dates(starts_on, ends_on)
+    if appt.state == "suspended":
+        raise DomainError(_l("This appointment is suspended: resume or end it before renewing."), field="starts_on")
+    if start <= appt.starts_on:
+        raise DomainError(_l("A renewal must start after the current appointment's start (%(start)s)."),
+                          field="starts_on", start=appt.starts_on.isoformat())
+    _refuse_overlap(appt.base_id, appt.mentor, start, end, exclude_id=appt.id)
+    if appt.ends_on is None or appt.ends_on >= start:
+        appt.ends_on = start - dt.timedelta(days=1)
+    new = Appointment(base_id=appt.base_id, mentor_id=appt.mentor_id, starts_on=start, ends_on=end, state="active",
+                      reason="")
+    db.session.add(new)
+    db.session.flush()
+    return new
+
+
+def end_appointment(user, appt: Appointment, *, ends_on, reason) -> Appointment:
+    """End an appointment on a date (its last day). Nothing is deleted: the history stays."""
+    _require(authz.can_edit_roster(user, appt.base), user)
+    end = _date(ends_on, "ends_on", _l("End date"))
+    reason = _text(reason, "reason", required=True)
+    if appt.state == "ended":
+        raise DomainError(_l("This appointment already ended on %(date)s."), field="ends_on", date=_fmt(appt.ends_on))
+    if end < appt.starts_on:
+        raise DomainError(_l("The end date %(end)s is before the start date %(start)s."), field="ends_on",
+                          end=end.isoformat(), start=appt.starts_on.isoformat())
+    if appt.ends_on is not None and end > appt.ends_on:
+        raise DomainError(_l("The appointment already ends on %(date)s; to extend it, renew it."), field="ends_on",
+                          date=appt.ends_on.isoformat())
+    appt.ends_on, appt.state, appt.reason = end, "ended", reason
+    db.session.flush()
+    return appt
+
+
+def suspend_appointment(user, appt: Appointment, *, reason) -> Appointment:
+    """Suspend: the person does not count in the ratio while suspended."""
+    _require(authz.can_edit_roster(user, appt.base), user)
+    reason = _text(reason, "reason", required=True)
+    if appt.state != "active":
+        raise DomainError(_l("Only an active appointment can be suspended; this one is %(state)s."), field="reason",
+                          state=_state_label(appt.state))
+    appt.state, appt.reason = "suspended", reason
+    db.session.flush()
+    return appt
+
+
+def resume_appointment(user, appt: Appointment, *, reason) -> Appointment:
+    _require(authz.can_edit_roster(user, appt.base), user)
+    reason = _text(reason, "reason", required=True)
+    if appt.state != "suspended":
+        raise DomainError(_l("Only a suspended appointment can be resumed; this one is %(state)s."), field="reason",
+                          state=_state_label(appt.state))
+    appt.state, appt.reason = "active", reason
+    db.session.flush()
+    return appt
+
+
+def _state_label(state: str):
+    from registry.mentors.models import APPOINTMENT_STATES
+
+    return APPOINTMENT_STATES.get(state, state)
+
+
+# ---- students ----------------------------------------------------------------------------
+
+def _student_fields(base, *, name, student_no, level, enrolment_year, programme="", major_project="",
+                    graduated_on=None, employment=None, employer="", student=None) -> dict:
+    name = _text(name, "name", required=True)
+    student_no = _text(student_no, "student_no", required=True)
+    if level not in STUDENT_LEVELS:
+        raise DomainError(_l("The level must be undergraduate, master or doctoral."), field="level")
+    try:
+        year = int(enrolment_year)
+    except (TypeError, ValueError):
+        raise DomainError(_l("The enrolment year is required (e.g. 2023)."), field="enrolment_year") from None
+    if not (1950 <= year <= dt.date.today().year + 1):
+        raise DomainError(_l("The enrolment year %(year)s is out of range."), field="enrolment_year", year=year)
+    graduated = _date(graduated_on, "graduated_on", _l("Graduation date"), required=False)
+    if graduated is not None and graduated.year < year:
+        raise DomainError(_l("The graduation date %(date)s is before the enrolment year %(year)s."),
+                          field="graduated_on", date=graduated.isoformat(), year=year)
+    employment = employment or None
+    if employment is not None and employment not in EMPLOYMENT_OUTCOMES:
+        raise DomainError(_l("Unknown employment outcome: %(value)s"), field="employment", value=employment)
+    if employment is not None and graduated is None:
+        raise DomainError(_l("Record the graduation date before the employment outcome."), field="employment")
+    clash = db.session.scalar(select(Student).where(Student.base_id == base.id, Student.student_no == student_no))
+    if clash is not None and (student is None or clash.id != student.id):
+        raise DomainError(_l("Student number %(student_no)s is already used at this base by %(name)s."),
+                          field="student_no", student_no=student_no, name=clash.name)
+    return {"name": name, "student_no": student_no, "level": level, "enrolment_year": year,
+            "programme": _text(programme, "programme"), "major_project": _text(major_project, "major_project"),
+            "graduated_on": graduated, "employment": employment, "employer": _text(employer, "employer")}
+
+
+def create_student(user, base, **fields) -> Student:
+    _require(authz.can_edit_roster(user, base), user)
+    student = Student(base_id=base.id, **_student_fields(base, **fields))
+    db.session.add(student)
+    db.session.flush()
+    return student
+
+
+def update_student(user, student: Student, **fields) -> Student:
+    _require(authz.can_edit_roster(user, student.base), user)
+    for key, value in _student_fields(student.base, student=student, **fields).items():
+        setattr(student, key, value)
+    db.session.flush()
+    return student
+
+
+def _covered(mentor: Mentor, base_id: int, start: dt.date, end: dt.date | None) -> bool:
+    """Whether the mentor's non-suspended appointments at the base cover every day of [start, end]
+    (end None = open-ended); successive appointments (renewals) join up."""
+    spans = sorted((a.starts_on, a.ends_on or FAR_FUTURE) for a in db.session.scalars(
+        select(Appointment).where(Appointment.base_id == base_id, Appointment.mentor_id == mentor.id,
+                                  Appointment.state != "suspended")))
+    need_end = end or FAR_FUTURE
+    day = start
+    for s, e in spans:
+        if s > day:
+            break
+        if e >= day:
+            if e >= need_end:
+                return True
+            day = e + dt.timedelta(days=1)
+    return False
+
+
+def assign_mentors(user, student: Student, *, university_mentor: Mentor | None, enterprise_mentor: Mentor | None,
+                   starts_on, ends_on=None, note="") -> MentorAssignment:
+    """Give a student dual mentors for a period: exactly one university and one enterprise mentor, each with
+    an appointment at the student's base active over the whole period."""
+    base = student.base
+    _require(authz.can_edit_roster(user, base), user)
+    if university_mentor is None:
+        raise DomainError(_l("Choose a university mentor."), field="university_mentor_id")
+    if enterprise_mentor is None:
+        raise DomainError(_l("Choose an enterprise mentor."), field="enterprise_mentor_id")
+    if university_mentor.side != "university":
+        raise DomainError(_l("%(name)s is an enterprise mentor; choose a university mentor here."),
+                          field="university_mentor_id", name=university_mentor.name)
+    if enterprise_mentor.side != "enterprise":
+        raise DomainError(_l("%(name)s is a university mentor; choose an enterprise mentor here."),
+                          field="enterprise_mentor_id", name=enterprise_mentor.name)
+    start, end = _dates(starts_on, ends_on)
+    if start.year < student.enrolment_year:
+        raise DomainError(_l("The assignment cannot start before the student's enrolment year %(year)s."),
+                          field="starts_on", year=student.enrolment_year)
+    if student.graduated_on is not None and (end is None or end > student.graduated_on):
+        raise DomainError(_l("The student graduated on %(date)s: the assignment must end by then."),
+                          field="ends_on", date=student.graduated_on.isoformat())
+    for mentor, field in ((university_mentor, "university_mentor_id"), (enterprise_mentor, "enterprise_mentor_id")):
+        if not _covered(mentor, base.id, start, end):
+            raise DomainError(_l("%(name)s has no appointment at this base active over the whole period "
+                                 "%(period)s (suspended appointments do not count)."),
+                              field=field, name=mentor.name, period=_period(start, end))
+    stmt = select(MentorAssignment).where(
+        MentorAssignment.student_id == student.id,
+        or_(MentorAssignment.ends_on.is_(None), MentorAssignment.ends_on >= start))
+    if end is not None:
+        stmt = stmt.where(MentorAssignment.starts_on <= end)
+    other = db.session.scalars(stmt.limit(1)).first()
+    if other is not None:
+        raise DomainError(_l("%(student)s already has mentors for %(period)s (%(university)s and %(enterprise)s); "
+                             "end that assignment before the new one starts."), field="starts_on",
+                          student=student.name, period=_period(other.starts_on, other.ends_on),
+                          university=other.university_mentor.name, enterprise=other.enterprise_mentor.name)
+    assignment = MentorAssignment(base_id=base.id, student_id=student.id, university_mentor_id=university_mentor.id,
+                                  enterprise_mentor_id=enterprise_mentor.id, starts_on=start, ends_on=end,
+                                  note=_text(note, "note"))
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def end_assignment(user, assignment: MentorAssignment, *, ends_on) -> MentorAssignment:
+    """End a student's dual-mentor assignment on a date (its last day); the history stays."""
+    _require(authz.can_edit_roster(user, assignment.student.base), user)
+    end = _date(ends_on, "ends_on", _l("End date"))
+    if end < assignment.starts_on:
+        raise DomainError(_l("The end date %(end)s is before the start date %(start)s."), field="ends_on",
+                          end=end.isoformat(), start=assignment.starts_on.isoformat())
+    if assignment.ends_on is not None and end > assignment.ends_on:
+        raise DomainError(_l("This assignment already ends on %(date)s."), field="ends_on",
+                          date=assignment.ends_on.isoformat())
+    assignment.ends_on = end
+    db.session.flush()
+    return assignment
+
