@@ -1,0 +1,359 @@
+"""Record kinds: every record a base keeps beside its roster (exchanges, teaching, innovation,
+governance), described once, and the pages that list, show, add, change and delete them.
+
+An area describes each kind with a `RecordKind` (its model, form, service functions, list
+columns and filters) and calls `add_routes(bp, kind)`; it gets, under `/bases/<code>/<slug>`:
+
+    GET       ``                       list (filters: year and the kind's own), paginated
+    GET/POST  `/new`                   add (editors of the base)
+    GET       `/<id>`                  the record, its members (if any) and its evidence files
+    GET/POST  `/<id>/edit`             change
+    POST      `/<id>/delete`           delete (its evidence files with it)
+    POST      `/<id>/members`          add a member (teams, working group, project participants)
+    GET/POST  `/<id>/members/<m>/edit` change a member;  POST `/<id>/members/<m>/delete`
+
+Every kind is also *attachable*: evidence files hang on it (see `registry.evidence.services`).
+Views follow the house order: load the base (404 if unseen, 403 if not editable), load the record
+inside that base (404 otherwise), call the service, commit once, redirect or render.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select
+
+from registry import authz
+from registry.authz import ALL, EDITORS, actor, allow
+from registry.errors import DomainError
+from registry.extensions import db
+from registry.forms_support import apply_domain_error
+
+
+@dataclass(frozen=True)
+class Column:
+    label: Any
+    value: Callable  # (obj, extra: dict) -> a value shown with `display`
+    key: str = ""  # an id for tests and styling
+
+
+@dataclass(frozen=True)
+class Filter:
+    name: str  # query-string argument
+    label: Any
+    choices: dict  # value -> label
+    column: Any  # compared for equality
+
+
+@dataclass(frozen=True)
+class Attachable:
+    """A record type evidence may hang on: its model and where its page is."""
+
+    key: str
+    model: type
+    label: Any
+    url: Callable  # (obj, base) -> the record's page
+
+
+ATTACHABLE: dict[str, Attachable] = {}
+
+
+def register_attachable(key: str, model, label, url: Callable) -> None:
+    ATTACHABLE[key] = Attachable(key, model, label, url)
+
+
+@dataclass(eq=False)
+class MemberKind:
+    """Members of a record over time (team members, working-group members, project participants)."""
+
+    model: type
+    parent_attr: str  # the member's relationship to its record, e.g. "team"
+    label: Any
+    form: type
+    add: Callable  # (parent, data) -> member
+    update: Callable  # (member, data) -> member
+    delete: Callable  # (member) -> None
+    columns: list
+    prepare_form: Callable | None = None  # (form, base)
+
+
+@dataclass(eq=False)
+class RecordKind:
+    key: str  # also the evidence record type, e.g. "exchange"
+    area: str  # the blueprint's name
+    slug: str  # URL part under /bases/<code>/
+    model: type
+    label: Any  # singular
+    plural: Any
+    form: type
+    create: Callable  # (base, data) -> obj
+    update: Callable  # (obj, data) -> obj
+    delete: Callable  # (obj) -> None
+    columns: list
+    details: list
+    order_by: tuple = ()
+    options: tuple = ()  # eager loading for lists
+    year: Any = None  # SQL expression: the year a record counts in (the year filter)
+    filters: tuple = ()
+    prepare_form: Callable | None = None  # (form, base): fill choices
+    list_extra: Callable | None = None  # (base, items, args) -> dict for the template
+    detail_extra: Callable | None = None  # (obj) -> dict
+    list_template: str = "evidence/record_list.html"
+    detail_template: str = "evidence/record_detail.html"
+    members: MemberKind | None = None
+    sheet: str | None = None  # the name of its spreadsheet (registry.evidence.spreadsheets), if any
+    title: Callable = field(default=lambda obj: obj.audit_label())
+
+    def endpoint(self, action: str) -> str:
+        return f"{self.area}.{self.key}_{action}"
+
+    def url(self, action: str, base, obj=None, **kw) -> str:
+        if obj is not None:
+            kw["record_id"] = obj.id
+        return url_for(self.endpoint(action), code=base.code, **kw)
+
+
+KINDS: dict[str, RecordKind] = {}
+
+
+def display(value) -> str:
+    """How a value reads on a page: dates ISO, empty as a dash, enums through their labels."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return format(value.normalize(), "f")
+    text = str(value)
+    if "\n" in text:  # keep the writer's lines; each line is escaped by Markup.join
+        return Markup("<br>").join(text.splitlines())
+    return text
+
+
+def form_data(form) -> dict:
+    return {name: f.data for name, f in form._fields.items() if name not in ("csrf_token", "submit")}
+
+
+def _web_import(sheet: str) -> bool:
+    from registry.evidence.spreadsheets import web_import_available
+
+    return web_import_available(sheet)
+
+
+def load_record(kind: RecordKind, base, record_id: int):
+    obj = db.session.get(kind.model, record_id)
+    if obj is None or obj.base_id != base.id:
+        abort(404)
+    return obj
+
+
+def _load_member(kind: RecordKind, parent, member_id: int):
+    member = db.session.get(kind.members.model, member_id)
+    if member is None or getattr(member, kind.members.parent_attr) is not parent:
+        abort(404)
+    return member
+
+
+def add_routes(bp, kind: RecordKind) -> None:
+    """The list, detail, add, change and delete pages of one kind, on the area's blueprint."""
+    from registry.orgs.views import load_base
+
+    KINDS[kind.key] = kind
+    register_attachable(kind.key, kind.model, kind.label, lambda obj, base: kind.url("detail", base, obj))
+    prefix = f"/bases/<code>/{kind.slug}"
+
+    @allow(*ALL)
+    def list_view(code):
+        base = load_base(code)
+        args = request.args
+        stmt = select(kind.model).where(kind.model.base_id == base.id).options(*kind.options).order_by(*kind.order_by)
+        year = args.get("year", type=int)
+        if year and kind.year is not None:
+            stmt = stmt.where(kind.year == year)
+        active = {}
+        for flt in kind.filters:
+            value = args.get(flt.name)
+            if value in flt.choices:
+                stmt = stmt.where(flt.column == value)
+                active[flt.name] = value
+        page = db.paginate(stmt, per_page=args.get("per_page", 25, type=int) or 25, max_per_page=100,
+                           error_out=False)
+        items = list(page.items)
+        from registry.evidence.queries import attachment_counts
+
+        extra = kind.list_extra(base, items, {"year": year, **active}) if kind.list_extra else {}
+        years = []
+        if kind.year is not None:
+            years = sorted({int(y) for y in db.session.scalars(
+                select(kind.year).where(kind.model.base_id == base.id).distinct()) if y is not None}, reverse=True)
+        return render_template(kind.list_template, kind=kind, base=base, page=page, items=items, extra=extra,
+                               years=years, year=year, active=active, display=display,
+                               files=attachment_counts(kind.key, [o.id for o in items]),
+                               web_import=kind.sheet is not None and _web_import(kind.sheet),
+                               can_edit=authz.can_edit_base(actor(), base))
+
+    @allow(*ALL)
+    def detail_view(code, record_id, member_form=None):
+        base = load_base(code)
+        obj = load_record(kind, base, record_id)
+        from registry.evidence.views import attachments_context
+
+        if kind.members is not None and member_form is None:
+            member_form = kind.members.form(formdata=None)
+            if kind.members.prepare_form:
+                kind.members.prepare_form(member_form, base)
+        extra = kind.detail_extra(obj) if kind.detail_extra else {}
+        return render_template(kind.detail_template, kind=kind, base=base, obj=obj, extra=extra, display=display,
+                               member_form=member_form, can_edit=authz.can_edit_base(actor(), base),
+                               **attachments_context(kind.key, obj, base))
+
+    @allow(*EDITORS)
+    def new_view(code):
+        base = load_base(code, edit=True)
+        form = kind.form()
+        if kind.prepare_form:
+            kind.prepare_form(form, base)
+        if form.validate_on_submit():
+            try:
+                obj = kind.create(base, form_data(form))
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(kind.url("detail", base, obj))
+            except DomainError as exc:
+                db.session.rollback()
+                apply_domain_error(form, exc)
+        return render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=None)
+
+    @allow(*EDITORS)
+    def edit_view(code, record_id):
+        base = load_base(code, edit=True)
+        obj = load_record(kind, base, record_id)
+        form = kind.form(obj=obj)
+        if kind.prepare_form:
+            kind.prepare_form(form, base)
+        if form.validate_on_submit():
+            try:
+                kind.update(obj, form_data(form))
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(kind.url("detail", base, obj))
+            except DomainError as exc:
+                db.session.rollback()
+                apply_domain_error(form, exc)
+        return render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=obj)
+
+    @allow(*EDITORS)
+    def delete_view(code, record_id):
+        base = load_base(code, edit=True)
+        obj = load_record(kind, base, record_id)
+        kind.delete(obj)
+        db.session.commit()
+        flash(_("Deleted."), "success")
+        return redirect(kind.url("list", base))
+
+    bp.add_url_rule(prefix, f"{kind.key}_list", list_view)
+    bp.add_url_rule(f"{prefix}/new", f"{kind.key}_new", new_view, methods=["GET", "POST"])
+    bp.add_url_rule(f"{prefix}/<int:record_id>", f"{kind.key}_detail", detail_view)
+    bp.add_url_rule(f"{prefix}/<int:record_id>/edit", f"{kind.key}_edit", edit_view, methods=["GET", "POST"])
+    bp.add_url_rule(f"{prefix}/<int:record_id>/delete", f"{kind.key}_delete", delete_view, methods=["POST"])
+    if kind.members is not None:
+        _add_member_routes(bp, kind, prefix, detail_view, load_base)
+    if kind.sheet is not None:
+        _add_sheet_routes(bp, kind, prefix, load_base)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _add_sheet_routes(bp, kind: RecordKind, prefix: str, load_base) -> None:
+    """Export (xlsx or csv, with the import's columns) and the import template."""
+    import io
+
+    from flask import send_file
+
+    from registry.evidence import spreadsheets
+
+    @allow(*ALL)
+    def export(code, fmt):
+        base = load_base(code)
+        sheet = spreadsheets.SHEETS[kind.sheet]
+        if fmt == "csv":
+            data, mimetype = spreadsheets.export_csv(sheet, base), "text/csv; charset=utf-8"
+        else:
+            data, mimetype = spreadsheets.export_xlsx(sheet, base), XLSX
+        return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                         download_name=f"{base.code}-{kind.sheet}.{fmt}", max_age=0)
+
+    @allow(*EDITORS)
+    def template(code):
+        load_base(code, edit=True)
+        data = spreadsheets.template_xlsx(spreadsheets.SHEETS[kind.sheet])
+        return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
+                         download_name=f"{kind.sheet}-template.xlsx", max_age=0)
+
+    bp.add_url_rule(f"{prefix}/export.<any(xlsx, csv):fmt>", f"{kind.key}_export", export)
+    bp.add_url_rule(f"{prefix}/template.xlsx", f"{kind.key}_template", template)
+
+
+def _add_member_routes(bp, kind: RecordKind, prefix: str, detail_view, load_base) -> None:
+    members = kind.members
+
+    @allow(*EDITORS)
+    def member_add(code, record_id):
+        base = load_base(code, edit=True)
+        parent = load_record(kind, base, record_id)
+        form = members.form()
+        if members.prepare_form:
+            members.prepare_form(form, base)
+        if form.validate_on_submit():
+            try:
+                members.add(parent, form_data(form))
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(kind.url("detail", base, parent))
+            except DomainError as exc:
+                db.session.rollback()
+                apply_domain_error(form, exc)
+        return detail_view(code, record_id, member_form=form), 400
+
+    @allow(*EDITORS)
+    def member_edit(code, record_id, member_id):
+        base = load_base(code, edit=True)
+        parent = load_record(kind, base, record_id)
+        member = _load_member(kind, parent, member_id)
+        form = members.form(obj=member)
+        if members.prepare_form:
+            members.prepare_form(form, base)
+        if form.validate_on_submit():
+            try:
+                members.update(member, form_data(form))
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(kind.url("detail", base, parent))
+            except DomainError as exc:
+                db.session.rollback()
+                apply_domain_error(form, exc)
+        return render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=parent,
+                               member=member)
+
+    @allow(*EDITORS)
+    def member_delete(code, record_id, member_id):
+        base = load_base(code, edit=True)
+        parent = load_record(kind, base, record_id)
+        members.delete(_load_member(kind, parent, member_id))
+        db.session.commit()
+        flash(_("Deleted."), "success")
+        return redirect(kind.url("detail", base, parent))
+
+    bp.add_url_rule(f"{prefix}/<int:record_id>/members", f"{kind.key}_member_add", member_add, methods=["POST"])
+    bp.add_url_rule(f"{prefix}/<int:record_id>/members/<int:member_id>/edit", f"{kind.key}_member_edit",
+                    member_edit, methods=["GET", "POST"])
+    bp.add_url_rule(f"{prefix}/<int:record_id>/members/<int:member_id>/delete", f"{kind.key}_member_delete",
+                    member_delete, methods=["POST"])

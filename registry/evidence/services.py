@@ -1,0 +1,134 @@
+"""Attach, list and delete evidence files.
+
+Files live under app.config["EVIDENCE_DIR"] (outside the web root) as `<aa>/<random hex>`; the
+database keeps the original name, the sniffed type, the size and the SHA-256. A file written for
+a transaction that rolls back is removed; a deleted attachment's file is removed only once the
+deletion is committed. Inserts and deletes are audited by the flush hook (Attachment is Audited).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from registry.errors import DomainError, _l
+from registry.evidence.models import Attachment
+from registry.evidence.sniff import ACCEPTED, sniff
+from registry.extensions import db
+from registry.orgs.services import clean
+
+NEW_FILES = "evidence_new_files"
+DOOMED_FILES = "evidence_doomed_files"
+
+
+def storage_root() -> Path:
+    return Path(current_app.config["EVIDENCE_DIR"])
+
+
+def path_of(attachment: Attachment) -> Path:
+    return storage_root() / attachment.stored_name[:2] / attachment.stored_name
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def read_limited(stream, limit: int) -> bytes:
+    """Read at most limit + 1 bytes: enough to know a file is too large without reading it all."""
+    chunks, total = [], 0
+    while total <= limit:
+        chunk = stream.read(min(1 << 20, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+
+
+def attach(record_type: str, record, filename: str, stream, *, uploaded_by=None, description: str = "") -> Attachment:
+    """Check and store one file for `record` (which has a `base_id`), and record it."""
+    limit = max_bytes()
+    data = read_limited(stream, limit)
+    name = clean(os.path.basename((filename or "").replace("\\", "/")))[:255] or "evidence"
+    if not data:
+        raise DomainError(_l("The file is empty."), field="file")
+    if len(data) > limit:
+        raise DomainError(_l("The file is larger than %(limit)s MB."), field="file", limit=_megabytes(limit))
+    ftype = sniff(data)
+    if ftype is None:
+        raise DomainError(_l("%(name)s is not a PDF, Word, Excel, JPEG or PNG file (judged by its content, not "
+                             "its name)."), field="file", name=name)
+    description = clean(description)
+    if len(description) > 200:
+        raise DomainError(_l("%(label)s may have at most %(n)s characters."), field="description",
+                          label=_l("Description"), n=200)
+    stored = secrets.token_hex(16)
+    attachment = Attachment(base_id=record.base_id, record_type=record_type, record_id=record.id,
+                            original_name=name, stored_name=stored, sha256=hashlib.sha256(data).hexdigest(),
+                            size=len(data), content_type=ftype.mime, extension=ftype.extension,
+                            description=description, uploaded_by_id=getattr(uploaded_by, "id", None))
+    path = path_of(attachment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "xb") as handle:  # never overwrite
+        handle.write(data)
+    db.session.info.setdefault(NEW_FILES, []).append(str(path))
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
+def delete(attachment: Attachment) -> None:
+    """Delete the record now (audited); its file goes when the transaction commits."""
+    db.session.info.setdefault(DOOMED_FILES, []).append(str(path_of(attachment)))
+    db.session.delete(attachment)
+    db.session.flush()
+
+
+def delete_for_record(record_type: str, record_id: int) -> int:
+    """Delete every attachment of a record (when the record itself is deleted)."""
+    rows = list(db.session.scalars(select(Attachment).where(Attachment.record_type == record_type,
+                                                            Attachment.record_id == record_id)))
+    for attachment in rows:
+        delete(attachment)
+    return len(rows)
+
+
+def verify(attachment: Attachment) -> bool:
+    """The stored bytes still have the recorded SHA-256."""
+    try:
+        return hashlib.sha256(path_of(attachment).read_bytes()).hexdigest() == attachment.sha256
+    except OSError:
+        return False
+
+
+def _unlink(paths) -> None:
+    for path in paths:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session):
+    session.info.pop(NEW_FILES, None)
+    _unlink(session.info.pop(DOOMED_FILES, []))
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session):
+    session.info.pop(DOOMED_FILES, None)
+    _unlink(session.info.pop(NEW_FILES, []))
+
+
+ACCEPTED_LABEL = "PDF, Word (.doc, .docx), Excel (.xls, .xlsx), JPEG, PNG"
+ACCEPT_ATTRIBUTE = ",".join(sorted({f".{t.extension}" for t in ACCEPTED} | {".jpeg"}))

@@ -1,0 +1,240 @@
+"""Spreadsheet import and export of the records beside the roster (exchanges, teaching, innovation),
+through the roster's import engine (`registry.imports.engine`) and the reports' safe writers
+(`registry.reports.safe`): the same header rules, row-numbered errors in both languages, all or
+nothing, and idempotent (a row matching a record by its natural key updates it, or changes nothing).
+
+Each record type is described by a `RecordSheet`: its engine `Spec` (columns; the English alias of
+each column is the key the area's service takes), how a row finds its record (`key`), how values are
+checked (the area's own service functions, so a spreadsheet obeys the very rules of the web form),
+and how a record reads back as a row (`export`), so an exported file imports unchanged.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from sqlalchemy import select
+
+from registry.errors import DomainError, _l
+from registry.extensions import db
+from registry.imports import parsing
+from registry.imports.engine import Importer, Row, Spec, Table, run_import
+from registry.imports.parsing import CellError
+
+
+def text(max_length: int):
+    """The engine's text cell, undoing the export's formula guard: `'=x` (as we export `=x`) reads
+    back as `=x`, so an exported file imports unchanged."""
+    parse_text = parsing.text(max_length)
+
+    def parse(value):
+        from registry.reports.safe import FORMULA_STARTS
+
+        if isinstance(value, str) and value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+            value = value[1:]
+        return parse_text(value)
+
+    return parse
+
+
+def labelled_choice(mapping: dict, aliases: dict[str, str]):
+    """A cell parser for an enum: its key, its Chinese label(s) in `aliases`, case-insensitive."""
+    table = {key: key for key in mapping}
+    table.update(aliases)
+
+    def parse(value):
+        raw = parsing.display(value)
+        found = {k.lower(): v for k, v in table.items()}.get(raw.lower())
+        if found is None:
+            raise CellError(_l("\"%(value)s\" is not one of: %(choices)s"), value=raw,
+                            choices="、".join(dict.fromkeys(first_label(aliases, k) for k in mapping)))
+        return found
+
+    return parse
+
+
+def first_label(aliases: dict[str, str], key: str) -> str:
+    """The first alias of a key: how exports and templates write it."""
+    return next((alias for alias, target in aliases.items() if target == key), key)
+
+
+@dataclass(eq=False)
+class RecordSheet:
+    name: str  # e.g. "exchanges": the CLI's KIND and the file names
+    title: str  # the sheet's title (Chinese)
+    spec: Spec
+    model: type
+    key: Callable[[dict], tuple]  # the natural key of a row's values (may raise DomainError)
+    record_key: Callable[[Any], tuple]  # the natural key of an existing record
+    create: Callable  # (base, data) -> record
+    update: Callable  # (record, data) -> record
+    check: Callable  # (base, data, record or None) -> the cleaned values (raises DomainError)
+    export: Callable  # (record) -> [cell values in the order of spec.columns]
+    resolve: Callable | None = None  # (base, table) -> None: turn reference columns into ids, in bulk
+    in_file: Callable | None = None  # (table, [(row, values)]) -> None: rules across the file's rows
+    counted_as: str = "records"
+    options: tuple = field(default_factory=tuple)  # eager loading for exports
+
+
+SHEETS: dict[str, RecordSheet] = {}
+
+
+def register_sheet(sheet: RecordSheet) -> RecordSheet:
+    SHEETS[sheet.name] = sheet
+    return sheet
+
+
+def _column_key(spec: Spec, key: str | None) -> str | None:
+    return key if key and any(c.key == key for c in spec.columns) else None
+
+
+def domain_error_to_row(table: Table, row: Row, exc: DomainError, fallback: str | None = None) -> None:
+    table.error(row, _column_key(table.spec, exc.field) or _column_key(table.spec, fallback), exc.message,
+                **exc.params)
+
+
+@dataclass
+class SheetPlan:
+    rows: int = 0
+    creates: list = field(default_factory=list)  # [data]
+    updates: list = field(default_factory=list)  # [(record, data)]
+    unchanged: int = 0
+
+
+class RecordImporter(Importer):
+    """Rows → records of one base, checked by the area's services; written through them too (a few
+    hundred rows a year per base: the ORM path keeps one set of rules and the audit log)."""
+
+    def __init__(self, sheet: RecordSheet, base, user=None):
+        self.sheet, self.spec, self.base, self.user = sheet, sheet.spec, base, user
+        self.base_id = base.id
+
+    def plan(self, table: Table) -> SheetPlan:
+        sheet = self.sheet
+        plan = SheetPlan(rows=len(table.rows))
+        if sheet.resolve:
+            sheet.resolve(self.base, table)
+        existing = {sheet.record_key(r): r for r in db.session.scalars(
+            select(sheet.model).where(sheet.model.base_id == self.base_id))}
+        seen: dict[tuple, Row] = {}
+        checked = []
+        for row in list(table.rows):
+            data = row.values
+            try:
+                key = sheet.key(data)
+            except DomainError as exc:
+                domain_error_to_row(table, row, exc)
+                continue
+            if key in seen:
+                table.error(row, None, _l("the same record as row %(row)s"), row=seen[key].number)
+                continue
+            seen[key] = row
+            record = existing.get(key)
+            try:
+                values = sheet.check(self.base, data, record)
+            except DomainError as exc:
+                domain_error_to_row(table, row, exc)
+                continue
+            checked.append((row, values))
+            if record is None:
+                plan.creates.append(data)
+            elif any(_differs(getattr(record, k), v) for k, v in values.items()):
+                plan.updates.append((record, data))
+            else:
+                plan.unchanged += 1
+        if sheet.in_file:
+            sheet.in_file(table, checked)
+        return plan
+
+    def counts(self, plan: SheetPlan) -> dict[str, int]:
+        return {"rows": plan.rows, "created": len(plan.creates), "updated": len(plan.updates),
+                "unchanged": plan.unchanged}
+
+    def summary(self, counts: dict[str, int]) -> str:
+        return ("imported: {rows} rows, {created} " + self.sheet.counted_as + " created, {updated} updated, "
+                "{unchanged} unchanged").format(**counts)
+
+    def write(self, plan: SheetPlan) -> None:
+        for record, data in plan.updates:
+            self.sheet.update(record, data)
+        for data in plan.creates:
+            self.sheet.create(self.base, data)
+
+
+def _differs(old, new) -> bool:
+    if isinstance(old, dt.datetime):
+        old = old.date()
+    return old != new
+
+
+def import_records(name: str, base, path, filename=None, dry_run=False, user=None):
+    return run_import(RecordImporter(SHEETS[name], base, user), path, filename, dry_run=dry_run)
+
+
+def importer_factory(name: str):
+    """For `registry.imports.cli.run` and the web import: base (, user) -> an Importer."""
+    return lambda base, user=None: RecordImporter(SHEETS[name], base, user)
+
+
+# ---- export --------------------------------------------------------------------------------
+
+def export_rows(sheet: RecordSheet, base_id: int) -> list[list]:
+    stmt = select(sheet.model).where(sheet.model.base_id == base_id).options(*sheet.options) \
+        .order_by(sheet.model.id)
+    return [sheet.export(record) for record in db.session.scalars(stmt)]
+
+
+def export_xlsx(sheet: RecordSheet, base) -> bytes:
+    """The base's records with the import's own headers: edit and import again, nothing is lost."""
+    from registry.reports.safe import Sheet, xlsx_bytes
+
+    header = [c.name for c in sheet.spec.columns]
+    formats = {i: "yyyy-mm-dd" for i, c in enumerate(sheet.spec.columns) if _is_date_column(c)}
+    return xlsx_bytes([Sheet(sheet.title, header, export_rows(sheet, base.id),
+                             widths=[max(12, len(h) * 2 + 4) for h in header], formats=formats)])
+
+
+def export_csv(sheet: RecordSheet, base) -> bytes:
+    from registry.reports.safe import csv_bytes
+
+    return csv_bytes([c.name for c in sheet.spec.columns], export_rows(sheet, base.id))
+
+
+def _is_date_column(column) -> bool:
+    return isinstance(column.example, dt.date)
+
+
+def template_xlsx(sheet: RecordSheet) -> bytes:
+    from registry.imports.templates import build_template
+
+    return build_template(sheet.spec)
+
+
+# ---- the web import (registry.imports.views) -------------------------------------------------
+
+COUNT_LABELS = {"created": _l("Records to create"), "updated": _l("Records to update"),
+                "unchanged": _l("Records unchanged")}
+
+
+def web_import_kinds() -> dict[str, dict]:
+    """What the imports area's upload → preview → confirm pages need to offer these sheets:
+    {name: {"title", "file", "done"}} in the shape of `registry.imports.views.KINDS`."""
+    return {name: {"title": _l("Import: %(title)s", title=sheet.title), "file": f"{name}-template.xlsx",
+                   "done": _l("Imported %(rows)s rows: %(created)s created, %(updated)s updated, "
+                              "%(unchanged)s unchanged.")}
+            for name, sheet in SHEETS.items()}
+
+
+def web_importers() -> dict[str, tuple]:
+    """{name: (spec, factory(base, user))} in the shape of `registry.imports.views._importers()`."""
+    return {name: (sheet.spec, importer_factory(name)) for name, sheet in SHEETS.items()}
+
+
+def web_import_available(name: str) -> bool:
+    """Whether the imports area's web pages know this sheet (then the list page links to them)."""
+    try:
+        from registry.imports.views import KINDS
+    except ImportError:
+        return False
+    return name in KINDS

@@ -1,0 +1,208 @@
+"""Governance records: the cooperation agreement, training plan, exchange arrangement, working
+group (and its members) and regulations. Plain functions; each checks its values and raises a
+DomainError naming the field. Deleting a record deletes its evidence files too."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from registry.errors import DomainError, _l
+from registry.evidence import services as evidence
+from registry.evidence import values as v
+from registry.extensions import db
+from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, CooperationAgreement,
+                                        ExchangeArrangement, Regulation, TrainingPlan, WorkingGroup,
+                                        WorkingGroupMember)
+
+L = {
+    "title": _l("Title"), "document_no": _l("Document number"), "parties": _l("Parties"),
+    "signed_on": _l("Signed on"), "valid_until": _l("Valid until"), "notes": _l("Notes"),
+    "version": _l("Version"), "adopted_on": _l("Adopted on"), "authors": _l("Written by"),
+    "established_on": _l("Established on"), "description": _l("Description"), "name": _l("Name"),
+    "remit": _l("Remit"), "side": _l("Side"), "organisation": _l("Organisation"), "position": _l("Post"),
+    "group_role": _l("Role in the group"), "mentor_id": _l("Roster mentor"), "from_on": _l("Member from"),
+    "until_on": _l("Member until"), "area": _l("Area"), "issued_on": _l("Issued on"), "summary": _l("Summary"),
+}
+
+
+def _save(obj, values: dict, new: bool):
+    for key, value in values.items():
+        setattr(obj, key, value)
+    if new:
+        db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def _delete(record_type: str, obj) -> None:
+    evidence.delete_for_record(record_type, obj.id)
+    db.session.delete(obj)
+    db.session.flush()
+
+
+# ---- cooperation agreement ---------------------------------------------------------------
+
+def _agreement_values(data: dict) -> dict:
+    values = {
+        "title": v.text(data, "title", L["title"], 200, required=True),
+        "document_no": v.text(data, "document_no", L["document_no"], 100),
+        "parties": v.text(data, "parties", L["parties"], 4000, required=True),
+        "signed_on": v.date(data, "signed_on", L["signed_on"]),
+        "valid_until": v.date(data, "valid_until", L["valid_until"], required=False),
+        "notes": v.text(data, "notes", L["notes"], 4000),
+    }
+    v.end_not_before_start(values["signed_on"], values["valid_until"], "valid_until")
+    return values
+
+
+def create_agreement(base, data: dict) -> CooperationAgreement:
+    return _save(CooperationAgreement(base_id=base.id), _agreement_values(data), True)
+
+
+def update_agreement(agreement: CooperationAgreement, data: dict) -> CooperationAgreement:
+    return _save(agreement, _agreement_values(data), False)
+
+
+def delete_agreement(agreement: CooperationAgreement) -> None:
+    _delete("cooperation_agreement", agreement)
+
+
+# ---- training plan -----------------------------------------------------------------------
+
+def _plan_values(base_id: int, data: dict, obj=None) -> dict:
+    values = {
+        "title": v.text(data, "title", L["title"], 200, required=True),
+        "version": v.text(data, "version", L["version"], 40, required=True),
+        "adopted_on": v.date(data, "adopted_on", L["adopted_on"]),
+        "authors": v.text(data, "authors", L["authors"], 4000),
+        "notes": v.text(data, "notes", L["notes"], 4000),
+    }
+    v.unique(TrainingPlan, base_id, obj, "version", _l("Version %(version)s of the training plan is already "
+                                                       "recorded."), version=values["version"])
+    return values
+
+
+def create_plan(base, data: dict) -> TrainingPlan:
+    return _save(TrainingPlan(base_id=base.id), _plan_values(base.id, data), True)
+
+
+def update_plan(plan: TrainingPlan, data: dict) -> TrainingPlan:
+    return _save(plan, _plan_values(plan.base_id, data, plan), False)
+
+
+def delete_plan(plan: TrainingPlan) -> None:
+    _delete("training_plan", plan)
+
+
+# ---- two-way exchange arrangement --------------------------------------------------------
+
+def _arrangement_values(data: dict) -> dict:
+    values = {
+        "title": v.text(data, "title", L["title"], 200, required=True),
+        "established_on": v.date(data, "established_on", L["established_on"]),
+        "valid_until": v.date(data, "valid_until", L["valid_until"], required=False),
+        "description": v.text(data, "description", L["description"], 4000),
+    }
+    v.end_not_before_start(values["established_on"], values["valid_until"], "valid_until")
+    return values
+
+
+def create_arrangement(base, data: dict) -> ExchangeArrangement:
+    return _save(ExchangeArrangement(base_id=base.id), _arrangement_values(data), True)
+
+
+def update_arrangement(arrangement: ExchangeArrangement, data: dict) -> ExchangeArrangement:
+    return _save(arrangement, _arrangement_values(data), False)
+
+
+def delete_arrangement(arrangement: ExchangeArrangement) -> None:
+    _delete("exchange_arrangement", arrangement)
+
+
+# ---- working group -----------------------------------------------------------------------
+
+def _group_values(base_id: int, data: dict, obj=None) -> dict:
+    other = db.session.scalar(select(WorkingGroup.id).where(WorkingGroup.base_id == base_id))
+    if other is not None and (obj is None or other != obj.id):
+        raise DomainError(_l("This base already has a working group; change it, or add members to it."),
+                          field="name")
+    return {"name": v.text(data, "name", L["name"], 200, required=True),
+            "established_on": v.date(data, "established_on", L["established_on"]),
+            "remit": v.text(data, "remit", L["remit"], 4000)}
+
+
+def create_group(base, data: dict) -> WorkingGroup:
+    return _save(WorkingGroup(base_id=base.id), _group_values(base.id, data), True)
+
+
+def update_group(group: WorkingGroup, data: dict) -> WorkingGroup:
+    return _save(group, _group_values(group.base_id, data, group), False)
+
+
+def delete_group(group: WorkingGroup) -> None:
+    _delete("working_group", group)
+
+
+def _member_values(group: WorkingGroup, data: dict, member=None) -> dict:
+    mentor = v.mentor_of_base(data, "mentor_id", group.base_id)
+    if mentor is not None:
+        values = {"mentor_id": mentor.id, "name": mentor.name, "organisation": mentor.organisation,
+                  "side": mentor.side}
+    else:
+        values = {"mentor_id": None, "name": v.text(data, "name", L["name"], 100, required=True),
+                  "organisation": v.text(data, "organisation", L["organisation"], 200, required=True),
+                  "side": v.choice(data, "side", L["side"], MEMBER_SIDES)}
+    values.update(position=v.text(data, "position", L["position"], 100),
+                  group_role=v.choice(data, "group_role", L["group_role"], GROUP_ROLES),
+                  from_on=v.date(data, "from_on", L["from_on"]),
+                  until_on=v.date(data, "until_on", L["until_on"], required=False))
+    v.end_not_before_start(values["from_on"], values["until_on"], "until_on")
+    for other in group.members:
+        if other is member:
+            continue
+        overlaps = (other.until_on is None or other.until_on >= values["from_on"]) and (
+            values["until_on"] is None or other.from_on <= values["until_on"])
+        if overlaps and other.name == values["name"] and other.organisation == values["organisation"]:
+            raise DomainError(_l("%(name)s is already a member of this group over these dates."), field="from_on",
+                              name=values["name"])
+    return values
+
+
+def add_group_member(group: WorkingGroup, data: dict) -> WorkingGroupMember:
+    values = _member_values(group, data)  # before the new member joins group.members
+    return _save(WorkingGroupMember(group=group), values, True)
+
+
+def update_group_member(member: WorkingGroupMember, data: dict) -> WorkingGroupMember:
+    return _save(member, _member_values(member.group, data, member), False)
+
+
+def remove_group_member(member: WorkingGroupMember) -> None:
+    db.session.delete(member)
+    db.session.flush()
+
+
+# ---- regulations -------------------------------------------------------------------------
+
+def _regulation_values(data: dict) -> dict:
+    values = {
+        "area": v.choice(data, "area", L["area"], REGULATION_AREAS),
+        "title": v.text(data, "title", L["title"], 200, required=True),
+        "document_no": v.text(data, "document_no", L["document_no"], 100),
+        "issued_on": v.date(data, "issued_on", L["issued_on"]),
+        "valid_until": v.date(data, "valid_until", L["valid_until"], required=False),
+        "summary": v.text(data, "summary", L["summary"], 4000),
+    }
+    v.end_not_before_start(values["issued_on"], values["valid_until"], "valid_until")
+    return values
+
+
+def create_regulation(base, data: dict) -> Regulation:
+    return _save(Regulation(base_id=base.id), _regulation_values(data), True)
+
+
+def update_regulation(regulation: Regulation, data: dict) -> Regulation:
+    return _save(regulation, _regulation_values(data), False)
+
+
+def delete_regulation(regulation: Regulation) -> None:
+    _delete("regulation", regulation)

@@ -1,0 +1,166 @@
+"""Spreadsheets of joint teaching and innovation: industry courses, teaching cases, textbooks,
+joint labs, major projects and results transferred (columns, import and export)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from registry.errors import _l
+from registry.evidence.spreadsheets import RecordSheet, first_label, labelled_choice, register_sheet, text
+from registry.extensions import db
+from registry.imports import parsing
+from registry.imports.engine import Column, Spec, not_before
+from registry.teaching import services
+from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PROJECT_CATEGORIES, TRANSFER_KINDS, IndustryCourse,
+                                      JointLab, MajorProject, ResultTransfer, TeachingCase, Textbook)
+
+LEVEL_ALIASES = {"硕士": "master", "硕士研究生": "master", "博士": "doctoral", "博士研究生": "doctoral",
+                 "本科": "undergraduate", "本科生": "undergraduate"}
+LAB_ALIASES = {"联合实验室": "joint_lab", "协同创新中心": "innovation_centre"}
+CATEGORY_ALIASES = {"国家重大专项": "national_major_project", "重大工程": "major_engineering",
+                    "其他重大任务": "other", "其他": "other"}
+TRANSFER_ALIASES = {"专利许可": "patent_licence", "专利转让": "patent_assignment", "技术转让": "technology_transfer",
+                    "软件": "software", "标准": "standard", "其他": "other"}
+YEAR = parsing.integer(1950, 2100)
+DATE = parsing.date_between(1950, 2100)
+
+
+def _number_text(value):
+    """A number cell or text, kept as text: the service checks its range and decimals."""
+    return parsing.display(value)
+
+
+def _resolve(model, column: str, target: str, label_attr: str):
+    """Turn a reference column (a course code, a project name) into the record's id at the base."""
+    def resolve(base, table):
+        wanted = {r.values.get(column) for r in table.rows if r.values.get(column)}
+        ids = {}
+        if wanted:
+            ids = dict(db.session.execute(select(getattr(model, label_attr), model.id)
+                                          .where(model.base_id == base.id, getattr(model, label_attr).in_(wanted))).all())
+        for row in list(table.rows):
+            name = row.values.get(column)
+            row.values[target] = ids.get(name) if name else None
+            if name and name not in ids:
+                table.error(row, column, _l("\"%(value)s\" is not recorded at this base"), value=name)
+                table.rows.remove(row)
+    return resolve
+
+
+def _level_choices(aliases, *keys):
+    return tuple(first_label(aliases, k) for k in keys)
+
+
+COURSES = register_sheet(RecordSheet(
+    name="industry_courses", title="行业精品课程", model=IndustryCourse, counted_as="courses",
+    spec=Spec("industry_courses", columns=(
+        Column("课程代码", "code", True, text(40), example="AP6101", description=_l("Unique within the base.")),
+        Column("课程名称", "title", True, text(200), example="液体火箭发动机工程实践"),
+        Column("企业主讲教师", "lead_teachers", True, text(500), example="陈星海、李航宇",
+               description=_l("Enterprise teachers who lead the course, separated by 、")),
+        Column("学时", "hours", True, parsing.integer(1, 2000), example=32),
+        Column("学分", "credits", True, _number_text, example=2, description=_l("Up to one decimal place.")),
+        Column("开课学期", "terms_offered", False, text(200), example="2024秋"),
+        Column("层次", "level", True, labelled_choice(COURSE_LEVELS, LEVEL_ALIASES), example="硕士",
+               choices=_level_choices(LEVEL_ALIASES, "undergraduate", "master", "doctoral"),
+               description=_l("本科, 硕士 or 博士.")),
+        Column("首次开设年份", "first_year", True, YEAR, example=2024,
+               description=_l("The year the course was first offered: the year it counts in.")),
+        Column("课程简介", "description", False, text(4000)),
+    )),
+    key=lambda v: (v["code"],), record_key=lambda c: (c.code,),
+    create=services.create_course, update=services.update_course, check=services.check_course,
+    export=lambda c: [c.code, c.title, c.lead_teachers, c.hours, format(c.credits.normalize(), "f"), c.terms_offered,
+                      first_label(LEVEL_ALIASES, c.level), c.first_year, c.description]))
+
+CASES = register_sheet(RecordSheet(
+    name="teaching_cases", title="教学案例", model=TeachingCase, counted_as="cases",
+    spec=Spec("teaching_cases", columns=(
+        Column("案例名称", "title", True, text(200), example="某型发动机试车故障分析",
+               description=_l("Unique within the base.")),
+        Column("作者", "authors", False, text(500), example="陈星海、林青"),
+        Column("案例来源", "source", False, text(200), example="星海航天动力研究所"),
+        Column("所属课程代码", "course_code", False, text(40), example="AP6101",
+               description=_l("Optional: the code of an industry course of the base.")),
+        Column("年份", "year", True, YEAR, example=2024, description=_l("The year completed: the year it counts in.")),
+        Column("简介", "description", False, text(4000)),
+    )),
+    key=lambda v: (v["title"],), record_key=lambda c: (c.title,),
+    create=services.create_case, update=services.update_case, check=services.check_case,
+    resolve=_resolve(IndustryCourse, "course_code", "course_id", "code"), options=(selectinload(TeachingCase.course),),
+    export=lambda c: [c.title, c.authors, c.source, c.course.code if c.course else "", c.year, c.description]))
+
+
+def _book_key(values):
+    return (services.normalise_isbn(values.get("isbn")),)
+
+
+TEXTBOOKS = register_sheet(RecordSheet(
+    name="textbooks", title="课程教材", model=Textbook, counted_as="textbooks",
+    spec=Spec("textbooks", columns=(
+        Column("教材名称", "title", True, text(200), example="液体火箭发动机试验技术"),
+        Column("作者", "authors", True, text(500), example="陈星海、郑远"),
+        Column("出版社", "publisher", True, text(200), example="示范工业出版社"),
+        Column("出版年份", "year", True, YEAR, example=2024, description=_l("The year of publication: the year "
+                                                                           "it counts in.")),
+        Column("ISBN", "isbn", True, text(40), example="978-7-111-75312-4",
+               description=_l("ISBN-10 or ISBN-13, checked by its check digit; hyphens allowed.")),
+        Column("所属课程代码", "course_code", False, text(40), example="AP6101",
+               description=_l("Optional: the code of an industry course of the base.")),
+    )),
+    key=_book_key, record_key=lambda b: (b.isbn,),
+    create=services.create_textbook, update=services.update_textbook, check=services.check_textbook,
+    resolve=_resolve(IndustryCourse, "course_code", "course_id", "code"), options=(selectinload(Textbook.course),),
+    export=lambda b: [b.title, b.authors, b.publisher, b.year, b.isbn, b.course.code if b.course else ""]))
+
+LABS = register_sheet(RecordSheet(
+    name="joint_labs", title="联合实验室", model=JointLab, counted_as="labs",
+    spec=Spec("joint_labs", columns=(
+        Column("名称", "name", True, text(200), example="液体动力联合实验室"),
+        Column("类型", "kind", True, labelled_choice(LAB_KINDS, LAB_ALIASES), example="联合实验室",
+               choices=tuple(LAB_ALIASES), description=_l("联合实验室 or 协同创新中心.")),
+        Column("成立日期", "established_on", True, DATE, example=dt.date(2021, 10, 1), default=None),
+        Column("合作单位", "partners", False, text(4000)),
+        Column("研究方向", "focus", False, text(4000)),
+    )),
+    key=lambda v: (v["name"],), record_key=lambda r: (r.name,),
+    create=services.create_lab, update=services.update_lab, check=services.check_lab,
+    export=lambda r: [r.name, first_label(LAB_ALIASES, r.kind), r.established_on, r.partners, r.focus]))
+
+PROJECTS = register_sheet(RecordSheet(
+    name="major_projects", title="重大项目", model=MajorProject, counted_as="projects",
+    spec=Spec("major_projects", columns=(
+        Column("项目名称", "name", True, text(200), example="某型发动机研制"),
+        Column("类别", "category", True, labelled_choice(PROJECT_CATEGORIES, CATEGORY_ALIASES), example="重大工程",
+               choices=("国家重大专项", "重大工程", "其他重大任务"), description=_l("国家重大专项, 重大工程 or 其他重大任务.")),
+        Column("项目编号", "project_no", False, text(100)),
+        Column("牵头单位", "lead_organisation", False, text(200)),
+        Column("开始日期", "starts_on", True, DATE, example=dt.date(2022, 1, 1), default=None),
+        Column("结束日期", "ends_on", False, DATE, example=None, default=None),
+        Column("简介", "description", False, text(4000)),
+    ), row_checks=(not_before("ends_on", "starts_on"),)),
+    key=lambda v: (v["name"],), record_key=lambda r: (r.name,),
+    create=services.create_project, update=services.update_project, check=services.check_project,
+    export=lambda r: [r.name, first_label(CATEGORY_ALIASES, r.category), r.project_no, r.lead_organisation,
+                      r.starts_on, r.ends_on, r.description]))
+
+RESULTS = register_sheet(RecordSheet(
+    name="results_transferred", title="成果转化", model=ResultTransfer, counted_as="results",
+    spec=Spec("results_transferred", columns=(
+        Column("成果名称", "title", True, text(200), example="发动机试车数据处理软件"),
+        Column("转化方式", "kind", True, labelled_choice(TRANSFER_KINDS, TRANSFER_ALIASES), example="软件",
+               choices=tuple(TRANSFER_ALIASES)),
+        Column("受让单位", "recipient", True, text(200), example="星海航天动力研究所"),
+        Column("转化日期", "transferred_on", True, DATE, example=dt.date(2024, 6, 1), default=None),
+        Column("合同金额（万元）", "contract_value", False, _number_text, example=35.5, default=None),
+        Column("所属项目", "project_name", False, text(200), description=_l("Optional: a major project of the base.")),
+        Column("说明", "description", False, text(4000)),
+    )),
+    key=lambda v: (v["title"], v["transferred_on"]), record_key=lambda r: (r.title, r.transferred_on),
+    create=services.create_result, update=services.update_result, check=services.check_result,
+    resolve=_resolve(MajorProject, "project_name", "project_id", "name"), options=(selectinload(ResultTransfer.project),),
+    export=lambda r: [r.title, first_label(TRANSFER_ALIASES, r.kind), r.recipient, r.transferred_on,
+                      format(r.contract_value.normalize(), "f") if r.contract_value is not None else "",
+                      r.project.name if r.project else "", r.description]))
