@@ -149,3 +149,100 @@ def visible_base_filter(user, base_model):
         ids = user.mentor_base_ids
         return base_model.id.in_(ids) if ids else false()
     return false()
+
+
+# ---- mentors area: a mentor's own record -------------------------------------------------
+
+def _serves_visible_base(user, mentor) -> bool:
+    """Whether the mentor holds (or held) an appointment at a base `user` may see."""
+    from sqlalchemy import func, select
+
+    from registry.extensions import db
+    from registry.mentors.models import Appointment
+    from registry.orgs.models import Base
+
+    stmt = (select(func.count()).select_from(Appointment).join(Base, Base.id == Appointment.base_id)
+            .where(Appointment.mentor_id == mentor.id))
+    scope = visible_base_filter(user, Base)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return bool(db.session.scalar(stmt))
+
+
+def can_view_mentor(user, mentor) -> bool:
+    """A mentor account sees only its own record; staff see mentors of the bases they see."""
+    role = _role(user)
+    if role == MENTOR:
+        return user.mentor_id == mentor.id
+    if role in (ADMIN, REVIEWER):
+        return True
+    if role in (UNIVERSITY_COORDINATOR, BASE_COORDINATOR):
+        return _serves_visible_base(user, mentor)
+    return False
+
+
+def can_manage_mentor(user, mentor) -> bool:
+    """Change everything about a person (name, side, organisation, staff number): the administrator, and the
+    coordinators of a base the person serves (or served)."""
+    role = _role(user)
+    if role == ADMIN:
+        return True
+    if role in (UNIVERSITY_COORDINATOR, BASE_COORDINATOR):
+        return _serves_visible_base(user, mentor)
+    return False
+
+
+def can_edit_profile_of(user, mentor) -> bool:
+    """The profile fields (title, degree, expertise, contact, biography): the mentor themself, or whoever
+    manages the person."""
+    if _role(user) == MENTOR:
+        return user.mentor_id == mentor.id
+    return can_manage_mentor(user, mentor)
+
+
+# ---- checks area: rounds, submissions, reviews, life cycle, plans (appended by checks) ----------
+
+def can_manage_rounds(user) -> bool:
+    """Open and edit application rounds, assign reviewers: the administrator."""
+    return _role(user) == ADMIN
+
+
+def can_submit_base(user, base) -> bool:
+    """Submit a base into a round: the administrator, or the coordinator of the base's university."""
+    role = _role(user)
+    return role == ADMIN or (role == UNIVERSITY_COORDINATOR and user.university_id == base.university_id)
+
+
+def can_view_submission(user, submission, reviewer_round_ids=None) -> bool:
+    """The administrator; reviewers assigned to its round; the university's coordinator; the base's coordinator."""
+    role = _role(user)
+    if role == ADMIN:
+        return True
+    if role == REVIEWER:
+        return reviewer_round_ids is not None and submission.round_id in reviewer_round_ids
+    if role == UNIVERSITY_COORDINATOR:
+        return user.university_id == submission.university_id
+    if role == BASE_COORDINATOR:
+        return submission.base_id in user.base_ids
+    return False
+
+
+def can_review_submission(user, submission, reviewer_round_ids=None) -> bool:
+    """Record an opinion and a score: a reviewer assigned to the submission's round."""
+    return (_role(user) == REVIEWER and reviewer_round_ids is not None
+            and submission.round_id in reviewer_round_ids)
+
+
+def can_decide_lifecycle(user) -> bool:
+    """Move a base through its life (review, notice, recognition, evaluation): the administrator."""
+    return _role(user) == ADMIN
+
+
+def can_edit_plan(user, base) -> bool:
+    """Construction-plan targets, annual plans and summaries: whoever keeps the base's records."""
+    return can_edit_base(user, base)
+
+
+def can_view_dashboard(user) -> bool:
+    """Every base's state, ratio and failing rules: the administrator, and reviewers read-only."""
+    return _role(user) in (ADMIN, REVIEWER)

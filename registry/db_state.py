@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import sys
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -62,7 +60,9 @@ def check_connection(app) -> None:
 
 def migration_state(engine) -> tuple[str | None, str | None]:
     """(current revision, head revision) of the database behind `engine`."""
-    from alembic.config import Config
+    from alembic.config import Config  # imported here: alembic is slow to import, and rarely needed
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))

@@ -56,9 +56,10 @@ def load():
         db.session.flush()
         db.session.add(Appointment(base_id=base.id, mentor_id=mentor.id, starts_on=dt.date(2022, 9, 1)))
         users = {}
+        scope = {"base_coordinator": {"bases": [base]}, "university_coordinator": {"university": uni},
+                 "mentor": {"mentor": mentor}}
         for username, role in DEMO_ACCOUNTS:
-            users[role] = create_user(username, role, DEMO_PASSWORD, display_name=username, bases=[base],
-                                      university=uni, mentor=mentor)
+            users[role] = create_user(username, role, DEMO_PASSWORD, display_name=username, **scope.get(role, {}))
         ctx = {"university": uni, "university2": uni2, "enterprise": ent, "enterprise2": ent2,
                "base": base, "base2": base2, "users": users, "mentor": mentor}
         for area in AREAS:

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import ValidationError
+from wtforms.fields.choices import SelectChoice
 
 from registry.errors import DomainError
 
@@ -26,10 +29,57 @@ class Trimmed:
     """Validator-free marker to document trimmed fields (filters=[strip])."""
 
 
-def choices(mapping) -> list[tuple[str, str]]:
-    return [(key, label) for key, label in mapping.items()]
+def choices(mapping) -> list[SelectChoice]:
+    """Select options from {value: label}."""
+    return [SelectChoice(key, label) for key, label in mapping.items()]
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def not_blank(form, field):
     if isinstance(field.data, str) and not field.data.strip():
         raise ValidationError(_l("This field is required."))
+
+
+# WTForms' own Chinese catalogue misses a few messages (a multiple choice that is not offered, date
+# ranges) and words two others loosely. These take precedence; every other message comes from it.
+WTFORMS_MESSAGES = {
+    "'%(value)s' is not a valid choice for this field.": _l("'%(value)s' is not a valid choice for this field."),
+    "'%(value)s' are not valid choices for this field.": _l("'%(value)s' are not valid choices for this field."),
+    "Date must be at least %(min)s.": _l("Date must be at least %(min)s."),
+    "Date must be at most %(max)s.": _l("Date must be at most %(max)s."),
+    "Date must be between %(min)s and %(max)s.": _l("Date must be between %(min)s and %(max)s."),
+    "This field cannot be edited.": _l("This field cannot be edited."),
+    "This field is disabled and cannot have a value.": _l("This field is disabled and cannot have a value."),
+    "Not a valid week value.": _l("Not a valid week value."),
+    "Number must be at least %(min)s.": _l("Number must be at least %(min)s."),
+    "Number must be at most %(max)s.": _l("Number must be at most %(max)s."),
+}
+
+
+class _Translations:
+    def gettext(self, string):
+        if string in WTFORMS_MESSAGES:
+            return str(WTFORMS_MESSAGES[string])
+        return wtforms_translations.gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        key = singular if n == 1 else plural
+        if key in WTFORMS_MESSAGES:
+            return str(WTFORMS_MESSAGES[key])
+        return wtforms_translations.ngettext(singular, plural, n)
+
+
+TRANSLATIONS = _Translations()
+
+
+class RegistryForm(FlaskForm):
+    """FlaskForm (CSRF included) whose built-in validation messages are all translated. Use it as
+    the base of every form."""
+
+    class Meta:
+        def get_translations(self, form):
+            return TRANSLATIONS

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import (Response, abort, current_app, g, jsonify, redirect, render_template, request,
-                   session, url_for)
+from flask import (Response, abort, current_app, g, has_request_context, jsonify, redirect, render_template,
+                   request, session, url_for)
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -17,12 +17,19 @@ from registry.errors import DomainError
 from registry.extensions import db, login_manager
 
 PUBLIC_ENDPOINTS = {"static", "bootstrap.static"}
+# Served even when the database is not ready (they touch no table): the language switch.
+NO_DATABASE_ENDPOINTS = {"set_language"}
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
 def select_locale():
+    if not has_request_context():  # a command: Chinese (commands print both languages themselves)
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if is_api_request():  # scripts send no session cookie: honour Accept-Language, Chinese by default
+        best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
+        return "en" if best == "en" else current_app.config["BABEL_DEFAULT_LOCALE"]
     lang = session.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         return lang
@@ -33,13 +40,18 @@ def select_locale():
 
 
 def is_safe_next(target: str | None) -> bool:
-    """Only a path on this site: no scheme, no host, no '//' or '\\' tricks."""
-    if not target:
+    """Only a path on this site: no scheme, no host, no '//' or '\\' tricks.
+
+    Browsers drop tabs and newlines inside URLs and read '\\' as '/', so "/\t/evil.com" and
+    "/\\evil.com" would leave the site: any control character or backslash is refused.
+    """
+    if not target or not isinstance(target, str):
         return False
-    target = target.strip()
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target) or "\\" in target:
+        return False
     parts = urlsplit(target)
     return (not parts.scheme and not parts.netloc and target.startswith("/")
-            and not target.startswith("//") and "\\" not in target)
+            and not target.startswith("//"))
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -58,40 +70,92 @@ def api_error(status: int, code: str, message: str):
     return response
 
 
-def _resolve_actor():
-    if is_api_request():
-        header = request.headers.get("Authorization", "")
-        if header.startswith("Bearer ") and header[7:].strip():
-            from registry.auth.models import user_for_token
-
-            return user_for_token(header[7:].strip())
+def _bearer_token() -> str | None:
+    """The token of an `Authorization: Bearer TOKEN` header; "" for a malformed header, None for none."""
+    header = request.headers.get("Authorization")
+    if header is None:
         return None
+    scheme, _sep, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or " " in token or len(token) > 200:
+        return ""
+    return token
+
+
+def _resolve_actor():
+    """The acting user: the API token's owner under /api/ (cookies are ignored there), else the session's."""
+    if is_api_request():
+        token = _bearer_token()
+        if not token:
+            return None
+        from registry.auth.models import user_for_token
+
+        return user_for_token(token)
     return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def is_static(endpoint: str | None) -> bool:
+    return endpoint in PUBLIC_ENDPOINTS or (endpoint or "").endswith(".static")
+
+
+def fresh_request_state(endpoint=None, values=None):
+    """Start every request with an empty `g`.
+
+    `g` lives on the application context; when a request runs inside an app context that is
+    already pushed (the test suite, a request made from a command), Flask reuses that context and
+    its `g`, so Flask-Login's cached user and Flask-Babel's cached locale would leak from one
+    request into the next. Registered as the first URL value preprocessor: it runs before any other
+    preprocessor and before every before_request hook (Flask-WTF's CSRF check, Flask-Limiter's).
+    """
+    for key in list(vars(g)):
+        delattr(g, key)
+
+
+TRACE_KEY = "registry.trace"
+
+
+def _mark_refused() -> None:
+    """Tell whoever passed a dict as environ["registry.trace"] (the access-matrix test) that the
+    gate, not a view's object check, refused this request."""
+    trace = request.environ.get(TRACE_KEY)
+    if isinstance(trace, dict):
+        trace["refused_by"] = "gate"
+
+
+def refuse(status: int = 403):
+    _mark_refused()
+    abort(status)
 
 
 def gate():
     """One permission gate for every request: declared roles, checked on the server."""
-    _check_schema_once()
     endpoint = request.endpoint
-    if endpoint is None:
-        return None  # unknown URL: the 404 handler answers
+    if is_static(endpoint):
+        return None
+    if endpoint in NO_DATABASE_ENDPOINTS and PUBLIC in (allowed_roles(current_app.view_functions[endpoint]) or ()):
+        return None  # public and touching no table: works while the database is not ready
+    _check_schema_once()
     user = _resolve_actor()
     g.actor = user
     set_actor(db.session, user)
-    if endpoint in PUBLIC_ENDPOINTS:
-        return None
+    if endpoint is None:
+        return None  # unknown URL or method: the 404/405 handler answers
     roles = allowed_roles(current_app.view_functions[endpoint])
     if roles is None:  # fail closed: a view nobody declared is reachable by nobody
         current_app.logger.error("endpoint %s declares no roles", endpoint)
-        abort(403)
+        refuse(403)
     if PUBLIC in roles:
         return None
     if user is None:
+        _mark_refused()
         if is_api_request():
-            return api_error(401, "unauthorized", _("A valid API token is required."))
+            if _bearer_token() is None:
+                return api_error(401, "unauthorized", _("A valid API token is required: send the header "
+                                                        "Authorization: Bearer TOKEN."))
+            return api_error(401, "invalid_token", _("The API token is malformed, unknown or revoked."))
         return login_manager.unauthorized()
     if user.role not in roles:
-        abort(403)
+        refuse(403)
     return None
 
 
@@ -116,6 +180,7 @@ def _error_page(status: int, title: str, detail: str = ""):
 
 
 def init_app(app):
+    app.url_value_preprocessors.setdefault(None, []).insert(0, fresh_request_state)
     app.before_request(gate)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -124,7 +189,10 @@ def init_app(app):
     def load_user(user_id):
         from registry.auth.models import User
 
-        user = db.session.get(User, int(user_id))
+        try:
+            user = db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
         return user if user is not None and user.active else None
 
     @app.after_request
@@ -154,20 +222,25 @@ def init_app(app):
             405: _("This method is not allowed here."),
             413: _("The file is too large."),
             429: _("Too many attempts. Please wait a minute and try again."),
+            500: _("Something went wrong on our side. The error has been logged."),
+            503: _("The service is unavailable. Please try again later."),
         }
         if exc.code == 503 and g.get("schema_problem"):
             current, head = g.schema_problem
             detail = _("The database is missing or behind on migrations (at %(current)s, need %(head)s). "
                        "Run: %(command)s", current=current or "-", head=head, command=db_state.UPGRADE_COMMAND)
             return _error_page(503, _("The database is not ready."), detail)
-        return _error_page(exc.code or 500, messages.get(exc.code, exc.name))
+        return _error_page(exc.code or 500, messages.get(exc.code, _("The request could not be completed.")))
 
     @app.errorhandler(Exception)
     def server_error(exc):
         if isinstance(exc, HTTPException):
             return http_error(exc)
-        db.session.rollback()
-        app.logger.exception("unhandled error on %s", request.path)
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        try:
+            db.session.rollback()
+        except Exception:  # the database itself may be what failed
+            app.logger.exception("rollback failed")
         return _error_page(500, _("Something went wrong on our side. The error has been logged."))
 
     @app.context_processor
@@ -179,6 +252,11 @@ def init_app(app):
 
     app.add_url_rule("/lang/<code>", "set_language", set_language)
     app.add_url_rule("/", "index", index)
+
+    # Last step of create_app: every command group is registered by now.
+    from registry.cli_support import bilingual_commands
+
+    bilingual_commands(app)
 
 
 def _public(view):

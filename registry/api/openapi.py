@@ -39,6 +39,9 @@ AS_OF_PARAM = {"name": "as_of", "in": "query", "required": True, "schema": {"typ
 
 
 def add_path(path: str, method: str, summary: str, response_schema: dict, parameters=(), errors=(401, 404)):
+    """Document one endpoint: `path` relative to /api/v1 with {name} for each URL parameter.
+
+    Every /api/v1 route must be documented: a test compares app.url_map with this document."""
     PATHS.setdefault(path, {})[method] = {
         "summary": summary,
         "parameters": list(parameters),
@@ -52,6 +55,8 @@ add_path("/bases", "get", "Bases the token's owner may see",
          parameters=[{"name": "field", "in": "query", "required": False, "schema": {"type": "string"}}],
          errors=(401,))
 add_path("/bases/{code}", "get", "One base", {"$ref": "#/components/schemas/Base"}, parameters=[CODE_PARAM])
+add_path("/openapi.json", "get", "This OpenAPI document (no token needed)", {"type": "object"}, errors=())
+PATHS["/openapi.json"]["get"]["security"] = []
 
 
 def document() -> dict:

@@ -9,12 +9,16 @@ import datetime as dt
 import decimal
 
 from sqlalchemy import event, inspect
+from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.orm import Session
 
 from registry.audit.models import AuditEntry
 
 ACTOR_KEY = "audit_actor"
-SKIP_FIELDS = {"created_at", "updated_at", "password_hash", "token_hash"}
+SKIP_FIELDS = {"id", "created_at", "updated_at"}  # the id is the entry's record_id
+# Secrets: the log says that they changed, never what they are.
+MASKED_FIELDS = {"password_hash", "token_hash"}
+MASK = "***"
 
 
 def set_actor(session, user=None, label: str | None = None) -> None:
@@ -31,13 +35,45 @@ def _plain(value):
     return str(value)
 
 
+def _shown(key, value):
+    if key in MASKED_FIELDS and value is not None:
+        return MASK
+    return _plain(value)
+
+
 def _columns(obj):
     mapper = inspect(obj).mapper
     return [attr for attr in mapper.column_attrs if attr.key not in SKIP_FIELDS]
 
 
-def _snapshot(obj) -> dict:
-    return {attr.key: [None, _plain(getattr(obj, attr.key))] for attr in _columns(obj)}
+def _many_to_many(obj):
+    """Relationships through an association table (a base's partner enterprises, a user's bases):
+    their rows are not audited models, so the owning record's entry carries the change."""
+    return [rel for rel in inspect(obj).mapper.relationships if rel.secondary is not None and not rel.viewonly]
+
+
+def _label(related) -> str:
+    label = related.audit_label() if hasattr(related, "audit_label") else None
+    return str(label or getattr(related, "id", "") or "")
+
+
+def _labels(items) -> list[str]:
+    return sorted(_label(o) for o in items or ())
+
+
+def _snapshot(obj, *, new: bool = False) -> dict:
+    snap = {attr.key: [None, _shown(attr.key, getattr(obj, attr.key))] for attr in _columns(obj)}
+    state = inspect(obj)
+    for rel in _many_to_many(obj):
+        if new:  # just inserted: what was put in the collection, no query
+            items = state.attrs[rel.key].history.added or ()
+            if not items:
+                loaded = state.attrs[rel.key].loaded_value
+                items = () if loaded is NO_VALUE else loaded
+        else:
+            items = getattr(obj, rel.key)
+        snap[rel.key] = [None, _labels(items)]
+    return snap
 
 
 def _diff(obj) -> dict:
@@ -49,7 +85,14 @@ def _diff(obj) -> dict:
             old = hist.deleted[0] if hist.deleted else None
             new = hist.added[0] if hist.added else None
             if _plain(old) != _plain(new):
-                changes[attr.key] = [_plain(old), _plain(new)]
+                changes[attr.key] = [_shown(attr.key, old), _shown(attr.key, new)]
+    for rel in _many_to_many(obj):
+        hist = state.attrs[rel.key].history
+        if hist.has_changes():
+            old = _labels(list(hist.unchanged or ()) + list(hist.deleted or ()))
+            new = _labels(list(hist.unchanged or ()) + list(hist.added or ()))
+            if old != new:
+                changes[rel.key] = [old, new]
     return changes
 
 
@@ -71,7 +114,7 @@ def _entry(session, obj, action, changes, record_id=None):
 def _collect(session, flush_context, instances):
     pending = session.info.setdefault("audit_pending", [])
     for obj in session.dirty:
-        if getattr(obj, "__audited__", False) and session.is_modified(obj, include_collections=False):
+        if getattr(obj, "__audited__", False) and session.is_modified(obj, include_collections=True):
             changes = _diff(obj)
             if changes:
                 pending.append(_entry(session, obj, "update", changes))
@@ -89,10 +132,17 @@ def _collect(session, flush_context, instances):
 def _write(session, flush_context):
     pending = session.info.pop("audit_pending", [])
     for obj in session.info.pop("audit_new", []):
-        pending.append(_entry(session, obj, "create", _snapshot(obj)))
+        pending.append(_entry(session, obj, "create", _snapshot(obj, new=True)))
     if pending:
         # Core insert: no ORM objects, so no recursion into this hook.
         session.execute(AuditEntry.__table__.insert(), pending)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session, previous_transaction):
+    # A flush that failed leaves its collected entries behind: they must not reach the next flush.
+    session.info.pop("audit_pending", None)
+    session.info.pop("audit_new", None)
 
 
 def record_bulk(session, table: str, rows: list[dict]) -> None:

@@ -1,6 +1,6 @@
 from flask import Blueprint, render_template, request
 
-from registry.audit.queries import audit_entries
+from registry.audit.queries import ACTIONS, audit_entries, audited_tables, base_codes
 from registry.authz import ADMIN, allow
 from registry.errors import _l
 from registry.extensions import db
@@ -9,13 +9,45 @@ from registry.nav import register_nav
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 register_nav(90, "audit.audit_list", _l("Audit log"), (ADMIN,))
 
+ACTION_LABELS = {"create": _l("Created"), "update": _l("Updated"), "delete": _l("Deleted")}
+
 
 @bp.route("/")
 @allow(ADMIN)
 def audit_list():
+    from registry.orgs.services import find_base
+
     args = request.args
-    stmt = audit_entries(table=args.get("table") or None, actor=args.get("actor") or None,
-                         base_id=args.get("base_id", type=int), record_id=args.get("record_id", type=int),
-                         action=args.get("action") or None)
-    page = db.paginate(stmt, per_page=50, max_per_page=200, error_out=False)
-    return render_template("audit/list.html", page=page)
+    base_code = (args.get("base") or "").strip()
+    base_id = None
+    if base_code:
+        base = find_base(base_code)
+        base_id = base.id if base is not None else -1  # an unknown code matches nothing
+    action = args.get("action") if args.get("action") in ACTIONS else None
+    stmt = audit_entries(table=args.get("table") or None, actor=args.get("actor") or None, base_id=base_id,
+                         record_id=args.get("record_id", type=int), action=action)
+    page = db.paginate(stmt, per_page=args.get("per_page", 50, type=int) or 50, max_per_page=200, error_out=False)
+    return render_template("audit/list.html", page=page, tables=audited_tables(), actions=ACTION_LABELS,
+                           codes=base_codes(e.base_id for e in page.items))
+
+
+@bp.app_template_filter("audit_value")
+def audit_value(value):
+    if value is None:
+        return "∅"
+    if isinstance(value, list):
+        return "、".join(map(str, value)) or "∅"
+    return str(value)
+
+
+@bp.app_template_filter("beijing_time")
+def beijing_time(value):
+    """Stored in UTC (SQLite hands it back without a zone); shown in China Standard Time."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")

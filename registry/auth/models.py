@@ -35,6 +35,7 @@ class User(Audited, TimestampMixin, UserMixin, db.Model):
 
     university = relationship("University")
     bases = relationship("Base", secondary=user_base, order_by="Base.code")
+    mentor = relationship("Mentor")
 
     def audit_label(self) -> str:
         return self.username
@@ -64,7 +65,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class ApiToken(TimestampMixin, db.Model):
+class ApiToken(Audited, TimestampMixin, db.Model):
+    """A bearer token for /api/v1. Only its sha256 is stored; the audit log shows who made or
+    revoked which token (by its prefix), never the token."""
+
     __tablename__ = "api_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,6 +80,9 @@ class ApiToken(TimestampMixin, db.Model):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     user = relationship(User)
+
+    def audit_label(self) -> str:
+        return f"{self.prefix}… {self.name}".strip()
 
     @property
     def active(self) -> bool:

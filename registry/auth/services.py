@@ -1,6 +1,7 @@
 """Accounts and API tokens."""
 from __future__ import annotations
 
+import re
 import secrets
 
 from sqlalchemy import func, select
@@ -13,8 +14,62 @@ from registry.extensions import db
 from registry.models_common import utcnow
 
 MIN_PASSWORD = 8
-# A fixed hash to compare against when the user does not exist: same work, no user enumeration.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+USERNAME_RE = re.compile(r"^[A-Za-z0-9._@-]+$")
+
+
+def _hash(password: str) -> str:
+    from flask import current_app
+
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if current_app else "scrypt"
+    return generate_password_hash(password, method=method)
+
+
+def _dummy_hash() -> str:
+    """A hash to check against when the user does not exist: the same work, so no user enumeration."""
+    from flask import current_app
+
+    cache = current_app.extensions.setdefault("registry_dummy_hash", {})
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in cache:
+        cache[method] = generate_password_hash("not-a-real-password", method=method)
+    return cache[method]
+
+
+MAX_PASSWORD = 256
+
+
+def _check_password(password: str, field: str = "password") -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise DomainError(_l("The password must have at least %(n)s characters."), field=field, n=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        raise DomainError(_l("The password may have at most %(n)s characters."), field=field, n=MAX_PASSWORD)
+    return password
+
+
+def _check_scope(role: str, bases, university, mentor) -> None:
+    """Each role's scope, and nothing else: a base coordinator names bases, a university coordinator
+    a university, a mentor account one mentor record; other roles take none."""
+    if role not in ROLES:
+        raise DomainError(_l("Unknown role: %(role)s"), field="role", role=role)
+    if role == BASE_COORDINATOR and not bases:
+        raise DomainError(_l("A base coordinator needs at least one base."), field="base_ids")
+    if role == UNIVERSITY_COORDINATOR and university is None:
+        raise DomainError(_l("A university coordinator needs a university."), field="university_id")
+    if role == MENTOR and mentor is None:
+        raise DomainError(_l("A mentor account needs a mentor record."), field="mentor")
+    if bases and role != BASE_COORDINATOR:
+        raise DomainError(_l("Only base coordinators are scoped to bases."), field="base_ids")
+    if university is not None and role != UNIVERSITY_COORDINATOR:
+        raise DomainError(_l("Only university coordinators are scoped to a university."), field="university_id")
+    if mentor is not None and role != MENTOR:
+        raise DomainError(_l("Only mentor accounts are linked to a mentor record."), field="mentor")
+
+
+def _display_name(value: str, username: str) -> str:
+    value = (value or "").strip()
+    if len(value) > 120:
+        raise DomainError(_l("The display name may have at most %(n)s characters."), field="display_name", n=120)
+    return value or username
 
 
 def create_user(username: str, role: str, password: str, *, display_name: str = "",
@@ -22,49 +77,132 @@ def create_user(username: str, role: str, password: str, *, display_name: str = 
     username = (username or "").strip()
     if not username or len(username) > 64:
         raise DomainError(_l("A username of 1 to 64 characters is required."), field="username")
-    if role not in ROLES:
-        raise DomainError(_l("Unknown role: %(role)s"), field="role", role=role)
-    if len(password or "") < MIN_PASSWORD:
-        raise DomainError(_l("The password must have at least %(n)s characters."), field="password", n=MIN_PASSWORD)
-    if db.session.scalar(select(func.count()).select_from(User).where(User.username == username)):
+    if not USERNAME_RE.match(username):
+        raise DomainError(_l("A username may use letters, digits and . _ - @ only."), field="username")
+    _check_scope(role, bases, university, mentor)
+    _check_password(password)
+    if db.session.scalar(select(func.count()).select_from(User).where(func.lower(User.username) == username.lower())):
         raise DomainError(_l("The username %(username)s is taken."), field="username", username=username)
-    if role == BASE_COORDINATOR and not bases:
-        raise DomainError(_l("A base coordinator needs at least one base."), field="bases")
-    if role == UNIVERSITY_COORDINATOR and university is None:
-        raise DomainError(_l("A university coordinator needs a university."), field="university")
-    if role == MENTOR and mentor is None:
-        raise DomainError(_l("A mentor account needs a mentor record."), field="mentor")
     user = User(
         username=username,
-        display_name=display_name or username,
-        password_hash=generate_password_hash(password, method="scrypt"),
+        display_name=_display_name(display_name, username),
+        password_hash=_hash(password),
         role=role,
-        university_id=university.id if university is not None and role == UNIVERSITY_COORDINATOR else None,
-        mentor_id=mentor.id if mentor is not None and role == MENTOR else None,
+        university_id=university.id if university is not None else None,
+        mentor_id=mentor.id if mentor is not None else None,
     )
-    if role == BASE_COORDINATOR:
-        user.bases = list(bases)
+    user.bases = list(bases)
     db.session.add(user)
     db.session.flush()
     return user
 
 
+def update_user(user: User, *, acting: User, display_name: str, role: str, bases=(), university=None,
+                mentor=None) -> User:
+    """Change an account's name, role and scope. Nobody changes their own role (no lock-out)."""
+    if user.id == acting.id and role != user.role:
+        raise DomainError(_l("You cannot change your own role."), field="role")
+    _check_scope(role, bases, university, mentor)
+    user.display_name = _display_name(display_name, user.username)
+    user.role = role
+    user.university_id = university.id if university is not None else None
+    user.mentor_id = mentor.id if mentor is not None else None
+    user.bases = list(bases)
+    db.session.flush()
+    return user
+
+
+def set_active(user: User, active: bool, *, acting: User) -> User:
+    """Deactivate (the account can no longer log in and its API tokens stop working) or reactivate."""
+    if user.id == acting.id and not active:
+        raise DomainError(_l("You cannot deactivate your own account."))
+    user.active = bool(active)
+    db.session.flush()
+    return user
+
+
+def reset_password(user: User, new: str) -> None:
+    """An administrator sets a new password (the user should change it after logging in)."""
+    user.password_hash = _hash(_check_password(new, "new_password"))
+    db.session.flush()
+
+
+# ---- looking up the scope of an account --------------------------------------------------
+
+def bases_by_codes(codes) -> list:
+    from registry.orgs.services import find_base
+
+    rows = []
+    for code in codes:
+        base = find_base(code)
+        if base is None:
+            raise DomainError(_l("No base with code %(code)s."), field="base_ids", code=code)
+        if base not in rows:
+            rows.append(base)
+    return rows
+
+
+def bases_by_ids(ids) -> list:
+    from registry.orgs.models import Base
+
+    ids = list(dict.fromkeys(ids or []))
+    rows = list(db.session.scalars(select(Base).where(Base.id.in_(ids)).order_by(Base.code))) if ids else []
+    if len(rows) != len(ids):
+        raise DomainError(_l("One of the chosen bases does not exist."), field="base_ids")
+    return rows
+
+
+def university_by_name(name: str):
+    from registry.orgs.services import find_university
+
+    uni = find_university(name)
+    if uni is None:
+        raise DomainError(_l("No university named %(name)s."), field="university_id", name=name)
+    return uni
+
+
+def university_by_id(university_id):
+    from registry.orgs.models import University
+
+    uni = db.session.get(University, university_id) if university_id else None
+    if uni is None:
+        raise DomainError(_l("No university with id %(id)s."), field="university_id", id=university_id)
+    return uni
+
+
+def mentor_by_key(key: str):
+    """`ORGANISATION:STAFF_NO` (the command line's --mentor) to the mentor record."""
+    from registry.mentors.queries import find_mentor
+
+    organisation, sep, staff_no = (key or "").rpartition(":")
+    organisation, staff_no = organisation.strip(), staff_no.strip()
+    if not sep or not organisation or not staff_no:
+        raise DomainError(_l("The mentor must be given as ORGANISATION:STAFF_NO."), field="mentor")
+    mentor = find_mentor(organisation, staff_no)
+    if mentor is None:
+        raise DomainError(_l("No mentor with staff number %(staff_no)s at %(organisation)s."), field="mentor",
+                          staff_no=staff_no, organisation=organisation)
+    return mentor
+
+
 def authenticate(username: str, password: str) -> User | None:
+    """The user for these credentials, or None. A deactivated account with the right password
+    raises a DomainError saying so (only someone who knows the password learns it)."""
     user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         return None
-    if not user.active or not check_password_hash(user.password_hash, password or ""):
+    if not check_password_hash(user.password_hash, password or ""):
         return None
+    if not user.active:
+        raise DomainError(_l("This account has been deactivated. Ask an administrator."), field="username")
     return user
 
 
 def change_password(user: User, old: str, new: str) -> None:
     if not check_password_hash(user.password_hash, old or ""):
         raise DomainError(_l("The current password is wrong."), field="old_password")
-    if len(new or "") < MIN_PASSWORD:
-        raise DomainError(_l("The password must have at least %(n)s characters."), field="new_password", n=MIN_PASSWORD)
-    user.password_hash = generate_password_hash(new, method="scrypt")
+    user.password_hash = _hash(_check_password(new, "new_password"))
     db.session.flush()
 
 
@@ -73,6 +211,8 @@ def create_token(user: User, name: str = "") -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if len(name) > 80:
         raise DomainError(_l("The token name may have at most 80 characters."), field="name")
+    if not user.active:
+        raise DomainError(_l("The account %(username)s is deactivated."), username=user.username)
     clear = "rgt_" + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(clear), prefix=clear[:10])
     db.session.add(token)
@@ -97,7 +237,7 @@ def tokens_of(user: User):
 
 
 def find_user(username: str) -> User:
-    user = db.session.scalar(select(User).where(User.username == username))
+    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
     if user is None:
         raise NotFound(_l("No user named %(username)s."), username=username)
     return user

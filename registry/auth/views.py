@@ -1,16 +1,21 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
+from sqlalchemy import select
 
-from registry.auth import services
-from registry.auth.forms import EmptyForm, LoginForm, PasswordForm, TokenForm
-from registry.authz import ALL, PUBLIC, actor, allow
-from registry.errors import DomainError
+from registry.auth import queries, services
+from registry.auth.forms import EmptyForm, LoginForm, PasswordForm, PasswordResetForm, TokenForm, UserCreateForm, \
+    UserScopeForm
+from registry.auth.models import User
+from registry.authz import ADMIN, ALL, BASE_COORDINATOR, MENTOR, PUBLIC, ROLES, UNIVERSITY_COORDINATOR, actor, allow
+from registry.errors import DomainError, _l
 from registry.extensions import db, limiter
-from registry.forms_support import apply_domain_error
+from registry.forms_support import apply_domain_error, options
+from registry.nav import ROLE_LABELS, register_nav
 from registry.web import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+register_nav(85, "auth.user_list", _l("Accounts"), (ADMIN,))
 
 
 def _failed_login(response):
@@ -24,19 +29,33 @@ def _failed_login(response):
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
+        try:
+            user = services.authenticate(form.username.data, form.password.data)
+        except DomainError as exc:
+            user = None
+            apply_domain_error(form, exc)
+        else:
+            if user is None:
+                form.password.errors.append(_("Wrong username or password."))
         if user is not None:
+            # A new session for the logged-in user (no fixation); the chosen language stays.
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
             login_user(user)
             return redirect(safe_next(request.args.get("next"), url_for("index")))
-        form.password.errors.append(_("Wrong username or password."))
-    return render_template("auth/login.html", form=form), (200 if request.method == "GET" or not form.errors else 200)
+    return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @allow(*ALL)
 def logout():
-    EmptyForm().validate_on_submit()
+    lang = session.get("lang")
     logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
     return redirect(url_for("auth.login"))
 
 
@@ -52,6 +71,7 @@ def account():
             flash(_("Your password was changed."), "success")
             return redirect(url_for("auth.account"))
         except DomainError as exc:
+            db.session.rollback()
             apply_domain_error(form, exc)
     return render_template("auth/account.html", form=form, user=user)
 
@@ -66,7 +86,9 @@ def tokens():
         try:
             _token, new_token = services.create_token(user, form.name.data)
             db.session.commit()
+            form = TokenForm(formdata=None)
         except DomainError as exc:
+            db.session.rollback()
             apply_domain_error(form, exc)
     return render_template("auth/tokens.html", form=form, tokens=services.tokens_of(user),
                            new_token=new_token, revoke_form=EmptyForm())
@@ -75,8 +97,143 @@ def tokens():
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @allow(*ALL)
 def revoke_token(token_id):
-    if EmptyForm().validate_on_submit():
-        services.revoke_token(actor(), token_id)
-        db.session.commit()
-        flash(_("The token was revoked."), "success")
+    services.revoke_token(actor(), token_id)  # NotFound (404) for another's token or none
+    db.session.commit()
+    flash(_("The token was revoked."), "success")
     return redirect(url_for("auth.tokens"))
+
+
+# ---- administrators manage accounts ------------------------------------------------------
+
+def _load_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _fill_scope_choices(form):
+    from registry.orgs import queries as orgs_queries
+    from registry.orgs.models import Base
+
+    form.role.choices = options((r, ROLE_LABELS[r]) for r in ROLES)
+    form.base_ids.choices = options((b.id, f"{b.code} {b.name}")
+                                    for b in db.session.scalars(select(Base).order_by(Base.code)))
+    form.university_id.choices = options([(0, "—")] + [(u.id, u.name)
+                                                       for u in db.session.scalars(orgs_queries.universities())])
+
+
+def _scope_from_form(form) -> dict:
+    """The scope fields the chosen role uses (the others are ignored), resolved to records."""
+    role = form.role.data
+    scope = {"bases": [], "university": None, "mentor": None}
+    if role == BASE_COORDINATOR:
+        scope["bases"] = services.bases_by_ids(form.base_ids.data)
+    elif role == UNIVERSITY_COORDINATOR and form.university_id.data:
+        scope["university"] = services.university_by_id(form.university_id.data)
+    elif role == MENTOR and (form.mentor_organisation.data or form.mentor_staff_no.data):
+        scope["mentor"] = services.mentor_by_key(f"{form.mentor_organisation.data}:{form.mentor_staff_no.data}")
+    return scope
+
+
+def _apply_error(form, exc):
+    if exc.field == "mentor":  # one message for the pair of mentor fields
+        exc.field = "mentor_staff_no"
+    apply_domain_error(form, exc)
+
+
+@bp.route("/users")
+@allow(ADMIN)
+def user_list():
+    args = request.args
+    stmt = queries.users(q=args.get("q") or None, role=args.get("role") or None, state=args.get("state") or None)
+    page = db.paginate(stmt, per_page=args.get("per_page", 50, type=int) or 50, max_per_page=200, error_out=False)
+    return render_template("auth/user_list.html", page=page, roles=ROLE_LABELS, action_form=EmptyForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@allow(ADMIN)
+def user_create():
+    form = UserCreateForm()
+    _fill_scope_choices(form)
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.username.data, form.role.data, form.password.data,
+                                        display_name=form.display_name.data, **_scope_from_form(form))
+            db.session.commit()
+            flash(_("The account %(username)s was created.", username=user.username), "success")
+            return redirect(url_for("auth.user_list"))
+        except DomainError as exc:
+            db.session.rollback()
+            _apply_error(form, exc)
+    return render_template("auth/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@allow(ADMIN)
+def user_edit(user_id):
+    user = _load_user(user_id)
+    form = UserScopeForm(obj=user)
+    _fill_scope_choices(form)
+    if request.method == "GET":
+        form.base_ids.data = [b.id for b in user.bases]
+        form.university_id.data = user.university_id or 0
+        if user.mentor is not None:
+            form.mentor_organisation.data = user.mentor.organisation
+            form.mentor_staff_no.data = user.mentor.staff_no
+    if form.validate_on_submit():
+        try:
+            services.update_user(user, acting=actor(), display_name=form.display_name.data, role=form.role.data,
+                                 **_scope_from_form(form))
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("auth.user_list"))
+        except DomainError as exc:
+            db.session.rollback()
+            _apply_error(form, exc)
+    return render_template("auth/user_form.html", form=form, user=user, action_form=EmptyForm())
+
+
+def _set_active(user_id: int, active: bool):
+    user = _load_user(user_id)
+    try:
+        services.set_active(user, active, acting=actor())
+        db.session.commit()
+        if active:
+            flash(_("The account %(username)s was reactivated.", username=user.username), "success")
+        else:
+            flash(_("The account %(username)s was deactivated: it can no longer log in or use its API tokens.",
+                    username=user.username), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "danger")
+    return redirect(url_for("auth.user_list"))
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@allow(ADMIN)
+def user_deactivate(user_id):
+    return _set_active(user_id, False)
+
+
+@bp.route("/users/<int:user_id>/activate", methods=["POST"])
+@allow(ADMIN)
+def user_activate(user_id):
+    return _set_active(user_id, True)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@allow(ADMIN)
+def user_password(user_id):
+    user = _load_user(user_id)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(user, form.new_password.data)
+            db.session.commit()
+            flash(_("A new password was set for %(username)s.", username=user.username), "success")
+            return redirect(url_for("auth.user_list"))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return render_template("auth/user_password.html", form=form, user=user)

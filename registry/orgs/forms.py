@@ -1,22 +1,21 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from registry.errors import _l
-from registry.forms_support import choices, not_blank, strip
+from registry.forms_support import RegistryForm, choices, not_blank, options, strip
 from registry.orgs.models import FIELDS, SECTORS, UNIVERSITY_KINDS
 
 
-class UniversityForm(FlaskForm):
+class UniversityForm(RegistryForm):
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), not_blank, Length(max=200)])
     kind = SelectField(_l("Kind"), choices=choices(UNIVERSITY_KINDS), validators=[InputRequired()])
     province = StringField(_l("Province"), filters=[strip], validators=[Length(max=50)])
     submit = SubmitField(_l("Save"))
 
 
-class EnterpriseForm(FlaskForm):
+class EnterpriseForm(RegistryForm):
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), not_blank, Length(max=200)])
-    sector = SelectField(_l("Sector"), choices=[("", "—")] + choices(SECTORS), validators=[Optional()])
+    sector = SelectField(_l("Sector"), choices=options([("", "—")]) + choices(SECTORS), validators=[Optional()])
     scale = StringField(_l("Scale"), filters=[strip], validators=[Length(max=200)])
     rd_focus = TextAreaField(_l("R&D focus"), filters=[strip], validators=[Length(max=4000)])
     practice_conditions = TextAreaField(_l("Practice conditions offered (projects, courses, sites, labs, living support)"),
@@ -24,7 +23,7 @@ class EnterpriseForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class BaseForm(FlaskForm):
+class BaseForm(RegistryForm):
     code = StringField(_l("Code"), filters=[strip], validators=[
         DataRequired(), Length(max=40),
         Regexp(r"^[A-Za-z0-9-]+$", message=_l("Use only letters, digits and '-'."))])

@@ -100,3 +100,6 @@ class Base(Audited, TimestampMixin, db.Model):
 
     def audit_base_id(self):
         return self.id
+
+    def audit_label(self) -> str:
+        return f"{self.code} {self.name}"

@@ -1,16 +1,17 @@
 """Lists of organisations and bases, scoped to what a user may see."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
 from registry.authz import visible_base_filter
-from registry.orgs.models import Base, Enterprise, University
-
+from registry.orgs.models import BASE_STATUSES, FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, University
 
 def bases_visible_to(user, *, field: str | None = None, status: str | None = None,
                      university_id: int | None = None, kind: str | None = None, q: str | None = None):
-    """A select of the bases `user` may see, with their university and enterprises eager-loaded."""
+    """A select of the bases `user` may see, with their university and enterprises eager-loaded.
+
+    A filter value outside its enum matches nothing (binding it would raise LookupError)."""
     stmt = (select(Base).join(Base.university)
             .options(selectinload(Base.university), selectinload(Base.enterprises))
             .order_by(Base.code))
@@ -18,34 +19,34 @@ def bases_visible_to(user, *, field: str | None = None, status: str | None = Non
     if scope is not None:
         stmt = stmt.where(scope)
     if field:
-        stmt = stmt.where(Base.field == field)
+        stmt = stmt.where(Base.field == field) if field in FIELDS else stmt.where(false())
     if status:
-        stmt = stmt.where(Base.status == status)
+        stmt = stmt.where(Base.status == status) if status in BASE_STATUSES else stmt.where(false())
     if university_id:
         stmt = stmt.where(Base.university_id == university_id)
     if kind:
-        stmt = stmt.where(University.kind == kind)
-    if q:
+        stmt = stmt.where(University.kind == kind) if kind in UNIVERSITY_KINDS else stmt.where(false())
+    if q and q.strip():
         like = f"%{q.strip()}%"
-        stmt = stmt.where(or_(Base.code.ilike(like), Base.name.ilike(like)))
+        stmt = stmt.where(or_(Base.code.ilike(like), Base.name.ilike(like), University.name.ilike(like)))
     return stmt
 
 
 def universities(q: str | None = None, kind: str | None = None):
     stmt = select(University).order_by(University.name)
     if kind:
-        stmt = stmt.where(University.kind == kind)
-    if q:
-        stmt = stmt.where(University.name.ilike(f"%{q.strip()}%"))
+        stmt = stmt.where(University.kind == kind) if kind in UNIVERSITY_KINDS else stmt.where(false())
+    if q and q.strip():
+        stmt = stmt.where(or_(University.name.ilike(f"%{q.strip()}%"), University.province.ilike(f"%{q.strip()}%")))
     return stmt
 
 
 def enterprises(q: str | None = None, sector: str | None = None):
     stmt = select(Enterprise).order_by(Enterprise.name)
     if sector:
-        stmt = stmt.where(Enterprise.sector == sector)
-    if q:
-        stmt = stmt.where(Enterprise.name.ilike(f"%{q.strip()}%"))
+        stmt = stmt.where(Enterprise.sector == sector) if sector in SECTORS else stmt.where(false())
+    if q and q.strip():
+        stmt = stmt.where(or_(Enterprise.name.ilike(f"%{q.strip()}%"), Enterprise.rd_focus.ilike(f"%{q.strip()}%")))
     return stmt
 
 
@@ -57,3 +58,27 @@ def base_ids_visible_to(user) -> list[int] | None:
     if scope is None:
         return None
     return list(db.session.scalars(select(Base.id).where(scope)))
+
+
+def references_to(obj) -> dict[str, int]:
+    """{table: rows} of every row in any table whose foreign key points at `obj`.
+
+    Read from the metadata, so tables that other areas add later are counted too. Used to refuse
+    deleting a university or enterprise that is still in use, whatever the database's own
+    foreign-key enforcement (SQLite enforces none by default).
+    """
+    from sqlalchemy import func, inspect as sa_inspect
+
+    from registry.extensions import db
+
+    target = sa_inspect(obj).mapper.local_table
+    used: dict[str, int] = {}
+    for table in db.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table is not target:
+                continue
+            count = db.session.scalar(
+                select(func.count()).select_from(table).where(fk.parent == getattr(obj, fk.column.key)))
+            if count:
+                used[table.name] = used.get(table.name, 0) + count
+    return used

@@ -6,9 +6,11 @@ import re
 
 from sqlalchemy import func, select
 
-from registry.errors import DomainError, NotFound, _l
+from registry import authz
+from registry.errors import DomainError, Forbidden, NotFound, _l
 from registry.extensions import db
 from registry.orgs.models import FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, University
+from registry.orgs.queries import references_to
 
 CODE_RE = re.compile(r"^[A-Za-z0-9-]+$")
 
@@ -41,7 +43,7 @@ def find_university(name: str) -> University | None:
 
 
 def create_university(name: str, kind: str, province: str = "") -> University:
-    name = _required_text(name, "name", 200, _l("Name"))
+    name = _required_text(name, "name", 200, _l("University name"))
     if kind not in UNIVERSITY_KINDS:
         raise DomainError(_l("The university kind must be ministry or co_built, not %(kind)s."), field="kind", kind=kind)
     if find_university(name) is not None:
@@ -52,10 +54,13 @@ def create_university(name: str, kind: str, province: str = "") -> University:
     return uni
 
 
-def update_university(uni: University, *, name: str, kind: str, province: str = "") -> University:
-    name = _required_text(name, "name", 200, _l("Name"))
+def update_university(uni: University, *, name: str, kind: str, province: str = "", user=None) -> University:
+    """`user` is the acting user: only an administrator may change the kind (it sets the quota, R6)."""
+    name = _required_text(name, "name", 200, _l("University name"))
     if kind not in UNIVERSITY_KINDS:
         raise DomainError(_l("The university kind must be ministry or co_built, not %(kind)s."), field="kind", kind=kind)
+    if kind != uni.kind and user is not None and not authz.can_manage_system(user):
+        raise Forbidden(_l("Only an administrator can change a university's kind."), field="kind")
     other = find_university(name)
     if other is not None and other.id != uni.id:
         raise DomainError(_l("A university named %(name)s already exists."), field="name", name=name)
@@ -85,7 +90,7 @@ def _enterprise_fields(sector, scale, rd_focus, practice_conditions):
 
 def create_enterprise(name: str, sector: str | None = None, scale: str = "", rd_focus: str = "",
                       practice_conditions: str = "") -> Enterprise:
-    name = _required_text(name, "name", 200, _l("Name"))
+    name = _required_text(name, "name", 200, _l("Enterprise name"))
     if find_enterprise(name) is not None:
         raise DomainError(_l("An enterprise named %(name)s already exists."), field="name", name=name)
     ent = Enterprise(name=name, **_enterprise_fields(sector, scale, rd_focus, practice_conditions))
@@ -96,7 +101,7 @@ def create_enterprise(name: str, sector: str | None = None, scale: str = "", rd_
 
 def update_enterprise(ent: Enterprise, *, name: str, sector=None, scale="", rd_focus="",
                       practice_conditions="") -> Enterprise:
-    name = _required_text(name, "name", 200, _l("Name"))
+    name = _required_text(name, "name", 200, _l("Enterprise name"))
     other = find_enterprise(name)
     if other is not None and other.id != ent.id:
         raise DomainError(_l("An enterprise named %(name)s already exists."), field="name", name=name)
@@ -105,6 +110,28 @@ def update_enterprise(ent: Enterprise, *, name: str, sector=None, scale="", rd_f
         setattr(ent, key, value)
     db.session.flush()
     return ent
+
+
+def _refuse_if_used(obj, message, **params):
+    used = references_to(obj)
+    if used:
+        raise DomainError(message, count=sum(used.values()), tables=", ".join(sorted(used)), **params)
+
+
+def delete_university(uni: University) -> None:
+    """Delete a university that nothing refers to (no base, no account, no other record)."""
+    _refuse_if_used(uni, _l("The university %(name)s is still used by %(count)s records (%(tables)s) "
+                            "and cannot be deleted."), name=uni.name)
+    db.session.delete(uni)
+    db.session.flush()
+
+
+def delete_enterprise(ent: Enterprise) -> None:
+    """Delete an enterprise that no base has as partner and no other record refers to."""
+    _refuse_if_used(ent, _l("The enterprise %(name)s is still used by %(count)s records (%(tables)s) "
+                            "and cannot be deleted."), name=ent.name)
+    db.session.delete(ent)
+    db.session.flush()
 
 
 # ---- bases -------------------------------------------------------------------------------
@@ -120,6 +147,11 @@ def get_base(code: str) -> Base:
     return base
 
 
+def _code_taken(code: str) -> bool:
+    # Codes differing only in case would be confused by people and scripts alike.
+    return bool(db.session.scalar(select(func.count()).select_from(Base).where(func.lower(Base.code) == code.lower())))
+
+
 def _check_code(code: str) -> str:
     code = clean(code)
     if not code:
@@ -131,7 +163,7 @@ def _check_code(code: str) -> str:
 
 
 def _check_base_fields(name, field, cooperation_since, enterprises, max_students_per_mentor):
-    name = _required_text(name, "name", 200, _l("Name"))
+    name = _required_text(name, "name", 200, _l("Base name"))
     if field not in FIELDS:
         raise DomainError(_l("Unknown key field: %(value)s. Use one of: %(fields)s"), field="field",
                           value=field, fields=", ".join(FIELDS))
@@ -140,8 +172,12 @@ def _check_base_fields(name, field, cooperation_since, enterprises, max_students
     if cooperation_since > dt.date.today():
         raise DomainError(_l("The cooperation start date cannot be in the future."), field="cooperation_since")
     if not enterprises:
-        raise DomainError(_l("A base needs at least one partner enterprise."), field="enterprises")
-    if not (1 <= int(max_students_per_mentor) <= 100):
+        raise DomainError(_l("A base needs at least one partner enterprise."), field="enterprise_ids")
+    try:
+        max_students_per_mentor = int(max_students_per_mentor)
+    except (TypeError, ValueError):
+        max_students_per_mentor = 0
+    if not (1 <= max_students_per_mentor <= 100):
         raise DomainError(_l("The maximum number of students per mentor must be between 1 and 100."),
                           field="max_students_per_mentor")
     return name
@@ -152,8 +188,8 @@ def create_base(code: str, *, name: str, university: University, enterprises: li
     code = _check_code(code)
     name = _check_base_fields(name, field, cooperation_since, enterprises, max_students_per_mentor)
     if university is None:
-        raise DomainError(_l("A base needs a university."), field="university")
-    if db.session.scalar(select(func.count()).select_from(Base).where(Base.code == code)):
+        raise DomainError(_l("A base needs a university."), field="university_id")
+    if _code_taken(code):
         raise DomainError(_l("A base with code %(code)s already exists."), field="code", code=code)
     base = Base(code=code, name=name, university=university, enterprises=list(enterprises), field=field,
                 cooperation_since=cooperation_since, max_students_per_mentor=int(max_students_per_mentor),
@@ -178,8 +214,11 @@ def create_base_with_parties(code: str, *, name: str, university_name: str, univ
                              enterprise_names: list[str], field: str, cooperation_since: dt.date) -> Base:
     """The command line's `base create`: make the university and enterprises when missing."""
     code = _check_code(code)
-    if find_base(code) is not None:
+    if _code_taken(code):
         raise DomainError(_l("A base with code %(code)s already exists."), field="code", code=code)
+    if university_kind not in UNIVERSITY_KINDS:
+        raise DomainError(_l("The university kind must be ministry or co_built, not %(kind)s."), field="kind",
+                          kind=university_kind)
     uni = find_university(university_name)
     if uni is None:
         uni = create_university(university_name, university_kind)

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -9,7 +7,7 @@ from registry.authz import ADMIN, STAFF, UNIVERSITY_COORDINATOR, actor, allow
 from registry.errors import DomainError, _l
 from registry.nav import register_nav
 from registry.extensions import db
-from registry.forms_support import apply_domain_error
+from registry.forms_support import apply_domain_error, options
 from registry.orgs import queries, services
 from registry.orgs.forms import BaseForm, EnterpriseForm, UniversityForm
 from registry.orgs.models import BASE_STATUSES, FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, University
@@ -52,12 +50,16 @@ def base_list():
                            kinds=UNIVERSITY_KINDS, can_create=authz.can_create_base(actor()))
 
 
+def _enterprise_options():
+    return options((e.id, e.name) for e in db.session.scalars(queries.enterprises()))
+
+
 def _fill_base_choices(form, user):
     unis = db.session.scalars(queries.universities()).all()
     if user.role == UNIVERSITY_COORDINATOR:
         unis = [u for u in unis if u.id == user.university_id]
-    form.university_id.choices = [(u.id, u.name) for u in unis]
-    form.enterprise_ids.choices = [(e.id, e.name) for e in db.session.scalars(queries.enterprises())]
+    form.university_id.choices = options((u.id, u.name) for u in unis)
+    form.enterprise_ids.choices = _enterprise_options()
 
 
 def _enterprises(ids):
@@ -104,9 +106,10 @@ def base_detail(code):
 def base_edit(code):
     base = load_base(code, edit=True)
     form = BaseForm(obj=base)
-    _fill_base_choices(form, actor())
-    form.code.data = base.code  # the code is the base's stable identity: not editable
-    form.university_id.data = base.university_id
+    # The code and the university are the base's identity: shown, not edited.
+    del form.code
+    del form.university_id
+    form.enterprise_ids.choices = _enterprise_options()
     if request.method == "GET":
         form.enterprise_ids.data = [e.id for e in base.enterprises]
     if form.validate_on_submit():
@@ -134,7 +137,8 @@ def university_list():
     if user.role == UNIVERSITY_COORDINATOR:
         stmt = stmt.where(University.id == user.university_id)
     return render_template("orgs/university_list.html", page=_page(stmt), kinds=UNIVERSITY_KINDS,
-                           can_create=authz.can_create_university(user))
+                           can_create=authz.can_create_university(user),
+                           can_edit=lambda uni: authz.can_edit_university(user, uni))
 
 
 @bp.route("/universities/new", methods=["GET", "POST"])
@@ -162,16 +166,22 @@ def university_edit(university_id):
     if not authz.can_edit_university(actor(), uni):
         abort(403)
     form = UniversityForm(obj=uni)
+    if not authz.can_manage_system(actor()):  # the kind sets the quota (R6): the ministry decides it
+        form.kind.render_kw = {"disabled": True}
+        form.kind.data = uni.kind
     if form.validate_on_submit():
         try:
-            services.update_university(uni, name=form.name.data, kind=form.kind.data, province=form.province.data)
+            services.update_university(uni, name=form.name.data, kind=form.kind.data, province=form.province.data,
+                                       user=actor())
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("orgs.university_list"))
         except DomainError as exc:
             db.session.rollback()
             apply_domain_error(form, exc)
-    return render_template("orgs/simple_form.html", form=form, title=uni.name)
+    return render_template("orgs/simple_form.html", form=form, title=uni.name,
+                           delete_url=url_for("orgs.university_delete", university_id=uni.id)
+                           if authz.can_manage_system(actor()) else None)
 
 
 # ---- enterprises -------------------------------------------------------------------------
@@ -220,4 +230,42 @@ def enterprise_edit(enterprise_id):
         except DomainError as exc:
             db.session.rollback()
             apply_domain_error(form, exc)
-    return render_template("orgs/simple_form.html", form=form, title=ent.name)
+    return render_template("orgs/simple_form.html", form=form, title=ent.name,
+                           delete_url=url_for("orgs.enterprise_delete", enterprise_id=ent.id)
+                           if authz.can_manage_system(actor()) else None)
+
+
+# ---- deleting unused organisations (administrators) --------------------------------------
+
+@bp.route("/universities/<int:university_id>/delete", methods=["POST"])
+@allow(ADMIN)
+def university_delete(university_id):
+    uni = db.session.get(University, university_id)
+    if uni is None:
+        abort(404)
+    name = uni.name
+    try:
+        services.delete_university(uni)
+        db.session.commit()
+        flash(_("The university %(name)s was deleted.", name=name), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "danger")
+    return redirect(url_for("orgs.university_list"))
+
+
+@bp.route("/enterprises/<int:enterprise_id>/delete", methods=["POST"])
+@allow(ADMIN)
+def enterprise_delete(enterprise_id):
+    ent = db.session.get(Enterprise, enterprise_id)
+    if ent is None:
+        abort(404)
+    name = ent.name
+    try:
+        services.delete_enterprise(ent)
+        db.session.commit()
+        flash(_("The enterprise %(name)s was deleted.", name=name), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "danger")
+    return redirect(url_for("orgs.enterprise_list"))

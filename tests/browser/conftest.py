@@ -10,6 +10,7 @@ import shutil
 import threading
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -96,8 +97,12 @@ def page(chromium, live_server, request):
     page = context.new_page()
     page.set_default_timeout(15000)
     errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("console", lambda msg: errors.append((msg.text, msg.location.get("url", "")))
+            if msg.type == "error" else None)
+    EXPECTED_FAILURES[id(page)] = set()
     yield page
+    expected = EXPECTED_FAILURES.pop(id(page), set())
+    errors = [text for text, url in errors if urlsplit(url).path not in expected]
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -105,6 +110,15 @@ def page(chromium, live_server, request):
     context.close()
     # A page that breaks the Content-Security-Policy or loads a missing asset says so here.
     assert not [e for e in errors if "Content Security Policy" in e or "Failed to load" in e], errors
+
+
+EXPECTED_FAILURES: dict[int, set[str]] = {}
+
+
+def expect_http_error(page, path: str) -> None:
+    """Say that `path` answers with an error status on purpose (a 404 page under test), so the
+    browser's "Failed to load resource" for it is not counted as a broken asset."""
+    EXPECTED_FAILURES.setdefault(id(page), set()).add(path)
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
