@@ -33,6 +33,9 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
     import os
 
     name = config if isinstance(config, str) else os.environ.get("REGISTRY_ENV", "development")
+    if name not in CONFIGS:
+        raise SystemExit(f"REGISTRY_ENV 取值无效：{name}（可用：{', '.join(CONFIGS)}）\n"
+                         f"Unknown REGISTRY_ENV {name!r}; use one of: {', '.join(CONFIGS)}")
     app.config.from_object(CONFIGS[name]())
     if isinstance(config, dict):
         app.config.update(config)
