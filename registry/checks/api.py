@@ -1,0 +1,109 @@
+"""GET /api/v1/bases/CODE/eligibility (the contract's JSON) and the evaluation of a base."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+
+from registry.api.openapi import CODE_PARAM, SCHEMAS, add_path
+from registry.api.views import bp, visible_base_or_404
+from registry.authz import ALL, allow
+from registry.checks import lifecycle
+from registry.checks.queries import eligibility_of, evaluation_of
+from registry.web import api_error
+
+
+def _as_of():
+    value = request.args.get("as_of")
+    if not value:
+        return dt.date.today(), None
+    try:
+        return dt.date.fromisoformat(value.strip()), None
+    except ValueError:
+        return None, api_error(400, "bad_request", _("\"%(value)s\" is not a date (YYYY-MM-DD).", value=value))
+
+
+@bp.route("/bases/<code>/eligibility")
+@allow(*ALL)
+def eligibility(code):
+    base = visible_base_or_404(code)
+    as_of, error = _as_of()
+    if error is not None:
+        return error
+    return jsonify(eligibility_of(base, as_of).as_json())
+
+
+@bp.route("/bases/<code>/evaluation")
+@allow(*ALL)
+def evaluation(code):
+    base = visible_base_or_404(code)
+    state = lifecycle.state_of(base)
+    ev = evaluation_of(base)
+    body = {"base": base.code, "status": base.status,
+            "cycle_starts_on": state.cycle_starts_on.isoformat() if state.cycle_starts_on else None,
+            "cycle_ends_on": state.cycle_ends_on.isoformat() if state.cycle_ends_on else None,
+            "years": list(ev.years) if ev else [], "indicators": []}
+    if ev is not None:
+        for row in ev.rows:
+            body["indicators"].append({
+                "indicator": row.indicator.key, "unit": row.indicator.unit,
+                "years": [{"year": y, "target": c.target, "actual": _number(c), "shortfall": c.shortfall}
+                          for y, c in zip(ev.years, row.cells)],
+                "cycle": {"target": row.cycle.target, "actual": _number(row.cycle), "shortfall": row.cycle.shortfall},
+            })
+    return jsonify(body)
+
+
+def _number(cell):
+    if cell.unit == "percent":
+        return round(float(cell.actual) * 100, 2)
+    return int(cell.actual)
+
+
+AS_OF_OPTIONAL = {"name": "as_of", "in": "query", "required": False,
+                  "description": "The day to check (default: today)", "schema": {"type": "string", "format": "date"}}
+
+SCHEMAS["Eligibility"] = {
+    "type": "object",
+    "required": ["base", "as_of", "eligible", "rules"],
+    "properties": {
+        "base": {"type": "string"},
+        "as_of": {"type": "string", "format": "date"},
+        "eligible": {"type": "boolean", "description": "true only when every rule passed"},
+        "rules": {"type": "array", "items": {
+            "type": "object",
+            "required": ["id", "name", "clause", "passed", "measured", "required", "message_zh", "message_en"],
+            "properties": {"id": {"type": "string", "examples": ["R2"]},
+                           "name": {"type": "string", "examples": ["enterprise-mentor-ratio"]},
+                           "clause": {"type": "string", "examples": ["四(二)"]},
+                           "passed": {"type": "boolean"},
+                           "measured": {"type": "string", "examples": ["10/30"]},
+                           "required": {"type": "string", "examples": ["≥ 1/3"]},
+                           "message_zh": {"type": "string"}, "message_en": {"type": "string"}}}},
+    },
+}
+SCHEMAS["Evaluation"] = {
+    "type": "object",
+    "required": ["base", "status", "years", "indicators"],
+    "properties": {
+        "base": {"type": "string"}, "status": {"type": "string"},
+        "cycle_starts_on": {"type": ["string", "null"], "format": "date"},
+        "cycle_ends_on": {"type": ["string", "null"], "format": "date"},
+        "years": {"type": "array", "items": {"type": "integer"}},
+        "indicators": {"type": "array", "items": {"type": "object", "properties": {
+            "indicator": {"type": "string"}, "unit": {"enum": ["count", "percent"]},
+            "years": {"type": "array", "items": {"type": "object", "properties": {
+                "year": {"type": "integer"}, "target": {"type": ["integer", "null"]},
+                "actual": {"type": "number"}, "shortfall": {"type": "boolean"}}}},
+            "cycle": {"type": "object", "properties": {
+                "target": {"type": ["integer", "null"]}, "actual": {"type": "number"},
+                "shortfall": {"type": "boolean"}}}}}},
+    },
+}
+add_path("/bases/{code}/eligibility", "get", "Eligibility check of one base (rules R1-R8) as of a day",
+         {"$ref": "#/components/schemas/Eligibility"}, parameters=[CODE_PARAM, AS_OF_OPTIONAL],
+         errors=(400, 401, 404))
+add_path("/bases/{code}/evaluation", "get",
+         "Construction-plan targets beside the registry's counts, per year and over the cycle",
+         {"$ref": "#/components/schemas/Evaluation"}, parameters=[CODE_PARAM], errors=(401, 404))

@@ -1,0 +1,59 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from registry.errors import _l
+from registry.forms_support import not_blank, strip
+
+
+class RoundForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    name = StringField(_l("Name"), filters=[strip], validators=[Optional(), Length(max=200)])
+    opens_on = DateField(_l("Opens on"), validators=[InputRequired()])
+    deadline = DateField(_l("Deadline"), validators=[InputRequired()])
+    quota_ministry = IntegerField(_l("Quota of a ministry-affiliated university"), default=3,
+                                  validators=[InputRequired(), NumberRange(min=0, max=50)])
+    quota_co_built = IntegerField(_l("Quota of a co-built university"), default=2,
+                                  validators=[InputRequired(), NumberRange(min=0, max=50)])
+    notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Length(max=4000)])
+    submit = SubmitField(_l("Save"))
+
+
+class AssignReviewerForm(FlaskForm):
+    user_id = SelectField(_l("Reviewer"), coerce=int, validators=[InputRequired()])
+    submit = SubmitField(_l("Assign"))
+
+
+class SubmitBaseForm(FlaskForm):
+    base_id = SelectField(_l("Base"), coerce=int, validators=[InputRequired()])
+    submit = SubmitField(_l("Submit into this round"))
+
+
+class ReviewForm(FlaskForm):
+    score = IntegerField(_l("Score (0–100)"), validators=[InputRequired(), NumberRange(min=0, max=100)])
+    opinion = TextAreaField(_l("Opinion"), filters=[strip], validators=[InputRequired(), not_blank,
+                                                                        Length(max=10000)])
+    submit = SubmitField(_l("Record the review"))
+
+
+class TransitionForm(FlaskForm):
+    to_status = SelectField(_l("Next state"), validators=[InputRequired()])
+    effective_on = DateField(_l("Takes effect on"), validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=4000)])
+    evidence = StringField(_l("Evidence (document number or reference)"), filters=[strip],
+                           validators=[Length(max=500)])
+    deadline = DateField(_l("Rectification deadline"), validators=[Optional()])
+    submit = SubmitField(_l("Record the step"))
+
+
+class AnnualReportForm(FlaskForm):
+    year = SelectField(_l("Year"), coerce=int, validators=[InputRequired()])
+    plan = TextAreaField(_l("Annual plan"), filters=[strip], validators=[Length(max=20000)])
+    summary = TextAreaField(_l("Annual summary"), filters=[strip], validators=[Length(max=20000)])
+    submit = SubmitField(_l("Save the annual plan and summary"))
+
+
+class TargetsForm(FlaskForm):
+    """The CSRF token of the targets grid; its cells (t-<indicator>-<year>) are read by the view."""
+
+    submit = SubmitField(_l("Save the targets"))

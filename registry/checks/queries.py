@@ -1,0 +1,458 @@
+"""What the checks area computes and others read: the eligibility of many bases at once, rounds
+and their quota use, and the evaluation (targets beside the registry's own counts).
+
+One source of truth: the base page, the command line, the API, the dashboard, the submission
+snapshot and the exports all call these functions, which read the counts from the other areas'
+`queries.py`. Every function runs a fixed number of queries, whatever the number of bases.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+
+from flask_babel import force_locale, get_translations
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer, selectinload
+
+from registry.checks import lifecycle
+from registry.checks.facts import Facts, load_bases
+from registry.checks.models import AnnualReport, ApplicationRound, PlanTarget, Review, RoundReviewer, Submission
+from registry.checks.rules import Outcome, Rule, rules_in_order
+from registry.checks.text import render
+from registry.errors import EN, ZH, _l
+from registry.exchanges import queries as exchange_queries
+from registry.extensions import db
+from registry.mentors import queries as mentor_queries
+from registry.orgs.models import Base, University
+from registry.teaching import queries as teaching_queries
+
+
+# ---- eligibility ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: Rule
+    outcome: Outcome
+
+    id = property(lambda self: self.rule.id)
+    name = property(lambda self: self.rule.name)
+    clause = property(lambda self: self.rule.clause)
+    title = property(lambda self: self.rule.title)
+    passed = property(lambda self: self.outcome.passed)
+    measured = property(lambda self: self.outcome.measured)
+    required = property(lambda self: self.outcome.required)
+    message = property(lambda self: self.outcome.message)
+    links = property(lambda self: self.outcome.links)
+    applicable = property(lambda self: self.outcome.applicable)
+
+    def as_json(self, messages: bool = True) -> dict:
+        body = {"id": self.id, "name": self.name, "clause": self.clause, "passed": self.passed,
+                "measured": self.measured, "required": self.required}
+        if messages:
+            body.update(message_zh=self.message.zh, message_en=self.message.en)
+        return body
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    base: Base
+    as_of: dt.date
+    results: tuple[RuleResult, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    @property
+    def failing(self) -> list[RuleResult]:
+        return [r for r in self.results if not r.passed]
+
+    def result(self, rule_id: str) -> RuleResult:
+        return next(r for r in self.results if r.id == rule_id)
+
+    def as_json(self) -> dict:
+        """The contract's JSON (spec/interfaces.md, "Eligibility check")."""
+        zh, en = _render_all([r.message for r in self.results])
+        return {"base": self.base.code, "as_of": self.as_of.isoformat(), "eligible": self.eligible,
+                "rules": [{**r.as_json(messages=False), "message_zh": z, "message_en": e}
+                          for r, z, e in zip(self.results, zh, en)]}
+
+
+def _render_all(messages) -> tuple[list[str], list[str]]:
+    """Every message in Chinese, then in English: one switch of locale each, not one per message."""
+    rendered = []
+    for locale, zh in ((ZH, True), (EN, False)):
+        with force_locale(locale):
+            translations = get_translations()
+            rendered.append([render(m, translations, zh) for m in messages])
+    return rendered[0], rendered[1]
+
+
+def eligibility_many(base_ids, as_of: dt.date, round: ApplicationRound | None = None, bases=None, facts=None
+                     ) -> dict[int, Eligibility]:
+    """The check of every base in `base_ids` (None: all bases), sorted by code, in a fixed number of
+    queries. `bases`: already loaded Base objects (with university and enterprises) to reuse;
+    `facts`: a Facts of those bases, to read the same figures afterwards (the dashboard's ratio)."""
+    if bases is None:
+        bases = load_bases(base_ids)
+    if facts is None:
+        facts = Facts(bases, as_of, round)
+    rules = rules_in_order()
+    return {b.id: Eligibility(b, as_of, tuple(RuleResult(r, r.evaluate(b, facts)) for r in rules)) for b in bases}
+
+
+def eligibility_of(base: Base, as_of: dt.date, round: ApplicationRound | None = None) -> Eligibility:
+    return eligibility_many([base.id], as_of, round, bases=[base])[base.id]
+
+
+# ---- rounds -----------------------------------------------------------------------------------
+
+def rounds():
+    return select(ApplicationRound).order_by(ApplicationRound.year.desc())
+
+
+def rounds_for(user):
+    """The rounds a user may see: all for administrators and university coordinators, the assigned
+    ones for reviewers."""
+    stmt = rounds()
+    if getattr(user, "role", None) == "reviewer":
+        stmt = stmt.where(ApplicationRound.id.in_(select(RoundReviewer.round_id).where(RoundReviewer.user_id == user.id)))
+    return stmt
+
+
+def reviewer_round_ids(user_id: int) -> set[int]:
+    return set(db.session.scalars(select(RoundReviewer.round_id).where(RoundReviewer.user_id == user_id)))
+
+
+def submissions_of_round(round_id: int, university_id: int | None = None) -> list[Submission]:
+    """A round's submissions with base, university and reviews eager-loaded."""
+    stmt = (select(Submission).join(Base, Base.id == Submission.base_id)
+            .options(selectinload(Submission.base), selectinload(Submission.university),
+                     selectinload(Submission.reviews), selectinload(Submission.submitted_by),
+                     defer(Submission.snapshot))
+            .where(Submission.round_id == round_id).order_by(Submission.id))
+    if university_id is not None:
+        stmt = stmt.where(Submission.university_id == university_id)
+    return list(db.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class QuotaUse:
+    round: ApplicationRound
+    university: University
+    used: int
+
+    @property
+    def quota(self) -> int:
+        return self.round.quota_for(self.university.kind)
+
+    @property
+    def left(self) -> int:
+        return max(0, self.quota - self.used)
+
+
+def quota_use(round_ids=None, university_ids=None) -> list[QuotaUse]:
+    """Submissions per round and university against the quota, in two queries."""
+    stmt = (select(Submission.round_id, Submission.university_id, func.count())
+            .group_by(Submission.round_id, Submission.university_id))
+    if round_ids is not None:
+        stmt = stmt.where(Submission.round_id.in_(list(round_ids)))
+    if university_ids is not None:
+        stmt = stmt.where(Submission.university_id.in_(list(university_ids)))
+    counts = {(r, u): n for r, u, n in db.session.execute(stmt)}
+    if not counts:
+        return []
+    round_map = {r.id: r for r in db.session.scalars(
+        select(ApplicationRound).where(ApplicationRound.id.in_({r for r, _u in counts})))}
+    uni_map = {u.id: u for u in db.session.scalars(select(University).where(University.id.in_({u for _r, u in counts})))}
+    rows = [QuotaUse(round_map[r], uni_map[u], n) for (r, u), n in counts.items()]
+    return sorted(rows, key=lambda q: (-q.round.year, q.university.name))
+
+
+def submissions_of_base(base_id: int) -> list[Submission]:
+    return list(db.session.scalars(select(Submission).options(selectinload(Submission.round), defer(Submission.snapshot))
+                                   .where(Submission.base_id == base_id)
+                                   .order_by(Submission.submitted_on.desc(), Submission.id.desc())))
+
+
+def reviews_of(submission_id: int) -> list[Review]:
+    return list(db.session.scalars(select(Review).options(selectinload(Review.reviewer))
+                                   .where(Review.submission_id == submission_id).order_by(Review.id)))
+
+
+# ---- evaluation: the construction plan beside the registry's counts ---------------------------
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: object
+    source: str  # the area whose yearly_counts give it: mentors, exchanges, teaching; "derived"
+    unit: str = "count"  # "count" or "percent"
+    # The cycle's value from the years': "sum" (records counted once, in one year), "last" (a level
+    # at year end: mentors, share, standing teams), "max" (people counted in every year they take
+    # part, e.g. students: the busiest year, since a sum would count a student once per year).
+    cycle: str = "sum"
+
+    @property
+    def cumulative(self) -> bool:
+        return self.cycle == "sum"
+
+
+INDICATORS: dict[str, Indicator] = {i.key: i for i in (
+    Indicator("mentors_total", _l("Mentors"), "mentors", cycle="last"),
+    Indicator("enterprise_mentors", _l("Enterprise mentors"), "mentors", cycle="last"),
+    Indicator("enterprise_share", _l("Enterprise share of mentors (%)"), "derived", unit="percent", cycle="last"),
+    Indicator("students_jointly_trained", _l("Students jointly trained"), "mentors", cycle="max"),
+    Indicator("secondments_to_enterprise", _l("Teachers seconded to the enterprise"), "exchanges"),
+    Indicator("secondments_to_university", _l("Engineers seconded to the university"), "exchanges"),
+    Indicator("visits_to_enterprise", _l("Teachers visiting the enterprise"), "exchanges"),
+    Indicator("visits_to_university", _l("Engineers visiting the university"), "exchanges"),
+    Indicator("study_tours", _l("Enterprise study tours"), "exchanges"),
+    Indicator("industry_courses", _l("Industry courses"), "teaching"),
+    Indicator("teaching_cases", _l("Teaching cases"), "teaching"),
+    Indicator("textbooks", _l("Textbooks"), "teaching"),
+    Indicator("teaching_teams", _l("Teaching teams"), "teaching", cycle="last"),
+    Indicator("joint_labs", _l("Joint labs and innovation centres"), "teaching"),
+    Indicator("major_projects", _l("Major projects undertaken"), "teaching"),
+    Indicator("results_transferred", _l("Results transferred"), "teaching"),
+)}
+
+
+def yearly_actuals(base_ids, first_year: int, last_year: int) -> dict[tuple[int, str, int], int | Fraction]:
+    """{(base_id, indicator, year): the registry's count} for every indicator of `INDICATORS`.
+
+    Counts come from the areas' `yearly_counts` (one query each); the enterprise share is
+    enterprise_mentors / mentors_total of the same year, an exact fraction (0 when no mentor).
+    """
+    ids = list(base_ids)
+    counts: dict = {}
+    for yearly_counts in (mentor_queries.yearly_counts, exchange_queries.yearly_counts, teaching_queries.yearly_counts):
+        counts.update(yearly_counts(ids, first_year, last_year))
+    for b in ids:
+        for y in range(first_year, last_year + 1):
+            total = counts.get((b, "mentors_total", y), 0)
+            counts[(b, "enterprise_share", y)] = Fraction(counts.get((b, "enterprise_mentors", y), 0), total) \
+                if total else Fraction(0)
+    return {k: v for k, v in counts.items() if k[1] in INDICATORS}
+
+
+@dataclass(frozen=True)
+class Cell:
+    target: int | None
+    actual: int | Fraction
+    unit: str
+
+    @property
+    def shortfall(self) -> bool:
+        """The registry counts less than the plan promised (no target: no shortfall)."""
+        if self.target is None:
+            return False
+        actual = self.actual * 100 if self.unit == "percent" else self.actual
+        return actual < self.target
+
+    @property
+    def gap(self):
+        if self.target is None:
+            return None
+        actual = self.actual * 100 if self.unit == "percent" else self.actual
+        return max(0, self.target - actual)
+
+    @property
+    def actual_display(self) -> str:
+        if self.unit == "percent":
+            return f"{float(self.actual) * 100:.1f}"
+        return str(self.actual)
+
+    @property
+    def gap_display(self) -> str:
+        gap = self.gap
+        if gap is None:
+            return ""
+        return f"{float(gap):.1f}" if self.unit == "percent" else str(gap)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    indicator: Indicator
+    cells: tuple[Cell, ...]  # one per year
+    cycle: Cell
+
+    @property
+    def shortfall(self) -> bool:
+        return self.cycle.shortfall or any(c.shortfall for c in self.cells)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    base: Base
+    years: tuple[int, ...]
+    rows: tuple[IndicatorRow, ...]
+    reports: dict  # year -> AnnualReport
+    cycle_starts_on: dt.date | None
+    cycle_ends_on: dt.date | None
+
+    @property
+    def shortfalls(self) -> list[IndicatorRow]:
+        return [r for r in self.rows if r.shortfall]
+
+
+def targets_of(base_ids, years) -> dict[tuple[int, str, int], int]:
+    years = list(years)
+    rows = db.session.scalars(select(PlanTarget).where(PlanTarget.base_id.in_(list(base_ids)),
+                                                       PlanTarget.year.in_(years))) if years else []
+    return {(t.base_id, t.indicator, t.year): t.value for t in rows}
+
+
+def reports_of(base_id: int, years) -> dict[int, AnnualReport]:
+    return {r.year: r for r in db.session.scalars(select(AnnualReport).where(AnnualReport.base_id == base_id,
+                                                                           AnnualReport.year.in_(list(years))))}
+
+
+def _cycle_value(indicator: Indicator, values: list):
+    if indicator.cycle == "sum":
+        return sum(values)
+    if indicator.cycle == "max":
+        return max(values)
+    return values[-1]
+
+
+def _cycle_target(indicator: Indicator, values: list[int | None]) -> int | None:
+    given = [v for v in values if v is not None]
+    if not given:
+        return None
+    if indicator.cycle == "sum":
+        return sum(given)
+    if indicator.cycle == "max":
+        return max(given)
+    return next(v for v in reversed(values) if v is not None)  # the last year's promise
+
+
+def evaluation_many(bases: list[Base], years_of: dict[int, tuple[int, ...]]) -> dict[int, Evaluation]:
+    """The evaluation of several bases; `years_of[base_id]` are its plan years. Fixed queries."""
+    bases = [b for b in bases if years_of.get(b.id)]
+    if not bases:
+        return {}
+    first = min(min(years_of[b.id]) for b in bases)
+    last = max(max(years_of[b.id]) for b in bases)
+    ids = [b.id for b in bases]
+    actuals = yearly_actuals(ids, first, last)
+    targets = targets_of(ids, range(first, last + 1))
+    states = lifecycle.states_many(bases)
+    report_rows = db.session.scalars(select(AnnualReport).where(AnnualReport.base_id.in_(ids)))
+    reports: dict[int, dict] = {}
+    for r in report_rows:
+        reports.setdefault(r.base_id, {})[r.year] = r
+    result = {}
+    for b in bases:
+        years = tuple(years_of[b.id])
+        rows = []
+        for ind in INDICATORS.values():
+            cells = tuple(Cell(targets.get((b.id, ind.key, y)), actuals.get((b.id, ind.key, y), 0), ind.unit)
+                          for y in years)
+            values = [actuals.get((b.id, ind.key, y), 0) for y in years]
+            actual = _cycle_value(ind, values)
+            cycle = Cell(_cycle_target(ind, [c.target for c in cells]), actual, ind.unit)
+            rows.append(IndicatorRow(ind, cells, cycle))
+        state = states[b.id]
+        result[b.id] = Evaluation(b, years, tuple(rows), reports.get(b.id, {}), state.cycle_starts_on,
+                                  state.cycle_ends_on)
+    return result
+
+
+def evaluation_of(base: Base) -> Evaluation | None:
+    """The evaluation of a recognised base over its plan years (None before recognition)."""
+    years = lifecycle.plan_years(lifecycle.states_many([base])[base.id])
+    if not years:
+        return None
+    return evaluation_many([base], {base.id: years})[base.id]
+
+
+# ---- the dashboard ----------------------------------------------------------------------------
+
+RECTIFICATION_WARNING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    base: Base
+    state: object  # lifecycle.LifecycleState
+    ratio: object  # mentors.queries.Ratio
+    check: Eligibility
+
+
+@dataclass
+class Dashboard:
+    as_of: dt.date
+    rows: list[DashboardRow]
+    rounds: list[ApplicationRound]
+    quota: list[QuotaUse]
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for row in self.rows:
+            counts[row.base.status] = counts.get(row.base.status, 0) + 1
+        return counts
+
+    @property
+    def failing_counts(self) -> dict[str, int]:
+        counts = {r.id: 0 for r in rules_in_order()}
+        for row in self.rows:
+            for result in row.check.failing:
+                counts[result.id] = counts.get(result.id, 0) + 1
+        return counts
+
+    @property
+    def ratio_counts(self) -> dict[str, int]:
+        counts = {"meets": 0, "short": 0, "empty": 0}
+        for row in self.rows:
+            key = "empty" if row.ratio.total == 0 else ("meets" if row.ratio.meets_requirement else "short")
+            counts[key] += 1
+        return counts
+
+    @property
+    def eligible_count(self) -> int:
+        return sum(1 for row in self.rows if row.check.eligible)
+
+    @property
+    def rectifications(self) -> list[DashboardRow]:
+        """Bases in rectification, the nearest deadline first."""
+        rows = [r for r in self.rows if r.base.status == "rectification"]
+        return sorted(rows, key=lambda r: (r.state.rectification_deadline or dt.date.max, r.base.code))
+
+    def due(self, row: DashboardRow) -> str | None:
+        deadline = row.state.rectification_deadline
+        if row.base.status != "rectification" or deadline is None:
+            return None
+        if deadline < self.as_of:
+            return "overdue"
+        if deadline <= self.as_of + dt.timedelta(days=RECTIFICATION_WARNING_DAYS):
+            return "due"
+        return "later"
+
+
+def dashboard(as_of: dt.date, *, round_id: int | None = None, field: str | None = None, kind: str | None = None,
+              status: str | None = None) -> Dashboard:
+    """Every base (filtered by round, key field, university kind, state) with its life-cycle state,
+    ratio and eligibility, and the quota use per university and round. A fixed number of queries."""
+    stmt = (select(Base).join(University, University.id == Base.university_id)
+            .options(selectinload(Base.university), selectinload(Base.enterprises)).order_by(Base.code))
+    if field:
+        stmt = stmt.where(Base.field == field)
+    if kind:
+        stmt = stmt.where(University.kind == kind)
+    if status:
+        stmt = stmt.where(Base.status == status)
+    if round_id:
+        stmt = stmt.where(Base.id.in_(select(Submission.base_id).where(Submission.round_id == round_id)))
+    bases = list(db.session.scalars(stmt))
+    facts = Facts(bases, as_of)
+    checks = eligibility_many(None, as_of, bases=bases, facts=facts)
+    states = lifecycle.states_many(bases)
+    rows = [DashboardRow(b, states[b.id], facts.ratio(b.id), checks[b.id]) for b in bases]
+    all_rounds = list(db.session.scalars(rounds()))
+    quota = quota_use([round_id] if round_id else None)
+    if kind:
+        quota = [q for q in quota if q.university.kind == kind]
+    return Dashboard(as_of, rows, all_rounds, quota)

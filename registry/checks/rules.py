@@ -1,0 +1,308 @@
+"""The eligibility rules R1–R8 of design/domain.md, each one small unit in a registry.
+
+A rule is a function `(base, facts) -> Outcome` registered with `@rule(id, name, clause, title)`;
+adding a rule is adding one such function (and its test). `facts` (facts.py) loads, once per check
+and for every base checked together, the figures the rules read from the other areas'
+`queries.py`, so checking 200 bases costs the same number of queries as checking one.
+
+Rules R6 (quota) and R7 (deadline) need an application round:
+- with a round given (the submission service passes it), they judge a submission into that round
+  made on the check's date;
+- otherwise they judge the base's latest submission made on or before the date (its round, its
+  submission day, its place in the university's quota);
+- with no such submission, they judge a submission made on the date into the round open on that
+  day (opened on or before it, deadline on or after it);
+- with neither, they pass as "not applicable": there is nothing to judge until the base applies,
+  and the message says so.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+from dateutil.relativedelta import relativedelta
+from flask import current_app, url_for
+
+from registry.checks.text import Joined, Msg
+from registry.errors import _l
+from registry.governance.queries import REGULATION_AREAS
+from registry.orgs.models import UNIVERSITY_KINDS
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to the records a rule used, or to the form that adds the missing ones."""
+
+    label: object  # a lazy string
+    endpoint: str
+    values: dict = field(default_factory=dict)
+
+    def url(self) -> str | None:
+        """The URL, or None when that page does not exist (yet) in this installation."""
+        if self.endpoint not in current_app.view_functions:
+            return None
+        try:
+            return url_for(self.endpoint, **self.values)
+        except Exception:  # a page whose parameters changed: show no link rather than fail
+            return None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    passed: bool
+    measured: str
+    required: str
+    message: Msg
+    links: tuple[Link, ...] = ()
+    applicable: bool = True
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    clause: str
+    title: object  # lazy: the rule in words, for pages
+    evaluate: Callable
+
+    @property
+    def order(self) -> int:
+        return int(self.id[1:]) if self.id[1:].isdigit() else 999
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(id: str, name: str, clause: str, title):
+    def register(fn):
+        RULES[id] = Rule(id, name, clause, title, fn)
+        return fn
+
+    return register
+
+
+def rules_in_order() -> list[Rule]:
+    return sorted(RULES.values(), key=lambda r: (r.order, r.id))
+
+
+# ---- R1 joint-training-experience, 四(一) -----------------------------------------------------
+
+@rule("R1", "joint-training-experience", "四(一)",
+      _l("The base has jointly trained postgraduates, or took part in the Excellent Engineer programme"))
+def joint_training_experience(base, facts):
+    n = facts.postgraduates(base.id)
+    eep = bool(base.excellent_engineer_programme)
+    measured = f"postgraduates={n}, excellent_engineer={'yes' if eep else 'no'}"
+    required = "postgraduates ≥ 1 or excellent_engineer=yes"
+    if n >= 1:
+        message = Msg(_l("Postgraduates jointly trained by %(date)s: %(n)s."), n=n, date=facts.as_of.isoformat())
+    elif eep:
+        message = Msg(_l("The base took part in the Excellent Engineer programme."))
+    else:
+        message = Msg(_l("No jointly trained postgraduate (master's or doctoral student) is on record by %(date)s, "
+                         "and the base is not recorded as part of the Excellent Engineer programme. Add the "
+                         "postgraduates the base has trained to its student roster."), date=facts.as_of.isoformat())
+    links = (Link(_l("Students"), "mentors.students", {"code": base.code}),)
+    if not (n >= 1 or eep):
+        links += (Link(_l("Add a student"), "mentors.student_add", {"code": base.code}),)
+    return Outcome(n >= 1 or eep, measured, required, message, links)
+
+
+# ---- R2 enterprise-mentor-ratio, 四(二) -------------------------------------------------------
+
+@rule("R2", "enterprise-mentor-ratio", "四(二)",
+      _l("Enterprise mentors make up at least one third of the mentor team"))
+def enterprise_mentor_ratio(base, facts):
+    r = facts.ratio(base.id)
+    date = facts.as_of.isoformat()
+    links = (Link(_l("Mentor roster"), "mentors.roster", {"code": base.code}),)
+    if not r.meets_requirement:
+        links += (Link(_l("Add a mentor"), "mentors.mentor_add", {"code": base.code}),)
+    if r.total == 0:
+        message = Msg(_l("No mentor appointment is active on %(date)s. Add the mentor team's appointments to the "
+                         "roster."), date=date)
+    elif r.meets_requirement:
+        message = Msg(_l("Enterprise mentors on %(date)s: %(e)s of %(t)s, at least one third."),
+                      e=r.enterprise, t=r.total, date=date)
+    else:
+        message = Msg(_l("Enterprise mentors on %(date)s: %(e)s of %(t)s, less than one third. Enterprise mentors "
+                         "to add to the roster: %(n)s."), e=r.enterprise, t=r.total, date=date, n=r.shortfall)
+    return Outcome(r.meets_requirement, f"{r.enterprise}/{r.total}", "≥ 1/3", message, links)
+
+
+# ---- R3 cooperation-years, 四(四) -------------------------------------------------------------
+
+COOPERATION_YEARS = 3
+
+
+def cooperation_reached_on(since: dt.date) -> dt.date:
+    """Start + 3 calendar years; from 29 February to 28 February when the year has none."""
+    return since + relativedelta(years=COOPERATION_YEARS)
+
+
+@rule("R3", "cooperation-years", "四(四)", _l("School–enterprise cooperation has lasted three years or more"))
+def cooperation_years(base, facts):
+    since = base.cooperation_since
+    links = (Link(_l("Edit the base"), "orgs.base_edit", {"code": base.code}),)
+    if since is None:
+        return Outcome(False, "—", f"≤ {facts.as_of.isoformat()}",
+                       Msg(_l("The cooperation start date is not recorded. Enter it on the base's record.")), links)
+    reached = cooperation_reached_on(since)
+    passed = reached <= facts.as_of
+    if passed:
+        message = Msg(_l("Cooperation since %(since)s: three years were reached on %(reached)s."),
+                      since=since.isoformat(), reached=reached.isoformat())
+    else:
+        message = Msg(_l("Cooperation since %(since)s: three years are reached only on %(reached)s. Correct the start "
+                         "date on the base's record if the cooperation began earlier."),
+                      since=since.isoformat(), reached=reached.isoformat())
+    return Outcome(passed, f"{since.isoformat()} + 3y = {reached.isoformat()}", f"≤ {facts.as_of.isoformat()}",
+                   message, links)
+
+
+# ---- R4 platform-in-place, 四(二) -------------------------------------------------------------
+
+PLATFORM_ITEMS = {
+    "agreement": _l("a signed cooperation agreement"),
+    "training_plan": _l("a jointly written training plan"),
+    "exchange_arrangement": _l("a two-way exchange arrangement"),
+}
+PLATFORM_LINKS = {  # (the list of records, the form adding one)
+    "agreement": (_l("Cooperation agreements"), "governance.cooperation_agreement_list",
+                  _l("Add a cooperation agreement"), "governance.cooperation_agreement_new"),
+    "training_plan": (_l("Training plans"), "governance.training_plan_list",
+                      _l("Add a training plan"), "governance.training_plan_new"),
+    "exchange_arrangement": (_l("Exchange arrangements"), "governance.exchange_arrangement_list",
+                             _l("Add an exchange arrangement"), "governance.exchange_arrangement_new"),
+}
+
+
+@rule("R4", "platform-in-place", "四(二)",
+      _l("A signed cooperation agreement, a jointly written training plan and a two-way exchange arrangement"))
+def platform_in_place(base, facts):
+    status = facts.platform(base.id)
+    missing = [key for key in PLATFORM_ITEMS if getattr(status, key, None) is None]
+    have = len(PLATFORM_ITEMS) - len(missing)
+    if missing:
+        message = Msg(_l("Not on record in force on %(date)s: %(missing)s. Add them to the base's governance "
+                         "records."), date=facts.as_of.isoformat(), missing=Joined(PLATFORM_ITEMS[k] for k in missing))
+    else:
+        message = Msg(_l("The cooperation agreement, the joint training plan and the exchange arrangement are on "
+                         "record."))
+    links = tuple(Link(PLATFORM_LINKS[k][2], PLATFORM_LINKS[k][3], {"code": base.code}) if k in missing
+                  else Link(PLATFORM_LINKS[k][0], PLATFORM_LINKS[k][1], {"code": base.code}) for k in PLATFORM_ITEMS)
+    n = len(PLATFORM_ITEMS)
+    return Outcome(not missing, f"{have}/{n}", f"{n}/{n}", message, links)
+
+
+# ---- R5 regulations-complete, 四(四) ----------------------------------------------------------
+
+@rule("R5", "regulations-complete", "四(四)", _l("Regulations exist in all seven areas"))
+def regulations_complete(base, facts):
+    have = facts.regulation_areas(base.id)
+    missing = [key for key in REGULATION_AREAS if key not in have]
+    n = len(REGULATION_AREAS)
+    if missing:
+        message = Msg(_l("No regulation in force on %(date)s in: %(missing)s. Add them to the base's regulations."),
+                      date=facts.as_of.isoformat(), missing=Joined(REGULATION_AREAS[k] for k in missing))
+    else:
+        message = Msg(_l("Regulations are in force in all %(n)s areas."), n=n)
+    links = (Link(_l("Regulations"), "governance.regulation_list", {"code": base.code}),)
+    links += tuple(Link(Msg(_l("Add a regulation: %(area)s"), area=REGULATION_AREAS[k]), "governance.regulation_new",
+                        {"code": base.code, "area": k}) for k in missing)
+    return Outcome(not missing, f"{n - len(missing)}/{n}", f"{n}/{n}", message, links)
+
+
+# ---- R6 university-quota, 五(一) and R7 application-deadline, 七 ------------------------------
+
+def _round_link(ctx):
+    return (Link(_l("Application round"), "checks.round_detail", {"round_id": ctx.round.id}),) if ctx.round else ()
+
+
+@rule("R6", "university-quota", "五(一)",
+      _l("Per round, a ministry-affiliated university applies for at most 3 bases, a co-built one for at most 2"))
+def university_quota(base, facts):
+    ctx = facts.application(base.id)
+    if ctx.round is None:
+        return Outcome(True, "—", "—", Msg(_l("No application round is open on %(date)s and the base has not applied: "
+                                              "the quota is checked when it is submitted."),
+                                           date=facts.as_of.isoformat()), applicable=False)
+    kind = base.university.kind
+    quota = ctx.round.quota_for(kind)
+    params = dict(university=base.university.name, kind=UNIVERSITY_KINDS.get(kind, kind), quota=quota,
+                  year=ctx.round.year)
+    if ctx.submission is not None:
+        place = ctx.place
+        passed = place <= quota
+        if passed:
+            message = Msg(_l("Submission %(place)s of the %(quota)s that %(university)s (%(kind)s) may make in the "
+                             "%(year)s round."), place=place, **params)
+        else:
+            message = Msg(_l("Submission %(place)s of %(university)s (%(kind)s) in the %(year)s round, beyond its "
+                             "quota of %(quota)s."), place=place, **params)
+        return Outcome(passed, f"{place}/{quota}", f"≤ {quota}", message, _round_link(ctx))
+    used = ctx.used
+    passed = used + 1 <= quota
+    if passed:
+        message = Msg(_l("%(university)s (%(kind)s) has %(used)s of its %(quota)s submissions in the %(year)s round; "
+                         "this base would be number %(next)s."), used=used, next=used + 1, **params)
+    else:
+        message = Msg(_l("%(university)s (%(kind)s) may submit at most %(quota)s bases in the %(year)s round; "
+                         "%(used)s are already in."), used=used, **params)
+    return Outcome(passed, f"{used + 1}/{quota}", f"≤ {quota}", message, _round_link(ctx))
+
+
+@rule("R7", "application-deadline", "七", _l("The application arrives by the round's deadline"))
+def application_deadline(base, facts):
+    ctx = facts.application(base.id)
+    if ctx.round is None:
+        return Outcome(True, "—", "—", Msg(_l("No application round is open on %(date)s and the base has not applied: "
+                                              "the deadline is checked when it is submitted."),
+                                           date=facts.as_of.isoformat()), applicable=False)
+    deadline = ctx.round.deadline
+    on = ctx.submission.submitted_on if ctx.submission is not None else facts.as_of
+    passed = on <= deadline
+    params = dict(on=on.isoformat(), deadline=deadline.isoformat(), year=ctx.round.year)
+    if not passed:
+        message = Msg(_l("The %(year)s round closed on %(deadline)s; %(on)s is too late."), **params)
+    elif ctx.submission is not None:
+        message = Msg(_l("Submitted on %(on)s, by the %(year)s round's deadline of %(deadline)s."), **params)
+    else:
+        message = Msg(_l("A submission on %(on)s meets the %(year)s round's deadline of %(deadline)s."), **params)
+    return Outcome(passed, on.isoformat(), f"≤ {deadline.isoformat()}", message, _round_link(ctx))
+
+
+# ---- R8 enterprise-capacity, 四(一) -----------------------------------------------------------
+
+CAPACITY_FIELDS = {
+    "scale": _l("scale"),
+    "rd_focus": _l("R&D focus"),
+    "practice_conditions": _l("practice conditions"),
+}
+
+
+@rule("R8", "enterprise-capacity", "四(一)",
+      _l("The partner enterprise has stated its scale, R&D focus and the practice conditions it offers"))
+def enterprise_capacity(base, facts):
+    enterprises = list(base.enterprises)
+    if not enterprises:
+        return Outcome(False, "0/0", "≥ 1", Msg(_l("The base has no partner enterprise on record. Add one on the "
+                                                   "base's record.")),
+                       (Link(_l("Edit the base"), "orgs.base_edit", {"code": base.code}),))
+    gaps = []
+    for ent in enterprises:
+        missing = [label for key, label in CAPACITY_FIELDS.items() if not (getattr(ent, key) or "").strip()]
+        if missing:
+            gaps.append((ent, missing))
+    complete = len(enterprises) - len(gaps)
+    n = len(enterprises)
+    if gaps:
+        message = Msg(_l("Not stated: %(gaps)s. Complete the enterprise records."),
+                      gaps=Joined((Msg(_l("%(enterprise)s: %(fields)s"), enterprise=e.name, fields=Joined(m))
+                                   for e, m in gaps), separator="; "))
+        links = tuple(Link(e.name, "orgs.enterprise_edit", {"enterprise_id": e.id}) for e, _m in gaps)
+    else:
+        message = Msg(_l("Every partner enterprise has stated its scale, R&D focus and practice conditions."))
+        links = ()
+    return Outcome(not gaps, f"{complete}/{n}", f"{n}/{n}", message, links)

@@ -1,0 +1,308 @@
+"""What the checks area does, as plain functions: open rounds, assign reviewers, submit bases
+(with the frozen snapshot), record reviews, keep the construction plan. Services decide, change,
+flush (the audit hook writes the log) and raise DomainError; they never commit."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from registry import authz
+from registry.checks import lifecycle
+from registry.checks.models import (AnnualReport, ApplicationRound, PlanTarget, Review, RoundReviewer, StatusChange,
+                                    Submission)
+from registry.checks.queries import INDICATORS, eligibility_of, reviewer_round_ids, yearly_actuals
+from registry.checks.text import Joined, Msg
+from registry.errors import DomainError, Forbidden, _l, bilingual
+from registry.extensions import db
+from registry.mentors.queries import ratio_as_of
+from registry.orgs.models import UNIVERSITY_KINDS, Base, University
+
+MAX_QUOTA = 50
+MAX_TARGET = 1_000_000
+
+
+def _text(value, field, max_len, label, required=False):
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(_l("%(label)s is required."), field=field, label=label)
+    if len(value) > max_len:
+        raise DomainError(_l("%(label)s may have at most %(n)s characters."), field=field, label=label, n=max_len)
+    return value
+
+
+def _int(value, field, label, low, high):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise DomainError(_l("%(label)s must be a whole number."), field=field, label=label) from None
+    if not low <= number <= high:
+        raise DomainError(_l("%(label)s must be between %(low)s and %(high)s."), field=field, label=label,
+                          low=low, high=high)
+    return number
+
+
+# ---- rounds -----------------------------------------------------------------------------------
+
+def _round_fields(year, opens_on, deadline, quota_ministry, quota_co_built, name, notes):
+    year = _int(year, "year", _l("Year"), 2000, 2100)
+    if not isinstance(deadline, dt.date):
+        raise DomainError(_l("The deadline is required."), field="deadline")
+    if not isinstance(opens_on, dt.date):
+        raise DomainError(_l("The opening date is required."), field="opens_on")
+    if deadline < opens_on:
+        raise DomainError(_l("The deadline %(deadline)s is before the opening date %(opens)s."), field="deadline",
+                          deadline=deadline.isoformat(), opens=opens_on.isoformat())
+    return dict(year=year, opens_on=opens_on, deadline=deadline,
+                quota_ministry=_int(quota_ministry, "quota_ministry", UNIVERSITY_KINDS["ministry"], 0, MAX_QUOTA),
+                quota_co_built=_int(quota_co_built, "quota_co_built", UNIVERSITY_KINDS["co_built"], 0, MAX_QUOTA),
+                name=_text(name, "name", 200, _l("Name")), notes=_text(notes, "notes", 4000, _l("Notes")))
+
+
+def open_round(*, actor, year, deadline, opens_on=None, quota_ministry=3, quota_co_built=2, name="", notes=""
+               ) -> ApplicationRound:
+    """Open an application round (the administrator)."""
+    if not authz.can_manage_rounds(actor):
+        raise Forbidden(_l("Only an administrator may open application rounds."))
+    fields = _round_fields(year, opens_on or lifecycle.today(), deadline, quota_ministry, quota_co_built, name, notes)
+    if db.session.scalar(select(func.count()).select_from(ApplicationRound)
+                         .where(ApplicationRound.year == fields["year"])):
+        raise DomainError(_l("A round for %(year)s exists already."), field="year", year=fields["year"])
+    if not fields["name"]:
+        fields["name"] = bilingual(_l("Application round %(year)s"), year=fields["year"])[0]
+    r = ApplicationRound(**fields)
+    db.session.add(r)
+    db.session.flush()
+    return r
+
+
+def update_round(r: ApplicationRound, *, actor, deadline, opens_on, quota_ministry, quota_co_built, name="",
+                 notes="") -> ApplicationRound:
+    """Change a round's dates and quotas; a quota cannot drop below the submissions already in."""
+    if not authz.can_manage_rounds(actor):
+        raise Forbidden(_l("Only an administrator may change application rounds."))
+    fields = _round_fields(r.year, opens_on, deadline, quota_ministry, quota_co_built, name or r.name, notes)
+    rows = db.session.execute(select(University.kind, Submission.university_id, func.count())
+                              .join(University, University.id == Submission.university_id)
+                              .where(Submission.round_id == r.id)
+                              .group_by(University.kind, Submission.university_id))
+    for kind, _uni, n in rows:
+        key = "quota_ministry" if kind == "ministry" else "quota_co_built"
+        if fields[key] < n:
+            raise DomainError(_l("A university of this kind already has %(n)s submissions in this round; the quota "
+                                 "cannot be lower."), field=key, n=n)
+    first = db.session.scalar(select(func.min(Submission.submitted_on)).where(Submission.round_id == r.id))
+    if first is not None and fields["opens_on"] > first:
+        raise DomainError(_l("A submission arrived on %(date)s; the round cannot open later than that."),
+                          field="opens_on", date=first.isoformat())
+    for key, value in fields.items():
+        if key != "year":
+            setattr(r, key, value)
+    db.session.flush()
+    return r
+
+
+def assign_reviewer(r: ApplicationRound, user, *, actor) -> RoundReviewer:
+    if not authz.can_manage_rounds(actor):
+        raise Forbidden(_l("Only an administrator may assign reviewers."))
+    if user is None or user.role != authz.REVIEWER or not user.active:
+        raise DomainError(_l("Only an active reviewer account can be assigned to a round."), field="user_id")
+    existing = db.session.scalar(select(RoundReviewer).where(RoundReviewer.round_id == r.id,
+                                                              RoundReviewer.user_id == user.id))
+    if existing is not None:
+        raise DomainError(_l("%(user)s is already assigned to this round."), field="user_id", user=user.username)
+    link = RoundReviewer(round_id=r.id, user_id=user.id)
+    db.session.add(link)
+    db.session.flush()
+    return link
+
+
+def unassign_reviewer(r: ApplicationRound, user_id: int, *, actor) -> None:
+    if not authz.can_manage_rounds(actor):
+        raise Forbidden(_l("Only an administrator may assign reviewers."))
+    link = db.session.scalar(select(RoundReviewer).where(RoundReviewer.round_id == r.id,
+                                                          RoundReviewer.user_id == user_id))
+    if link is None:
+        raise DomainError(_l("This reviewer is not assigned to the round."))
+    db.session.delete(link)
+    db.session.flush()
+
+
+# ---- submissions ------------------------------------------------------------------------------
+
+def _rule_label(result) -> str:
+    return f"{result.id} {result.name} ({result.clause})"
+
+
+def build_snapshot(base: Base, eligibility, r: ApplicationRound, on: dt.date) -> dict:
+    """The figures a submission was judged on, as plain JSON: the eligibility check, the ratio and
+    the yearly counts of the three years up to the submission's, the base as it was."""
+    ratio = ratio_as_of(on, [base.id])[0]
+    first = on.year - 2
+    actuals = yearly_actuals([base.id], first, on.year)
+    counts = {}
+    for key, ind in INDICATORS.items():
+        counts[key] = {}
+        for y in range(first, on.year + 1):
+            value = actuals.get((base.id, key, y), 0)
+            counts[key][str(y)] = round(float(value), 4) if ind.unit == "percent" else int(value)
+    return {
+        "version": 1,
+        "taken_on": on.isoformat(),
+        "round": {"year": r.year, "deadline": r.deadline.isoformat(),
+                  "quota": r.quota_for(base.university.kind)},
+        "base": {"code": base.code, "name": base.name, "field": base.field,
+                 "university": base.university.name, "university_kind": base.university.kind,
+                 "enterprises": [{"name": e.name, "scale": e.scale, "rd_focus": e.rd_focus,
+                                  "practice_conditions": e.practice_conditions} for e in base.enterprises],
+                 "cooperation_since": base.cooperation_since.isoformat(),
+                 "excellent_engineer_programme": bool(base.excellent_engineer_programme)},
+        "eligibility": eligibility.as_json(),
+        "ratio": ratio.as_json(),
+        "counts": counts,
+    }
+
+
+def submit_base(r: ApplicationRound, base: Base, *, actor, on: dt.date | None = None) -> Submission:
+    """Submit a base into a round on day `on` (today by default), or refuse with the rule broken.
+
+    Refused: past the round's deadline (R7), beyond the university's quota (R6), when another
+    rule fails on that day, when the base is not preparing an application (or not recognised in an
+    earlier round), or twice into one round. The figures it was judged on are frozen with it.
+    """
+    if not authz.can_submit_base(actor, base):
+        raise Forbidden(_l("Only the administrator or the coordinator of the base's university may submit it."))
+    on = on or lifecycle.today()
+    if on > lifecycle.today():
+        raise DomainError(_l("The date %(date)s is in the future; record a step once it has happened."),
+                          date=on.isoformat())
+    if base.status not in lifecycle.SUBMITTABLE_FROM:
+        raise DomainError(_l("The base %(code)s is %(status)s; only a base preparing its application (or not "
+                             "recognised in an earlier round) can be submitted."),
+                          code=base.code, status=lifecycle._label(base.status))
+    if on < r.opens_on:
+        raise DomainError(_l("The %(year)s round opens on %(date)s."), year=r.year, date=r.opens_on.isoformat())
+    # Lock the round: two coordinators submitting at once cannot both take the last quota place.
+    db.session.execute(select(ApplicationRound.id).where(ApplicationRound.id == r.id).with_for_update())
+    existing = db.session.scalar(select(Submission).where(Submission.round_id == r.id, Submission.base_id == base.id))
+    if existing is not None:
+        raise DomainError(_l("The base %(code)s was already submitted into the %(year)s round on %(date)s."),
+                          code=base.code, year=r.year, date=existing.submitted_on.isoformat())
+    check = eligibility_of(base, on, round=r)
+    for rule_id in ("R7", "R6"):
+        result = check.result(rule_id)
+        if not result.passed:
+            raise DomainError(_l("Refused by rule %(rule)s: %(detail)s"), field=None,
+                              rule=_rule_label(result), detail=result.message)
+    if not check.eligible:
+        raise DomainError(_l("The base is not eligible on %(date)s: %(rules)s. The eligibility check says what to "
+                             "add."), date=on.isoformat(), rules=Joined(_rule_label(x) for x in check.failing))
+    sub = Submission(round_id=r.id, base_id=base.id, university_id=base.university_id, submitted_on=on,
+                     submitted_by_id=getattr(actor, "id", None), eligible=check.eligible,
+                     snapshot=build_snapshot(base, check, r, on))
+    db.session.add(sub)
+    db.session.flush()
+    zh, en = bilingual(_l("Submitted into the %(year)s round."), year=r.year)
+    lifecycle.record_change(base, "submitted", actor=actor, effective_on=on, reason=f"{zh} / {en}",
+                            submission_id=sub.id)
+    return sub
+
+
+# ---- reviews ----------------------------------------------------------------------------------
+
+REVIEWABLE = ("submitted", "under_review")
+
+
+def record_review(submission: Submission, *, actor, score, opinion) -> Review:
+    """A reviewer's opinion and score (0–100), one per reviewer and submission (updated if given again)."""
+    if not authz.can_review_submission(actor, submission, reviewer_round_ids(actor.id) if actor else None):
+        raise Forbidden(_l("Only a reviewer assigned to this round may review its submissions."))
+    base = submission.base
+    state = lifecycle.state_of(base)
+    if base.status not in REVIEWABLE or state.submission_id != submission.id:
+        raise DomainError(_l("Reviews are recorded while the base is submitted or under review; it is now "
+                                 "%(status)s."), status=lifecycle._label(base.status))
+    score = _int(score, "score", _l("Score"), 0, 100)
+    opinion = _text(opinion, "opinion", 10000, _l("Opinion"), required=True)
+    review = db.session.scalar(select(Review).where(Review.submission_id == submission.id,
+                                                    Review.reviewer_id == actor.id))
+    if review is None:
+        review = Review(submission_id=submission.id, reviewer_id=actor.id, base_id=submission.base_id)
+        db.session.add(review)
+    review.score, review.opinion = score, opinion
+    db.session.flush()
+    return review
+
+
+# ---- construction plan ------------------------------------------------------------------------
+
+def _plan_years(base: Base, actor) -> tuple[int, ...]:
+    if not authz.can_edit_plan(actor, base):
+        raise Forbidden(_l("You may not change the construction plan of this base."))
+    years = lifecycle.plan_years(lifecycle.state_of(base))
+    if not years or base.status not in lifecycle.PLAN_STATES:
+        raise DomainError(_l("The construction plan is kept once the base is recognised; %(code)s is %(status)s."),
+                          code=base.code, status=lifecycle._label(base.status))
+    return years
+
+
+def set_targets(base: Base, values: dict, *, actor) -> int:
+    """Set the plan's targets: `values` maps (indicator, year) to a whole number, or None to clear.
+    All or nothing: one bad value and none is saved. Returns how many changed."""
+    years = _plan_years(base, actor)
+    clean = {}
+    for (indicator, year), value in values.items():
+        ind = INDICATORS.get(indicator)
+        if ind is None:
+            raise DomainError(_l("Unknown indicator: %(indicator)s"), indicator=indicator)
+        if year not in years:
+            raise DomainError(_l("%(year)s is not a year of the construction plan (%(years)s)."), year=year,
+                              years=Joined(str(y) for y in years))
+        field = f"t-{indicator}-{year}"
+        if value is None or (isinstance(value, str) and not value.strip()):
+            clean[(indicator, year)] = None
+            continue
+        high = 100 if ind.unit == "percent" else MAX_TARGET
+        clean[(indicator, year)] = _int(value, field, Msg(_l("%(indicator)s, %(year)s"), indicator=ind.label,
+                                                           year=year), 0, high)
+    existing = {(t.indicator, t.year): t for t in db.session.scalars(
+        select(PlanTarget).where(PlanTarget.base_id == base.id, PlanTarget.year.in_(years)))}
+    changed = 0
+    for key, value in clean.items():
+        row = existing.get(key)
+        if value is None:
+            if row is not None:
+                db.session.delete(row)
+                changed += 1
+        elif row is None:
+            db.session.add(PlanTarget(base_id=base.id, indicator=key[0], year=key[1], value=value))
+            changed += 1
+        elif row.value != value:
+            row.value = value
+            changed += 1
+    db.session.flush()
+    return changed
+
+
+def save_annual_report(base: Base, year, *, actor, plan: str, summary: str) -> AnnualReport:
+    years = _plan_years(base, actor)
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        year = None
+    if year not in years:
+        raise DomainError(_l("%(year)s is not a year of the construction plan (%(years)s)."), field="year",
+                          year=year, years=Joined(str(y) for y in years))
+    plan = _text(plan, "plan", 20000, _l("Annual plan"))
+    summary = _text(summary, "summary", 20000, _l("Annual summary"))
+    report = db.session.scalar(select(AnnualReport).where(AnnualReport.base_id == base.id, AnnualReport.year == year))
+    if report is None:
+        report = AnnualReport(base_id=base.id, year=year)
+        db.session.add(report)
+    report.plan, report.summary = plan, summary
+    db.session.flush()
+    return report
+
+
+def history_of(base: Base) -> list[StatusChange]:
+    return lifecycle.state_of(base).history

@@ -1,0 +1,488 @@
+"""Pages of the checks area: the eligibility panel of the base page, application rounds and
+submissions, reviews, the life cycle of a base, the construction plan and its evaluation, and
+the dashboard. Each view: load → authorise (404 unseen, 403 unchangeable) → service → commit."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from registry import authz
+from registry.auth.models import User
+from registry.authz import ADMIN, REVIEWER, STAFF, UNIVERSITY_COORDINATOR, actor, allow
+from registry.checks import charts, lifecycle, queries, services
+from registry.checks.exports import evaluation_workbook
+from registry.checks.forms import (AnnualReportForm, AssignReviewerForm, ReviewForm, RoundForm, SubmitBaseForm,
+                                   TargetsForm, TransitionForm)
+from registry.checks.models import ApplicationRound, RoundReviewer, Submission
+from registry.checks.rules import Link
+from registry.errors import DomainError, _l
+from registry.extensions import db
+from registry.forms_support import apply_domain_error
+from registry.nav import register_nav
+from registry.orgs.models import BASE_STATUSES, FIELDS, UNIVERSITY_KINDS, Base
+from registry.orgs.panels import register_panel
+from registry.orgs.views import load_base
+from registry.web import parse_as_of
+
+bp = Blueprint("checks", __name__)
+
+register_nav(30, "checks.round_list", _l("Application rounds"), (ADMIN, REVIEWER, UNIVERSITY_COORDINATOR))
+register_nav(5, "checks.dashboard", _l("Dashboard"), (ADMIN, REVIEWER))
+
+
+# ---- the base page's panel --------------------------------------------------------------------
+
+def _panel(base, user, as_of):
+    state = lifecycle.state_of(base)
+    return {
+        "check": queries.eligibility_of(base, as_of),
+        "state": state,
+        "as_of": as_of,
+        "has_plan": bool(lifecycle.plan_years(state)),
+        "can_edit_plan": authz.can_edit_plan(user, base),
+        "can_see_evaluation": getattr(user, "role", None) in STAFF,
+    }
+
+
+register_panel("checks", 15, "checks/_base_panel.html", _panel)
+
+
+# ---- rounds -----------------------------------------------------------------------------------
+
+def _load_round(round_id: int) -> ApplicationRound:
+    r = db.session.get(ApplicationRound, round_id)
+    user = actor()
+    if r is None:
+        abort(404)
+    if user.role == REVIEWER and r.id not in queries.reviewer_round_ids(user.id):
+        abort(404)
+    return r
+
+
+@bp.route("/rounds")
+@allow(ADMIN, REVIEWER, UNIVERSITY_COORDINATOR)
+def round_list():
+    user = actor()
+    rounds = list(db.session.scalars(queries.rounds_for(user)))
+    uni_ids = [user.university_id] if user.role == UNIVERSITY_COORDINATOR else None
+    usage = queries.quota_use([r.id for r in rounds], uni_ids) if rounds else []
+    return render_template("checks/round_list.html", rounds=rounds, usage=usage, today=lifecycle.today(),
+                           can_manage=authz.can_manage_rounds(user))
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+@allow(ADMIN)
+def round_create():
+    form = RoundForm()
+    if request.method == "GET":
+        today = lifecycle.today()
+        form.year.data = today.year
+        form.opens_on.data = today
+    if form.validate_on_submit():
+        try:
+            r = services.open_round(actor=actor(), year=form.year.data, deadline=form.deadline.data,
+                                    opens_on=form.opens_on.data, quota_ministry=form.quota_ministry.data,
+                                    quota_co_built=form.quota_co_built.data, name=form.name.data,
+                                    notes=form.notes.data)
+            db.session.commit()
+            flash(_("The %(year)s round is open.", year=r.year), "success")
+            return redirect(url_for("checks.round_detail", round_id=r.id))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return render_template("checks/round_form.html", form=form, round=None)
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@allow(ADMIN)
+def round_edit(round_id):
+    r = _load_round(round_id)
+    form = RoundForm(obj=r)
+    form.year.data = r.year  # a round's year is its identity
+    form.year.render_kw = {"readonly": True}
+    if form.validate_on_submit():
+        try:
+            services.update_round(r, actor=actor(), deadline=form.deadline.data, opens_on=form.opens_on.data,
+                                  quota_ministry=form.quota_ministry.data, quota_co_built=form.quota_co_built.data,
+                                  name=form.name.data, notes=form.notes.data)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("checks.round_detail", round_id=r.id))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return render_template("checks/round_form.html", form=form, round=r)
+
+
+def _submittable_bases(user):
+    stmt = select(Base).where(Base.status.in_(lifecycle.SUBMITTABLE_FROM)).order_by(Base.code)
+    if user.role == UNIVERSITY_COORDINATOR:
+        stmt = stmt.where(Base.university_id == user.university_id)
+    elif user.role != ADMIN:
+        return []
+    return list(db.session.scalars(stmt))
+
+
+def _reviewer_choices(r):
+    assigned = {link.user_id for link in r.reviewer_links}
+    users = db.session.scalars(select(User).where(User.role == REVIEWER, User.active.is_(True))
+                               .order_by(User.username))
+    return [(u.id, u.display_name or u.username) for u in users if u.id not in assigned]
+
+
+def _round_page(r, submit_form=None, reviewer_form=None):
+    user = actor()
+    uni_id = user.university_id if user.role == UNIVERSITY_COORDINATOR else None
+    subs = queries.submissions_of_round(r.id, uni_id)
+    usage = queries.quota_use([r.id], [uni_id] if uni_id else None)
+    can_submit = user.role in (ADMIN, UNIVERSITY_COORDINATOR)
+    if submit_form is None and can_submit:
+        submit_form = SubmitBaseForm()
+    if submit_form is not None:
+        submit_form.base_id.choices = [(b.id, f"{b.code} {b.name}") for b in _submittable_bases(user)]
+    if reviewer_form is None and authz.can_manage_rounds(user):
+        reviewer_form = AssignReviewerForm()
+    if reviewer_form is not None:
+        reviewer_form.user_id.choices = _reviewer_choices(r)
+    reviewers = list(db.session.scalars(select(User).join(RoundReviewer, RoundReviewer.user_id == User.id)
+                                        .where(RoundReviewer.round_id == r.id).order_by(User.username)))
+    return render_template("checks/round_detail.html", round=r, submissions=subs, usage=usage,
+                           submit_form=submit_form, reviewer_form=reviewer_form, reviewers=reviewers,
+                           today=lifecycle.today(), statuses=BASE_STATUSES, kinds=UNIVERSITY_KINDS,
+                           can_manage=authz.can_manage_rounds(user))
+
+
+@bp.route("/rounds/<int:round_id>")
+@allow(ADMIN, REVIEWER, UNIVERSITY_COORDINATOR)
+def round_detail(round_id):
+    return _round_page(_load_round(round_id))
+
+
+@bp.route("/rounds/<int:round_id>/submit", methods=["POST"])
+@allow(ADMIN, UNIVERSITY_COORDINATOR)
+def round_submit(round_id):
+    r = _load_round(round_id)
+    user = actor()
+    form = SubmitBaseForm()
+    form.base_id.choices = [(b.id, f"{b.code} {b.name}") for b in _submittable_bases(user)]
+    if form.validate_on_submit():
+        base = db.session.get(Base, form.base_id.data)
+        if base is None or not authz.can_view_base(user, base):
+            abort(404)
+        try:
+            sub = services.submit_base(r, base, actor=user)
+            db.session.commit()
+            flash(_("%(code)s was submitted into the %(year)s round.", code=base.code, year=r.year), "success")
+            return redirect(url_for("checks.submission_detail", submission_id=sub.id))
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status == 403:
+                abort(403)
+            apply_domain_error(form, exc)
+    return _round_page(r, submit_form=form)
+
+
+@bp.route("/rounds/<int:round_id>/reviewers", methods=["POST"])
+@allow(ADMIN)
+def round_assign_reviewer(round_id):
+    r = _load_round(round_id)
+    form = AssignReviewerForm()
+    form.user_id.choices = _reviewer_choices(r)
+    if form.validate_on_submit():
+        try:
+            services.assign_reviewer(r, db.session.get(User, form.user_id.data), actor=actor())
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("checks.round_detail", round_id=r.id))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return _round_page(r, reviewer_form=form)
+
+
+@bp.route("/rounds/<int:round_id>/reviewers/<int:user_id>/remove", methods=["POST"])
+@allow(ADMIN)
+def round_remove_reviewer(round_id, user_id):
+    r = _load_round(round_id)
+    try:
+        services.unassign_reviewer(r, user_id, actor=actor())
+        db.session.commit()
+        flash(_("Saved."), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "danger")
+    return redirect(url_for("checks.round_detail", round_id=r.id))
+
+
+# ---- submissions and reviews ------------------------------------------------------------------
+
+# The records a reviewer reads beside the snapshot (pages of the other areas, when installed).
+EVIDENCE_PAGES = (
+    (_l("Mentor roster"), "mentors.roster"),
+    (_l("Students"), "mentors.students"),
+    (_l("Cooperation agreements"), "governance.cooperation_agreement_list"),
+    (_l("Training plans"), "governance.training_plan_list"),
+    (_l("Exchange arrangements"), "governance.exchange_arrangement_list"),
+    (_l("Regulations"), "governance.regulation_list"),
+    (_l("Two-way exchange"), "exchanges.exchange_list"),
+    (_l("Industry courses"), "teaching.industry_course_list"),
+    (_l("Joint labs and innovation centres"), "teaching.joint_lab_list"),
+)
+
+
+def _evidence_links(sub):
+    on = sub.submitted_on.isoformat()
+    links = [Link(label, endpoint, {"code": sub.base.code, "as_of": on}) for label, endpoint in EVIDENCE_PAGES]
+    return [(link.label, url) for link in links if (url := link.url())]
+
+def _load_submission(submission_id: int) -> Submission:
+    sub = db.session.get(Submission, submission_id)
+    user = actor()
+    rounds = queries.reviewer_round_ids(user.id) if user.role == REVIEWER else None
+    if sub is None or not authz.can_view_submission(user, sub, rounds):
+        abort(404)
+    return sub
+
+
+def _submission_page(sub, review_form=None):
+    user = actor()
+    rounds = queries.reviewer_round_ids(user.id) if user.role == REVIEWER else None
+    can_review = authz.can_review_submission(user, sub, rounds)
+    reviews = queries.reviews_of(sub.id)
+    own = next((rv for rv in reviews if rv.reviewer_id == user.id), None)
+    if can_review and review_form is None:
+        review_form = ReviewForm(obj=own)
+    # Reviewers judge independently: each sees their own review; the administrator sees all.
+    shown = reviews if user.role == ADMIN else ([own] if own else [])
+    state = lifecycle.state_of(sub.base)
+    reviewable = sub.base.status in services.REVIEWABLE and state.submission_id == sub.id
+    return render_template("checks/submission_detail.html", sub=sub, snapshot=sub.snapshot, reviews=shown,
+                           review_form=review_form if reviewable else None, can_review=can_review,
+                           all_scores=[rv.score for rv in reviews], state=state, statuses=BASE_STATUSES,
+                           evidence=_evidence_links(sub),
+                           indicators=queries.INDICATORS,
+                           can_decide=authz.can_decide_lifecycle(user))
+
+
+@bp.route("/submissions/<int:submission_id>")
+@allow(ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, authz.BASE_COORDINATOR)
+def submission_detail(submission_id):
+    return _submission_page(_load_submission(submission_id))
+
+
+@bp.route("/submissions/<int:submission_id>/review", methods=["POST"])
+@allow(REVIEWER)
+def submission_review(submission_id):
+    sub = _load_submission(submission_id)
+    user = actor()
+    if not authz.can_review_submission(user, sub, queries.reviewer_round_ids(user.id)):
+        abort(403)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            services.record_review(sub, actor=user, score=form.score.data, opinion=form.opinion.data)
+            db.session.commit()
+            flash(_("Your review was recorded."), "success")
+            return redirect(url_for("checks.submission_detail", submission_id=sub.id))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return _submission_page(sub, review_form=form)
+
+
+# ---- the life cycle of a base -----------------------------------------------------------------
+
+def _lifecycle_page(base, form=None):
+    user = actor()
+    state = lifecycle.state_of(base)
+    if form is None and authz.can_decide_lifecycle(user):
+        form = TransitionForm()
+        if request.method == "GET":
+            form.effective_on.data = lifecycle.today()
+    if form is not None:
+        form.to_status.choices = [(to, str(lifecycle.TRANSITIONS[(base.status, to)]))
+                                  for to in lifecycle.allowed_from(base.status)]
+    subs = queries.submissions_of_base(base.id)
+    return render_template("checks/lifecycle.html", base=base, state=state, form=form, statuses=BASE_STATUSES,
+                           submissions=subs, notice_days=lifecycle.NOTICE_DAYS, today=lifecycle.today())
+
+
+@bp.route("/bases/<code>/lifecycle")
+@allow(*STAFF)
+def base_lifecycle(code):
+    return _lifecycle_page(load_base(code))
+
+
+@bp.route("/bases/<code>/lifecycle", methods=["POST"])
+@allow(ADMIN)
+def base_transition(code):
+    base = load_base(code)
+    form = TransitionForm()
+    form.to_status.choices = [(to, str(lifecycle.TRANSITIONS[(base.status, to)]))
+                              for to in lifecycle.allowed_from(base.status)]
+    if form.validate_on_submit():
+        try:
+            change = lifecycle.transition(base, form.to_status.data, actor=actor(), effective_on=form.effective_on.data,
+                                          reason=form.reason.data, evidence=form.evidence.data,
+                                          deadline=form.deadline.data)
+            db.session.commit()
+            flash(_("%(code)s is now: %(status)s.", code=base.code,
+                    status=BASE_STATUSES[change.to_status]), "success")
+            return redirect(url_for("checks.base_lifecycle", code=base.code))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return _lifecycle_page(base, form=form)
+
+
+# ---- construction plan and evaluation ---------------------------------------------------------
+
+def _evaluation_or_none(base):
+    state = lifecycle.state_of(base)
+    years = lifecycle.plan_years(state)
+    ev = queries.evaluation_many([base], {base.id: years})[base.id] if years else None
+    return state, ev
+
+
+@bp.route("/bases/<code>/plan", methods=["GET", "POST"])
+@allow(ADMIN, UNIVERSITY_COORDINATOR, authz.BASE_COORDINATOR)
+def base_plan(code):
+    base = load_base(code)
+    user = actor()
+    editable = authz.can_edit_plan(user, base)
+    state, ev = _evaluation_or_none(base)
+    form = TargetsForm()
+    errors = {}
+    if request.method == "POST":
+        if not editable:
+            abort(403)
+        if ev is None:
+            flash(_("The construction plan is kept once the base is recognised."), "warning")
+            return redirect(url_for("checks.base_plan", code=base.code))
+        if form.validate_on_submit():
+            values = {}
+            for key in queries.INDICATORS:
+                for year in ev.years:
+                    name = f"t-{key}-{year}"
+                    if name in request.form:
+                        values[(key, year)] = request.form.get(name, "").strip() or None
+            try:
+                n = services.set_targets(base, values, actor=user)
+                db.session.commit()
+                flash(_("Targets saved (%(n)s changed).", n=n), "success")
+                return redirect(url_for("checks.base_plan", code=base.code))
+            except DomainError as exc:
+                db.session.rollback()
+                errors[exc.field or "_form"] = exc.localized()
+        else:
+            errors["_form"] = _("The form expired or was not sent from this site. Please reload the page and try "
+                                "again.")
+    report_form = AnnualReportForm()
+    if ev is not None:
+        report_form.year.choices = [(y, str(y)) for y in ev.years]
+        year = request.args.get("year", type=int)
+        if request.method == "GET" and year in ev.years:
+            report = ev.reports.get(year)
+            report_form.year.data = year
+            report_form.plan.data = report.plan if report else ""
+            report_form.summary.data = report.summary if report else ""
+    return _plan_page(base, state, ev, form, report_form, errors, editable)
+
+
+def _plan_page(base, state, ev, form, report_form, errors, editable):
+    submitted = request.form if request.method == "POST" and errors else {}
+    return render_template("checks/plan.html", base=base, state=state, ev=ev, form=form, report_form=report_form,
+                           errors=errors, submitted=submitted, editable=editable,
+                           indicators=queries.INDICATORS)
+
+
+@bp.route("/bases/<code>/plan/report", methods=["POST"])
+@allow(ADMIN, UNIVERSITY_COORDINATOR, authz.BASE_COORDINATOR)
+def base_plan_report(code):
+    base = load_base(code, edit=True)
+    state, ev = _evaluation_or_none(base)
+    report_form = AnnualReportForm()
+    report_form.year.choices = [(y, str(y)) for y in (ev.years if ev else ())]
+    if report_form.validate_on_submit():
+        try:
+            services.save_annual_report(base, report_form.year.data, actor=actor(), plan=report_form.plan.data,
+                                        summary=report_form.summary.data)
+            db.session.commit()
+            flash(_("The annual plan and summary of %(year)s were saved.", year=report_form.year.data), "success")
+            return redirect(url_for("checks.base_plan", code=base.code))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(report_form, exc)
+    return _plan_page(base, state, ev, TargetsForm(), report_form, {"_report": True}, True)
+
+
+@bp.route("/bases/<code>/evaluation")
+@allow(*STAFF)
+def base_evaluation(code):
+    base = load_base(code)
+    state, ev = _evaluation_or_none(base)
+    return render_template("checks/evaluation.html", base=base, state=state, ev=ev, print_view=False,
+                           can_edit_plan=authz.can_edit_plan(actor(), base))
+
+
+@bp.route("/bases/<code>/evaluation/print")
+@allow(*STAFF)
+def base_evaluation_print(code):
+    base = load_base(code)
+    state, ev = _evaluation_or_none(base)
+    return render_template("checks/evaluation_print.html", base=base, state=state, ev=ev, print_view=True,
+                           today=lifecycle.today(), fields=FIELDS)
+
+
+@bp.route("/bases/<code>/evaluation.xlsx")
+@allow(*STAFF)
+def base_evaluation_xlsx(code):
+    base = load_base(code)
+    state, ev = _evaluation_or_none(base)
+    if ev is None:
+        flash(_("The evaluation starts once the base is recognised."), "warning")
+        return redirect(url_for("checks.base_evaluation", code=base.code))
+    data = evaluation_workbook(ev, state)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"evaluation-{base.code}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# ---- dashboard --------------------------------------------------------------------------------
+
+def _dashboard_filters():
+    args = request.args
+    field = args.get("field") if args.get("field") in FIELDS else None
+    kind = args.get("kind") if args.get("kind") in UNIVERSITY_KINDS else None
+    round_id = args.get("round", type=int)
+    status = args.get("status") if args.get("status") in BASE_STATUSES else None
+    return dict(round_id=round_id, field=field, kind=kind, status=status)
+
+
+@bp.route("/dashboard")
+@allow(ADMIN, REVIEWER)
+def dashboard():
+    as_of = parse_as_of(request.args.get("as_of"))
+    filters = _dashboard_filters()
+    data = queries.dashboard(as_of, **filters)
+    return render_template("checks/dashboard.html", data=data, as_of=as_of, filters=filters, fields=FIELDS,
+                           kinds=UNIVERSITY_KINDS, statuses=BASE_STATUSES, rules=queries.rules_in_order(),
+                           chart_names=charts.CHARTS)
+
+
+@bp.route("/dashboard/chart/<name>.svg")
+@allow(ADMIN, REVIEWER)
+def dashboard_chart(name):
+    if name not in charts.CHARTS:
+        abort(404)
+    value = request.args.get("as_of")
+    try:
+        as_of = dt.date.fromisoformat(value) if value else lifecycle.today()
+    except ValueError:
+        as_of = lifecycle.today()
+    data = queries.dashboard(as_of, **_dashboard_filters())
+    svg = charts.render(name, data)
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=60"})
