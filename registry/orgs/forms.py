@@ -1,4 +1,4 @@
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from registry.errors import _l
@@ -35,4 +35,5 @@ class BaseForm(RegistryForm):
     max_students_per_mentor = IntegerField(_l("Maximum students per mentor"), default=5,
                                            validators=[InputRequired(), NumberRange(min=1, max=100)])
     description = TextAreaField(_l("Description"), filters=[strip], validators=[Length(max=4000)])
+    excellent_engineer_programme = BooleanField(_l("Took part in the Excellent Engineer programme"))
     submit = SubmitField(_l("Save"))

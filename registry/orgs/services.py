@@ -184,7 +184,8 @@ def _check_base_fields(name, field, cooperation_since, enterprises, max_students
 
 
 def create_base(code: str, *, name: str, university: University, enterprises: list[Enterprise], field: str,
-                cooperation_since: dt.date, max_students_per_mentor: int = 5, description: str = "") -> Base:
+                cooperation_since: dt.date, max_students_per_mentor: int = 5, description: str = "",
+                excellent_engineer_programme: bool = False) -> Base:
     code = _check_code(code)
     name = _check_base_fields(name, field, cooperation_since, enterprises, max_students_per_mentor)
     if university is None:
@@ -193,16 +194,20 @@ def create_base(code: str, *, name: str, university: University, enterprises: li
         raise DomainError(_l("A base with code %(code)s already exists."), field="code", code=code)
     base = Base(code=code, name=name, university=university, enterprises=list(enterprises), field=field,
                 cooperation_since=cooperation_since, max_students_per_mentor=int(max_students_per_mentor),
-                description=_optional_text(description, "description", 4000, _l("Description")))
+                description=_optional_text(description, "description", 4000, _l("Description")),
+                excellent_engineer_programme=bool(excellent_engineer_programme))
     db.session.add(base)
     db.session.flush()
     return base
 
 
 def update_base(base: Base, *, name: str, enterprises: list[Enterprise], field: str, cooperation_since: dt.date,
-                max_students_per_mentor: int = 5, description: str = "") -> Base:
+                max_students_per_mentor: int = 5, description: str = "",
+                excellent_engineer_programme: bool | None = None) -> Base:
     name = _check_base_fields(name, field, cooperation_since, enterprises, max_students_per_mentor)
     base.name, base.field, base.cooperation_since = name, field, cooperation_since
+    if excellent_engineer_programme is not None:
+        base.excellent_engineer_programme = bool(excellent_engineer_programme)
     base.enterprises = list(enterprises)
     base.max_students_per_mentor = int(max_students_per_mentor)
     base.description = _optional_text(description, "description", 4000, _l("Description"))

@@ -80,7 +80,8 @@ def base_create():
             base = services.create_base(
                 form.code.data, name=form.name.data, university=uni, enterprises=_enterprises(form.enterprise_ids.data),
                 field=form.field.data, cooperation_since=form.cooperation_since.data,
-                max_students_per_mentor=form.max_students_per_mentor.data, description=form.description.data)
+                max_students_per_mentor=form.max_students_per_mentor.data, description=form.description.data,
+                excellent_engineer_programme=form.excellent_engineer_programme.data)
             db.session.commit()
             flash(_("Base %(code)s was created.", code=base.code), "success")
             return redirect(url_for("orgs.base_detail", code=base.code))
@@ -117,7 +118,8 @@ def base_edit(code):
             services.update_base(base, name=form.name.data, enterprises=_enterprises(form.enterprise_ids.data),
                                  field=form.field.data, cooperation_since=form.cooperation_since.data,
                                  max_students_per_mentor=form.max_students_per_mentor.data,
-                                 description=form.description.data)
+                                 description=form.description.data,
+                                 excellent_engineer_programme=form.excellent_engineer_programme.data)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("orgs.base_detail", code=base.code))

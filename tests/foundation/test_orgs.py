@@ -304,3 +304,23 @@ def test_the_edit_page_offers_deletion_to_administrators_only(client, world):
     assert f"/universities/{world.uni.id}/delete" in client.get(f"/universities/{world.uni.id}/edit").get_data(True)
     act_as(client, world.unicoord)
     assert "/delete" not in client.get(f"/universities/{world.uni.id}/edit").get_data(as_text=True)
+
+
+def test_the_excellent_engineer_flag_is_kept_on_the_base_form_and_satisfies_rule_r1(client, world):
+    from registry.checks.queries import eligibility_of
+
+    act_as(client, world.coord)
+    today = dt.date.today()
+    assert not eligibility_of(world.base, today).result("R1").passed  # no postgraduates, no programme
+    data = {"name": "航天动力示范基地", "field": "aerospace_propulsion", "enterprise_ids": [str(world.ent.id)],
+            "cooperation_since": "2019-09-01", "max_students_per_mentor": "5", "excellent_engineer_programme": "y"}
+    assert client.post(f"/bases/{world.base.code}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    assert world.base.excellent_engineer_programme is True
+    assert "是" in section_text(client.get(f"/bases/{world.base.code}"), "excellent-engineer")
+    assert eligibility_of(world.base, today).result("R1").passed
+    # Unticking the box (the browser then sends nothing for it) takes it away again.
+    del data["excellent_engineer_programme"]
+    assert client.post(f"/bases/{world.base.code}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    assert world.base.excellent_engineer_programme is False
