@@ -1,0 +1,80 @@
+"""`flask roster import` of spec/interfaces.md, and its sibling for students and their mentors.
+
+    flask --app registry roster import PATH --base CODE [--dry-run]
+    flask --app registry roster import-students PATH --base CODE [--dry-run]
+
+Success: one summary line on standard output, exit 0. Any invalid row: nothing written, exit 1,
+one line per problem on standard error: `row 7, 聘任开始日期: "2023-13-01" 不是日期 / "2023-13-01" is not a date`.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from registry.cli_support import ensure_schema, fail, transaction
+from registry.errors import _l
+from registry.extensions import db
+
+roster = AppGroup("roster", help="Mentor rosters: spreadsheet import.")
+
+
+def _base(code: str):
+    from registry.orgs.models import Base
+
+    base = db.session.scalar(select(Base).where(Base.code == code.strip()))
+    if base is None:
+        fail(_l("Unknown base \"%(base)s\"."), base=code)
+    return base
+
+
+def run(importer_factory, path: str, code: str, dry_run: bool) -> None:
+    if current_app.config.get("CHECK_DATABASE_ON_START", True):
+        ensure_schema()
+    file = Path(path)
+    if not file.is_file():
+        fail(_l("No such file: %(path)s"), path=path)
+    from registry.imports.engine import run_import
+
+    with transaction("import"):
+        base = _base(code)
+        result = run_import(importer_factory(base), file, file.name, dry_run=dry_run)
+        if not result.ok:
+            for error in result.errors:
+                if error.row is None:  # the file as a whole: Chinese line, English line
+                    click.echo(error.zh, err=True)
+                    click.echo(error.en, err=True)
+                else:
+                    click.echo(error.line(), err=True)
+            sys.exit(1)  # transaction() rolls back: nothing written
+    click.echo(result.summary)
+
+
+@roster.command("import")
+@click.argument("path")
+@click.option("--base", "code", required=True, help="The base's code.")
+@click.option("--dry-run", is_flag=True, help="Validate and report without writing.")
+def import_roster(path, code, dry_run):
+    """Import mentors and their appointments to a base from .xlsx or .csv (all or nothing)."""
+    from registry.imports.roster import RosterImporter
+
+    run(RosterImporter, path, code, dry_run)
+
+
+@roster.command("import-students")
+@click.argument("path")
+@click.option("--base", "code", required=True, help="The base's code.")
+@click.option("--dry-run", is_flag=True, help="Validate and report without writing.")
+def import_students(path, code, dry_run):
+    """Import students and their dual-mentor assignments at a base from .xlsx or .csv (all or nothing)."""
+    from registry.imports.students import StudentImporter
+
+    run(StudentImporter, path, code, dry_run)
+
+
+def register(app):
+    app.cli.add_command(roster)

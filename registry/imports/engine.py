@@ -1,0 +1,540 @@
+"""The spreadsheet import engine: declarative column specs, reading, validation, all-or-nothing writes.
+
+An import is described, not programmed:
+
+    ROSTER = Spec("roster", columns=(
+        Column("姓名", "name", required=True, parser=parsing.text(100)),
+        Column("聘任开始日期", "appointed_from", required=True, parser=parsing.date),
+        ...), row_checks=(not_before("appointed_until", "appointed_from"),))
+
+and an `Importer` subclass says what the rows mean: `plan()` matches them against the database
+(preloading what exists in a few queries) and reports conflicts; `write()` applies the plan with
+bulk statements (`bulk_insert` / `bulk_update` below, which also write the audit log).
+
+`run_import(importer, path)` then does, in order:
+
+1. read the file: `.xlsx` (openpyxl, read-only, cached values) or `.csv` (UTF-8 with or without
+   BOM, else GB18030); the header is the first row naming every required column (English aliases
+   count, spaces and a trailing `*` ignored); rows above it are skipped, columns may come in any
+   order, unknown columns are ignored, empty rows are skipped;
+2. parse every cell with its column's parser, collecting every problem as a `RowError`
+   (the spreadsheet's own row number as Excel shows it, the column as written in the header,
+   the message in Chinese and English);
+3. plan against the database (more row errors: conflicts inside the file, with existing records);
+4. if there is any error, write nothing; on a dry run, write nothing; else write everything.
+
+The caller owns the transaction (the command line's `transaction()`, or the view's one commit).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, func, select
+
+from registry.audit.services import SKIP_FIELDS, record_bulk
+from registry.errors import EN, ZH, _l
+from registry.extensions import db
+from registry.imports import parsing
+from registry.imports.parsing import EDGE_SPACE, CellError, display, is_blank
+from registry.models_common import utcnow
+
+EXTENSIONS = (".xlsx", ".csv")
+MAX_ROWS = 50_000
+
+
+# ---- the declarative part ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column: its Chinese header, its English alias (also the key of the value)."""
+
+    name: str
+    key: str
+    required: bool = False
+    parser: Callable[[Any], Any] = parsing.text()
+    aliases: tuple[str, ...] = ()
+    description: Any = ""  # lazy msgid: what goes in the cell (docs, template notes)
+    example: Any = ""  # the template's example row
+    default: Any = ""  # the value of a blank optional cell
+    choices: tuple[str, ...] = ()  # the template's drop-down list, if any
+
+    def header_names(self) -> tuple[str, ...]:
+        return (self.name, self.key, *self.aliases)
+
+
+RowCheck = Callable[[dict], Iterable[tuple[str, CellError]]]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a spreadsheet of one kind holds. `row_checks` see a row's parsed values (only when all
+    its cells parsed) and yield (column key, CellError) for rules across columns."""
+
+    name: str
+    columns: tuple[Column, ...]
+    row_checks: tuple[RowCheck, ...] = ()
+    max_rows: int = MAX_ROWS
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+def not_before(later: str, earlier: str) -> RowCheck:
+    """Row check: column `later` (a date, optional) is not before column `earlier`."""
+
+    def check(values):
+        end, start = values.get(later), values.get(earlier)
+        if end is not None and start is not None and end < start:
+            yield later, CellError(_l("\"%(value)s\" is before the start date %(start)s"),
+                                   value=end.isoformat(), start=start.isoformat())
+
+    return check
+
+
+# ---- results -------------------------------------------------------------------------------
+
+@dataclass
+class RowError:
+    """One problem: the spreadsheet's row number (None for the whole file), the column as written."""
+
+    row: int | None
+    column: str | None
+    message: Any
+    params: dict = field(default_factory=dict)
+
+    @property
+    def zh(self) -> str:
+        return parsing._render(ZH, self.message, self.params)
+
+    @property
+    def en(self) -> str:
+        return parsing._render(EN, self.message, self.params)
+
+    def localized(self) -> str:
+        return CellError(self.message, **self.params).localized()
+
+    def line(self) -> str:
+        """`row 7, 聘任开始日期: "2023-13-01" 不是日期 / "2023-13-01" is not a date`"""
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(self.column)
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.zh} / {self.en}" if prefix else f"{self.zh} / {self.en}"
+
+
+@dataclass
+class Row:
+    number: int  # as Excel shows it
+    values: dict[str, Any]  # column key -> parsed value (defaults for absent or blank columns)
+    cells: dict[str, str]  # column key -> the cell as the user reads it (for messages)
+
+
+@dataclass
+class Table:
+    """A read spreadsheet: its header, its valid rows, and every problem found so far."""
+
+    spec: Spec
+    header_row: int = 0
+    headers: dict[str, str] = field(default_factory=dict)  # key -> header text as written
+    ignored: list[str] = field(default_factory=list)  # header cells naming no column
+    rows: list[Row] = field(default_factory=list)  # rows whose every cell parsed
+    errors: list[RowError] = field(default_factory=list)
+    read_rows: int = 0  # non-empty data rows, valid or not
+
+    def has(self, key: str) -> bool:
+        """Whether the file has this column at all (absent ≠ blank)."""
+        return key in self.headers
+
+    def column_label(self, key: str) -> str:
+        return self.headers.get(key) or self.spec.column(key).name
+
+    def error(self, row: Row | int | None, key: str | None, message, /, **params) -> None:
+        number = row.number if isinstance(row, Row) else row
+        self.errors.append(RowError(number, self.column_label(key) if key else None, message, params))
+
+    def cell_error(self, row: Row | int, key: str, exc: CellError, /) -> None:
+        self.error(row, key, exc.message, **exc.params)
+
+
+@dataclass
+class ImportResult:
+    spec: str
+    counts: dict[str, int]
+    errors: list[RowError]
+    dry_run: bool
+    written: bool
+    summary: str = ""  # the contract's summary line (English, for scripts), with "dry run: " if so
+    header_row: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be used (unreadable, no header...)."""
+
+    def __init__(self, message, **params):
+        super().__init__(parsing._msgid(message))
+        self.message = message
+        self.params = params
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+_HEADER_NOISE = re.compile(r"[\s\u3000_\-*＊:：]|[(（](?:必填|选填|可选|required|optional)[)）]", re.I)
+
+
+def _header_key(value) -> str:
+    return _HEADER_NOISE.sub("", display(value)).lower()
+
+
+def iter_cells(path: str | Path, filename: str | None = None) -> Iterator[Iterator[tuple[int, tuple]]]:
+    """Yield, for each sheet (the active one first), an iterator of (row number, cell values)."""
+    suffix = Path(filename or str(path)).suffix.lower()
+    if suffix == ".xlsx":
+        yield from _xlsx_sheets(path)
+    elif suffix == ".csv":
+        yield _csv_rows(path)
+    else:
+        raise FileProblem(_l("Unsupported file type \"%(ext)s\": use .xlsx or .csv"), ext=suffix or "-")
+
+
+def _xlsx_sheets(path):
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise FileProblem(_l("The file could not be read as an Excel workbook (.xlsx): %(error)s"),
+                          error=type(exc).__name__) from None
+    try:
+        sheets = list(workbook.worksheets)
+        active = workbook.active
+        if active in sheets:
+            sheets.remove(active)
+            sheets.insert(0, active)
+        for sheet in sheets:
+            if not hasattr(sheet, "iter_rows"):  # a chart sheet
+                continue
+            sheet.reset_dimensions()  # do not trust the file's own <dimension>: read every row
+            yield enumerate(sheet.iter_rows(values_only=True), start=1)
+    finally:
+        workbook.close()
+
+
+def decode_csv(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileProblem(_l("The CSV file is neither UTF-8 nor GB18030 text"))
+
+
+def _csv_rows(path):
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise FileProblem(_l("The file could not be read: %(error)s"),
+                          error=exc.strerror or type(exc).__name__) from None
+    if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
+        raise FileProblem(_l("The file is not CSV text (is it an Excel workbook saved with a .csv name?)"))
+    text = decode_csv(data)
+    return enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
+
+
+def _find_header(spec: Spec, numbered_rows) -> tuple[int, dict[int, str], dict[str, str], list[str]] | None:
+    """Consume rows up to the header; return (row number, index->key, key->text, ignored) or None."""
+    lookup = {}
+    for col in spec.columns:
+        for name in col.header_names():
+            lookup[_header_key(name)] = col.key
+    required = {c.key for c in spec.required}
+    best = None
+    for number, cells in numbered_rows:
+        found = {}
+        for index, cell in enumerate(cells):
+            key = lookup.get(_header_key(cell)) if cell is not None else None
+            if key is not None:
+                found.setdefault(key, []).append((index, display(cell)))
+        if required <= found.keys():
+            for key, places in found.items():
+                if len(places) > 1:
+                    raise FileProblem(_l("Column %(column)s appears more than once in the header (row %(row)s)"),
+                                      column=places[1][1], row=number)
+            index_key = {places[0][0]: key for key, places in found.items()}
+            headers = {key: places[0][1] for key, places in found.items()}
+            ignored = [display(c) for i, c in enumerate(cells) if i not in index_key and not is_blank(c)]
+            return number, index_key, headers, ignored
+        if found and (best is None or len(found) > len(best[1])):
+            best = (number, found)
+    if best is not None and len(best[1]) >= 2:
+        missing = [c.name for c in spec.required if c.key not in best[1]]
+        raise FileProblem(_l("The header (row %(row)s) lacks the required columns: %(columns)s"),
+                          row=best[0], columns="、".join(missing))
+    return None
+
+
+def read_table(spec: Spec, path: str | Path, filename: str | None = None) -> Table:
+    """Read and parse a spreadsheet into a Table. Raises FileProblem when the file is unusable."""
+    table = Table(spec)
+    sheets = iter_cells(path, filename)
+    try:
+        for numbered_rows in sheets:
+            header = _find_header(spec, numbered_rows)
+            if header is None:
+                continue
+            table.header_row, index_key, table.headers, table.ignored = header
+            _parse_rows(table, numbered_rows, index_key)
+            return table
+    except FileProblem:
+        raise
+    except Exception as exc:  # a broken workbook can fail half-way through its rows too
+        raise FileProblem(_l("The file could not be read: %(error)s"), error=type(exc).__name__) from None
+    finally:
+        sheets.close()  # closes the workbook
+    raise FileProblem(_l("No header row found: a row must name the columns %(columns)s"),
+                      columns="、".join(c.name for c in spec.required))
+
+
+def _parse_rows(table: Table, numbered_rows, index_key: dict[int, str]) -> None:
+    spec = table.spec
+    columns = [(index, spec.column(key)) for index, key in sorted(index_key.items())]
+    absent = {c.key: c.default for c in spec.columns if c.key not in table.headers}
+    for number, cells in numbered_rows:
+        if not cells or all(is_blank(c) for c in cells):
+            continue
+        table.read_rows += 1
+        if table.read_rows > spec.max_rows:
+            raise FileProblem(_l("The file has more than %(max)s rows; split it into smaller files"),
+                              max=spec.max_rows)
+        values = dict(absent)
+        shown = {}
+        failed = False
+        width = len(cells)
+        for index, col in columns:
+            value = cells[index] if index < width else None
+            if isinstance(value, str):
+                value = value.strip(EDGE_SPACE) or None  # trimmed once, here
+            if value is None:
+                values[col.key] = col.default
+                if col.required:
+                    failed = True
+                    table.errors.append(RowError(number, table.headers[col.key],
+                                                 _l("required, but the cell is empty"), {}))
+                continue
+            shown[col.key] = value if isinstance(value, str) else display(value)
+            try:
+                values[col.key] = col.parser(value)
+            except CellError as exc:
+                failed = True
+                table.errors.append(RowError(number, table.headers[col.key], exc.message, exc.params))
+        if failed:
+            continue
+        row = Row(number, values, shown)
+        for check in spec.row_checks:
+            for key, exc in check(values):
+                failed = True
+                table.cell_error(row, key, exc)
+        if not failed:
+            table.rows.append(row)
+
+
+# ---- importing -----------------------------------------------------------------------------
+
+class Importer:
+    """What one kind of spreadsheet means. Subclasses set `spec` and implement:
+
+    - `plan(table)`: match `table.rows` against the database (preload in a few queries), add
+      row errors with `table.error(row, key, message, **params)`, and return a plan object;
+    - `counts(plan)`: the summary figures, e.g. {"rows": 42, "mentors_created": 40, ...};
+    - `summary(counts)`: the summary line of the contract;
+    - `write(plan)`: apply it with `bulk_insert` / `bulk_update` (flush, never commit).
+    """
+
+    spec: Spec
+
+    def plan(self, table: Table):
+        raise NotImplementedError
+
+    def counts(self, plan) -> dict[str, int]:
+        raise NotImplementedError
+
+    def summary(self, counts: dict[str, int]) -> str:
+        raise NotImplementedError
+
+    def write(self, plan) -> None:
+        raise NotImplementedError
+
+
+def run_import(importer: Importer, path: str | Path, filename: str | None = None,
+               dry_run: bool = False) -> ImportResult:
+    """Validate a file completely; write it only if nothing at all is wrong and not a dry run."""
+    try:
+        table = read_table(importer.spec, path, filename)
+    except FileProblem as problem:
+        return ImportResult(importer.spec.name, {}, [RowError(None, None, problem.message, problem.params)],
+                            dry_run, False)
+    plan = importer.plan(table)
+    counts = importer.counts(plan)
+    errors = sorted(table.errors, key=_error_order(importer.spec, table))
+    result = ImportResult(importer.spec.name, counts, errors, dry_run, False, header_row=table.header_row,
+                          ignored_columns=table.ignored)
+    if errors:
+        return result
+    if not dry_run:
+        importer.write(plan)
+        db.session.flush()
+        db.session.expire_all()  # Core statements bypass the identity map: reload what was loaded
+        result.written = True
+    result.summary = ("dry run: " if dry_run else "") + importer.summary(counts)
+    return result
+
+
+def _error_order(spec: Spec, table: Table):
+    position = {table.column_label(c.key): i for i, c in enumerate(spec.columns)}
+    return lambda e: (e.row or 0, position.get(e.column, len(position)))
+
+
+# ---- bulk writes with their audit entries --------------------------------------------------
+
+def plain(value):
+    """A JSON-friendly form of a column value, as the audit log stores it."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+@dataclass
+class Change:
+    """An update of one existing row: {field: [old, new]}, and how the audit log labels it."""
+
+    id: int
+    changes: dict[str, list]
+    label: str = ""
+    base_id: int | None = None
+
+
+def bulk_insert(model, rows: list[dict], key: tuple[str, ...] | None = None,
+                label: Callable[[dict], str] = lambda r: "",
+                base_id: Callable[[dict], int | None] = lambda r: r.get("base_id")) -> list[int]:
+    """Insert `rows` (dicts of column values) with one executemany statement, audit each as a
+    creation, and return the new ids in the order of `rows`.
+
+    `key` names columns that tell the rows apart (a natural key, unique among `rows`): where the
+    database cannot return the ids of a batch in order (SQLite), they are read back by key, so the
+    insert stays one batched statement (without a key, SQLite would insert row by row).
+    """
+    if not rows:
+        return []
+    table = model.__table__
+    now = utcnow()
+    for row in rows:
+        if "created_at" in table.c:
+            row.setdefault("created_at", now)
+        if "updated_at" in table.c:
+            row.setdefault("updated_at", now)
+    if key:
+        # One batched write (PostgreSQL: COPY; SQLite: the driver's executemany loop), then the new
+        # rows' ids by their key, found above the highest id there was: three statements in all.
+        before = db.session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
+        _insert_many(table, rows)
+        key_columns = [table.c[k] for k in key]
+        by_key = {tuple(r[1:]): r[0] for r in db.session.execute(
+            select(table.c.id, *key_columns).where(table.c.id > before))}
+        ids = [by_key[tuple(row[k] for k in key)] for row in rows]
+    else:
+        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        ids = list(db.session.execute(statement, rows).scalars())
+    dated = [c.key for c in table.c if c.key not in SKIP_FIELDS and c.key != "id" and _is_date(c)]
+    plain_keys = [c.key for c in table.c if c.key not in SKIP_FIELDS and c.key != "id" and c.key not in dated]
+    entries = []
+    for new_id, row in zip(ids, rows):  # the flush hook's snapshot: {column: [None, value]}
+        changes = {"id": [None, new_id]}
+        for k in plain_keys:
+            changes[k] = [None, row.get(k)]
+        for k in dated:
+            value = row.get(k)
+            changes[k] = [None, value.isoformat() if value is not None else None]
+        entries.append({"action": "create", "record_id": new_id, "label": label(row), "base_id": base_id(row),
+                        "changes": changes})
+    record_bulk(db.session, table.name, entries)
+    return ids
+
+
+def _insert_many(table, rows: list[dict]) -> None:
+    """INSERT many rows. On PostgreSQL through COPY when every row names the same columns and the
+    others need no default computed here (psycopg's executemany would send one statement per row);
+    elsewhere, and otherwise, one executemany statement."""
+    connection = db.session.connection()
+    columns = list(rows[0])
+    names = set(columns)
+    if (connection.dialect.name != "postgresql" or any(row.keys() != names for row in rows)
+            or any(c.default is not None for c in table.c if c.key not in names)):
+        connection.execute(table.insert(), rows)
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    copy_sql = f"COPY {quote(table.name)} ({', '.join(quote(table.c[k].name) for k in columns)}) FROM STDIN"
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        for row in rows:
+            copy.write_row([row[k] for k in columns])
+
+
+def _is_date(column) -> bool:
+    try:
+        return issubclass(column.type.python_type, dt.date)  # datetime is a date too
+    except NotImplementedError:
+        return False
+
+
+def bulk_update(model, changes: list[Change]) -> None:
+    """Update existing rows by id, one executemany statement per set of changed columns; audit each."""
+    if not changes:
+        return
+    table = model.__table__
+    now = utcnow()
+    groups: dict[tuple[str, ...], list[Change]] = {}
+    for change in changes:
+        groups.setdefault(tuple(sorted(change.changes)), []).append(change)
+    for keys, group in groups.items():
+        values = {key: bindparam(f"new_{key}") for key in keys}
+        if "updated_at" in table.c:
+            values["updated_at"] = bindparam("new_updated_at")
+        statement = table.update().where(table.c.id == bindparam("old_id")).values(values)
+        db.session.execute(statement, [
+            {"old_id": c.id, "new_updated_at": now, **{f"new_{k}": c.changes[k][1] for k in keys}} for c in group])
+    record_bulk(db.session, table.name, [
+        {"action": "update", "record_id": c.id, "label": c.label, "base_id": c.base_id,
+         "changes": {k: [plain(old), plain(new)] for k, (old, new) in c.changes.items()}} for c in changes])
+
+
+def diff(existing: dict, incoming: dict, keys: Iterable[str]) -> dict[str, list]:
+    """{key: [old, new]} for the keys whose incoming value differs from the existing one."""
+    return {k: [existing[k], incoming[k]] for k in keys if k in incoming and existing[k] != incoming[k]}
+
+
+__all__ = ["Column", "Spec", "Importer", "Table", "Row", "RowError", "ImportResult", "FileProblem", "Change",
+           "run_import", "read_table", "bulk_insert", "bulk_update", "diff", "not_before", "plain"]

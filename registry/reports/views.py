@@ -1,0 +1,136 @@
+"""Downloads: the mentor-ratio report (JSON, CSV, Excel) for one base or every visible base, a base's
+full roster, the mentor directory; the reports page and the base page's spreadsheet panel."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask import Blueprint, Response, abort, render_template, request
+from sqlalchemy import select
+
+from registry import authz
+from registry.authz import ALL, STAFF, actor, allow
+from registry.errors import DomainError, _l
+from registry.extensions import db
+from registry.nav import register_nav
+from registry.orgs.models import Base
+from registry.orgs.panels import register_panel
+from registry.orgs.queries import base_ids_visible_to
+from registry.orgs.views import load_base
+from registry.reports import ratio as ratio_report
+from registry.reports import roster as roster_report
+from registry.reports.safe import csv_bytes, xlsx_bytes
+from registry.web import parse_as_of
+
+bp = Blueprint("reports", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+ROSTER_FILES = ("roster.xlsx", "mentors.csv", "students.csv")
+
+register_nav(60, "reports.index", _l("Reports"), ALL)
+
+
+def _panel(base, user, as_of):
+    """The base page's spreadsheet panel: links only, no query."""
+    from registry.imports.kinds import kinds
+
+    can_import = authz.can_edit_roster(user, base)
+    return {"as_of": as_of, "can_export_roster": getattr(user, "role", None) in STAFF,
+            "can_unmask": authz.can_see_contact_details(user, base), "can_import": can_import,
+            "imports": kinds() if can_import else []}
+
+
+register_panel("spreadsheets", 90, "reports/_base_panel.html", _panel)
+
+
+def _download(data: bytes, filename: str, mimetype: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # personal data: do not keep copies on the way
+    return response
+
+
+def _strict_date(value: str | None) -> dt.date:
+    """A download's date: today when absent; a malformed one is refused (a file must not silently
+    carry another day's figures)."""
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise DomainError(_l("\"%(value)s\" is not a date in the form YYYY-MM-DD."), value=value[:40]) from None
+
+
+@bp.route("/reports")
+@allow(*ALL)
+def index():
+    user = actor()
+    as_of = parse_as_of(request.args.get("as_of"))
+    rows = ratio_report.ratios(as_of, base_ids_visible_to(user))
+    return render_template("reports/index.html", rows=rows, as_of=as_of,
+                           can_export_roster=user.role in STAFF, can_unmask_directory=_may_unmask_directory(user))
+
+
+@bp.route("/reports/ratio.<fmt>")
+@allow(*ALL)
+def ratio(fmt):
+    if fmt not in ("json", "csv", "xlsx"):
+        abort(404)
+    as_of = _strict_date(request.args.get("as_of"))
+    code = (request.args.get("base") or "").strip()
+    base_ids = [load_base(code).id] if code else base_ids_visible_to(actor())
+    rows = ratio_report.ratios(as_of, base_ids)
+    name = f"mentor-ratio-{as_of.isoformat()}{'-' + rows[0].code if code and rows else ''}.{fmt}"
+    if fmt == "json":
+        body = json.dumps(ratio_report.as_json(as_of, rows), ensure_ascii=False, indent=2).encode()
+        return _download(body, name, "application/json")
+    if fmt == "csv":
+        return _download(ratio_report.csv_report(rows), name, CSV)
+    return _download(ratio_report.xlsx_report(rows, as_of), name, XLSX)
+
+
+@bp.route("/bases/<code>/export/<name>")
+@allow(*STAFF)
+def roster_export(code, name):
+    if name not in ROSTER_FILES:
+        abort(404)
+    base = load_base(code)
+    unmasked = request.args.get("unmasked") == "1"
+    if unmasked and not authz.can_see_contact_details(actor(), base):
+        abort(403)
+    stamp = dt.date.today().isoformat()
+    if name == "roster.xlsx":
+        data = xlsx_bytes(roster_report.roster_sheets(base, unmasked))
+        return _download(data, f"roster-{base.code}-{stamp}.xlsx", XLSX)
+    if name == "mentors.csv":
+        data = csv_bytes(roster_report.MENTOR_COLUMNS, roster_report.mentor_rows(base.id, unmasked))
+        return _download(data, f"mentors-{base.code}-{stamp}.csv", CSV)
+    data = csv_bytes(roster_report.STUDENT_COLUMNS, roster_report.student_rows(base.id))
+    return _download(data, f"students-{base.code}-{stamp}.csv", CSV)
+
+
+def _may_unmask_directory(user) -> bool:
+    """Full mobile numbers in the directory only for whoever may see them at every base it covers."""
+    if user is None or user.role not in STAFF:
+        return False
+    scope = authz.visible_base_filter(user, Base)
+    stmt = select(Base) if scope is None else select(Base).where(scope)
+    return all(authz.can_see_contact_details(user, b) for b in db.session.scalars(stmt))
+
+
+@bp.route("/reports/mentors.<fmt>")
+@allow(*STAFF)
+def directory(fmt):
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    user = actor()
+    unmasked = request.args.get("unmasked") == "1"
+    if unmasked and not _may_unmask_directory(user):
+        abort(403)
+    sheet = roster_report.directory_sheet(base_ids_visible_to(user), unmasked)
+    name = f"mentor-directory-{dt.date.today().isoformat()}.{fmt}"
+    if fmt == "xlsx":
+        return _download(xlsx_bytes([sheet]), name, XLSX)
+    return _download(csv_bytes(sheet.header, sheet.rows), name, CSV)
+

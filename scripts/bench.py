@@ -1,0 +1,373 @@
+"""Benchmarks at national scale, reported as ratios measured in the same run.
+
+    .venv/bin/python scripts/bench.py [--repeat N] [--output bench-results.json]
+
+Builds a synthetic data set (scripts/bench_data.py: 200 bases, 40,000 mentors, 120,000
+appointments) in a temporary SQLite database, or in the database DATABASE_URL names when it is
+set (that database must hold no registry tables: the benchmark creates them and drops them at the
+end), then measures, each as the best of N runs (default 3), against a baseline in the same run:
+
+1. ratio report: `registry.mentors.queries.ratio_as_of` for every base, against one hand-written SQL
+   aggregate over the same tables (target ≤ 1.5×);
+2. import: a 10,000-row .xlsx through the roster import (read, parse, validate, real writes with
+   audit entries, commit), against openpyxl merely reading the same file (target ≤ 3×); and the
+   peak memory (ru_maxrss) of a fresh process doing that import (target ≤ 400 MB);
+3. export: the 40,000 mentors (directory of every base) to .xlsx, query included, against pandas
+   writing the same rows from a ready DataFrame (target ≤ 1.5×).
+
+Plug-in: when scripts/bench_checks.py exists, its `run(ctx) -> dict` is called with
+ctx = {"app", "engine", "base_ids", "base_codes", "as_of", "repeat", "best_of", "dataset"} (inside
+the app context) and returns {name: {"ours_s", "baseline_s", "ratio", "target", "passed", ...}},
+merged into the results.
+
+Prints a table, writes the JSON summary (bench-results.json by default), and exits 1 when a
+target is missed (0 otherwise). Takes a minute or two on two cores.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+AS_OF = dt.date(2024, 6, 30)
+IMPORT_ROWS = 10_000
+TARGETS = {"ratio_report": 1.5, "import_10k_xlsx": 3.0, "export_40k_xlsx": 1.5}
+MEMORY_TARGET_MB = 400
+
+HAND_WRITTEN_RATIO = """
+SELECT b.id, b.code, b.name,
+       COUNT(DISTINCT CASE WHEN m.side = 'enterprise' THEN a.mentor_id END) AS enterprise,
+       COUNT(DISTINCT CASE WHEN m.side = 'university' THEN a.mentor_id END) AS university
+FROM base b
+LEFT JOIN appointment a ON a.base_id = b.id AND a.starts_on <= :d
+     AND (a.ends_on IS NULL OR a.ends_on >= :d) AND a.state <> 'suspended'
+LEFT JOIN mentor m ON m.id = a.mentor_id
+GROUP BY b.id, b.code, b.name
+ORDER BY b.code
+"""
+
+
+def best_of(repeat: int, run, before=None, after=None) -> float:
+    """The shortest of `repeat` timings of `run()`; `before`/`after` run outside the timing."""
+    timings = []
+    for _ in range(repeat):
+        if before:
+            before()
+        start = time.perf_counter()
+        run()
+        timings.append(time.perf_counter() - start)
+        if after:
+            after()
+    return min(timings)
+
+
+def compare(repeat: int, ours, baseline, after_ours=None) -> tuple[float, float]:
+    """Best-of timings of `ours` and `baseline`, interleaved (alternating which goes first) so that a
+    change in the machine's load during the run touches both alike."""
+    mine, theirs = [], []
+    for i in range(repeat):
+        order = ((baseline, theirs, None), (ours, mine, after_ours))
+        for run, timings, after in (order if i % 2 == 0 else order[::-1]):
+            start = time.perf_counter()
+            run()
+            timings.append(time.perf_counter() - start)
+            if after:
+                after()
+    return min(mine), min(theirs)
+
+
+def entry(ours: float, baseline: float, target: float, **extra) -> dict:
+    ratio = ours / baseline if baseline else float("inf")
+    passed = ratio <= target and all(v for k, v in extra.items() if k.endswith("_passed"))
+    return {"ours_s": round(ours, 4), "baseline_s": round(baseline, 4), "ratio": round(ratio, 3),
+            "target": target, "passed": passed, **extra}
+
+
+def make_app(url: str):
+    from registry import create_app
+
+    return create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_RECORD_QUERIES": False,
+                                  "TESTING": False})
+
+
+# ---- 1. the ratio report -------------------------------------------------------------------
+
+def bench_ratio(repeat: int) -> dict:
+    from sqlalchemy import text
+
+    from registry.extensions import db
+    from registry.mentors.queries import ratio_as_of
+
+    ours = lambda: ratio_as_of(AS_OF)  # noqa: E731
+    hand = lambda: db.session.execute(text(HAND_WRITTEN_RATIO), {"d": AS_OF}).all()  # noqa: E731
+    mine, theirs = ours(), hand()  # warm the caches of both, and check they agree
+    assert [(r.code, r.enterprise, r.university) for r in mine] == [(r[1], r[3], r[4]) for r in theirs], \
+        "ratio_as_of and the hand-written aggregate disagree"
+    t_ours, t_hand = compare(repeat * 2, ours, hand)
+    db.session.rollback()
+    return entry(t_ours, t_hand, TARGETS["ratio_report"], bases=len(mine))
+
+
+# ---- 2. the import -------------------------------------------------------------------------
+
+def write_import_file(path: Path, base_id: int) -> dict:
+    """10,000 rows for one base: 9,000 new people, 1,000 people already on record elsewhere (a new
+    title: an update, and a new appointment here), the contract's date forms, date cells."""
+    import openpyxl
+    from sqlalchemy import select
+
+    from registry.extensions import db
+    from registry.mentors.models import Appointment, Mentor
+
+    here = select(Appointment.mentor_id).where(Appointment.base_id == base_id)
+    existing = db.session.execute(select(Mentor.name, Mentor.side, Mentor.organisation, Mentor.staff_no)
+                                  .where(Mentor.id.not_in(here)).order_by(Mentor.id).limit(IMPORT_ROWS // 10)).all()
+    forms = ("2024-09-01", "2024/9/1", "2024.9.1", "2024年9月1日", dt.datetime(2024, 9, 1))
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("导师名单")
+    sheet.append(["2024 年度示范基地导师名单"])
+    sheet.append(["姓名", "导师类型", "所在单位", "工号", "职称", "最高学位", "专业领域", "聘任开始日期", "聘任结束日期",
+                  "邮箱", "手机"])
+    side_zh = {"enterprise": "企业导师", "university": "校内导师"}
+    for i in range(IMPORT_ROWS):
+        if i < len(existing):
+            name, side, organisation, staff_no = existing[i]
+            title = "首席专家"
+        else:
+            enterprise = i % 5 < 2
+            name, side = f"新导师{i:05d}", "enterprise" if enterprise else "university"
+            organisation = "基准研究院001" if enterprise else "基准大学001"
+            staff_no, title = f"NEW-{i:05d}", "高级工程师"
+        sheet.append([name, side_zh[side], organisation, staff_no, title, "博士", "飞行器设计", forms[i % 5],
+                      "2027-08-31" if i % 3 == 0 else None, f"new{i}@example.com",
+                      f"138 {i % 10000:04d} {i % 7000:04d}"])
+    workbook.save(path)
+    db.session.rollback()
+    return {"rows": IMPORT_ROWS, "existing_people": len(existing)}
+
+
+def openpyxl_read(path: Path) -> int:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    count = sum(1 for _ in workbook.active.iter_rows(values_only=True))
+    workbook.close()
+    return count
+
+
+class ImportUndo:
+    """Put the database back after a real import (outside the timing)."""
+
+    def __init__(self, base_id: int):
+        self.base_id = base_id
+
+    def remember(self):
+        from sqlalchemy import func, select
+
+        from registry.audit.models import AuditEntry
+        from registry.extensions import db
+        from registry.mentors.models import Appointment, Mentor
+
+        self.marks = {model: db.session.scalar(select(func.coalesce(func.max(model.id), 0)))
+                      for model in (Mentor, Appointment, AuditEntry)}
+        self.titles = dict(db.session.execute(select(Mentor.id, Mentor.title)).all())
+        db.session.rollback()
+
+    def undo(self):
+        from sqlalchemy import bindparam, delete, select, update
+
+        from registry.audit.models import AuditEntry
+        from registry.extensions import db
+        from registry.mentors.models import Appointment, Mentor
+
+        for model in (AuditEntry, Appointment, Mentor):
+            db.session.execute(delete(model).where(model.id > self.marks[model]))
+        changed = [{"key": i, "old": self.titles[i]} for i, t in db.session.execute(select(Mentor.id, Mentor.title))
+                   if i in self.titles and self.titles[i] != t]
+        if changed:
+            db.session.execute(update(Mentor.__table__).where(Mentor.id == bindparam("key"))
+                               .values(title=bindparam("old")), changed)
+        db.session.commit()
+
+
+def bench_import(repeat: int, workdir: Path, base_id: int, database_url: str) -> dict:
+    from registry.audit.services import set_actor
+    from registry.extensions import db
+    from registry.imports.engine import run_import
+    from registry.imports.roster import RosterImporter
+    from registry.orgs.models import Base
+
+    path = workdir / "roster-10000.xlsx"
+    shape = write_import_file(path, base_id)
+    assert openpyxl_read(path) == IMPORT_ROWS + 2
+    summaries = []
+
+    def ours():
+        set_actor(db.session, None, "bench")
+        result = run_import(RosterImporter(db.session.get(Base, base_id)), path, path.name)
+        assert result.ok, [e.line() for e in result.errors[:5]]
+        db.session.commit()
+        summaries.append(result.summary)
+
+    undo = ImportUndo(base_id)
+    undo.remember()
+    t_ours, t_read = compare(repeat, ours, lambda: openpyxl_read(path), after_ours=undo.undo)
+    memory = import_memory(path, base_id, database_url)
+    return entry(t_ours, t_read, TARGETS["import_10k_xlsx"], summary=summaries[-1], **shape,
+                 peak_rss_mb=memory["peak_rss_mb"], baseline_process_rss_mb=memory["baseline_rss_mb"],
+                 memory_target_mb=MEMORY_TARGET_MB, memory_passed=memory["peak_rss_mb"] <= MEMORY_TARGET_MB)
+
+
+def import_memory(path: Path, base_id: int, database_url: str) -> dict:
+    """Run the same import in a fresh process (rolled back there) and read its peak resident memory."""
+    from registry.extensions import db
+
+    db.session.remove()
+    completed = subprocess.run([sys.executable, __file__, "--child-import", str(path), "--base-id", str(base_id),
+                                "--database", database_url], capture_output=True, text=True, timeout=600)
+    if completed.returncode != 0:
+        raise RuntimeError("the memory child failed:\n" + completed.stderr[-2000:])
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def child_import(path: str, base_id: int, database_url: str) -> None:
+    app = make_app(database_url)
+    with app.app_context():
+        from registry.extensions import db
+        from registry.imports.engine import run_import
+        from registry.imports.roster import RosterImporter
+        from registry.orgs.models import Base
+
+        db.session.get(Base, base_id)
+        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result = run_import(RosterImporter(db.session.get(Base, base_id)), path, Path(path).name)
+        db.session.rollback()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+        print(json.dumps({"peak_rss_mb": round(peak, 1), "baseline_rss_mb": round(baseline, 1), "ok": result.ok}))
+
+
+# ---- 3. the export -------------------------------------------------------------------------
+
+def bench_export(repeat: int, workdir: Path) -> dict:
+    import pandas as pd
+
+    from registry.extensions import db
+    from registry.reports.roster import DIRECTORY_COLUMNS, DIRECTORY_SHEET, directory_rows, directory_sheet
+    from registry.reports.safe import write_xlsx
+
+    rows = list(directory_rows(None))
+    frame = pd.DataFrame(rows, columns=list(DIRECTORY_COLUMNS))
+    db.session.rollback()
+    ours_path, pandas_path = workdir / "ours.xlsx", workdir / "pandas.xlsx"
+
+    def ours():
+        write_xlsx(ours_path, [directory_sheet(None)])
+        db.session.rollback()
+
+    t_ours, t_pandas = compare(repeat, ours, lambda: frame.to_excel(pandas_path, sheet_name=DIRECTORY_SHEET,
+                                                                      index=False))
+    return entry(t_ours, t_pandas, TARGETS["export_40k_xlsx"], mentors=len(rows),
+                 pandas_engine="openpyxl (xlsxwriter is not installed)")
+
+
+# ---- the run -------------------------------------------------------------------------------
+
+def run_plugin(ctx: dict) -> dict:
+    path = ROOT / "scripts" / "bench_checks.py"
+    if not path.exists():
+        return {}
+    spec = importlib.util.spec_from_file_location("bench_checks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.run(ctx) or {}
+
+
+def print_table(results: dict) -> None:
+    print(f"{'benchmark':<28}{'ours (s)':>10}{'baseline (s)':>14}{'ratio':>8}{'target':>8}  result")
+    for name, r in results.items():
+        if not isinstance(r, dict) or "ratio" not in r:
+            print(f"{name:<28}{json.dumps(r, ensure_ascii=False)}")
+            continue
+        print(f"{name:<28}{r['ours_s']:>10.3f}{r['baseline_s']:>14.3f}{r['ratio']:>7.2f}×{'≤' + str(r['target']):>8}  "
+              f"{'ok' if r['passed'] else 'MISSED'}")
+        if "peak_rss_mb" in r:
+            limit = "≤" + str(r["memory_target_mb"])
+            print(f"{'  peak memory (MB)':<28}{r['peak_rss_mb']:>10.1f}{'':>14}{'':>8}{limit:>8}  "
+                  f"{'ok' if r['memory_passed'] else 'MISSED'}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="timings per benchmark; the best counts (default 3)")
+    parser.add_argument("--output", default=str(ROOT / "bench-results.json"))
+    parser.add_argument("--child-import", help=argparse.SUPPRESS)
+    parser.add_argument("--base-id", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--database", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_import:
+        child_import(args.child_import, args.base_id, args.database)
+        return 0
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="registry-bench-") as tmp:
+        workdir = Path(tmp)
+        from registry.config import normalise_database_url
+
+        database_url = normalise_database_url(os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}")
+        app = make_app(database_url)
+        with app.app_context():
+            from sqlalchemy import inspect
+
+            from registry.extensions import db
+
+            if inspect(db.engine).has_table("base"):
+                print("DATABASE_URL names a database that already holds registry tables; use an empty one.",
+                      file=sys.stderr)
+                return 2
+            db.create_all()
+            try:
+                import bench_data
+
+                t0 = time.perf_counter()
+                dataset = bench_data.build()
+                print(f"data set: {dataset['bases']} bases, {dataset['mentors']} mentors, "
+                      f"{dataset['appointments']} appointments in {time.perf_counter() - t0:.1f} s "
+                      f"({db.engine.dialect.name})", flush=True)
+                results = {"ratio_report": bench_ratio(args.repeat)}
+                print("ratio report done", flush=True)
+                results["import_10k_xlsx"] = bench_import(args.repeat, workdir, dataset["base_ids"][0], database_url)
+                print("import done", flush=True)
+                results["export_40k_xlsx"] = bench_export(args.repeat, workdir)
+                print("export done", flush=True)
+                ctx = {"app": app, "engine": db.engine, "base_ids": dataset["base_ids"],
+                       "base_codes": dataset["base_codes"], "as_of": AS_OF, "repeat": args.repeat,
+                       "best_of": best_of, "dataset": dataset}
+                results.update(run_plugin(ctx))
+            finally:
+                db.session.remove()
+                db.drop_all()
+                db.engine.dispose()
+    summary = {"when": dt.datetime.now().isoformat(timespec="seconds"), "database": database_url.split(":")[0],
+               "cpus": os.cpu_count(), "repeat": args.repeat, "as_of": AS_OF.isoformat(),
+               "dataset": {k: v for k, v in dataset.items() if k not in ("base_ids", "base_codes")},
+               "results": results, "seconds": round(time.perf_counter() - started, 1)}
+    print_table(results)
+    Path(args.output).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.output} ({summary['seconds']} s)")
+    return 0 if all(r.get("passed", True) for r in results.values() if isinstance(r, dict)) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
