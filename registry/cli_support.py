@@ -33,10 +33,13 @@ def echo_bilingual(message, **params) -> None:
     click.echo(en, err=True)
 
 
-def fail(message, code: int = 1, **params):
-    """Print a message in Chinese then English, one line each, and exit non-zero."""
+def fail(message, *, exit_code: int = 1, **params):
+    """Print a message in Chinese then English, one line each, and exit non-zero.
+
+    The exit status is `exit_code`, so that `code` stays free as a message parameter (a base code).
+    """
     echo_bilingual(message, **params)
-    sys.exit(code)
+    sys.exit(exit_code)
 
 
 def fail_lines(lines: list[str], code: int = 1):
@@ -90,8 +93,8 @@ def _database_problem(exc):
         current, head = None, "?"
     if current != head:
         fail(_l("The database is missing or behind on migrations. Run: %(command)s"),
-             code=2, command=db_state.UPGRADE_COMMAND)
-    fail(_l("Database error: %(error)s"), code=2, error=_first_line(exc))
+             exit_code=2, command=db_state.UPGRADE_COMMAND)
+    fail(_l("Database error: %(error)s"), exit_code=2, error=_first_line(exc))
 
 
 def ensure_schema():
@@ -104,10 +107,10 @@ def ensure_schema():
     try:
         current, head = db_state.migration_state(db.engine)
     except OperationalError as exc:
-        fail(_l("Database error: %(error)s"), code=2, error=_first_line(exc))
+        fail(_l("Database error: %(error)s"), exit_code=2, error=_first_line(exc))
     if current != head:
         fail(_l("The database is missing or behind on migrations. Run: %(command)s"),
-             code=2, command=db_state.UPGRADE_COMMAND)
+             exit_code=2, command=db_state.UPGRADE_COMMAND)
 
 
 def parse_date(value: str, option: str) -> dt.date:

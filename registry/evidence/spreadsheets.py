@@ -81,7 +81,14 @@ SHEETS: dict[str, RecordSheet] = {}
 
 
 def register_sheet(sheet: RecordSheet) -> RecordSheet:
+    """Make a record sheet known to the command line and to the web import's pages."""
+    from registry.imports.kinds import ImportKind, register_import
+
     SHEETS[sheet.name] = sheet
+    register_import(ImportKind(
+        sheet.name, sheet.spec, importer_factory(sheet.name), title=_l("Import: %(title)s", title=sheet.title),
+        done=_l("Imported %(rows)s rows: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."),
+        count_labels=COUNT_LABELS, sheet_title=sheet.title, order=200))
     return sheet
 
 
@@ -217,24 +224,8 @@ COUNT_LABELS = {"created": _l("Records to create"), "updated": _l("Records to up
                 "unchanged": _l("Records unchanged")}
 
 
-def web_import_kinds() -> dict[str, dict]:
-    """What the imports area's upload → preview → confirm pages need to offer these sheets:
-    {name: {"title", "file", "done"}} in the shape of `registry.imports.views.KINDS`."""
-    return {name: {"title": _l("Import: %(title)s", title=sheet.title), "file": f"{name}-template.xlsx",
-                   "done": _l("Imported %(rows)s rows: %(created)s created, %(updated)s updated, "
-                              "%(unchanged)s unchanged.")}
-            for name, sheet in SHEETS.items()}
-
-
-def web_importers() -> dict[str, tuple]:
-    """{name: (spec, factory(base, user))} in the shape of `registry.imports.views._importers()`."""
-    return {name: (sheet.spec, importer_factory(name)) for name, sheet in SHEETS.items()}
-
-
 def web_import_available(name: str) -> bool:
     """Whether the imports area's web pages know this sheet (then the list page links to them)."""
-    try:
-        from registry.imports.views import KINDS
-    except ImportError:
-        return False
+    from registry.imports.kinds import KINDS
+
     return name in KINDS

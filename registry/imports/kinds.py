@@ -41,4 +41,4 @@ def register_import(kind: ImportKind) -> ImportKind:
 
 
 def kinds() -> list[ImportKind]:
-    return sorted((k for k in KINDS.values() if isinstance(k, ImportKind)), key=lambda k: (k.order, k.name))
+    return sorted(KINDS.values(), key=lambda k: (k.order, k.name))

@@ -63,17 +63,8 @@ def upload_dir() -> Path:
     return path
 
 
-def _importers() -> dict[str, tuple]:
-    """{name: (spec, factory)} of the registered kinds (the first version's shape, still read below)."""
-    return {k.name: (k.spec, k.factory) for k in KINDS.values() if isinstance(k, ImportKind)}
-
-
 def _kind(kind: str) -> ImportKind:
     found = KINDS.get(kind)
-    if isinstance(found, dict):  # the first version's entry {"title", "done", ...} with _importers()[kind]
-        spec, factory = _importers().get(kind, (None, None))
-        found = ImportKind(kind, spec, factory, title=found.get("title", kind), done=found.get("done", "")) \
-            if spec is not None else None
     if found is None:
         abort(404)
     return found

@@ -188,18 +188,16 @@ def test_unknown_kind_and_base(world, runner, tmp_path):
     path = xlsx(tmp_path, [["名称", "类型", "成立日期"]])
     result = runner.invoke(args=["records", "import", "joint_labs", path, "--base", "NOPE"])
     assert result.exit_code == 1
+    result = runner.invoke(args=["records", "export", "joint_labs", "--base", "NOPE", "--output",
+                                 str(tmp_path / "out.xlsx")])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and all("NOPE" in line for line in lines)
 
 
 def test_the_imports_areas_web_pages_take_these_sheets(world, client, login_as, tmp_path, monkeypatch):
-    """Wired into `registry.imports.views` (its KINDS and _importers), the roster's upload → preview →
-    confirm pages import these sheets unchanged; the list page then links to them."""
-    from registry.evidence import spreadsheets
-    from registry.imports import views
-
-    originals = views._importers
-    monkeypatch.setattr(views, "_importers", lambda: {**originals(), **spreadsheets.web_importers()})
-    monkeypatch.setattr(views, "KINDS", {**views.KINDS, **spreadsheets.web_import_kinds()})
-    monkeypatch.setattr(views, "COUNT_LABELS", {**views.COUNT_LABELS, **spreadsheets.COUNT_LABELS})
+    """Registered as import kinds, these sheets go through the roster's upload → preview → confirm
+    pages unchanged; the list page then links to them."""
     monkeypatch.setitem(client.application.config, "IMPORT_DIR", str(tmp_path / "uploads"))
     login_as("coord")
     assert 'id="import-records"' in client.get("/bases/SF-AP-01/teaching/courses").get_data(as_text=True)
