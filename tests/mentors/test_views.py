@@ -18,7 +18,11 @@ def test_roster_shows_both_sides_and_appointments(client, team, login_as):
     page = text_of(client.get("/bases/SF-AP-01/mentors?as_of=2024-09-01"))
     assert "李工" in page and "校内-" in page and gone.name in page
     assert "2020-01-01" in page
-    assert "1 enterprise and 2 university" in page or "1" in page
+    # Chinese by default: 1 enterprise mentor (李工) and the 2 current university mentors.
+    assert "企业导师 1 人，校内导师 2 人" in page
+    html = client.get("/bases/SF-AP-01/mentors?as_of=2024-09-01").get_data(as_text=True)
+    appointment = db.session.scalar(select(Appointment).where(Appointment.mentor_id == gone.id))
+    assert f"/evidence/appointment/{appointment.id}" in html  # each appointment links to its evidence
 
 
 def test_roster_filters(client, team, login_as):
