@@ -40,7 +40,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 
 from registry.audit.services import SKIP_FIELDS, record_bulk
-from registry.errors import EN, ZH, _l
+from registry.errors import Bilingual, _l, msgid_of
 from registry.extensions import db
 from registry.imports import parsing
 from registry.imports.parsing import EDGE_SPACE, CellError, display, is_blank
@@ -109,7 +109,7 @@ def not_before(later: str, earlier: str) -> RowCheck:
 # ---- results -------------------------------------------------------------------------------
 
 @dataclass
-class RowError:
+class RowError(Bilingual):
     """One problem: the spreadsheet's row number (None for the whole file), the column as written."""
 
     row: int | None
@@ -117,16 +117,6 @@ class RowError:
     message: Any
     params: dict = field(default_factory=dict)
 
-    @property
-    def zh(self) -> str:
-        return parsing._render(ZH, self.message, self.params)
-
-    @property
-    def en(self) -> str:
-        return parsing._render(EN, self.message, self.params)
-
-    def localized(self) -> str:
-        return CellError(self.message, **self.params).localized()
 
     def line(self) -> str:
         """`row 7, 聘任开始日期: "2023-13-01" 不是日期 / "2023-13-01" is not a date`"""
@@ -189,11 +179,11 @@ class ImportResult:
         return not self.errors
 
 
-class FileProblem(Exception):
+class FileProblem(Bilingual, Exception):
     """The file as a whole cannot be used (unreadable, no header...)."""
 
     def __init__(self, message, **params):
-        super().__init__(parsing._msgid(message))
+        super().__init__(msgid_of(message))
         self.message = message
         self.params = params
 

@@ -11,46 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from registry.errors import EN, ZH, _l, in_locale
+from registry.errors import BilingualValueError, _l
 
 # Spaces trimmed at both ends of every cell: ASCII, full-width (U+3000), no-break (U+00A0),
 # zero-width (U+200B, U+FEFF: a BOM pasted into a cell).
 EDGE_SPACE = _EDGE_SPACE = " \t\r\n\u3000\u00a0\u200b\ufeff"
 
 
-class CellError(ValueError):
+class CellError(BilingualValueError):
     """A cell that breaks its column's rule; `message` is a lazy msgid with %(name)s parameters."""
-
-    def __init__(self, message, **params):
-        self.message = message
-        self.params = params
-        super().__init__(_msgid(message) % params if params else _msgid(message))
-
-    @property
-    def zh(self) -> str:
-        return _render(ZH, self.message, self.params)
-
-    @property
-    def en(self) -> str:
-        return _render(EN, self.message, self.params)
-
-    def localized(self) -> str:
-        from flask_babel import gettext
-
-        text = gettext(_msgid(self.message))
-        return text % self.params if self.params else text
-
-
-def _msgid(message) -> str:
-    return getattr(message, "_args", [str(message)])[0]
-
-
-def _render(locale, message, params) -> str:
-    try:
-        return in_locale(locale, message, **params)
-    except RuntimeError:  # outside an application context: the English msgid
-        text = _msgid(message)
-        return text % params if params else text
 
 
 def display(value) -> str:

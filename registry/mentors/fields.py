@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from registry.errors import _l, in_locale, EN, ZH
+from registry.errors import BilingualValueError, _l
 
 UNIVERSITY = "university"
 ENTERPRISE = "enterprise"
@@ -27,39 +27,8 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 _PHONE_NOISE = re.compile(r"[\s\-()（）]")
 
 
-class FieldError(ValueError):
+class FieldError(BilingualValueError):
     """A value that breaks a field rule; the message is a msgid with %(name)s parameters."""
-
-    def __init__(self, message, **params):
-        self.message = message
-        self.params = params
-        super().__init__(self.en)
-
-    @property
-    def zh(self) -> str:
-        return _render(ZH, self.message, self.params)
-
-    @property
-    def en(self) -> str:
-        return _render(EN, self.message, self.params)
-
-    def localized(self) -> str:
-        from flask_babel import gettext
-
-        text = gettext(_msgid(self.message))
-        return text % self.params if self.params else text
-
-
-def _msgid(message) -> str:
-    return getattr(message, "_args", [str(message)])[0]
-
-
-def _render(locale, message, params) -> str:
-    try:
-        return in_locale(locale, message, **params)
-    except RuntimeError:  # no application context (plain unit use): the English msgid
-        text = _msgid(message)
-        return text % params if params else text
 
 
 def clean_name(text) -> str:
