@@ -25,7 +25,8 @@ def set_actor(session, user=None, label: str | None = None) -> None:
     session.info[ACTOR_KEY] = (getattr(user, "id", None), label or getattr(user, "username", None) or "system")
 
 
-def _plain(value):
+def plain(value):
+    """A JSON-friendly form of a column value, as the audit log stores it."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -38,7 +39,7 @@ def _plain(value):
 def _shown(key, value):
     if key in MASKED_FIELDS and value is not None:
         return MASK
-    return _plain(value)
+    return plain(value)
 
 
 def _columns(obj):
@@ -84,7 +85,7 @@ def _diff(obj) -> dict:
         if hist.has_changes():
             old = hist.deleted[0] if hist.deleted else None
             new = hist.added[0] if hist.added else None
-            if _plain(old) != _plain(new):
+            if plain(old) != plain(new):
                 changes[attr.key] = [_shown(attr.key, old), _shown(attr.key, new)]
     for rel in _many_to_many(obj):
         hist = state.attrs[rel.key].history

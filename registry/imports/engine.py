@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import decimal
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -39,7 +38,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select
 
-from registry.audit.services import SKIP_FIELDS, record_bulk
+from registry.audit.services import SKIP_FIELDS, plain, record_bulk
 from registry.errors import Bilingual, _l, msgid_of
 from registry.extensions import db
 from registry.imports import parsing
@@ -406,17 +405,6 @@ def _error_order(spec: Spec, table: Table):
 
 
 # ---- bulk writes with their audit entries --------------------------------------------------
-
-def plain(value):
-    """A JSON-friendly form of a column value, as the audit log stores it."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
-
 
 @dataclass
 class Change:
