@@ -55,3 +55,12 @@ def ensure_chromium() -> str:
 def flask(*args: str, env: dict | None = None) -> None:
     subprocess.run([str(VENV / "bin" / "flask"), "--app", "registry", *args], check=True, cwd=ROOT,
                    env={**os.environ, **(env or {})})
+
+
+def run_in_venv(requirements: str = "requirements.txt") -> None:
+    """Re-run the calling script with .venv's Python (made and filled first), unless already there."""
+    if Path(sys.prefix).resolve() == VENV.resolve():
+        return
+    ensure_venv(requirements)
+    compile_catalogues()
+    os.execv(str(PY), [str(PY), *sys.argv])

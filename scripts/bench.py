@@ -1,6 +1,6 @@
 """Benchmarks at national scale, reported as ratios measured in the same run.
 
-    .venv/bin/python scripts/bench.py [--repeat N] [--output bench-results.json]
+    python3 scripts/bench.py [--repeat N] [--output bench-results.json]
 
 Builds a synthetic data set (scripts/bench_data.py: 200 bases, 40,000 mentors, 120,000
 appointments) in a temporary SQLite database, or in the database DATABASE_URL names when it is
@@ -40,6 +40,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
+
+if __name__ == "__main__":  # `python3 scripts/bench.py` from a fresh clone: set up .venv and re-run there
+    import _setup
+
+    _setup.run_in_venv()
 
 AS_OF = dt.date(2024, 6, 30)
 IMPORT_ROWS = 10_000
