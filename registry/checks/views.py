@@ -21,7 +21,7 @@ from registry.checks.models import ApplicationRound, RoundReviewer, Submission
 from registry.checks.rules import Link
 from registry.errors import DomainError, _l
 from registry.extensions import db
-from registry.forms_support import apply_domain_error
+from registry.forms_support import apply_domain_error, options
 from registry.nav import register_nav
 from registry.orgs.models import BASE_STATUSES, FIELDS, UNIVERSITY_KINDS, Base
 from registry.orgs.panels import register_panel
@@ -131,7 +131,7 @@ def _reviewer_choices(r):
     assigned = {link.user_id for link in r.reviewer_links}
     users = db.session.scalars(select(User).where(User.role == REVIEWER, User.active.is_(True))
                                .order_by(User.username))
-    return [(u.id, u.display_name or u.username) for u in users if u.id not in assigned]
+    return options((u.id, u.display_name or u.username) for u in users if u.id not in assigned)
 
 
 def _round_page(r, submit_form=None, reviewer_form=None):
@@ -143,7 +143,7 @@ def _round_page(r, submit_form=None, reviewer_form=None):
     if submit_form is None and can_submit:
         submit_form = SubmitBaseForm()
     if submit_form is not None:
-        submit_form.base_id.choices = [(b.id, f"{b.code} {b.name}") for b in _submittable_bases(user)]
+        submit_form.base_id.choices = options((b.id, f"{b.code} {b.name}") for b in _submittable_bases(user))
     if reviewer_form is None and authz.can_manage_rounds(user):
         reviewer_form = AssignReviewerForm()
     if reviewer_form is not None:
@@ -168,7 +168,7 @@ def round_submit(round_id):
     r = _load_round(round_id)
     user = actor()
     form = SubmitBaseForm()
-    form.base_id.choices = [(b.id, f"{b.code} {b.name}") for b in _submittable_bases(user)]
+    form.base_id.choices = options((b.id, f"{b.code} {b.name}") for b in _submittable_bases(user))
     if form.validate_on_submit():
         base = db.session.get(Base, form.base_id.data)
         if base is None or not authz.can_view_base(user, base):
@@ -304,8 +304,8 @@ def _lifecycle_page(base, form=None):
         if request.method == "GET":
             form.effective_on.data = lifecycle.today()
     if form is not None:
-        form.to_status.choices = [(to, str(lifecycle.TRANSITIONS[(base.status, to)]))
-                                  for to in lifecycle.allowed_from(base.status)]
+        form.to_status.choices = options((to, str(lifecycle.TRANSITIONS[(base.status, to)]))
+                                         for to in lifecycle.allowed_from(base.status))
     subs = queries.submissions_of_base(base.id)
     return render_template("checks/lifecycle.html", base=base, state=state, form=form, statuses=BASE_STATUSES,
                            submissions=subs, notice_days=lifecycle.NOTICE_DAYS, today=lifecycle.today())
@@ -322,8 +322,8 @@ def base_lifecycle(code):
 def base_transition(code):
     base = load_base(code)
     form = TransitionForm()
-    form.to_status.choices = [(to, str(lifecycle.TRANSITIONS[(base.status, to)]))
-                              for to in lifecycle.allowed_from(base.status)]
+    form.to_status.choices = options((to, str(lifecycle.TRANSITIONS[(base.status, to)]))
+                                     for to in lifecycle.allowed_from(base.status))
     if form.validate_on_submit():
         try:
             change = lifecycle.transition(base, form.to_status.data, actor=actor(), effective_on=form.effective_on.data,
@@ -383,7 +383,7 @@ def base_plan(code):
                                 "again.")
     report_form = AnnualReportForm()
     if ev is not None:
-        report_form.year.choices = [(y, str(y)) for y in ev.years]
+        report_form.year.choices = options((y, str(y)) for y in ev.years)
         year = request.args.get("year", type=int)
         if request.method == "GET" and year in ev.years:
             report = ev.reports.get(year)
@@ -406,7 +406,7 @@ def base_plan_report(code):
     base = load_base(code, edit=True)
     state, ev = _evaluation_or_none(base)
     report_form = AnnualReportForm()
-    report_form.year.choices = [(y, str(y)) for y in (ev.years if ev else ())]
+    report_form.year.choices = options((y, str(y)) for y in (ev.years if ev else ()))
     if report_form.validate_on_submit():
         try:
             services.save_annual_report(base, report_form.year.data, actor=actor(), plan=report_form.plan.data,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from registry.errors import DomainError, _l
 from registry.extensions import db
+from registry.forms_support import options
 from registry.orgs.services import clean
 
 
@@ -121,7 +122,7 @@ def mentor_of_base(data: dict, key: str, base_id: int):
     return mentor
 
 
-def mentor_choices(base_id: int) -> list[tuple[int, str]]:
+def mentor_choices(base_id: int) -> list:
     """(id, label) of the mentors with an appointment (ever) at the base, for a select. One query."""
     from registry.mentors.models import Appointment, Mentor
 
@@ -129,4 +130,4 @@ def mentor_choices(base_id: int) -> list[tuple[int, str]]:
                               .where(Mentor.id.in_(select(Appointment.mentor_id)
                                                    .where(Appointment.base_id == base_id)))
                               .order_by(Mentor.name))
-    return [(0, "—")] + [(i, f"{name}（{org}）") for i, name, org in rows]
+    return options([(0, "—")] + [(i, f"{name}（{org}）") for i, name, org in rows])

@@ -5,7 +5,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from registry.errors import _l
-from registry.forms_support import choices, not_blank, strip
+from registry.forms_support import choices, not_blank, options, strip
 from registry.mentors.models import EMPLOYMENT_OUTCOMES, SIDES, STUDENT_LEVELS
 
 DATE_HELP = _l("YYYY-MM-DD")
@@ -78,7 +78,7 @@ class StudentForm(FlaskForm):
                                 description=_l("The national major project or programme the student works in, "
                                                "if any"))
     graduated_on = DateField(_l("Graduation date"), validators=[Optional()])
-    employment = SelectField(_l("Employment outcome"), choices=[("", "—")] + choices(EMPLOYMENT_OUTCOMES),
+    employment = SelectField(_l("Employment outcome"), choices=options([("", "—")]) + choices(EMPLOYMENT_OUTCOMES),
                              validators=[Optional()])
     employer = StringField(_l("Employer"), filters=[strip], validators=[Length(max=200)])
     submit = SubmitField(_l("Save"))

@@ -14,7 +14,7 @@ from registry import authz
 from registry.authz import ALL, EDITORS, MENTOR, STAFF, actor, allow
 from registry.errors import DomainError, _l
 from registry.extensions import db
-from registry.forms_support import apply_domain_error
+from registry.forms_support import apply_domain_error, options
 from registry.mentors import queries, services
 from registry.mentors.charts import ratio_history_svg
 from registry.mentors.fields import mask_phone
@@ -457,8 +457,8 @@ def student_assign(student_id):
     form = AssignmentForm()
     start = form.starts_on.data if request.method == "POST" and form.starts_on.data else dt.date.today()
     def choices(side):
-        return [(0, "—")] + [(m.id, f"{m.name} · {m.organisation}")
-                             for m in queries.mentors_of_base_on(student.base_id, start, side)]
+        return options([(0, "—")] + [(m.id, f"{m.name} · {m.organisation}")
+                                     for m in queries.mentors_of_base_on(student.base_id, start, side)])
 
     form.university_mentor_id.choices = choices("university")
     form.enterprise_mentor_id.choices = choices("enterprise")

@@ -14,6 +14,7 @@ from registry.evidence.records import Column, Filter, MemberKind, RecordKind, ad
 from registry.evidence.values import mentor_choices
 from registry.exchanges.views import recent_years
 from registry.extensions import db
+from registry.forms_support import options
 from registry.orgs.panels import register_panel
 from registry.teaching import forms, queries, services, spreadsheets  # noqa: F401 (registers the sheets)
 from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PARTICIPANT_KINDS, PROJECT_CATEGORIES, SIDES,
@@ -27,7 +28,7 @@ bp = Blueprint("teaching", __name__)
 def _choices_of(model, label_attr, base_id):
     rows = db.session.execute(select(model.id, getattr(model, label_attr)).where(model.base_id == base_id)
                               .order_by(getattr(model, label_attr)))
-    return [(0, "—")] + [(i, text) for i, text in rows]
+    return options([(0, "—")] + [(i, text) for i, text in rows])
 
 
 def _course_choices(form, base):
@@ -48,7 +49,7 @@ def _participant_choices(form, base):
     form.mentor_id.choices = mentor_choices(base.id)
     rows = db.session.execute(select(Student.id, Student.name, Student.student_no).where(Student.base_id == base.id)
                               .order_by(Student.name))
-    form.student_id.choices = [(0, "—")] + [(i, f"{name}（{no}）") for i, name, no in rows]
+    form.student_id.choices = options([(0, "—")] + [(i, f"{name}（{no}）") for i, name, no in rows])
 
 
 def C(key, getter, css=""):
