@@ -8,7 +8,6 @@ Two layers, both server side:
 """
 from __future__ import annotations
 
-from functools import wraps
 
 from flask import g
 

@@ -5,7 +5,8 @@
     flask --app registry records template KIND --output PATH
 
 KIND: exchanges, industry_courses, teaching_cases, textbooks, joint_labs, major_projects,
-results_transferred. The import follows the roster import's contract: one summary line and exit 0,
+results_transferred, teaching_teams, cooperation_agreements, training_plans, exchange_arrangements,
+regulations, working_group_members (docs/imports.md lists their columns). The import follows the roster import's contract: one summary line and exit 0,
 or one line per problem (`row 7, 开始日期: ...`), nothing written and exit 1.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from flask.cli import AppGroup
 from registry.cli_support import fail, transaction
 from registry.errors import _l
 
-records = AppGroup("records", help="Exchange, teaching and innovation records: spreadsheets.")
+records = AppGroup("records", help="Exchange, teaching, innovation and governance records: spreadsheets.")
 
 
 def _sheet(kind: str):

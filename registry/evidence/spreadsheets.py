@@ -229,3 +229,92 @@ def web_import_available(name: str) -> bool:
     from registry.imports.kinds import KINDS
 
     return name in KINDS
+
+
+# ---- helpers for member sheets (teams, working groups) -----------------------------------
+
+def members_of_base(member_model, parent_model, name: str):
+    """An aliased member model with a `base_id` column taken from its parent record."""
+    from sqlalchemy.orm import aliased
+
+    members, parents = member_model.__table__, parent_model.__table__
+    parent_fk = next(iter(fk.parent for fk in members.foreign_keys if fk.column.table is parents))
+    view = select(members, parents.c.base_id.label("base_id")).join(parents, parents.c.id == parent_fk).subquery(name)
+    model = aliased(member_model, view, name=name)
+    model.base_id = view.c.base_id
+    return model
+
+
+SIDE_ALIASES = {"高校": "university", "学校": "university", "校方": "university", "大学": "university",
+                "企业": "enterprise", "企方": "enterprise"}
+YES_NO = {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False, "true": True, "false": False,
+          "1": True, "0": False, "√": True, "✓": True, "×": False}
+
+
+def yes_no(value):
+    raw = parsing.display(value)
+    found = YES_NO.get(raw.lower())
+    if found is None:
+        raise parsing.CellError(_l("\"%(value)s\" is neither 是 nor 否"), value=raw)
+    return found
+
+
+def resolve_staff_numbers(table) -> None:
+    """Staff numbers → roster mentors (one query): the row's name and side must be the roster's.
+    Sets `mentor_id` on every row (None without a staff number)."""
+    from registry.imports.roster import preload_mentors
+
+    keys = {(r.values["organisation"], r.values["staff_no"]) for r in table.rows if r.values.get("staff_no")}
+    mentors = preload_mentors(keys) if keys else {}
+    for row in list(table.rows):
+        staff_no = row.values.get("staff_no")
+        row.values["mentor_id"] = None
+        if not staff_no:
+            continue
+        mentor = mentors.get((row.values["organisation"], staff_no))
+        if mentor is None:
+            table.error(row, "staff_no", _l("\"%(value)s\": no roster mentor of %(organisation)s has this staff "
+                                            "number"), value=staff_no, organisation=row.values["organisation"])
+        elif mentor["name"] != row.values["name"]:
+            table.error(row, "name", _l("\"%(value)s\": this staff number belongs to %(name)s"),
+                        value=row.values["name"], name=mentor["name"])
+        elif mentor["side"] != row.values["side"]:
+            table.error(row, "side", _l("\"%(value)s\": the roster has this mentor on the other side"),
+                        value=row.cells.get("side", row.values["side"]))
+        else:
+            row.values["mentor_id"] = mentor["id"]
+            continue
+        table.rows.remove(row)
+
+
+def earliest_start(table, group_key: str, date_key: str, target: str) -> None:
+    """Fill `target` (the date a record created from these rows starts) where the file leaves it
+    blank: the earliest `date_key` among the rows naming the same `group_key`."""
+    first: dict = {}
+    for row in table.rows:
+        name, day = row.values[group_key], row.values[date_key]
+        if name not in first or day < first[name]:
+            first[name] = day
+    for row in table.rows:
+        if row.values.get(target) is None:
+            row.values[target] = first[row.values[group_key]]
+
+
+def spans_meet(a: dict, b: dict) -> bool:
+    return ((a["until_on"] is None or a["until_on"] >= b["from_on"])
+            and (b["until_on"] is None or b["until_on"] >= a["from_on"]))
+
+
+def same_person(a: dict, b: dict) -> bool:
+    return ((a["mentor_id"] is not None and a["mentor_id"] == b["mentor_id"])
+            or (a["name"], a["organisation"]) == (b["name"], b["organisation"]))
+
+
+def retarget(exc: DomainError, field: str) -> DomainError:
+    """The same error, shown in another column (a parent record's rule, on the row naming it)."""
+    return DomainError(exc.message, field=field, **exc.params)
+
+
+def staff_number(member) -> str:
+    """The staff number of a member's linked roster mentor (exports load `mentor` eagerly)."""
+    return member.mentor.staff_no if member.mentor is not None else ""

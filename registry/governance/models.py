@@ -113,6 +113,7 @@ class WorkingGroupMember(Audited, TimestampMixin, db.Model):
     until_on: Mapped[dt.date | None] = mapped_column(Date)
 
     group = relationship(WorkingGroup, back_populates="members")
+    mentor = relationship("Mentor")  # the roster person, when linked
 
     def audit_base_id(self):
         return self.group.base_id if self.group is not None else None

@@ -10,7 +10,7 @@ from registry import authz
 from registry.errors import _l
 from registry.evidence.records import Column, Filter, MemberKind, RecordKind, add_routes
 from registry.evidence.values import mentor_choices
-from registry.governance import forms, queries, services
+from registry.governance import forms, queries, services, spreadsheets  # noqa: F401 (registers the sheets)
 from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, CooperationAgreement,
                                         ExchangeArrangement, Regulation, TrainingPlan, WorkingGroup,
                                         WorkingGroupMember)
@@ -51,7 +51,7 @@ AGREEMENT = RecordKind(
     columns=[C("title"), C("document_no"), C("signed_on"), C("valid_until"), IN_FORCE],
     details=[C("title"), C("document_no"), C("parties"), C("signed_on"), C("valid_until"), C("notes")],
     order_by=(CooperationAgreement.signed_on.desc(),), list_extra=_in_force_ids(CooperationAgreement),
-    title=lambda o: o.title,
+    title=lambda o: o.title, sheet="cooperation_agreements",
 )
 
 PLAN = RecordKind(
@@ -61,7 +61,7 @@ PLAN = RecordKind(
     columns=[C("title"), C("version"), C("adopted_on"), IN_FORCE],
     details=[C("title"), C("version"), C("adopted_on"), C("authors"), C("notes")],
     order_by=(TrainingPlan.adopted_on.desc(),), list_extra=_in_force_ids(TrainingPlan),
-    title=lambda o: f"{o.title} {o.version}",
+    title=lambda o: f"{o.title} {o.version}", sheet="training_plans",
 )
 
 ARRANGEMENT = RecordKind(
@@ -72,7 +72,7 @@ ARRANGEMENT = RecordKind(
     columns=[C("title"), C("established_on"), C("valid_until"), IN_FORCE],
     details=[C("title"), C("established_on"), C("valid_until"), C("description")],
     order_by=(ExchangeArrangement.established_on.desc(),), list_extra=_in_force_ids(ExchangeArrangement),
-    title=lambda o: o.title,
+    title=lambda o: o.title, sheet="exchange_arrangements",
 )
 
 
@@ -92,6 +92,7 @@ GROUP = RecordKind(
     columns=[C("name"), C("established_on")],
     details=[C("name"), C("established_on"), C("remit")],
     order_by=(WorkingGroup.id,), detail_extra=lambda o: {"members": list(o.members)}, title=lambda o: o.name,
+    sheet="working_group_members",
     members=MemberKind(
         model=WorkingGroupMember, parent_attr="group", label=_l("Members"), form=forms.GroupMemberForm,
         add=services.add_group_member, update=services.update_group_member, delete=services.remove_group_member,
@@ -121,6 +122,7 @@ REGULATION = RecordKind(
     order_by=(Regulation.area, Regulation.issued_on.desc()),
     filters=(Filter("area", L["area"], REGULATION_AREAS, Regulation.area),),
     prepare_form=_regulation_area_default, list_extra=_in_force_ids(Regulation), title=lambda o: o.title,
+    sheet="regulations",
 )
 
 for _kind in (AGREEMENT, PLAN, ARRANGEMENT, GROUP, REGULATION):

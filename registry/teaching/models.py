@@ -121,6 +121,7 @@ class TeachingTeamMember(Audited, TimestampMixin, db.Model):
     until_on: Mapped[dt.date | None] = mapped_column(Date)
 
     team = relationship(TeachingTeam, back_populates="members")
+    mentor = relationship("Mentor")  # the roster person, when linked
 
     def audit_base_id(self):
         return self.team.base_id if self.team is not None else None

@@ -1,5 +1,6 @@
 """Spreadsheets of joint teaching and innovation: industry courses, teaching cases, textbooks,
-joint labs, major projects and results transferred (columns, import and export)."""
+teaching teams (one row per member), joint labs, major projects and results transferred (columns,
+import and export)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,14 +8,15 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from registry.errors import _l
-from registry.evidence.spreadsheets import RecordSheet, first_label, labelled_choice, register_sheet, text
+from registry.errors import DomainError, _l
+from registry.evidence.spreadsheets import (earliest_start, members_of_base, resolve_staff_numbers, retarget, same_person, SIDE_ALIASES, spans_meet, staff_number, yes_no, RecordSheet, first_label, labelled_choice, register_sheet, text)
 from registry.extensions import db
 from registry.imports import parsing
 from registry.imports.engine import Column, Spec, not_before
 from registry.teaching import services
-from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PROJECT_CATEGORIES, TRANSFER_KINDS, IndustryCourse,
-                                      JointLab, MajorProject, ResultTransfer, TeachingCase, Textbook)
+from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PROJECT_CATEGORIES, SIDES, TRANSFER_KINDS,
+                                      IndustryCourse, JointLab, MajorProject, ResultTransfer, TeachingCase,
+                                      TeachingTeam, TeachingTeamMember, Textbook)
 
 LEVEL_ALIASES = {"硕士": "master", "硕士研究生": "master", "博士": "doctoral", "博士研究生": "doctoral",
                  "本科": "undergraduate", "本科生": "undergraduate"}
@@ -164,3 +166,105 @@ RESULTS = register_sheet(RecordSheet(
     export=lambda r: [r.title, first_label(TRANSFER_ALIASES, r.kind), r.recipient, r.transferred_on,
                       format(r.contract_value.normalize(), "f") if r.contract_value is not None else "",
                       r.project.name if r.project else "", r.description]))
+
+
+# ---- teaching teams and their members (one row per member) ---------------------------------
+#
+# A member belongs to a team, not directly to a base: the sheet reads members through a view of
+# `teaching_team_member` joined to its team (`members_of_base`), so the engine's generic plan and
+# export (which select `model` by `model.base_id`) work unchanged. A team is created when a row
+# first names it; a row is the same record as a member with the same team, person and start date.
+
+class _NewTeam:
+    """A team a row names but the base has not yet: the member rules see no other members."""
+
+    id = None
+
+    def __init__(self, base_id):
+        self.base_id = base_id
+
+
+TeamMember = members_of_base(TeachingTeamMember, TeachingTeam, "teaching_team_members")
+
+
+def _resolve_teams(base, table) -> None:
+    names = {r.values["team_name"] for r in table.rows}
+    teams = {t.name: t for t in db.session.scalars(
+        select(TeachingTeam).where(TeachingTeam.base_id == base.id, TeachingTeam.name.in_(names)))} if names else {}
+    earliest_start(table, "team_name", "from_on", "team_established_on")
+    for row in table.rows:
+        row.values["team"] = teams.get(row.values["team_name"])
+    resolve_staff_numbers(table)
+
+
+def _check_team_member(base, data, member):
+    if member is not None:
+        return services._team_member_values(member.team, data, member)
+    team = data["team"]
+    if team is None:
+        try:
+            services._team_values(base.id, {"name": data["team_name"], "established_on": data["team_established_on"]})
+        except DomainError as exc:
+            raise retarget(exc, "team_established_on" if exc.field == "established_on" else "team_name") from None
+        team = _NewTeam(base.id)
+    return services._team_member_values(team, data)
+
+
+def _teams_in_file(table, checked) -> None:
+    """Rows of one team: the same person twice over the same dates, or two leaders at once."""
+    by_team: dict[str, list] = {}
+    for row, values in checked:
+        by_team.setdefault(row.values["team_name"], []).append((row, values))
+    for rows in by_team.values():
+        for index, (row_b, b) in enumerate(rows):
+            for row_a, a in rows[:index]:
+                if not spans_meet(a, b):
+                    continue
+                if same_person(a, b):
+                    table.error(row_b, "from_on", _l("%(name)s is already a member of this team over these dates "
+                                                     "(row %(row)s)."), name=b["name"], row=row_a.number)
+                    break
+                if a["is_leader"] and b["is_leader"]:
+                    table.error(row_b, "is_leader", _l("%(name)s already leads this team over these dates "
+                                                       "(row %(row)s)."), name=a["name"], row=row_a.number)
+                    break
+
+
+def _create_team_member(base, data):
+    team = db.session.scalar(select(TeachingTeam).where(TeachingTeam.base_id == base.id,
+                                                        TeachingTeam.name == data["team_name"]))
+    if team is None:
+        team = services.create_team(base, {"name": data["team_name"], "established_on": data["team_established_on"]})
+    return services.add_team_member(team, data)
+
+
+def _export_team_member(m) -> list:
+    return [m.team.name, "是" if m.is_leader else "否", m.name, first_label(SIDE_ALIASES, m.side), m.organisation,
+            staff_number(m), m.from_on, m.until_on, m.team.established_on]
+
+
+TEAMS = register_sheet(RecordSheet(
+    name="teaching_teams", title="校企教学团队", model=TeamMember, counted_as="members",
+    spec=Spec("teaching_teams", columns=(
+        Column("团队名称", "team_name", True, text(200), example="液体动力课程教学团队",
+               description=_l("The team; created when a row first names it.")),
+        Column("负责人", "is_leader", False, yes_no, example="是", default=False, choices=("是", "否"),
+               description=_l("是 for the team leader (one at a time), else 否 or empty.")),
+        Column("姓名", "name", True, text(100), example="陈星海"),
+        Column("所属方", "side", True, labelled_choice(SIDES, SIDE_ALIASES), example="企业", choices=("高校", "企业"),
+               description=_l("高校 (university) or 企业 (enterprise).")),
+        Column("所在单位", "organisation", True, text(200), example="星海航天动力研究所"),
+        Column("工号", "staff_no", False, text(64),
+               description=_l("Optional: the staff number of a roster mentor; links the member to that mentor.")),
+        Column("加入日期", "from_on", True, DATE, example=dt.date(2023, 9, 1), default=None),
+        Column("退出日期", "until_on", False, DATE, example=None, default=None,
+               description=_l("Empty while a member; not before the date joined.")),
+        Column("团队成立日期", "team_established_on", False, DATE, example=dt.date(2023, 9, 1), default=None,
+               description=_l("Used only when the row creates the team; empty: the earliest date joined in the "
+                              "file.")),
+    ), row_checks=(not_before("until_on", "from_on"),)),
+    key=lambda v: (v["team_name"], v["name"], v["organisation"], v["from_on"]),
+    record_key=lambda m: (m.team.name, m.name, m.organisation, m.from_on),
+    create=_create_team_member, update=services.update_team_member, check=_check_team_member,
+    export=_export_team_member, resolve=_resolve_teams, in_file=_teams_in_file,
+    options=(selectinload(TeamMember.team), selectinload(TeamMember.mentor))))

@@ -130,7 +130,7 @@ def _member_active(m, extra):
 
 
 TEAM = RecordKind(
-    key="teaching_team", area="teaching", slug="teaching/teams", model=TeachingTeam,
+    key="teaching_team", area="teaching", slug="teaching/teams", model=TeachingTeam, sheet="teaching_teams",
     label=_l("Teaching team"), plural=_l("Teaching teams"), form=forms.TeamForm,
     create=services.create_team, update=services.update_team, delete=services.delete_team,
     columns=[C("name", attr("name")), C("established_on", attr("established_on")),

@@ -1,0 +1,204 @@
+"""Spreadsheets of governance records: cooperation agreements, training plans, two-way exchange
+arrangements, regulations, and the working group's members (one row per member; the group is
+created when the base has none). Checked by the governance services, so a file obeys the rules
+of the web forms; imported and exported through `registry.evidence.spreadsheets`."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from registry.errors import DomainError, _l
+from registry.evidence.spreadsheets import (RecordSheet, first_label, labelled_choice, register_sheet, text, SIDE_ALIASES, earliest_start, members_of_base, resolve_staff_numbers, retarget, same_person, spans_meet, staff_number)
+from registry.extensions import db
+from registry.governance import services
+from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, CooperationAgreement,
+                                        ExchangeArrangement, Regulation, TrainingPlan, WorkingGroup,
+                                        WorkingGroupMember)
+from registry.imports import parsing
+from registry.imports.engine import Column, Spec, not_before
+
+DATE = parsing.date_between(1950, 2100)
+AREA_ALIASES = {"基地建设": "base_building", "联合培养": "joint_training", "导师管理": "mentor_management",
+                "学生管理": "student_management", "合作交流": "cooperation_exchange", "挂职锻炼": "secondment",
+                "挂职": "secondment", "质量评价": "quality_evaluation"}
+ROLE_ALIASES = {"组长": "leader", "副组长": "deputy_leader", "成员": "member", "组员": "member", "秘书": "secretary"}
+
+
+def _checked(values_of):
+    """A sheet's `check` from a service's value function that takes only the data."""
+    return lambda base, data, record: values_of(data)
+
+
+AGREEMENTS = register_sheet(RecordSheet(
+    name="cooperation_agreements", title="合作协议", model=CooperationAgreement, counted_as="agreements",
+    spec=Spec("cooperation_agreements", columns=(
+        Column("协议名称", "title", True, text(200), example="校企联合培养研究生合作协议"),
+        Column("协议编号", "document_no", False, text(100)),
+        Column("签约各方", "parties", True, text(4000), example="示范工业大学；星海航天动力研究所",
+               description=_l("The signing parties (one per line, or separated by ；).")),
+        Column("签署日期", "signed_on", True, DATE, example=dt.date(2021, 9, 1), default=None),
+        Column("有效期至", "valid_until", False, DATE, example=dt.date(2026, 8, 31), default=None,
+               description=_l("Empty when open-ended; not before the signing date.")),
+        Column("备注", "notes", False, text(4000)),
+    ), row_checks=(not_before("valid_until", "signed_on"),)),
+    key=lambda v: (v["title"], v["signed_on"]), record_key=lambda r: (r.title, r.signed_on),
+    create=services.create_agreement, update=services.update_agreement,
+    check=_checked(services._agreement_values),
+    export=lambda r: [r.title, r.document_no, r.parties, r.signed_on, r.valid_until, r.notes]))
+
+PLANS = register_sheet(RecordSheet(
+    name="training_plans", title="人才培养方案", model=TrainingPlan, counted_as="plans",
+    spec=Spec("training_plans", columns=(
+        Column("方案名称", "title", True, text(200), example="航空宇航工程专业学位研究生培养方案"),
+        Column("版本", "version", True, text(40), example="2024版", description=_l("Unique within the base.")),
+        Column("通过日期", "adopted_on", True, DATE, example=dt.date(2024, 6, 30), default=None,
+               description=_l("The date adopted: the latest version adopted by a day is the one in force.")),
+        Column("制定人", "authors", False, text(4000), description=_l("Who wrote it, from both sides.")),
+        Column("备注", "notes", False, text(4000)),
+    )),
+    key=lambda v: (v["version"],), record_key=lambda r: (r.version,),
+    create=services.create_plan, update=services.update_plan,
+    check=lambda base, data, record: services._plan_values(base.id, data, record),
+    export=lambda r: [r.title, r.version, r.adopted_on, r.authors, r.notes]))
+
+ARRANGEMENTS = register_sheet(RecordSheet(
+    name="exchange_arrangements", title="双向交流机制", model=ExchangeArrangement, counted_as="arrangements",
+    spec=Spec("exchange_arrangements", columns=(
+        Column("名称", "title", True, text(200), example="校企人员双向交流管理办法"),
+        Column("建立日期", "established_on", True, DATE, example=dt.date(2022, 3, 1), default=None),
+        Column("有效期至", "valid_until", False, DATE, example=None, default=None,
+               description=_l("Empty when open-ended; not before the date established.")),
+        Column("说明", "description", False, text(4000)),
+    ), row_checks=(not_before("valid_until", "established_on"),)),
+    key=lambda v: (v["title"], v["established_on"]), record_key=lambda r: (r.title, r.established_on),
+    create=services.create_arrangement, update=services.update_arrangement,
+    check=_checked(services._arrangement_values),
+    export=lambda r: [r.title, r.established_on, r.valid_until, r.description]))
+
+REGULATIONS = register_sheet(RecordSheet(
+    name="regulations", title="规章制度", model=Regulation, counted_as="regulations",
+    spec=Spec("regulations", columns=(
+        Column("领域", "area", True, labelled_choice(REGULATION_AREAS, AREA_ALIASES), example="导师管理",
+               choices=tuple(first_label(AREA_ALIASES, k) for k in REGULATION_AREAS),
+               description=_l("One of the seven areas: 基地建设, 联合培养, 导师管理, 学生管理, 合作交流, 挂职锻炼, "
+                              "质量评价.")),
+        Column("制度名称", "title", True, text(200), example="校企联合培养导师管理办法"),
+        Column("文号", "document_no", False, text(100)),
+        Column("发布日期", "issued_on", True, DATE, example=dt.date(2022, 5, 10), default=None),
+        Column("有效期至", "valid_until", False, DATE, example=None, default=None,
+               description=_l("Empty when open-ended; not before the date issued.")),
+        Column("摘要", "summary", False, text(4000)),
+    ), row_checks=(not_before("valid_until", "issued_on"),)),
+    key=lambda v: (v["title"], v["issued_on"]), record_key=lambda r: (r.title, r.issued_on),
+    create=services.create_regulation, update=services.update_regulation,
+    check=_checked(services._regulation_values),
+    export=lambda r: [first_label(AREA_ALIASES, r.area), r.title, r.document_no, r.issued_on, r.valid_until,
+                      r.summary]))
+
+
+# ---- the working group's members -----------------------------------------------------------
+
+GroupMember = members_of_base(WorkingGroupMember, WorkingGroup, "working_group_members")
+
+
+class _NewGroup:
+    """The group a file creates: the member rules see no other members yet."""
+
+    members = ()
+
+    def __init__(self, base_id):
+        self.base_id = base_id
+
+
+def _resolve_group(base, table) -> None:
+    """The base's one working group: rows must name it; without one, the file's rows name the group
+    to create (the first row's name; another name is an error)."""
+    group = db.session.scalar(select(WorkingGroup).where(WorkingGroup.base_id == base.id))
+    first = None
+    for row in list(table.rows):
+        name = row.values["group_name"]
+        if group is not None and name != group.name:
+            table.error(row, "group_name", _l("\"%(value)s\": the working group of this base is %(name)s"),
+                        value=name, name=group.name)
+            table.rows.remove(row)
+        elif group is None and first is not None and name != first.values["group_name"]:
+            table.error(row, "group_name", _l("\"%(value)s\": a base has one working group; row %(row)s names it "
+                                              "%(name)s"),
+                        value=name, row=first.number, name=first.values["group_name"])
+            table.rows.remove(row)
+        elif first is None:
+            first = row
+    earliest_start(table, "group_name", "from_on", "group_established_on")
+    for row in table.rows:
+        row.values["group"] = group
+        if first is not None and group is None:  # one date for the group the file creates
+            row.values["group_established_on"] = first.values["group_established_on"]
+    resolve_staff_numbers(table)
+
+
+def _check_group_member(base, data, member):
+    if member is not None:
+        return services._member_values(member.group, data, member)
+    group = data["group"]
+    if group is None:
+        try:
+            services._group_values(base.id, {"name": data["group_name"],
+                                             "established_on": data["group_established_on"]})
+        except DomainError as exc:
+            raise retarget(exc, "group_established_on" if exc.field == "established_on" else "group_name") from None
+        group = _NewGroup(base.id)
+    return services._member_values(group, data)
+
+
+def _group_in_file(table, checked) -> None:
+    """The same person twice over the same dates in the file."""
+    for index, (row_b, b) in enumerate(checked):
+        for row_a, a in checked[:index]:
+            if spans_meet(a, b) and same_person(a, b):
+                table.error(row_b, "from_on", _l("%(name)s is already a member of this group over these dates "
+                                                 "(row %(row)s)."), name=b["name"], row=row_a.number)
+                break
+
+
+def _create_group_member(base, data):
+    group = db.session.scalar(select(WorkingGroup).where(WorkingGroup.base_id == base.id))
+    if group is None:
+        group = services.create_group(base, {"name": data["group_name"],
+                                             "established_on": data["group_established_on"]})
+    return services.add_group_member(group, data)
+
+
+def _export_group_member(m) -> list:
+    return [m.group.name, m.name, first_label(SIDE_ALIASES, m.side), m.organisation, staff_number(m),
+            m.position, first_label(ROLE_ALIASES, m.group_role), m.from_on, m.until_on, m.group.established_on]
+
+
+GROUP_MEMBERS = register_sheet(RecordSheet(
+    name="working_group_members", title="建设工作组成员", model=GroupMember, counted_as="members",
+    spec=Spec("working_group_members", columns=(
+        Column("工作组名称", "group_name", True, text(200), example="示范基地建设工作组",
+               description=_l("The base's working group; created from the file when the base has none.")),
+        Column("姓名", "name", True, text(100), example="林青"),
+        Column("所属方", "side", True, labelled_choice(MEMBER_SIDES, SIDE_ALIASES), example="高校",
+               choices=("高校", "企业"), description=_l("高校 (university) or 企业 (enterprise).")),
+        Column("所在单位", "organisation", True, text(200), example="示范工业大学"),
+        Column("工号", "staff_no", False, text(64),
+               description=_l("Optional: the staff number of a roster mentor; links the member to that mentor.")),
+        Column("职务", "position", False, text(100), example="研究生院副院长",
+               description=_l("The post held at the member's own organisation.")),
+        Column("组内角色", "group_role", True, labelled_choice(GROUP_ROLES, ROLE_ALIASES), example="组长",
+               choices=("组长", "副组长", "成员", "秘书"), description=_l("组长, 副组长, 成员 or 秘书.")),
+        Column("加入日期", "from_on", True, DATE, example=dt.date(2021, 9, 1), default=None),
+        Column("退出日期", "until_on", False, DATE, example=None, default=None,
+               description=_l("Empty while a member; not before the date joined.")),
+        Column("工作组成立日期", "group_established_on", False, DATE, example=dt.date(2021, 9, 1), default=None,
+               description=_l("Used only when the file creates the group; empty: the earliest date joined in the "
+                              "file.")),
+    ), row_checks=(not_before("until_on", "from_on"),)),
+    key=lambda v: (v["name"], v["organisation"], v["from_on"]),
+    record_key=lambda m: (m.name, m.organisation, m.from_on),
+    create=_create_group_member, update=services.update_group_member, check=_check_group_member,
+    export=_export_group_member, resolve=_resolve_group, in_file=_group_in_file,
+    options=(selectinload(GroupMember.group), selectinload(GroupMember.mentor))))
