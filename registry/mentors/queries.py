@@ -138,11 +138,14 @@ def _month_end(day: dt.date) -> dt.date:
     return nxt - dt.timedelta(days=1)
 
 
-def history_window(base, as_of: dt.date) -> tuple[dt.date, dt.date]:
-    """From the later of the cooperation start and three years before `as_of`, up to `as_of`
-    (the construction cycle is three years: domain.md)."""
+def history_window(base, as_of: dt.date, cycle: tuple[dt.date, dt.date] | None = None) -> tuple[dt.date, dt.date]:
+    """The base's construction cycle (`cycle`: its first and last day, once recognised) up to `as_of`;
+    before a cycle has begun, the later of the cooperation start and three years before `as_of`
+    (a cycle lasts three years: domain.md)."""
     from dateutil.relativedelta import relativedelta
 
+    if cycle is not None and cycle[0] <= as_of:
+        return cycle[0], min(as_of, cycle[1])
     start = max(base.cooperation_since, as_of - relativedelta(years=3))
     return min(start, as_of), as_of
 
@@ -158,9 +161,9 @@ def history_dates(start: dt.date, end: dt.date) -> list[dt.date]:
     return points
 
 
-def ratio_history(base, as_of: dt.date) -> list[Ratio]:
+def ratio_history(base, as_of: dt.date, cycle: tuple[dt.date, dt.date] | None = None) -> list[Ratio]:
     """Monthly ratios of one base over its window (see `history_window`), in one query."""
-    start, end = history_window(base, as_of)
+    start, end = history_window(base, as_of, cycle)
     return ratio_series(history_dates(start, end), [base.id])
 
 

@@ -73,10 +73,20 @@ def _fail(form, exc: DomainError):
 
 # ---- the base page's panel -------------------------------------------------------------------
 
+def _construction_cycle(base):
+    """(first day, last day) of the base's construction cycle, once its life cycle has one."""
+    from registry.checks.lifecycle import state_of  # the checks area owns the life cycle
+
+    state = state_of(base)
+    if state.cycle_starts_on and state.cycle_ends_on:
+        return state.cycle_starts_on, state.cycle_ends_on
+    return None
+
+
 def _panel_context(base, user, as_of):
     return {
         "ratio": queries.ratio_of_base(base, as_of),
-        "history": queries.ratio_history(base, as_of),
+        "history": queries.ratio_history(base, as_of, _construction_cycle(base)),
         "warning": queries.ratio_warning(base.id, as_of),
         "warning_days": queries.warning_days(),
         "as_of": as_of,
@@ -93,7 +103,7 @@ register_panel("mentors", 20, "mentors/_base_panel.html", _panel_context)
 def ratio_chart(code):
     base = load_base(code)
     as_of = _quiet_date(request.args.get("as_of"))
-    svg = ratio_history_svg(queries.ratio_history(base, as_of),
+    svg = ratio_history_svg(queries.ratio_history(base, as_of, _construction_cycle(base)),
                             _("Enterprise-mentor share of %(code)s, to %(date)s", code=base.code,
                               date=as_of.isoformat()))
     response = Response(svg, mimetype="image/svg+xml")

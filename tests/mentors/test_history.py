@@ -62,3 +62,28 @@ def test_chart_of_another_base_is_404_and_a_bad_date_is_today(client, world, log
     login_as("coord")
     assert client.get("/bases/SL-SO-01/mentors/ratio-history.svg").status_code == 404
     assert client.get("/bases/SF-AP-01/mentors/ratio-history.svg?as_of=2024-13-01").status_code == 200
+
+
+def test_window_is_the_construction_cycle_once_the_base_has_one(empty_base):
+    cycle = (D(2023, 1, 5), D(2026, 1, 5))
+    assert history_window(empty_base, D(2024, 6, 30), cycle) == (D(2023, 1, 5), D(2024, 6, 30))
+    assert history_window(empty_base, D(2027, 3, 1), cycle) == cycle  # after the cycle: the whole cycle
+    # Before recognition the cycle has not begun: the three-year window applies.
+    assert history_window(empty_base, D(2022, 6, 30), cycle) == history_window(empty_base, D(2022, 6, 30))
+
+
+def test_the_base_page_draws_the_history_over_the_construction_cycle(client, world, login_as):
+    import re
+
+    from registry.checks.lifecycle import record_change
+
+    base = world.base  # cooperation since 2019-09-01
+    record_change(base, "recognised", actor=world.admin, effective_on=D(2023, 1, 5), reason="认定")
+    record_change(base, "in_construction", actor=world.admin, effective_on=D(2023, 1, 5), reason="启动建设")
+    login_as("coord")
+    html = client.get(f"/bases/{base.code}?as_of=2024-06-30").get_data(as_text=True)
+    table = html[html.index('id="ratio-history-table"'):]
+    table = table[:table.index("</table>")]
+    days = re.findall(r'<th scope="row">(\d{4}-\d{2}-\d{2})</th>', table)
+    assert days[0] == "2023-01-31" and days[-1] == "2024-06-30"  # from the cycle's first month
+    assert len(days) == 18
