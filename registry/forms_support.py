@@ -20,6 +20,35 @@ def apply_domain_error(form, exc: DomainError) -> None:
         form.form_errors.append(message)
 
 
+def form_data(form) -> dict:
+    """The submitted values by field name, without the CSRF token and the button."""
+    return {name: f.data for name, f in form._fields.items() if name not in ("csrf_token", "submit")}
+
+
+def save_form(form, action, *, done, message):
+    """The one way a view saves a form: validate, run the service, commit once, flash, redirect.
+
+    `action()` calls the service and returns its result; `done` is the URL to go to next, or a
+    function of that result. Returns the redirect, or None when the form was not sent or not valid
+    or the service refused it — then nothing was written and the errors stand beside their fields.
+    """
+    if not form.validate_on_submit():
+        return None
+    from flask import flash, redirect
+
+    from registry.extensions import db
+
+    try:
+        result = action()
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        apply_domain_error(form, exc)
+        return None
+    flash(message, "success")
+    return redirect(done(result) if callable(done) else done)
+
+
 def strip(value):
     """Filter: trim ASCII and full-width spaces at both ends."""
     return value.strip().strip("\u3000").strip() if isinstance(value, str) else value

@@ -30,9 +30,8 @@ from sqlalchemy import select
 
 from registry import authz
 from registry.authz import ALL, EDITORS, actor, allow
-from registry.errors import DomainError
 from registry.extensions import db
-from registry.forms_support import apply_domain_error
+from registry.forms_support import form_data, save_form
 
 
 @dataclass(frozen=True)
@@ -137,10 +136,6 @@ def display(value) -> str:
     return text
 
 
-def form_data(form) -> dict:
-    return {name: f.data for name, f in form._fields.items() if name not in ("csrf_token", "submit")}
-
-
 def _web_import(sheet: str) -> bool:
     from registry.evidence.spreadsheets import web_import_available
 
@@ -220,16 +215,9 @@ def add_routes(bp, kind: RecordKind) -> None:
         form = kind.form()
         if kind.prepare_form:
             kind.prepare_form(form, base)
-        if form.validate_on_submit():
-            try:
-                obj = kind.create(base, form_data(form))
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(kind.url("detail", base, obj))
-            except DomainError as exc:
-                db.session.rollback()
-                apply_domain_error(form, exc)
-        return render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=None)
+        done = save_form(form, lambda: kind.create(base, form_data(form)), message=_("Saved."),
+                         done=lambda obj: kind.url("detail", base, obj))
+        return done or render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=None)
 
     @allow(*EDITORS)
     def edit_view(code, record_id):
@@ -238,16 +226,9 @@ def add_routes(bp, kind: RecordKind) -> None:
         form = kind.form(obj=obj)
         if kind.prepare_form:
             kind.prepare_form(form, base)
-        if form.validate_on_submit():
-            try:
-                kind.update(obj, form_data(form))
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(kind.url("detail", base, obj))
-            except DomainError as exc:
-                db.session.rollback()
-                apply_domain_error(form, exc)
-        return render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=obj)
+        done = save_form(form, lambda: kind.update(obj, form_data(form)), message=_("Saved."),
+                         done=kind.url("detail", base, obj))
+        return done or render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=obj)
 
     @allow(*EDITORS)
     def delete_view(code, record_id):
@@ -312,16 +293,9 @@ def _add_member_routes(bp, kind: RecordKind, prefix: str, detail_view, load_base
         form = members.form()
         if members.prepare_form:
             members.prepare_form(form, base)
-        if form.validate_on_submit():
-            try:
-                members.add(parent, form_data(form))
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(kind.url("detail", base, parent))
-            except DomainError as exc:
-                db.session.rollback()
-                apply_domain_error(form, exc)
-        return detail_view(code, record_id, member_form=form), 400
+        done = save_form(form, lambda: members.add(parent, form_data(form)), message=_("Saved."),
+                         done=kind.url("detail", base, parent))
+        return done or (detail_view(code, record_id, member_form=form), 400)
 
     @allow(*EDITORS)
     def member_edit(code, record_id, member_id):
@@ -331,17 +305,10 @@ def _add_member_routes(bp, kind: RecordKind, prefix: str, detail_view, load_base
         form = members.form(obj=member)
         if members.prepare_form:
             members.prepare_form(form, base)
-        if form.validate_on_submit():
-            try:
-                members.update(member, form_data(form))
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(kind.url("detail", base, parent))
-            except DomainError as exc:
-                db.session.rollback()
-                apply_domain_error(form, exc)
-        return render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=parent,
-                               member=member)
+        done = save_form(form, lambda: members.update(member, form_data(form)), message=_("Saved."),
+                         done=kind.url("detail", base, parent))
+        return done or render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=parent,
+                                       member=member)
 
     @allow(*EDITORS)
     def member_delete(code, record_id, member_id):

@@ -14,7 +14,7 @@ from registry import authz
 from registry.authz import ALL, EDITORS, MENTOR, STAFF, actor, allow
 from registry.errors import DomainError, _l
 from registry.extensions import db
-from registry.forms_support import apply_domain_error, options
+from registry.forms_support import apply_domain_error, form_data, options, save_form
 from registry.mentors import queries, services
 from registry.mentors.charts import ratio_history_svg
 from registry.mentors.fields import mask_phone
@@ -200,17 +200,11 @@ def mentor_edit(mentor_id):
     if not authz.can_manage_mentor(actor(), mentor):
         abort(403)
     form = MentorForm(obj=mentor)
-    if form.validate_on_submit():
-        try:
-            data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
-            services.update_mentor(actor(), mentor, **data)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("mentors.mentor_detail", mentor_id=mentor.id))
-        except DomainError as exc:
-            _fail(form, exc)
-    return render_template("mentors/form.html", form=form, title=_("Edit %(name)s", name=mentor.name),
-                           back=url_for("mentors.mentor_detail", mentor_id=mentor.id), form_id="mentor-form")
+    done = save_form(
+        form, lambda: services.update_mentor(actor(), mentor, **form_data(form)),
+        message=_("Saved."), done=url_for("mentors.mentor_detail", mentor_id=mentor.id))
+    return done or render_template("mentors/form.html", form=form, title=_("Edit %(name)s", name=mentor.name),
+                                   back=url_for("mentors.mentor_detail", mentor_id=mentor.id), form_id="mentor-form")
 
 
 # ---- self-service --------------------------------------------------------------------------
@@ -234,18 +228,12 @@ def me():
 def me_edit():
     mentor = _own_mentor()
     form = ProfileForm(obj=mentor)
-    if form.validate_on_submit():
-        try:
-            data = {k: form.data[k] for k in services.PROFILE_FIELDS}
-            services.update_profile(actor(), mentor, **data)
-            db.session.commit()
-            flash(_("Your profile was saved."), "success")
-            return redirect(url_for("mentors.me"))
-        except DomainError as exc:
-            _fail(form, exc)
-    return render_template("mentors/form.html", form=form, title=_("My profile"), back=url_for("mentors.me"),
-                           intro=_("Side, organisation, staff number and appointment terms are kept by your base "
-                                   "coordinator."), form_id="profile-form")
+    done = save_form(
+        form, lambda: services.update_profile(actor(), mentor, **form_data(form)),
+        message=_("Your profile was saved."), done=url_for("mentors.me"))
+    return done or render_template(
+        "mentors/form.html", form=form, title=_("My profile"), back=url_for("mentors.me"), form_id="profile-form",
+        intro=_("Side, organisation, staff number and appointment terms are kept by your base coordinator."))
 
 
 # ---- appointments --------------------------------------------------------------------------
@@ -276,15 +264,11 @@ def _appointment_title(text, appt):
 def appointment_edit(appt_id):
     appt = _load_appointment(appt_id)
     form = AppointmentForm(obj=appt)
-    if form.validate_on_submit():
-        try:
-            services.update_appointment(actor(), appt, starts_on=form.starts_on.data, ends_on=form.ends_on.data)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("mentors.roster", code=appt.base.code))
-        except DomainError as exc:
-            _fail(form, exc)
-    return _appointment_page(appt, form, _appointment_title(_("Edit appointment"), appt), "appointment-form")
+    done = save_form(
+        form, lambda: services.update_appointment(actor(), appt, starts_on=form.starts_on.data,
+                                                  ends_on=form.ends_on.data),
+        message=_("Saved."), done=url_for("mentors.roster", code=appt.base.code))
+    return done or _appointment_page(appt, form, _appointment_title(_("Edit appointment"), appt), "appointment-form")
 
 
 @bp.route("/appointments/<int:appt_id>/renew", methods=["GET", "POST"])
@@ -294,15 +278,11 @@ def appointment_renew(appt_id):
     form = RenewForm()
     if request.method == "GET" and appt.ends_on is not None:
         form.starts_on.data = appt.ends_on + dt.timedelta(days=1)
-    if form.validate_on_submit():
-        try:
-            services.renew_appointment(actor(), appt, starts_on=form.starts_on.data, ends_on=form.ends_on.data)
-            db.session.commit()
-            flash(_("The appointment was renewed."), "success")
-            return redirect(url_for("mentors.roster", code=appt.base.code))
-        except DomainError as exc:
-            _fail(form, exc)
-    return _appointment_page(appt, form, _appointment_title(_("Renew appointment"), appt), "renew-form")
+    done = save_form(
+        form, lambda: services.renew_appointment(actor(), appt, starts_on=form.starts_on.data,
+                                                 ends_on=form.ends_on.data),
+        message=_("The appointment was renewed."), done=url_for("mentors.roster", code=appt.base.code))
+    return done or _appointment_page(appt, form, _appointment_title(_("Renew appointment"), appt), "renew-form")
 
 
 @bp.route("/appointments/<int:appt_id>/end", methods=["GET", "POST"])
@@ -312,15 +292,11 @@ def appointment_end(appt_id):
     form = EndForm()
     if request.method == "GET":
         form.ends_on.data = min(dt.date.today(), appt.ends_on) if appt.ends_on else dt.date.today()
-    if form.validate_on_submit():
-        try:
-            services.end_appointment(actor(), appt, ends_on=form.ends_on.data, reason=form.reason.data)
-            db.session.commit()
-            flash(_("The appointment was ended; its history is kept."), "success")
-            return redirect(url_for("mentors.roster", code=appt.base.code))
-        except DomainError as exc:
-            _fail(form, exc)
-    return _appointment_page(appt, form, _appointment_title(_("End appointment"), appt), "end-form")
+    done = save_form(
+        form, lambda: services.end_appointment(actor(), appt, ends_on=form.ends_on.data, reason=form.reason.data),
+        message=_("The appointment was ended; its history is kept."),
+        done=url_for("mentors.roster", code=appt.base.code))
+    return done or _appointment_page(appt, form, _appointment_title(_("End appointment"), appt), "end-form")
 
 
 @bp.route("/appointments/<int:appt_id>/suspend", methods=["GET", "POST"])
@@ -328,15 +304,10 @@ def appointment_end(appt_id):
 def appointment_suspend(appt_id):
     appt = _load_appointment(appt_id)
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            services.suspend_appointment(actor(), appt, reason=form.reason.data)
-            db.session.commit()
-            flash(_("The appointment was suspended."), "success")
-            return redirect(url_for("mentors.roster", code=appt.base.code))
-        except DomainError as exc:
-            _fail(form, exc)
-    return _appointment_page(appt, form, _appointment_title(_("Suspend appointment"), appt), "suspend-form")
+    done = save_form(
+        form, lambda: services.suspend_appointment(actor(), appt, reason=form.reason.data),
+        message=_("The appointment was suspended."), done=url_for("mentors.roster", code=appt.base.code))
+    return done or _appointment_page(appt, form, _appointment_title(_("Suspend appointment"), appt), "suspend-form")
 
 
 @bp.route("/appointments/<int:appt_id>/resume", methods=["GET", "POST"])
@@ -344,15 +315,10 @@ def appointment_suspend(appt_id):
 def appointment_resume(appt_id):
     appt = _load_appointment(appt_id)
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            services.resume_appointment(actor(), appt, reason=form.reason.data)
-            db.session.commit()
-            flash(_("The appointment was resumed."), "success")
-            return redirect(url_for("mentors.roster", code=appt.base.code))
-        except DomainError as exc:
-            _fail(form, exc)
-    return _appointment_page(appt, form, _appointment_title(_("Resume appointment"), appt), "resume-form")
+    done = save_form(
+        form, lambda: services.resume_appointment(actor(), appt, reason=form.reason.data),
+        message=_("The appointment was resumed."), done=url_for("mentors.roster", code=appt.base.code))
+    return done or _appointment_page(appt, form, _appointment_title(_("Resume appointment"), appt), "resume-form")
 
 
 @bp.route("/bases/<code>/mentors/<int:mentor_id>/appoint", methods=["GET", "POST"])
@@ -362,17 +328,12 @@ def appointment_new(code, mentor_id):
     base = load_base(code, edit=True)
     mentor = _load_mentor(mentor_id)
     form = AppointmentForm()
-    if form.validate_on_submit():
-        try:
-            services.appoint(actor(), base, mentor, starts_on=form.starts_on.data, ends_on=form.ends_on.data)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("mentors.roster", code=base.code))
-        except DomainError as exc:
-            _fail(form, exc)
-    return render_template("mentors/form.html", form=form,
-                           title=_("New appointment of %(name)s at %(code)s", name=mentor.name, code=base.code),
-                           back=url_for("mentors.roster", code=base.code), form_id="appointment-form")
+    done = save_form(
+        form, lambda: services.appoint(actor(), base, mentor, starts_on=form.starts_on.data, ends_on=form.ends_on.data),
+        message=_("Saved."), done=url_for("mentors.roster", code=base.code))
+    return done or render_template("mentors/form.html", form=form,
+                                   title=_("New appointment of %(name)s at %(code)s", name=mentor.name, code=base.code),
+                                   back=url_for("mentors.roster", code=base.code), form_id="appointment-form")
 
 
 # ---- students ------------------------------------------------------------------------------
@@ -398,17 +359,11 @@ def students(code):
 def student_add(code):
     base = load_base(code, edit=True)
     form = StudentForm()
-    if form.validate_on_submit():
-        try:
-            data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
-            student = services.create_student(actor(), base, **data)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("mentors.student_detail", student_id=student.id))
-        except DomainError as exc:
-            _fail(form, exc)
-    return render_template("mentors/form.html", form=form, title=_("New student at %(code)s", code=base.code),
-                           back=url_for("mentors.students", code=base.code), form_id="student-form")
+    done = save_form(
+        form, lambda: services.create_student(actor(), base, **form_data(form)),
+        message=_("Saved."), done=lambda student: url_for("mentors.student_detail", student_id=student.id))
+    return done or render_template("mentors/form.html", form=form, title=_("New student at %(code)s", code=base.code),
+                                   back=url_for("mentors.students", code=base.code), form_id="student-form")
 
 
 def _load_student(student_id: int, edit: bool = False) -> Student:
@@ -447,17 +402,12 @@ def student_edit(student_id):
     form = StudentForm(obj=student)
     if request.method == "GET":
         form.employment.data = student.employment or ""
-    if form.validate_on_submit():
-        try:
-            data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
-            services.update_student(actor(), student, **data)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("mentors.student_detail", student_id=student.id))
-        except DomainError as exc:
-            _fail(form, exc)
-    return render_template("mentors/form.html", form=form, title=_("Edit %(name)s", name=student.name),
-                           back=url_for("mentors.student_detail", student_id=student.id), form_id="student-form")
+    done = save_form(
+        form, lambda: services.update_student(actor(), student, **form_data(form)),
+        message=_("Saved."), done=url_for("mentors.student_detail", student_id=student.id))
+    return done or render_template(
+        "mentors/form.html", form=form, title=_("Edit %(name)s", name=student.name),
+        back=url_for("mentors.student_detail", student_id=student.id), form_id="student-form")
 
 
 @bp.route("/students/<int:student_id>/assign", methods=["GET", "POST"])
@@ -474,22 +424,17 @@ def student_assign(student_id):
     form.enterprise_mentor_id.choices = choices("enterprise")
     if request.method == "GET":
         form.starts_on.data = dt.date.today()
-    if form.validate_on_submit():
-        try:
-            services.assign_mentors(actor(), student,
-                                    university_mentor=_mentor_at(student.base_id, form.university_mentor_id.data),
-                                    enterprise_mentor=_mentor_at(student.base_id, form.enterprise_mentor_id.data),
-                                    starts_on=form.starts_on.data, ends_on=form.ends_on.data, note=form.note.data)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("mentors.student_detail", student_id=student.id))
-        except DomainError as exc:
-            _fail(form, exc)
-    return render_template("mentors/form.html", form=form,
-                           title=_("Dual mentors for %(name)s", name=student.name),
-                           intro=_("One university and one enterprise mentor, each with an appointment at this base "
-                                   "over the whole period."),
-                           back=url_for("mentors.student_detail", student_id=student.id), form_id="assignment-form")
+    done = save_form(
+        form, lambda: services.assign_mentors(
+            actor(), student, university_mentor=_mentor_at(student.base_id, form.university_mentor_id.data),
+            enterprise_mentor=_mentor_at(student.base_id, form.enterprise_mentor_id.data),
+            starts_on=form.starts_on.data, ends_on=form.ends_on.data, note=form.note.data),
+        message=_("Saved."), done=url_for("mentors.student_detail", student_id=student.id))
+    return done or render_template(
+        "mentors/form.html", form=form, title=_("Dual mentors for %(name)s", name=student.name),
+        intro=_("One university and one enterprise mentor, each with an appointment at this base "
+                "over the whole period."),
+        back=url_for("mentors.student_detail", student_id=student.id), form_id="assignment-form")
 
 
 def _mentor_at(base_id: int, mentor_id) -> Mentor | None:
@@ -512,17 +457,12 @@ def assignment_end(assignment_id):
     form = EndAssignmentForm()
     if request.method == "GET":
         form.ends_on.data = dt.date.today()
-    if form.validate_on_submit():
-        try:
-            services.end_assignment(actor(), assignment, ends_on=form.ends_on.data)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("mentors.student_detail", student_id=student.id))
-        except DomainError as exc:
-            _fail(form, exc)
-    return render_template("mentors/form.html", form=form,
-                           title=_("End the dual-mentor assignment of %(name)s", name=student.name),
-                           back=url_for("mentors.student_detail", student_id=student.id), form_id="end-assignment-form")
+    done = save_form(
+        form, lambda: services.end_assignment(actor(), assignment, ends_on=form.ends_on.data),
+        message=_("Saved."), done=url_for("mentors.student_detail", student_id=student.id))
+    return done or render_template(
+        "mentors/form.html", form=form, title=_("End the dual-mentor assignment of %(name)s", name=student.name),
+        back=url_for("mentors.student_detail", student_id=student.id), form_id="end-assignment-form")
 
 
 # ---- ministry-wide ratio -------------------------------------------------------------------
