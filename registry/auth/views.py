@@ -10,7 +10,7 @@ from registry.auth.models import User
 from registry.authz import ADMIN, ALL, BASE_COORDINATOR, MENTOR, PUBLIC, ROLES, UNIVERSITY_COORDINATOR, actor, allow
 from registry.errors import DomainError, _l
 from registry.extensions import db, limiter
-from registry.forms_support import apply_domain_error, options
+from registry.forms_support import apply_domain_error, options, save_form
 from registry.nav import ROLE_LABELS, register_nav
 from registry.web import safe_next
 
@@ -64,16 +64,10 @@ def logout():
 def account():
     user = actor()
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(user, form.old_password.data, form.new_password.data)
-            db.session.commit()
-            flash(_("Your password was changed."), "success")
-            return redirect(url_for("auth.account"))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-    return render_template("auth/account.html", form=form, user=user)
+    done = save_form(
+        form, lambda: services.change_password(user, form.old_password.data, form.new_password.data),
+        message=_("Your password was changed."), done=url_for("auth.account"))
+    return done or render_template("auth/account.html", form=form, user=user)
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
@@ -227,13 +221,7 @@ def user_activate(user_id):
 def user_password(user_id):
     user = _load_user(user_id)
     form = PasswordResetForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(user, form.new_password.data)
-            db.session.commit()
-            flash(_("A new password was set for %(username)s.", username=user.username), "success")
-            return redirect(url_for("auth.user_list"))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-    return render_template("auth/user_password.html", form=form, user=user)
+    done = save_form(
+        form, lambda: services.reset_password(user, form.new_password.data),
+        message=_("A new password was set for %(username)s.", username=user.username), done=url_for("auth.user_list"))
+    return done or render_template("auth/user_password.html", form=form, user=user)

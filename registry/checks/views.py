@@ -21,7 +21,7 @@ from registry.checks.models import ApplicationRound, RoundReviewer, Submission
 from registry.checks.rules import Link
 from registry.errors import DomainError, _l
 from registry.extensions import db
-from registry.forms_support import apply_domain_error, options
+from registry.forms_support import apply_domain_error, options, save_form
 from registry.nav import register_nav
 from registry.orgs.models import BASE_STATUSES, FIELDS, UNIVERSITY_KINDS, Base
 from registry.orgs.panels import register_panel
@@ -104,18 +104,13 @@ def round_edit(round_id):
     form = RoundForm(obj=r)
     form.year.data = r.year  # a round's year is its identity
     form.year.render_kw = {"readonly": True}
-    if form.validate_on_submit():
-        try:
-            services.update_round(r, actor=actor(), deadline=form.deadline.data, opens_on=form.opens_on.data,
-                                  quota_ministry=form.quota_ministry.data, quota_co_built=form.quota_co_built.data,
-                                  name=form.name.data, notes=form.notes.data)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("checks.round_detail", round_id=r.id))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-    return render_template("checks/round_form.html", form=form, round=r)
+    done = save_form(
+        form, lambda: services.update_round(
+            r, actor=actor(), deadline=form.deadline.data, opens_on=form.opens_on.data,
+            quota_ministry=form.quota_ministry.data, quota_co_built=form.quota_co_built.data,
+            name=form.name.data, notes=form.notes.data),
+        message=_("Saved."), done=url_for("checks.round_detail", round_id=r.id))
+    return done or render_template("checks/round_form.html", form=form, round=r)
 
 
 def _submittable_bases(user):
@@ -192,16 +187,10 @@ def round_assign_reviewer(round_id):
     r = _load_round(round_id)
     form = AssignReviewerForm()
     form.user_id.choices = _reviewer_choices(r)
-    if form.validate_on_submit():
-        try:
-            services.assign_reviewer(r, db.session.get(User, form.user_id.data), actor=actor())
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("checks.round_detail", round_id=r.id))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-    return _round_page(r, reviewer_form=form)
+    done = save_form(
+        form, lambda: services.assign_reviewer(r, db.session.get(User, form.user_id.data), actor=actor()),
+        message=_("Saved."), done=url_for("checks.round_detail", round_id=r.id))
+    return done or _round_page(r, reviewer_form=form)
 
 
 @bp.route("/rounds/<int:round_id>/reviewers/<int:user_id>/remove", methods=["POST"])
@@ -282,16 +271,10 @@ def submission_review(submission_id):
     if not authz.can_review_submission(user, sub, queries.reviewer_round_ids(user.id)):
         abort(403)
     form = ReviewForm()
-    if form.validate_on_submit():
-        try:
-            services.record_review(sub, actor=user, score=form.score.data, opinion=form.opinion.data)
-            db.session.commit()
-            flash(_("Your review was recorded."), "success")
-            return redirect(url_for("checks.submission_detail", submission_id=sub.id))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-    return _submission_page(sub, review_form=form)
+    done = save_form(
+        form, lambda: services.record_review(sub, actor=user, score=form.score.data, opinion=form.opinion.data),
+        message=_("Your review was recorded."), done=url_for("checks.submission_detail", submission_id=sub.id))
+    return done or _submission_page(sub, review_form=form)
 
 
 # ---- the life cycle of a base -----------------------------------------------------------------

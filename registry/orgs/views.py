@@ -7,7 +7,7 @@ from registry.authz import ADMIN, STAFF, UNIVERSITY_COORDINATOR, actor, allow
 from registry.errors import DomainError, _l
 from registry.nav import register_nav
 from registry.extensions import db
-from registry.forms_support import apply_domain_error, options
+from registry.forms_support import apply_domain_error, options, save_form
 from registry.orgs import queries, services
 from registry.orgs.forms import BaseForm, EnterpriseForm, UniversityForm
 from registry.orgs.models import BASE_STATUSES, FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, University
@@ -113,20 +113,13 @@ def base_edit(code):
     form.enterprise_ids.choices = _enterprise_options()
     if request.method == "GET":
         form.enterprise_ids.data = [e.id for e in base.enterprises]
-    if form.validate_on_submit():
-        try:
-            services.update_base(base, name=form.name.data, enterprises=_enterprises(form.enterprise_ids.data),
-                                 field=form.field.data, cooperation_since=form.cooperation_since.data,
-                                 max_students_per_mentor=form.max_students_per_mentor.data,
-                                 description=form.description.data,
-                                 excellent_engineer_programme=form.excellent_engineer_programme.data)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("orgs.base_detail", code=base.code))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-    return render_template("orgs/base_form.html", form=form, base=base)
+    done = save_form(
+        form, lambda: services.update_base(
+            base, name=form.name.data, enterprises=_enterprises(form.enterprise_ids.data), field=form.field.data,
+            cooperation_since=form.cooperation_since.data, max_students_per_mentor=form.max_students_per_mentor.data,
+            description=form.description.data, excellent_engineer_programme=form.excellent_engineer_programme.data),
+        message=_("Saved."), done=url_for("orgs.base_detail", code=base.code))
+    return done or render_template("orgs/base_form.html", form=form, base=base)
 
 
 # ---- universities ------------------------------------------------------------------------
@@ -147,16 +140,10 @@ def university_list():
 @allow(ADMIN)
 def university_create():
     form = UniversityForm()
-    if form.validate_on_submit():
-        try:
-            services.create_university(form.name.data, form.kind.data, form.province.data)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("orgs.university_list"))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-    return render_template("orgs/simple_form.html", form=form, title=_("New university"))
+    done = save_form(
+        form, lambda: services.create_university(form.name.data, form.kind.data, form.province.data),
+        message=_("Saved."), done=url_for("orgs.university_list"))
+    return done or render_template("orgs/simple_form.html", form=form, title=_("New university"))
 
 
 @bp.route("/universities/<int:university_id>/edit", methods=["GET", "POST"])
@@ -171,19 +158,13 @@ def university_edit(university_id):
     if not authz.can_manage_system(actor()):  # the kind sets the quota (R6): the ministry decides it
         form.kind.render_kw = {"disabled": True}
         form.kind.data = uni.kind
-    if form.validate_on_submit():
-        try:
-            services.update_university(uni, name=form.name.data, kind=form.kind.data, province=form.province.data,
-                                       user=actor())
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("orgs.university_list"))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-    return render_template("orgs/simple_form.html", form=form, title=uni.name,
-                           delete_url=url_for("orgs.university_delete", university_id=uni.id)
-                           if authz.can_manage_system(actor()) else None)
+    done = save_form(
+        form, lambda: services.update_university(uni, name=form.name.data, kind=form.kind.data,
+                                                 province=form.province.data, user=actor()),
+        message=_("Saved."), done=url_for("orgs.university_list"))
+    return done or render_template("orgs/simple_form.html", form=form, title=uni.name,
+                                   delete_url=url_for("orgs.university_delete", university_id=uni.id)
+                                   if authz.can_manage_system(actor()) else None)
 
 
 # ---- enterprises -------------------------------------------------------------------------
@@ -200,17 +181,11 @@ def enterprise_list():
 @allow(ADMIN, UNIVERSITY_COORDINATOR)
 def enterprise_create():
     form = EnterpriseForm()
-    if form.validate_on_submit():
-        try:
-            services.create_enterprise(form.name.data, form.sector.data or None, form.scale.data, form.rd_focus.data,
-                                       form.practice_conditions.data)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("orgs.enterprise_list"))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-    return render_template("orgs/simple_form.html", form=form, title=_("New enterprise"))
+    done = save_form(
+        form, lambda: services.create_enterprise(form.name.data, form.sector.data or None, form.scale.data,
+                                                 form.rd_focus.data, form.practice_conditions.data),
+        message=_("Saved."), done=url_for("orgs.enterprise_list"))
+    return done or render_template("orgs/simple_form.html", form=form, title=_("New enterprise"))
 
 
 @bp.route("/enterprises/<int:enterprise_id>/edit", methods=["GET", "POST"])
@@ -222,19 +197,14 @@ def enterprise_edit(enterprise_id):
     if not authz.can_edit_enterprise(actor(), ent):
         abort(403)
     form = EnterpriseForm(obj=ent)
-    if form.validate_on_submit():
-        try:
-            services.update_enterprise(ent, name=form.name.data, sector=form.sector.data or None, scale=form.scale.data,
-                                       rd_focus=form.rd_focus.data, practice_conditions=form.practice_conditions.data)
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("orgs.enterprise_list"))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-    return render_template("orgs/simple_form.html", form=form, title=ent.name,
-                           delete_url=url_for("orgs.enterprise_delete", enterprise_id=ent.id)
-                           if authz.can_manage_system(actor()) else None)
+    done = save_form(
+        form, lambda: services.update_enterprise(
+            ent, name=form.name.data, sector=form.sector.data or None, scale=form.scale.data,
+            rd_focus=form.rd_focus.data, practice_conditions=form.practice_conditions.data),
+        message=_("Saved."), done=url_for("orgs.enterprise_list"))
+    return done or render_template("orgs/simple_form.html", form=form, title=ent.name,
+                                   delete_url=url_for("orgs.enterprise_delete", enterprise_id=ent.id)
+                                   if authz.can_manage_system(actor()) else None)
 
 
 # ---- deleting unused organisations (administrators) --------------------------------------
