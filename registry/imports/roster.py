@@ -238,14 +238,15 @@ class RosterImporter(Importer):
         spans: dict[tuple, dict] = {}  # mentor key -> {identity: _Span}
         if plan.mentor_ids:
             by_id = {mentor_id: key for key, mentor_id in plan.mentor_ids.items()}
-            stmt = (select(Appointment.id, Appointment.mentor_id, Appointment.starts_on, Appointment.ends_on)
+            stmt = (select(Appointment.id, Appointment.mentor_id, Appointment.starts_on, Appointment.ends_on,
+                           Appointment.state)
                     .where(Appointment.base_id == self.base_id))
             if len(by_id) <= 500:
                 stmt = stmt.where(Appointment.mentor_id.in_(list(by_id)))
             for app in db.session.execute(stmt):
                 key = by_id.get(app.mentor_id)
                 if key is not None:
-                    spans.setdefault(key, {})[app.starts_on] = (_Span(app.starts_on, app.ends_on), app.id)
+                    spans.setdefault(key, {})[app.starts_on] = (_Span(app.starts_on, app.ends_on), app.id, app.state)
         planned: dict[tuple, list[_Span]] = {}
         for (key, starts_on), row in appointments.items():
             ends_on = row.values["appointed_until"]
@@ -255,14 +256,21 @@ class RosterImporter(Importer):
                                                        "ends_on": ends_on, "state": "active", "reason": ""}))
                 planned.setdefault(key, []).append(_Span(starts_on, ends_on, row))
                 continue
-            span, app_id = known
+            span, app_id, state = known
+            if has_until and span.end != ends_on and state == "ended":
+                # Ended in the registry after the sheet was made: an old sheet must not reopen it.
+                table.error(row, "appointed_until",
+                            _l("\"%(value)s\": this appointment ended on %(ended)s in the registry; a new "
+                               "appointment needs a new start date (renewal)"),
+                            value=row.cells.get("appointed_until") or "", ended=span.end.isoformat() if span.end else "…")
+                continue
             if has_until and span.end != ends_on:
                 plan.appointment_updates.append(Change(
                     app_id, {"ends_on": [span.end, ends_on]}, base_id=self.base_id,
                     label=f"{plan.mentor_ids[key]}@{self.base_id} from {starts_on}"))
                 span.end, span.row = ends_on, row
-        for key in planned.keys() | {k for k, s in spans.items() if any(x.row for x, _ in s.values())}:
-            everything = [s for s, _ in spans.get(key, {}).values()] + planned.get(key, [])
+        for key in planned.keys() | {k for k, s in spans.items() if any(x.row for x, _, _ in s.values())}:
+            everything = [s for s, _, _ in spans.get(key, {}).values()] + planned.get(key, [])
             if len(everything) > 1:
                 self._refuse_overlaps(table, sorted(everything, key=lambda s: s.start))
 
@@ -308,7 +316,7 @@ class RosterImporter(Importer):
         mentor_ids = {**plan.mentor_ids, **dict(zip(keys, new_ids))}
         bulk_update(Mentor, plan.mentor_updates)
         bulk_insert(Appointment, [{**values, "mentor_id": mentor_ids[key]} for key, values in plan.appointment_creates],
-                    key=("mentor_id", "starts_on"),
+                    key=("base_id", "mentor_id", "starts_on"),
                     label=lambda r: f"{r['mentor_id']}@{r['base_id']} from {r['starts_on']}")
         bulk_update(Appointment, plan.appointment_updates)
 

@@ -227,6 +227,10 @@ def update_appointment(user, appt: Appointment, *, starts_on, ends_on=None) -> A
     """Correct an appointment's terms."""
     _require(authz.can_edit_roster(user, appt.base), user)
     start, end = _dates(starts_on, ends_on)
+    if appt.state == "ended" and appt.ends_on is not None and (end is None or end > appt.ends_on):
+        # Reopening an ended appointment would rewrite the team as it stood: a renewal says so instead.
+        raise DomainError(_l("This appointment ended on %(date)s; it cannot run longer. Renew it instead."),
+                          field="ends_on", date=appt.ends_on.isoformat())
     _refuse_overlap(appt.base_id, appt.mentor, start, end, exclude_id=appt.id)
     appt.starts_on, appt.ends_on = start, end
     db.session.flush()

@@ -119,7 +119,15 @@ def update_course(course: IndustryCourse, data: dict) -> IndustryCourse:
     return _apply(course, _course_values(course.base_id, data, course))
 
 
+def _unlink(model, column: str, parent_id: int) -> None:
+    """Clear links to a record being deleted, through the ORM so the audit log records each."""
+    for obj in db.session.scalars(select(model).where(getattr(model, column) == parent_id)):
+        setattr(obj, column, None)
+
+
 def delete_course(course: IndustryCourse) -> None:
+    _unlink(TeachingCase, "course_id", course.id)
+    _unlink(Textbook, "course_id", course.id)
     _delete("industry_course", course)
 
 
@@ -310,6 +318,7 @@ def update_project(project: MajorProject, data: dict) -> MajorProject:
 
 
 def delete_project(project: MajorProject) -> None:
+    _unlink(ResultTransfer, "project_id", project.id)
     _delete("major_project", project)
 
 

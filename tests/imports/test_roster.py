@@ -292,3 +292,20 @@ def test_awkward_characters_are_stored_exactly(world, files):
     assert result.ok, lines(result)
     person = mentors_by_staff_no()["AW-1"]
     assert (person.expertise, person.name) == (awkward, "O'Brien")
+
+
+def test_an_old_sheet_does_not_reopen_an_appointment_ended_in_the_registry(world, files):
+    from registry.mentors import services
+    from registry.mentors.queries import ratio_of_base
+
+    path = files.xlsx([roster_row(staff_no="XH-1", start="2022-09-01", end="")])
+    assert import_roster(world.base, path).ok
+    person = mentors_by_staff_no()["XH-1"]
+    appointment = db.session.scalar(select(Appointment).where(Appointment.mentor_id == person.id))
+    services.end_appointment(None, appointment, ends_on=D(2023, 6, 30), reason="调离")
+    before, ratio_before = snapshot(), ratio_of_base(world.base, D(2024, 1, 1))
+    result = import_roster(world.base, path)  # the same sheet, made before the appointment ended
+    assert not result.ok
+    assert any("2023-06-30" in line and "聘任结束日期" in line for line in lines(result)), lines(result)
+    assert snapshot() == before
+    assert ratio_of_base(world.base, D(2024, 1, 1)) == ratio_before  # the person who left still does not count

@@ -168,6 +168,13 @@ def test_end_keeps_the_history(team):
         services.end_appointment(team.coord, appt, ends_on=D(2025, 1, 31), reason="again")
     assert ratio_of_base(team.base, D(2025, 1, 31)).university == 1
     assert ratio_of_base(team.base, D(2025, 2, 1)).university == 0
+    # Editing the terms cannot reopen it (the person would count again for every later day).
+    with _raises("ends_on", "ended on 2025-01-31", "Renew it instead"):
+        services.update_appointment(team.coord, appt, starts_on=appt.starts_on, ends_on=None)
+    with _raises("ends_on", "ended on 2025-01-31"):
+        services.update_appointment(team.coord, appt, starts_on=appt.starts_on, ends_on=D(2025, 6, 30))
+    services.update_appointment(team.coord, appt, starts_on=appt.starts_on, ends_on=D(2025, 1, 15))  # earlier: fine
+    assert ratio_of_base(team.base, D(2025, 1, 20)).university == 0
 
 
 def test_suspend_and_resume(team):

@@ -326,3 +326,22 @@ def test_member_pages_and_audit(world, client, login_as):
     login_as("coord2")
     assert client.get(url).status_code == 404
     assert client.post(f"{url}/members", data={}).status_code == 404
+
+
+def test_deleting_a_course_unlinks_its_cases_and_books_in_the_audit_log(world):
+    from registry.teaching.models import TeachingCase, Textbook
+
+    first = services.create_course(world.base, course())
+    case = services.create_case(world.base, {"title": "试车事故复盘", "year": 2024, "course_id": first.id})
+    textbook = services.create_textbook(world.base, book(course_id=first.id))
+    services.delete_course(first)
+    db.session.expire_all()
+    assert db.session.get(TeachingCase, case.id).course_id is None
+    assert db.session.get(Textbook, textbook.id).course_id is None
+    unlinked = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "update",
+                                                           AuditEntry.table.in_(["teaching_case", "textbook"]))).all()
+    assert {(e.table, e.record_id) for e in unlinked} == {("teaching_case", case.id), ("textbook", textbook.id)}
+    assert all(e.changes["course_id"] == [first.id, None] for e in unlinked)
+    # A course created later never inherits the old links, even if the database reuses the id.
+    services.create_course(world.base, course(code="AP6199", title="新课程"))
+    assert db.session.get(TeachingCase, case.id).course_id is None
