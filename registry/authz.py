@@ -75,8 +75,19 @@ def can_create_university(user) -> bool:
 
 
 def can_edit_enterprise(user, enterprise=None) -> bool:
-    # Enterprises are shared by many bases: the ministry and universities maintain them.
-    return _role(user) in (ADMIN, UNIVERSITY_COORDINATOR)
+    """Create enterprises (no `enterprise`), or change one. An enterprise's scale, R&D focus and practice
+    conditions decide rule R8 for every base it partners, so a university coordinator may change only
+    an enterprise that partners no base of another university."""
+    role = _role(user)
+    if role == ADMIN:
+        return True
+    if role != UNIVERSITY_COORDINATOR:
+        return False
+    if enterprise is None:
+        return True
+    from registry.orgs.queries import enterprises_of_other_universities
+
+    return not enterprises_of_other_universities(user.university_id, [enterprise.id])
 
 
 def can_view_base(user, base) -> bool:
@@ -180,14 +191,31 @@ def can_view_mentor(user, mentor) -> bool:
     return False
 
 
+def _serves_only_bases_in_scope(user, mentor) -> bool:
+    """Whether every base the mentor serves (or served) is one `user` keeps, and there is one."""
+    from sqlalchemy import func, not_, select
+
+    from registry.extensions import db
+    from registry.mentors.models import Appointment
+    from registry.orgs.models import Base
+
+    scope = visible_base_filter(user, Base)
+    inside, outside = db.session.execute(
+        select(func.count().filter(scope), func.count().filter(not_(scope)))
+        .select_from(Appointment).join(Base, Base.id == Appointment.base_id)
+        .where(Appointment.mentor_id == mentor.id)).one()
+    return inside > 0 and outside == 0
+
+
 def can_manage_mentor(user, mentor) -> bool:
-    """Change everything about a person (name, side, organisation, staff number): the administrator, and the
-    coordinators of a base the person serves (or served)."""
+    """Change everything about a person (name, side, organisation, staff number) and see their contact details
+    outside a base: the administrator, and coordinators who keep EVERY base the person serves. Attaching a
+    person to one's own base must not hand over a person another base relies on."""
     role = _role(user)
     if role == ADMIN:
         return True
     if role in (UNIVERSITY_COORDINATOR, BASE_COORDINATOR):
-        return _serves_visible_base(user, mentor)
+        return _serves_only_bases_in_scope(user, mentor)
     return False
 
 
@@ -245,3 +273,10 @@ def can_edit_plan(user, base) -> bool:
 def can_view_dashboard(user) -> bool:
     """Every base's state, ratio and failing rules: the administrator, and reviewers read-only."""
     return _role(user) in (ADMIN, REVIEWER)
+
+
+def can_view_appointment(user, appointment) -> bool:
+    """An appointment (and its letters): a mentor account sees only its own; others as they see the base."""
+    if _role(user) == MENTOR:
+        return user.mentor_id == appointment.mentor_id
+    return can_view_base(user, appointment.base)

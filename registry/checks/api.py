@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from registry.api.openapi import CODE_PARAM, SCHEMAS, add_path
 from registry.api.views import bp, visible_base_or_404
-from registry.authz import ALL, allow
+from registry.authz import ALL, STAFF, allow
 from registry.checks import lifecycle
 from registry.checks.queries import eligibility_of, evaluation_of
 from registry.web import api_error
@@ -35,7 +35,7 @@ def eligibility(code):
 
 
 @bp.route("/bases/<code>/evaluation")
-@allow(*ALL)
+@allow(*STAFF)  # as the evaluation page: a token sees what its owner sees
 def evaluation(code):
     base = visible_base_or_404(code)
     state = lifecycle.state_of(base)

@@ -29,9 +29,9 @@ def text(max_length: int):
     parse_text = parsing.text(max_length)
 
     def parse(value):
-        from registry.reports.safe import FORMULA_STARTS
+        from registry.reports.safe import is_guarded
 
-        if isinstance(value, str) and value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+        if is_guarded(value):
             value = value[1:]
         return parse_text(value)
 

@@ -80,6 +80,10 @@ def download(attachment_id):
     if attachment is None:
         abort(404)
     _visible_base(attachment.base_id)
+    if attachment.record_type == "appointment":  # appointment letters are the person's own
+        appointment = db.session.get(Appointment, attachment.record_id)
+        if appointment is None or not authz.can_view_appointment(actor(), appointment):
+            abort(404)
     path = services.path_of(attachment)
     if not path.is_file():
         current_app.logger.error("evidence file missing: attachment %s at %s", attachment.id, path)
@@ -115,7 +119,7 @@ def delete(attachment_id):
 def appointment_evidence(appointment_id):
     """An appointment's evidence (appointment letters): the roster's appointment pages link here."""
     appointment = db.session.get(Appointment, appointment_id)
-    if appointment is None:
+    if appointment is None or not authz.can_view_appointment(actor(), appointment):
         abort(404)
     base = _visible_base(appointment.base_id)
     return render_template("evidence/appointment.html", appointment=appointment, base=base,

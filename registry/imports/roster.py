@@ -216,9 +216,9 @@ class RosterImporter(Importer):
         if not manageable:
             # Attach the person as recorded (like adding an existing person by hand): no profile change.
             if merged["name"] != current["name"]:
-                table.error(row, "name", _l("\"%(value)s\": this organisation and staff number belong to %(name)s, "
-                                            "kept by another base; check the staff number"),
-                            value=merged["name"], name=current["name"])
+                table.error(row, "name", _l("\"%(value)s\": this organisation and staff number belong to another "
+                                            "person, kept by another base; check the staff number"),
+                            value=merged["name"])
             if merged["side"] != current["side"]:
                 table.error(row, "side", _l("\"%(value)s\": this person is recorded as %(recorded)s"),
                             value=row.cells.get("side", ""), recorded=side_label)

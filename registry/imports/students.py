@@ -283,15 +283,15 @@ class StudentImporter(Importer):
                             value=key[1], organisation=key[0])
                 continue
             if mentor["side"] != side:
-                message = (_l("\"%(value)s\" (%(name)s) is an enterprise mentor, not a university mentor")
+                message = (_l("\"%(value)s\" is an enterprise mentor, not a university mentor")
                            if side == "university" else
-                           _l("\"%(value)s\" (%(name)s) is a university mentor, not an enterprise mentor"))
-                table.error(row, staff_key, message, value=key[1], name=mentor["name"])
+                           _l("\"%(value)s\" is a university mentor, not an enterprise mentor"))
+                table.error(row, staff_key, message, value=key[1])
                 continue
             if not covers(spans.get(mentor["id"], []), start, end):
-                table.error(row, staff_key, _l("\"%(value)s\" (%(name)s) has no appointment at this base active over "
+                table.error(row, staff_key, _l("\"%(value)s\" has no appointment at this base active over "
                                                "the whole period %(period)s (suspended appointments do not count)"),
-                            value=key[1], name=mentor["name"], period=_period(start, end))
+                            value=key[1], period=_period(start, end))
                 continue
             pair.append(mentor["id"])
         return tuple(pair) if len(pair) == 2 else None

@@ -113,8 +113,8 @@ def _profile_fields(title="", degree="", expertise="", email="", phone="", biogr
 def _unique_person(organisation: str, staff_no: str, mentor: Mentor | None = None) -> None:
     other = find_mentor(organisation, staff_no)
     if other is not None and (mentor is None or other.id != mentor.id):
-        raise DomainError(_l("Staff number %(staff_no)s at %(organisation)s already belongs to %(name)s."),
-                          field="staff_no", staff_no=staff_no, organisation=organisation, name=other.name)
+        raise DomainError(_l("Staff number %(staff_no)s at %(organisation)s already belongs to another person."),
+                          field="staff_no", staff_no=staff_no, organisation=organisation)
 
 
 def create_mentor(user, *, name, side, organisation, staff_no, title="", degree="", expertise="", email="",
@@ -211,14 +211,11 @@ def add_mentor_to_base(user, base, *, name, side, organisation, staff_no, starts
                                phone=phone, biography=biography)
         created = True
     else:
-        if existing.name != person["name"]:
-            raise DomainError(_l("Staff number %(staff_no)s at %(organisation)s belongs to %(name)s, not "
-                                 "%(given)s. Check the staff number, or enter that name to attach this person."),
-                              field="name", staff_no=person["staff_no"], organisation=person["organisation"],
-                              name=existing.name, given=person["name"])
-        if existing.side != person["side"]:
-            raise DomainError(_l("%(name)s is recorded as a %(side)s."), field="side", name=existing.name,
-                              side=SIDES[existing.side])
+        # Never name the person here: the user may not be allowed to see who holds that staff number.
+        if existing.name != person["name"] or existing.side != person["side"]:
+            raise DomainError(_l("Staff number %(staff_no)s at %(organisation)s belongs to another person in the "
+                                 "registry. Check the staff number, the name and the side."),
+                              field="staff_no", staff_no=person["staff_no"], organisation=person["organisation"])
         mentor, created = existing, False
     return mentor, appoint(user, base, mentor, starts_on=starts_on, ends_on=ends_on), created
 

@@ -82,3 +82,16 @@ def references_to(obj) -> dict[str, int]:
             if count:
                 used[table.name] = used.get(table.name, 0) + count
     return used
+
+
+def enterprises_of_other_universities(university_id: int | None, enterprise_ids) -> set[int]:
+    """Which of `enterprise_ids` partner a base of another university (one query, for a whole page)."""
+    from registry.extensions import db
+    from registry.orgs.models import base_enterprise
+
+    ids = list(enterprise_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(
+        select(base_enterprise.c.enterprise_id).join(Base, Base.id == base_enterprise.c.base_id)
+        .where(base_enterprise.c.enterprise_id.in_(ids), Base.university_id != university_id).distinct()))

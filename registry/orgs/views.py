@@ -173,8 +173,12 @@ def university_edit(university_id):
 @allow(*STAFF)
 def enterprise_list():
     stmt = queries.enterprises(q=request.args.get("q") or None, sector=request.args.get("sector") or None)
-    return render_template("orgs/enterprise_list.html", page=_page(stmt), sectors=SECTORS,
-                           can_create=authz.can_edit_enterprise(actor()))
+    page, user = _page(stmt), actor()
+    can_create = authz.can_edit_enterprise(user)
+    shared = (queries.enterprises_of_other_universities(user.university_id, [e.id for e in page.items])
+              if can_create and user.role == UNIVERSITY_COORDINATOR else set())
+    return render_template("orgs/enterprise_list.html", page=page, sectors=SECTORS, can_create=can_create,
+                           not_editable=shared)
 
 
 @bp.route("/enterprises/new", methods=["GET", "POST"])

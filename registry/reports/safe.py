@@ -17,6 +17,11 @@ _LEADING = " \t\r\n\u3000\u00a0"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 (and so .xlsx) cannot hold
 
 
+def is_guarded(value) -> bool:
+    """Whether `value` is text that `safe_cell` prefixed (so an import can take the apostrophe off)."""
+    return isinstance(value, str) and value[:1] == "'" and value[1:].lstrip(_LEADING)[:1] in FORMULA_STARTS
+
+
 def safe_cell(value):
     """The value to write: text that would start a formula is prefixed with an apostrophe; control
     characters a spreadsheet cannot hold are dropped."""

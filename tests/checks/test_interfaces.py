@@ -107,3 +107,7 @@ def test_api_evaluation(client, world):
     assert body["years"] == [2022, 2023, 2024] and body["cycle_ends_on"] == "2025-12-27"
     mentors = next(i for i in body["indicators"] if i["indicator"] == "mentors_total")
     assert mentors["years"][0] == {"year": 2022, "target": None, "actual": 7, "shortfall": False}
+    # A mentor's token sees what the mentor sees on the web: no evaluation page, so no evaluation.
+    assert client.get("/bases/SF-AP-01/evaluation").status_code in (302, 401)  # (anonymous web: to login)
+    response = client.get("/api/v1/bases/SF-AP-01/evaluation", headers=_token(world.mentor))
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden"

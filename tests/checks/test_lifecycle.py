@@ -21,6 +21,21 @@ D = dt.date
 STATES = list(BASE_STATUSES)
 
 
+# The life of a base as issue 5 states it, written out here rather than read from the code under test:
+# submitted → under review → public notice → recognised → in construction → passed, or rectification
+# → passed or revoked; not recognised after the review or the notice.
+ALLOWED = {
+    ("submitted", "under_review"), ("under_review", "public_notice"), ("under_review", "not_recognised"),
+    ("public_notice", "recognised"), ("public_notice", "not_recognised"), ("recognised", "in_construction"),
+    ("in_construction", "passed"), ("in_construction", "rectification"), ("rectification", "passed"),
+    ("rectification", "revoked"),
+}
+
+
+def test_the_code_allows_exactly_the_life_cycle_of_the_issue():
+    assert set(lifecycle.TRANSITIONS) == ALLOWED
+
+
 def _valid_date(state: lifecycle.LifecycleState) -> dt.date:
     """A date that satisfies every date rule of the next step from `state`."""
     day = (state.last_date or D(2022, 11, 1)) + dt.timedelta(days=1)
@@ -66,7 +81,7 @@ def test_transition_table(world, from_status):
         for role in ROLES:
             if role != "admin":
                 expected.append((to_status, role, "forbidden"))
-            elif (from_status, to_status) in lifecycle.TRANSITIONS:
+            elif (from_status, to_status) in ALLOWED:
                 expected.append((to_status, role, "passed"))
             else:
                 expected.append((to_status, role, "refused"))

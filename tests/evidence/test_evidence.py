@@ -245,3 +245,25 @@ def test_service_refuses_directly(world, exchange, app):
     with pytest.raises(DomainError) as exc:
         services.attach("exchange", exchange, "x.exe", io.BytesIO(files.ELF))
     assert exc.value.field == "file"
+
+
+def test_appointment_letters_are_the_mentors_own(world, client, login_as):
+    from registry.mentors.models import Mentor
+
+    own = db.session.scalar(select(Appointment).where(Appointment.mentor_id == world.mentor_record.id))
+    colleague = Mentor(name="赵工", side="enterprise", organisation="星海航天动力研究所", staff_no="E777")
+    db.session.add(colleague)
+    db.session.flush()
+    other = Appointment(base_id=world.base.id, mentor_id=colleague.id, starts_on=dt.date(2021, 1, 1))
+    db.session.add(other)
+    db.session.flush()
+    mine = services.attach("appointment", own, "聘书.pdf", io.BytesIO(files.pdf("mine")))
+    theirs = services.attach("appointment", other, "聘书.pdf", io.BytesIO(files.pdf("theirs")))
+    db.session.commit()
+    login_as("mentor")  # the account of 李工, at the same base as 赵工
+    assert client.get(f"/evidence/{mine.id}/download").status_code == 200
+    assert client.get(f"/evidence/appointment/{own.id}").status_code == 200
+    assert client.get(f"/evidence/{theirs.id}/download").status_code == 404
+    assert client.get(f"/evidence/appointment/{other.id}").status_code == 404
+    login_as("coord")  # the base's coordinator sees both
+    assert client.get(f"/evidence/{theirs.id}/download").status_code == 200

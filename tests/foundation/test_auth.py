@@ -177,7 +177,7 @@ def test_a_user_changes_their_own_password(client, world):
     assert "当前密码不正确" in text_of(response)
     response = client.post("/auth/account", data={"old_password": PASSWORD, "new_password": "short",
                                                    "confirm": "short"})
-    assert response.status_code == 200 and "8" in text_of(response)
+    assert response.status_code == 200 and "字段长度必须介于 8 到 256 个字符之间" in text_of(response)
     response = client.post("/auth/account", data={"old_password": PASSWORD, "new_password": "a-new-secret",
                                                    "confirm": "a-new-secret"})
     assert response.status_code == 302

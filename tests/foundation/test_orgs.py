@@ -324,3 +324,15 @@ def test_the_excellent_engineer_flag_is_kept_on_the_base_form_and_satisfies_rule
     assert client.post(f"/bases/{world.base.code}/edit", data=data).status_code == 302
     db.session.expire_all()
     assert world.base.excellent_engineer_programme is False
+
+
+def test_a_university_coordinator_edits_only_enterprises_their_own_bases_alone_use(client, world):
+    # 星海 partners only 示范工业大学's base; 远帆 partners 示范理工学院's: its R8 facts are not ours to change.
+    act_as(client, world.unicoord)
+    listing = client.get("/enterprises").get_data(as_text=True)
+    assert f"/enterprises/{world.ent.id}/edit" in listing and f"/enterprises/{world.ent2.id}/edit" not in listing
+    assert client.get(f"/enterprises/{world.ent.id}/edit").status_code == 200
+    data = {"name": "远帆船舶集团", "sector": "shipbuilding", "scale": "", "rd_focus": "", "practice_conditions": ""}
+    assert client.post(f"/enterprises/{world.ent2.id}/edit", data=data).status_code == 403
+    act_as(client, world.admin)
+    assert client.get(f"/enterprises/{world.ent2.id}/edit").status_code == 200

@@ -125,3 +125,14 @@ def test_roster_export_query_count_does_not_grow(roster, login_as, query_counter
     with query_counter() as many:
         client.get("/bases/SF-AP-01/export/roster.xlsx")
     assert many() == few()
+
+
+@pytest.mark.parametrize("value", ["=1+1", " =1+1", "\t+SUM(A1)", "@cmd", "-2"])
+def test_a_guarded_cell_reads_back_as_it_was(value):
+    from registry.evidence.spreadsheets import text
+    from registry.reports.safe import is_guarded, safe_cell
+
+    written = safe_cell(value)
+    assert written == "'" + value and is_guarded(written)
+    assert text(100)(written) == value.strip()  # the import trims spaces, as every text cell
+    assert not is_guarded("'plain") and not is_guarded("plain")
