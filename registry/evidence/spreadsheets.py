@@ -259,28 +259,30 @@ def yes_no(value):
     return found
 
 
-def resolve_staff_numbers(table) -> None:
-    """Staff numbers → roster mentors (one query): the row's name and side must be the roster's.
-    Sets `mentor_id` on every row (None without a staff number)."""
+def resolve_staff_numbers(table, organisation: str = "organisation", name: str = "name",
+                          side: str | None = "side") -> None:
+    """Staff numbers → roster mentors (one query): the row's name (and side, when the sheet has one)
+    must be the roster's. Sets `mentor_id` on every row (None without a staff number). Refusals never
+    name the holder: the staff number may belong to a person of a base the user does not keep."""
     from registry.imports.roster import preload_mentors
 
-    keys = {(r.values["organisation"], r.values["staff_no"]) for r in table.rows if r.values.get("staff_no")}
+    keys = {(r.values[organisation], r.values["staff_no"]) for r in table.rows if r.values.get("staff_no")}
     mentors = preload_mentors(keys) if keys else {}
     for row in list(table.rows):
         staff_no = row.values.get("staff_no")
         row.values["mentor_id"] = None
         if not staff_no:
             continue
-        mentor = mentors.get((row.values["organisation"], staff_no))
+        mentor = mentors.get((row.values[organisation], staff_no))
         if mentor is None:
             table.error(row, "staff_no", _l("\"%(value)s\": no roster mentor of %(organisation)s has this staff "
-                                            "number"), value=staff_no, organisation=row.values["organisation"])
-        elif mentor["name"] != row.values["name"]:
-            table.error(row, "name", _l("\"%(value)s\": this staff number belongs to %(name)s"),
-                        value=row.values["name"], name=mentor["name"])
-        elif mentor["side"] != row.values["side"]:
-            table.error(row, "side", _l("\"%(value)s\": the roster has this mentor on the other side"),
-                        value=row.cells.get("side", row.values["side"]))
+                                            "number"), value=staff_no, organisation=row.values[organisation])
+        elif mentor["name"] != row.values[name]:
+            table.error(row, name, _l("\"%(value)s\": this staff number belongs to another person"),
+                        value=row.values[name])
+        elif side and mentor["side"] != row.values[side]:
+            table.error(row, side, _l("\"%(value)s\": the roster has this mentor on the other side"),
+                        value=row.cells.get(side, row.values[side]))
         else:
             row.values["mentor_id"] = mentor["id"]
             continue

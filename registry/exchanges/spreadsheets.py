@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from registry.errors import _l
-from registry.evidence.spreadsheets import RecordSheet, first_label, labelled_choice, register_sheet, text
+from registry.evidence.spreadsheets import (RecordSheet, first_label, labelled_choice, register_sheet,
+                                            resolve_staff_numbers, text)
 from registry.exchanges import services
 from registry.exchanges.models import DIRECTIONS, EXCHANGE_KINDS, Exchange
 from registry.imports import parsing
@@ -47,27 +48,7 @@ SPEC = Spec("exchanges", columns=(
 
 
 def _resolve_mentors(base, table) -> None:
-    """Staff numbers → roster mentors (one query); the name must be the roster's."""
-    from registry.imports.roster import preload_mentors
-
-    keys = {(r.values["person_organisation"], r.values["staff_no"]) for r in table.rows if r.values.get("staff_no")}
-    mentors = preload_mentors(keys) if keys else {}
-    for row in list(table.rows):
-        staff_no = row.values.get("staff_no")
-        row.values["mentor_id"] = None
-        if not staff_no:
-            continue
-        mentor = mentors.get((row.values["person_organisation"], staff_no))
-        if mentor is None:
-            table.error(row, "staff_no", _l("\"%(value)s\": no roster mentor of %(organisation)s has this staff "
-                                            "number"), value=staff_no, organisation=row.values["person_organisation"])
-            table.rows.remove(row)
-        elif mentor["name"] != row.values["person_name"]:
-            table.error(row, "person_name", _l("\"%(value)s\": this staff number belongs to %(name)s"),
-                        value=row.values["person_name"], name=mentor["name"])
-            table.rows.remove(row)
-        else:
-            row.values["mentor_id"] = mentor["id"]
+    resolve_staff_numbers(table, organisation="person_organisation", name="person_name", side=None)
 
 
 def _no_overlap_in_file(table, checked) -> None:

@@ -152,7 +152,7 @@ INVALID = [
      "王五 is already a member of this group over these dates (row 2)."),
     ("working_group_members", ["工作组名称", "姓名", "所属方", "所在单位", "组内角色", "加入日期", "退出日期", "工号"],
      ["工作组", "张三", "企业", "星海航天动力研究所", "成员", "2021-09-01", None, "E001"], "row 3, 姓名:",
-     "this staff number belongs to 李工"),
+     "this staff number belongs to another person"),
     ("working_group_members", ["工作组名称", "姓名", "所属方", "所在单位", "组内角色", "加入日期", "退出日期", "工号"],
      ["工作组", "李工", "高校", "星海航天动力研究所", "成员", "2021-09-01", None, "E001"], "row 3, 所属方:",
      "the roster has this mentor on the other side"),

@@ -79,7 +79,8 @@ def test_a_staff_number_links_the_roster_mentor(world, runner, tmp_path):
     wrong = xlsx(tmp_path, [header, ["交流访学", "企业→高校", "张三", "星海航天动力研究所", "示范工业大学", "2024-04-01",
                                      None, 1, "E001"]], "wrong.xlsx")
     result = runner.invoke(args=["records", "import", "exchanges", wrong, "--base", "SF-AP-01"])
-    assert result.exit_code == 1 and "this staff number belongs to 李工" in (result.stderr or result.output)
+    assert result.exit_code == 1 and "this staff number belongs to another person" in (result.stderr or result.output)
+    assert "李工" not in (result.stderr or result.output)
 
 
 def test_courses_cases_and_textbooks(world, runner, tmp_path):

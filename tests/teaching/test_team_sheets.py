@@ -94,7 +94,7 @@ def test_a_changed_row_updates_its_member_and_is_audited(world, runner, tmp_path
     (["团队甲", "否", "林青", "高校", "示范工业大学", "2023-09-01", None, "E404"], "row 3, 工号:",
      "\"E404\": no roster mentor of 示范工业大学 has this staff number"),
     (["团队甲", "否", "张三", "企业", "星海航天动力研究所", "2023-09-01", None, "E001"], "row 3, 姓名:",
-     "this staff number belongs to 李工"),
+     "this staff number belongs to another person"),
     (["团队甲", "否", "林青", "高校", "示范工业大学", "2023-10-01", None], "row 3, 加入日期:",
      "林青 is already a member of this team over these dates (row 2)."),
     (["团队甲", "是", "赵老师", "高校", "示范工业大学", "2024-01-01", None], "row 3, 负责人:",
