@@ -126,14 +126,6 @@ def can_edit_roster(user, base) -> bool:
     return can_edit_base(user, base)
 
 
-def can_edit_mentor_profile(user, mentor) -> bool:
-    """Mentors keep their own profile; coordinators of a base the mentor serves may too."""
-    role = _role(user)
-    if role == MENTOR:
-        return user.mentor_id == mentor.id
-    return role in EDITORS
-
-
 def can_see_contact_details(user, base) -> bool:
     """Unmasked mobile numbers: only those who keep the roster."""
     return can_edit_roster(user, base)

@@ -42,12 +42,6 @@ def fail(message, *, exit_code: int = 1, **params):
     sys.exit(exit_code)
 
 
-def fail_lines(lines: list[str], code: int = 1):
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(code)
-
-
 def cli_actor_label() -> str:
     """Who runs a command, for the audit log: `cli:` and the operating-system account."""
     try:

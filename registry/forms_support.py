@@ -54,10 +54,6 @@ def strip(value):
     return value.strip().strip("\u3000").strip() if isinstance(value, str) else value
 
 
-class Trimmed:
-    """Validator-free marker to document trimmed fields (filters=[strip])."""
-
-
 def choices(mapping) -> list[SelectChoice]:
     """Select options from {value: label}."""
     return [SelectChoice(key, label) for key, label in mapping.items()]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Enum, String
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -38,5 +38,3 @@ class Audited:
     def audit_label(self) -> str:
         return str(getattr(self, "name", None) or getattr(self, "code", None) or getattr(self, "id", ""))
 
-
-SHORT = String(200)
