@@ -10,7 +10,7 @@ from registry.errors import DomainError, _l
 from registry.evidence import queries, services
 from registry.evidence.forms import UploadForm
 from registry.evidence.models import Attachment
-from registry.evidence.records import ATTACHABLE, register_attachable
+from registry.records.pages import ATTACHABLE, register_attachable
 from registry.extensions import db
 from registry.mentors.models import Appointment
 from registry.orgs.models import Base

@@ -5,7 +5,7 @@ from sqlalchemy import and_, or_, select
 
 from registry.errors import DomainError, _l
 from registry.evidence import services as evidence
-from registry.evidence import values as v
+from registry import values as v
 from registry.exchanges.models import DIRECTIONS, EXCHANGE_KINDS, SIDE_OF_DIRECTION, Exchange
 from registry.extensions import db
 

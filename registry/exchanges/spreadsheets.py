@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from registry.errors import _l
-from registry.evidence.spreadsheets import (RecordSheet, first_label, labelled_choice, register_sheet,
+from registry.records.sheets import (RecordSheet, first_label, labelled_choice, register_sheet,
                                             resolve_staff_numbers, text)
 from registry.exchanges import services
 from registry.exchanges.models import DIRECTIONS, EXCHANGE_KINDS, Exchange

@@ -7,8 +7,8 @@ from sqlalchemy.orm import selectinload
 
 from registry import authz
 from registry.errors import _l
-from registry.evidence.records import Column, Filter, RecordKind, add_routes
-from registry.evidence.values import mentor_choices
+from registry.records.pages import Column, Filter, RecordKind, add_routes
+from registry.values import mentor_choices
 from registry.exchanges import queries, services, spreadsheets  # noqa: F401 (registers the sheet)
 from registry.exchanges.forms import ExchangeForm
 from registry.exchanges.models import DIRECTIONS, EXCHANGE_KINDS, Exchange

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from registry.errors import DomainError, _l
 from registry.evidence import services as evidence
-from registry.evidence import values as v
+from registry import values as v
 from registry.extensions import db
 from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, CooperationAgreement,
                                         ExchangeArrangement, Regulation, TrainingPlan, WorkingGroup,

@@ -1,7 +1,7 @@
 """Spreadsheets of governance records: cooperation agreements, training plans, two-way exchange
 arrangements, regulations, and the working group's members (one row per member; the group is
 created when the base has none). Checked by the governance services, so a file obeys the rules
-of the web forms; imported and exported through `registry.evidence.spreadsheets`."""
+of the web forms; imported and exported through `registry.records.sheets`."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from registry.errors import DomainError, _l
-from registry.evidence.spreadsheets import (RecordSheet, first_label, labelled_choice, register_sheet, text, SIDE_ALIASES, earliest_start, members_of_base, resolve_staff_numbers, retarget, same_person, spans_meet, staff_number)
+from registry.records.sheets import (RecordSheet, first_label, labelled_choice, register_sheet, text, SIDE_ALIASES, earliest_start, members_of_base, resolve_staff_numbers, retarget, same_person, spans_meet, staff_number)
 from registry.extensions import db
 from registry.governance import services
 from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, CooperationAgreement,

@@ -8,8 +8,8 @@ from flask import Blueprint, request, url_for
 
 from registry import authz
 from registry.errors import _l
-from registry.evidence.records import Column, Filter, MemberKind, RecordKind, add_routes
-from registry.evidence.values import mentor_choices
+from registry.records.pages import Column, Filter, MemberKind, RecordKind, add_routes
+from registry.values import mentor_choices
 from registry.governance import forms, queries, services, spreadsheets  # noqa: F401 (registers the sheets)
 from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, CooperationAgreement,
                                         ExchangeArrangement, Regulation, TrainingPlan, WorkingGroup,

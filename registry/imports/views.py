@@ -25,7 +25,7 @@ from registry.imports.forms import UploadForm
 from registry.imports.kinds import KINDS, ImportKind, register_import
 from registry.imports.roster import ROSTER, RosterImporter
 from registry.imports.students import STUDENTS, StudentImporter
-from registry.imports.templates import NOTES, build_template
+from registry.imports.blank_workbooks import NOTES, build_template
 from registry.orgs.views import load_base
 
 bp = Blueprint("imports", __name__)

@@ -12,7 +12,7 @@ from sqlalchemy import and_, or_, select
 
 from registry.errors import DomainError, _l
 from registry.evidence import services as evidence
-from registry.evidence import values as v
+from registry import values as v
 from registry.extensions import db
 from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PARTICIPANT_KINDS, PROJECT_CATEGORIES, SIDES,
                                       TRANSFER_KINDS, IndustryCourse, JointLab, MajorProject, ProjectParticipant,

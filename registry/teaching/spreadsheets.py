@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from registry.errors import DomainError, _l
-from registry.evidence.spreadsheets import (earliest_start, members_of_base, resolve_staff_numbers, retarget, same_person, SIDE_ALIASES, spans_meet, staff_number, yes_no, RecordSheet, first_label, labelled_choice, register_sheet, text)
+from registry.records.sheets import (earliest_start, members_of_base, resolve_staff_numbers, retarget, same_person, SIDE_ALIASES, spans_meet, staff_number, yes_no, RecordSheet, first_label, labelled_choice, register_sheet, text)
 from registry.extensions import db
 from registry.imports import parsing
 from registry.imports.engine import Column, Spec, not_before

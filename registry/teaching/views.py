@@ -1,5 +1,5 @@
 """Joint teaching and innovation pages: one set of list/record/form pages per kind (see
-`registry.evidence.records`), the team's university–enterprise status, and the base-page panel."""
+`registry.records.pages`), the team's university–enterprise status, and the base-page panel."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from registry import authz
 from registry.errors import _l
-from registry.evidence.records import Column, Filter, MemberKind, RecordKind, add_routes
-from registry.evidence.values import mentor_choices
+from registry.records.pages import Column, Filter, MemberKind, RecordKind, add_routes
+from registry.values import mentor_choices
 from registry.exchanges.views import recent_years
 from registry.extensions import db
 from registry.forms_support import options

@@ -129,7 +129,7 @@ def test_roster_export_query_count_does_not_grow(roster, login_as, query_counter
 
 @pytest.mark.parametrize("value", ["=1+1", " =1+1", "\t+SUM(A1)", "@cmd", "-2"])
 def test_a_guarded_cell_reads_back_as_it_was(value):
-    from registry.evidence.spreadsheets import text
+    from registry.records.sheets import text
     from registry.reports.safe import is_guarded, safe_cell
 
     written = safe_cell(value)

@@ -174,7 +174,7 @@ def test_the_web_import_takes_the_team_sheet(world, client, login_as, tmp_path, 
 
 
 def test_the_team_export_costs_the_same_queries_for_few_or_many_linked_mentors(world, query_counter):
-    from registry.evidence.spreadsheets import SHEETS, export_rows
+    from registry.records.sheets import SHEETS, export_rows
     from registry.mentors.models import Mentor
 
     def build(team_name, n):

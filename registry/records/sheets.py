@@ -213,7 +213,7 @@ def _is_date_column(column) -> bool:
 
 
 def template_xlsx(sheet: RecordSheet) -> bytes:
-    from registry.imports.templates import build_template
+    from registry.imports.blank_workbooks import build_template
 
     return build_template(sheet.spec)
 

@@ -105,7 +105,7 @@ class RecordKind:
     list_template: str = "evidence/record_list.html"
     detail_template: str = "evidence/record_detail.html"
     members: MemberKind | None = None
-    sheet: str | None = None  # the name of its spreadsheet (registry.evidence.spreadsheets), if any
+    sheet: str | None = None  # the name of its spreadsheet (registry.records.sheets), if any
     title: Callable = field(default=lambda obj: obj.audit_label())
 
     def endpoint(self, action: str) -> str:
@@ -137,7 +137,7 @@ def display(value) -> str:
 
 
 def _web_import(sheet: str) -> bool:
-    from registry.evidence.spreadsheets import web_import_available
+    from registry.records.sheets import web_import_available
 
     return web_import_available(sheet)
 
@@ -259,7 +259,7 @@ def _add_sheet_routes(bp, kind: RecordKind, prefix: str, load_base) -> None:
 
     from flask import send_file
 
-    from registry.evidence import spreadsheets
+    from registry.records import sheets as spreadsheets
 
     @allow(*ALL)
     def export(code, fmt):

@@ -23,7 +23,7 @@ records = AppGroup("records", help="Exchange, teaching, innovation and governanc
 
 
 def _sheet(kind: str):
-    from registry.evidence.spreadsheets import SHEETS
+    from registry.records.sheets import SHEETS
 
     if kind not in SHEETS:
         fail(_l("Unknown record kind \"%(kind)s\"; use one of: %(kinds)s"), kind=kind, kinds=", ".join(SHEETS))
@@ -37,7 +37,7 @@ def _sheet(kind: str):
 @click.option("--dry-run", is_flag=True, help="Validate and report without writing.")
 def import_records(kind, path, code, dry_run):
     """Import one kind of record to a base from .xlsx or .csv (all or nothing, idempotent)."""
-    from registry.evidence.spreadsheets import importer_factory
+    from registry.records.sheets import importer_factory
     from registry.imports.cli import run
 
     _sheet(kind)
@@ -50,7 +50,7 @@ def import_records(kind, path, code, dry_run):
 @click.option("--output", required=True, help="The file to write: .xlsx or .csv.")
 def export_records(kind, code, output):
     """Export one kind of record of a base, with the import's own columns."""
-    from registry.evidence.spreadsheets import export_csv, export_xlsx
+    from registry.records.sheets import export_csv, export_xlsx
     from registry.orgs.services import find_base
 
     sheet = _sheet(kind)
@@ -71,7 +71,7 @@ def export_records(kind, code, output):
 @click.option("--output", required=True, help="The .xlsx file to write.")
 def template(kind, output):
     """Write the Excel import template of one kind of record."""
-    from registry.evidence.spreadsheets import template_xlsx
+    from registry.records.sheets import template_xlsx
 
     Path(output).write_bytes(template_xlsx(_sheet(kind)))
     click.echo(f"template: {output}")
