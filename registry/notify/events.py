@@ -239,7 +239,7 @@ def setup() -> None:
                   _l("%(base)s %(base_name)s: the appointment of %(mentor)s (%(organisation)s) ends on %(date)s."),
                   COORDINATORS + (MENTOR,), _appointment_ending)
     register_kind("round_deadline", _l("Application deadline"),
-                  _l("The application round %(round)s closes on %(date)s."),
+                  _l("The %(year)s application round closes on %(date)s."),
                   COORDINATORS, _round_deadline)
     register_kind("rectification_deadline", _l("Rectification deadline"),
                   _l("%(base)s %(base_name)s: the rectification is due by %(date)s."),

@@ -10,7 +10,7 @@ from email.utils import formataddr, make_msgid
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, gettext
 from werkzeug.routing import BuildError
 
 from registry.auth.services import EMAIL_RE
@@ -67,8 +67,8 @@ def compose(user, items, links: LinkBuilder) -> EmailMessage:
                     "kind": str(events.KINDS[n.kind].label) if n.kind in events.KINDS else n.kind} for n in items]
         context = {"user": user, "entries": entries, "inbox": links("notify.notification_list", {}),
                    "settings": links("auth.account", {})}
-        subject = ngettext("Demonstration-base registry: %(num)s new notification",
-                           "Demonstration-base registry: %(num)s new notifications", len(items))
+        subject = (gettext("Demonstration-base registry: 1 new notification") if len(items) == 1 else
+                   gettext("Demonstration-base registry: %(num)s new notifications", num=len(items)))
         text = render_template("notify/digest.txt", **context)
         html = render_template("notify/digest.html", **context, subject=subject,
                                lang="zh-CN" if locale.startswith("zh") else "en")
