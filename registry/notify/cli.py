@@ -83,13 +83,17 @@ def _send_all(people) -> tuple[int, list[str]]:
     links = mail.LinkBuilder(current_app.config["REGISTRY_BASE_URL"])
     sent_count, failures = 0, []
     groups = [(user_id, list(rows)) for user_id, rows in groupby(claimed, key=lambda n: n.user_id)]
+    settings = services.settings_of({user_id for user_id, _rows in groups})
     with mail.Mailer() as mailer:
         for start in range(0, len(groups), BATCH):
-            sent_ids, failed = [], {}
-            for user_id, rows in groups[start:start + BATCH]:
+            sent_ids, failed, dropped = [], {}, []
+            for user_id, all_rows in groups[start:start + BATCH]:
+                # The user's choices now: an address removed, e-mail or a kind turned off since the row was stored.
                 user = people.by_id.get(user_id)
-                if user is None or not user.email:  # deactivated, or the address was removed: not now
-                    failed.update({n.id: "no active account with an address" for n in rows})
+                rows = [n for n in all_rows
+                        if user is not None and services.wants_email(user, settings.get(user_id), n.kind)]
+                dropped.extend(n.id for n in all_rows if n not in rows)
+                if not rows:
                     continue
                 try:
                     mailer.send(mail.compose(user, rows, links), user.email)
@@ -102,7 +106,7 @@ def _send_all(people) -> tuple[int, list[str]]:
                 sent_ids.extend(n.id for n in rows)
                 sent_count += 1
             with transaction():
-                services.settle(token, sent_ids, failed)
+                services.settle(token, sent_ids, failed, dropped)
     return sent_count, failures
 
 

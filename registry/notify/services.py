@@ -150,10 +150,17 @@ def claim_pending(token: str) -> list:
         .order_by(Notification.user_id, Notification.created_at, Notification.id)))
 
 
-def settle(token: str, sent_ids: list[int], failed: dict[int, str]) -> None:
-    """Record what a run sent (`sent_ids`) and what failed ({id: reason}: released for the next run).
-    Two queries whatever the number of rows."""
+def settle(token: str, sent_ids: list[int], failed: dict[int, str], dropped: list[int] = ()) -> None:
+    """Record what a run sent (`sent_ids`), what failed ({id: reason}: released for the next run) and
+    what is no longer to be e-mailed (`dropped`: the user removed the address, turned e-mail or the kind
+    off, or was deactivated; it stays in the app). A fixed number of queries whatever the number of rows."""
     now = utcnow()
+    dropped = list(dropped)
+    for i in range(0, len(dropped), CHUNK):
+        db.session.execute(update(Notification)
+                           .where(Notification.id.in_(dropped[i:i + CHUNK]), Notification.email_claim == token)
+                           .values(email_state="none", email_claim=None)
+                           .execution_options(synchronize_session=False))
     if sent_ids:
         for i in range(0, len(sent_ids), CHUNK):
             db.session.execute(update(Notification)

@@ -144,3 +144,26 @@ def test_without_mail_server_only_in_the_app(runner, events_world, smtp_server):
     assert "0 emails" in result.output
     assert smtp_server.received == []
     assert {n.email_state for n in notifications()} == {"none"}
+
+
+def test_pending_e_mail_follows_the_users_later_choice(app, runner, events_world, smtp_server):
+    """A failed e-mail waits for the next run, unless the user turns e-mail off meanwhile: then it stays in
+    the app only."""
+    from registry.notify.services import save_settings
+
+    w = events_world
+    with config(app, MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2, REGISTRY_BASE_URL=BASE_URL):
+        send(runner)
+    save_settings(w.unicoord, actor=w.unicoord, email=w.unicoord.email, email_enabled=False, email_kinds=[],
+                  locale=None)
+    w.coord2.email = None
+    db.session.flush()
+    with config(app, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, REGISTRY_BASE_URL=BASE_URL):
+        result = send(runner)
+    assert "notified: 0 users, 0 messages, 4 emails" in result.output
+    assert mail_to(smtp_server, "unicoord@example.edu", "coord2@example.edu") == []
+    assert {n.email_state for n in notifications(w.unicoord) + notifications(w.coord2)} == {"none"}
+
+
+def mail_to(server, *addresses):
+    return [r for r in server.received if set(r.rcpt_tos) & set(addresses)]

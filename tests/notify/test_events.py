@@ -88,3 +88,12 @@ def test_nothing_for_deactivated_accounts(runner, events_world):
 def test_without_events_nothing(runner, world):
     result = send(runner)
     assert "notified: 0 users, 0 messages, 0 emails" in result.output
+
+
+def test_a_bad_date_is_refused_in_both_languages(runner, events_world):
+    result = runner.invoke(args=["notify", "send", "--as-of", "2024-13-01"])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 2 and "--as-of" in lines[1]
+    assert notifications() == []
