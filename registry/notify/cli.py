@@ -96,6 +96,7 @@ def _send_all(people) -> tuple[int, list[str]]:
                 if not rows:
                     continue
                 try:
+                    mail.check_address(user.email)
                     mailer.send(mail.compose(user, rows, links), user.email)
                 except mail.SendError as exc:
                     failed.update({n.id: exc.reason for n in rows})

@@ -80,8 +80,8 @@ class People:
         from registry.auth.models import User, user_base
 
         people = cls()
-        for u in db.session.execute(select(User.id, User.username, User.role, User.university_id, User.mentor_id,
-                                           User.email, User.locale).where(User.active.is_(True))):
+        for u in db.session.execute(select(User.id, User.username, User.display_name, User.role,
+                                           User.university_id, User.mentor_id, User.email, User.locale).where(User.active.is_(True))):
             people.by_id[u.id] = u
             people.by_role.setdefault(u.role, set()).add(u.id)
             if u.role == UNIVERSITY_COORDINATOR and u.university_id is not None:

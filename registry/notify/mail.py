@@ -82,6 +82,12 @@ def compose(user, items, links: LinkBuilder) -> EmailMessage:
     return msg
 
 
+def check_address(address) -> None:
+    """Refuse (SendError) what is not an address before composing or sending anything to it."""
+    if not EMAIL_RE.match(address or ""):
+        raise SendError(f"bad address {address!r}", bad_address=True)
+
+
 class Mailer:
     """One SMTP connection for the run, opened on the first message."""
 
@@ -111,8 +117,7 @@ class Mailer:
 
     def send(self, message: EmailMessage, address: str) -> None:
         """Send one message; raises SendError with a one-line reason."""
-        if not EMAIL_RE.match(address or ""):
-            raise SendError(f"bad address {address!r}", bad_address=True)
+        check_address(address)
         try:
             if self.smtp is None:
                 self.smtp = self._connect()

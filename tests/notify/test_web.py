@@ -130,3 +130,25 @@ def test_users_create_takes_an_email(runner, world):
     assert bad.exit_code == 1
     assert "nope 不是有效的电子邮件地址" in bad.output and "nope is not an e-mail address" in bad.output
     assert db.session.scalar(select(User).where(User.username == "mailer2")) is None
+
+
+def test_page_queries_do_not_grow_with_notifications(runner, events_world, login_as, query_counter):
+    from registry.notify.models import Notification
+
+    w = events_world
+    send(runner)
+    client = login_as(w.unicoord)
+
+    def page_queries():
+        with query_counter() as n:
+            assert client.get("/notifications").status_code == 200
+        return n()
+
+    few = page_queries()
+    db.session.add_all(Notification(user_id=w.unicoord.id, kind="round_deadline", event_key=f"extra-{i}",
+                                    params={"year": 2030 + i, "date": "2030-01-01"},
+                                    link_endpoint="checks.round_detail", link_args={"round_id": w.round.id},
+                                    as_of=events_world.round.deadline) for i in range(30))
+    db.session.flush()
+    assert page_queries() == few
+    assert "2059 年度申报将于 2030-01-01 截止" in text_of(client.get("/notifications"))
