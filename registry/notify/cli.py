@@ -84,6 +84,7 @@ def _send_all(people) -> tuple[int, list[str]]:
     sent_count, failures = 0, []
     groups = [(user_id, list(rows)) for user_id, rows in groupby(claimed, key=lambda n: n.user_id)]
     settings = services.settings_of({user_id for user_id, _rows in groups})
+    server_down = None  # once the server cannot be reached, the run stops trying and keeps the rest for the next
     with mail.Mailer() as mailer:
         for start in range(0, len(groups), BATCH):
             sent_ids, failed, dropped = [], {}, []
@@ -92,14 +93,23 @@ def _send_all(people) -> tuple[int, list[str]]:
                 user = people.by_id.get(user_id)
                 rows = [n for n in all_rows
                         if user is not None and services.wants_email(user, settings.get(user_id), n.kind)]
-                dropped.extend(n.id for n in all_rows if n not in rows)
+                kept = {n.id for n in rows}
+                dropped.extend(n.id for n in all_rows if n.id not in kept)
                 if not rows:
+                    continue
+                if server_down is not None:
+                    failed.update({n.id: server_down for n in rows})
                     continue
                 try:
                     mail.check_address(user.email)
                     mailer.send(mail.compose(user, rows, links), user.email)
                 except mail.SendError as exc:
                     failed.update({n.id: exc.reason for n in rows})
+                    if exc.server_down:
+                        server_down = exc.reason
+                        failures.append(f"e-mail 发送失败 / send failed: {exc.reason} (通知仍在系统中，下次运行重试 / "
+                                        f"kept in the app, retried on the next run)")
+                        continue
                     kind = "地址无效 / bad address" if exc.bad_address else "发送失败 / send failed"
                     failures.append(f"e-mail {kind}: {user.username} <{user.email}>: {exc.reason} "
                                     f"(通知仍在系统中，下次运行重试 / kept in the app, retried on the next run)")

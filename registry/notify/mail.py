@@ -131,7 +131,7 @@ class Mailer:
         except (smtplib.SMTPException, OSError, socket.timeout) as exc:
             self._drop()
             server = f"{self.config['MAIL_SERVER']}:{self.config.get('MAIL_PORT') or 25}"
-            raise SendError(f"mail server {server}: {type(exc).__name__}: {exc}") from exc
+            raise SendError(f"mail server {server}: {type(exc).__name__}: {exc}", server_down=True) from exc
         if refused:
             raise SendError(f"address refused {address!r}", bad_address=True)
 
@@ -149,7 +149,10 @@ def _text(value) -> str:
 
 
 class SendError(Exception):
-    def __init__(self, reason: str, bad_address: bool = False):
+    """`bad_address`: this recipient only; `server_down`: no use trying the others in this run."""
+
+    def __init__(self, reason: str, bad_address: bool = False, server_down: bool = False):
         super().__init__(reason)
         self.reason = reason
         self.bad_address = bad_address
+        self.server_down = server_down

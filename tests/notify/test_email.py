@@ -131,7 +131,7 @@ def test_mail_server_down_keeps_the_notifications_and_retries(app, runner, event
                 REGISTRY_BASE_URL=BASE_URL):
         result = send(runner)
     assert "notified: 6 users, 15 messages, 0 emails" in result.output
-    assert "send failed" in result.output
+    assert result.output.count("send failed") == 1  # one line: the run stops trying once the server is down
     assert len([n for n in notifications() if n.email_state == "pending"]) == 15
     with config(app, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, REGISTRY_BASE_URL=BASE_URL):
         result = send(runner)
