@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import smtplib
 import socket
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from urllib.parse import urlsplit
@@ -51,13 +50,6 @@ def describe(notification, locale: str) -> str:
         return in_locale(locale, message, **notification.params)
     except (KeyError, TypeError, ValueError):
         return in_locale(locale, message)
-
-
-@dataclass
-class Digest:
-    user: object  # a row with id, username, email, locale
-    items: list  # Notification rows
-    message: EmailMessage
 
 
 def compose(user, items, links: LinkBuilder) -> EmailMessage:

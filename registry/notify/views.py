@@ -1,15 +1,16 @@
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from werkzeug.routing import BuildError
 
 from registry import authz
 from registry.auth.forms import PasswordForm
 from registry.authz import ALL, actor, allow
-from registry.errors import DomainError, msgid_of
+from registry.errors import DomainError
 from registry.extensions import db
 from registry.forms_support import apply_domain_error
 from registry.notify import events, queries, services
 from registry.notify.forms import settings_form
+from registry.notify.mail import describe
 from registry.notify.models import Notification
 
 bp = Blueprint("notify", __name__, url_prefix="/notifications")
@@ -31,14 +32,8 @@ def _bell():
 
 
 def text_of(notification) -> str:
-    message = events.message_of(notification.kind, notification.params)
-    if message is None:
-        return notification.kind
-    text = _(msgid_of(message))
-    try:
-        return text % notification.params
-    except (KeyError, TypeError, ValueError):
-        return text
+    """The notification's sentence in the page's language."""
+    return describe(notification, str(get_locale()))
 
 
 def target_of(notification) -> str:
