@@ -6,7 +6,7 @@ none). The rules are the mentors area's (`registry.mentors.services.assign_mento
 
 - the university mentor is a university mentor, the enterprise mentor an enterprise mentor, both
   already on record (import the roster first);
-- each has non-suspended appointments at this base covering every day of the period (renewals
+- each has appointments at this base that count (`counting_spans`: not suspended) on every day of the period (renewals
   join up; an open-ended period needs an open-ended appointment);
 - the period starts no earlier than the enrolment year, ends by the graduation date if recorded;
 - a student's assignments share no day.
@@ -27,6 +27,7 @@ from registry.imports.parsing import CellError
 from registry.imports.roster import FIRST_YEAR, LAST_YEAR, preload_mentors
 from registry.mentors.fields import clean_name
 from registry.mentors.models import Appointment, MentorAssignment, Student
+from registry.mentors.queries import counting_spans, suspensions_of
 
 LEVEL_ALIASES = {
     "本科": "undergraduate", "本科生": "undergraduate", "undergraduate": "undergraduate",
@@ -198,11 +199,12 @@ class StudentImporter(Importer):
         spans: dict[int, list] = {}
         ids = [m["id"] for m in mentors.values()]
         for start in range(0, len(ids), 500):
-            for app in db.session.execute(
-                    select(Appointment.mentor_id, Appointment.starts_on, Appointment.ends_on)
-                    .where(Appointment.base_id == self.base_id, Appointment.mentor_id.in_(ids[start:start + 500]),
-                           Appointment.state != "suspended")):
-                spans.setdefault(app.mentor_id, []).append((app.starts_on, app.ends_on))
+            appts = db.session.execute(
+                select(Appointment.id, Appointment.mentor_id, Appointment.starts_on, Appointment.ends_on)
+                .where(Appointment.base_id == self.base_id, Appointment.mentor_id.in_(ids[start:start + 500]))).all()
+            periods = suspensions_of(app.id for app in appts)
+            for app in appts:  # the days each appointment counts (suspended days do not)
+                spans.setdefault(app.mentor_id, []).extend(counting_spans(app.starts_on, app.ends_on, periods[app.id]))
         current: dict[str, dict] = {}  # student_no -> {start: (_Assignment, id, mentors)}
         if plan.student_ids:
             by_id = {i: no for no, i in plan.student_ids.items()}

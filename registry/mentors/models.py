@@ -53,6 +53,15 @@ class Appointment(Audited, TimestampMixin, db.Model):
     base = relationship("Base")
     suspensions = relationship("Suspension", back_populates="appointment", order_by="Suspension.starts_on")
 
+    @property
+    def open_suspension(self):
+        """The suspension not yet resumed, if any (at most one: periods of one appointment never overlap)."""
+        return next((s for s in self.suspensions if s.ends_on is None), None)
+
+    def suspended_on(self, day: dt.date):
+        """The suspension covering `day`, if any."""
+        return next((s for s in self.suspensions if s.covers(day)), None)
+
     def audit_label(self) -> str:
         return f"{self.mentor_id}@{self.base_id} from {self.starts_on}"
 
