@@ -350,3 +350,29 @@ def test_empty_posts_never_500(client, team, login_as):
         assert client.post(url, data={}).status_code == 200, url
         assert client.post(url, data={"starts_on": "garbage", "university_mentor_id": "x",
                                       "enrolment_year": "x", "ends_on": "2024-02-30"}).status_code == 200, url
+
+
+def test_suspend_and_resume_from_the_roster_and_the_mentor_page(client, team, login_as):
+    (person,) = add_people(team.base, "enterprise", 1, starts_on=D(2022, 1, 1))
+    appt = person.appointments[0]
+    login_as("coord")
+    roster = client.get("/bases/SF-AP-01/mentors").get_data(as_text=True)
+    row = roster.split(f'data-appointment="{appt.id}"')[1].split("</li>")[0]
+    assert f"/appointments/{appt.id}/suspend" in row and f"/appointments/{appt.id}/resume" not in row
+    page = client.get(f"/mentors/{person.id}").get_data(as_text=True)
+    assert f"/appointments/{appt.id}/suspend?from=mentor" in page
+    response = client.post(f"/appointments/{appt.id}/suspend?from=mentor",
+                           data={"starts_on": "2024-02-29", "ends_on": "", "reason": "出国"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/mentors/{person.id}")
+    page = client.get(f"/mentors/{person.id}").get_data(as_text=True)
+    assert "2024-02-29" in page and "出国" in page and f"/appointments/{appt.id}/resume?from=mentor" in page
+    # the roster as of the day before shows the person active; as of the first day, suspended
+    assert person.name in client.get("/bases/SF-AP-01/mentors?as_of=2024-02-28&state=active").get_data(as_text=True)
+    assert person.name in client.get("/bases/SF-AP-01/mentors?as_of=2024-02-29&state=suspended").get_data(as_text=True)
+    # errors come back on the form, beside their field, nothing written
+    bad = client.post(f"/appointments/{appt.id}/resume", data={"on": "2024-02-29"})
+    assert bad.status_code == 200 and appt.suspensions[0].ends_on is None
+    assert client.post(f"/appointments/{appt.id}/resume", data={"on": "2025-01-01"}).status_code == 302
+    roster = client.get("/bases/SF-AP-01/mentors").get_data(as_text=True)
+    row = roster.split(f'data-appointment="{appt.id}"')[1].split("</li>")[0]
+    assert "2024-02-29 – 2024-12-31" in row and f"/appointments/{appt.id}/suspend" in row
