@@ -221,7 +221,11 @@ class StudentImporter(Importer):
         touched = set()
         for (student_no, start), row in assignments.items():
             end = row.values["assigned_until"]
-            pair = self._mentor_pair(table, row, mentors, spans, start, end)
+            known = current.get(student_no, {}).get(start)
+            # An assignment on record that the row repeats with the same end keeps its mentors unchecked: it was
+            # valid when made, and a later suspension or end must not make an unchanged export fail to import.
+            same = known[2] if known is not None and (not has_until or known[0].end == end) else None
+            pair = self._mentor_pair(table, row, mentors, spans, start, end, same)
             student = students[student_no][1]
             graduated = existing[student_no].graduated_on if student_no in existing else None
             if start.year < student["enrolment_year"]:
@@ -232,7 +236,6 @@ class StudentImporter(Importer):
                                                       "by then"), date=graduated.isoformat())
             if pair is None:
                 continue
-            known = current.get(student_no, {}).get(start)
             if known is None:
                 plan.assignment_creates.append((student_no, {
                     "base_id": self.base_id, "university_mentor_id": pair[0], "enterprise_mentor_id": pair[1],
@@ -274,9 +277,9 @@ class StudentImporter(Importer):
                 if reach is None or item.last > reach.last:
                     reach = item
 
-    def _mentor_pair(self, table, row, mentors, spans, start, end):
+    def _mentor_pair(self, table, row, mentors, spans, start, end, same=None):
         pair = []
-        for side, org_key, staff_key in SIDES:
+        for index, (side, org_key, staff_key) in enumerate(SIDES):
             key = (row.values[org_key], row.values[staff_key])
             mentor = mentors.get(key)
             if mentor is None:
@@ -290,7 +293,8 @@ class StudentImporter(Importer):
                            _l("\"%(value)s\" is a university mentor, not an enterprise mentor"))
                 table.error(row, staff_key, message, value=key[1])
                 continue
-            if not covers(spans.get(mentor["id"], []), start, end):
+            if not (same is not None and same[index] == mentor["id"]) and not covers(spans.get(mentor["id"], []),
+                                                                                    start, end):
                 table.error(row, staff_key, _l("\"%(value)s\" has no appointment at this base active over "
                                                "the whole period %(period)s (suspended appointments do not count)"),
                             value=key[1], period=_period(start, end))

@@ -2,8 +2,9 @@
 and the directory of every mentor of the bases a user sees. Each is one query, streamed.
 
 The mentor sheet uses the roster import's own columns, so an export can be edited and imported
-back (export with unmasked mobile numbers, or clear the 手机 column first: a masked number is not
-a valid one). Mobile numbers are masked (138****5678) unless the caller allows them unmasked.
+back: a masked mobile number that matches the number on record means "unchanged" to the import, and
+the status columns are ignored. Mobile numbers are masked (138****5678) unless the caller allows them
+unmasked.
 """
 from __future__ import annotations
 
