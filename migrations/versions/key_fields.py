@@ -22,7 +22,7 @@ SEEDED = (
     ("ict", "新一代信息通信技术", "New-generation information and communication technology"),
     ("key_software", "关键软件", "Key software"),
     ("new_materials", "新材料", "New materials"),
-    ("aeroengines_gas_turbines", "航空发动机及燃气轮机", "Aero-engines and gas turbines"),
+    ("aeroengines_gas_turbines", "航空发动机及燃气轮机（“两机”）", "Aero-engines and gas turbines"),
     ("ships_ocean", "船舶与海洋工程", "Ships and ocean engineering"),
     ("ai", "人工智能", "Artificial intelligence"),
     ("integrated_circuits", "集成电路", "Integrated circuits"),
