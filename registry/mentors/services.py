@@ -247,6 +247,7 @@ def renew_appointment(user, appt: Appointment, *, starts_on, ends_on=None) -> Ap
                           field="starts_on", start=appt.starts_on.isoformat())
     _refuse_overlap(appt.base_id, appt.mentor, start, end, exclude_id=appt.id)
     if appt.ends_on is None or appt.ends_on >= start:
+        _refuse_suspensions_outside(appt, appt.starts_on, start - dt.timedelta(days=1))
         appt.ends_on = start - dt.timedelta(days=1)
     new = Appointment(base_id=appt.base_id, mentor_id=appt.mentor_id, starts_on=start, ends_on=end, state="active",
                       reason="")

@@ -378,3 +378,14 @@ def test_graduated_student_assignment_must_end_by_graduation(team, assigned):
     with _raises("ends_on", "graduated on 2025-06-30"):
         services.assign_mentors(team.coord, student, university_mentor=assigned["university"],
                                 enterprise_mentor=assigned["enterprise"], starts_on=D(2023, 9, 1))
+
+
+def test_a_renewal_cannot_cut_a_recorded_suspension_short(team):
+    _m, appt, _ = _add(team)  # from 2023-09-01
+    services.suspend_appointment(team.coord, appt, starts_on=D(2025, 1, 1), ends_on=D(2025, 6, 30))
+    with _raises("ends_on", "suspended 2025-01-01 – 2025-06-30", "outside the new terms"):
+        services.renew_appointment(team.coord, appt, starts_on=D(2025, 3, 1))
+    new = services.renew_appointment(team.coord, appt, starts_on=D(2025, 7, 1))
+    assert appt.ends_on == D(2025, 6, 30) and new.starts_on == D(2025, 7, 1)
+    assert [ratio_of_base(team.base, d).university for d in (D(2024, 12, 31), D(2025, 1, 1), D(2025, 6, 30),
+                                                             D(2025, 7, 1))] == [1, 0, 0, 1]
