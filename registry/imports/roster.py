@@ -78,11 +78,15 @@ class MaskedPhone(str):
 _MASKED = re.compile(r"^\s*(\d{3})[*＊]{4}(\d{4})\s*$")
 
 
+_phone = parsing.field_rule(normalise_phone, 20)
+
+
 def _phone_or_masked(value):
-    match = _MASKED.match(parsing.display(value))
-    if match:
-        return MaskedPhone(match.group(1) + "****" + match.group(2))
-    return parsing.field_rule(normalise_phone, 20)(value)
+    if isinstance(value, str) and ("*" in value or "＊" in value):
+        match = _MASKED.match(value)
+        if match:
+            return MaskedPhone(match.group(1) + "****" + match.group(2))
+    return _phone(value)
 
 
 PROFILE = ("title", "degree", "expertise", "email", "phone")
