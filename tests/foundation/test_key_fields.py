@@ -69,3 +69,12 @@ def test_only_administrators_manage_fields(client, world, login_as):
     assert client.get("/admin/fields").status_code == 403
     assert client.post("/admin/fields", data={"code": "nuclear", "name_zh": "核", "name_en": "N"}).status_code == 403
     assert db.session.scalar(select(KeyField).where(KeyField.code == "nuclear")) is None
+
+
+def test_names_follow_the_interface_language(client, world, login_as):
+    login_as("admin")
+    assert "Preparing application 航天动力" not in text_of(client.get("/bases/SF-AP-01"))
+    assert "准备申报 航天动力 " in text_of(client.get("/bases/SF-AP-01"))
+    client.get("/lang/en?next=/bases")
+    assert "Preparing application Aerospace propulsion " in text_of(client.get("/bases/SF-AP-01"))
+    client.get("/lang/zh_Hans_CN")
