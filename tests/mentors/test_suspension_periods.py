@@ -212,3 +212,17 @@ def test_warning_stays_two_queries_with_suspensions(empty_base, query_counter):
     with query_counter() as n:
         warning = ratio_warning(empty_base.id, D(2024, 12, 1), 90)
     assert warning is not None and n() == 2
+
+
+def test_the_roster_export_says_suspended_only_while_a_period_covers_today(empty_base):
+    from registry.reports.roster import mentor_rows
+
+    today = dt.date.today()
+    (now,) = add_people(empty_base, "enterprise", 1, starts_on=D(2020, 1, 1))
+    (later,) = add_people(empty_base, "enterprise", 1, starts_on=D(2020, 1, 1))
+    (before,) = add_people(empty_base, "enterprise", 1, starts_on=D(2020, 1, 1))
+    services.suspend_appointment(None, now.appointments[0], starts_on=today, reason="出国")
+    services.suspend_appointment(None, later.appointments[0], starts_on=today + dt.timedelta(days=1))
+    services.suspend_appointment(None, before.appointments[0], starts_on=D(2021, 1, 1), ends_on=today - dt.timedelta(days=1))
+    states = {row[3]: row[11] for row in mentor_rows(empty_base.id)}
+    assert states == {now.staff_no: "暂停", later.staff_no: "在聘", before.staff_no: "在聘"}
