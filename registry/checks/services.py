@@ -282,8 +282,8 @@ def set_targets(base: Base, values: dict, *, actor, cycle_number: int | None = N
             clean[(indicator, year)] = None
             continue
         high = 100 if ind.unit == "percent" else MAX_TARGET
-        clean[(indicator, year)] = _int(value, field, Msg(_l("%(indicator)s, %(year)s"), indicator=ind.label,
-                                                           year=cycle.years[year - 1].label), 0, high)
+        clean[(indicator, year)] = _int(value, field, Msg(_l("%(indicator)s, %(label)s"), indicator=ind.label,
+                                                           label=cycle.years[year - 1].label), 0, high)
     existing = {(t.indicator, t.year): t for t in db.session.scalars(
         select(PlanTarget).where(PlanTarget.cycle_id == cycle.id))}
     changed = 0
