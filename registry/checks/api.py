@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from registry.api.openapi import CODE_PARAM, SCHEMAS, add_path
 from registry.api.views import bp, visible_base_or_404
 from registry.authz import ALL, STAFF, allow
+from registry.checks import lifecycle
 from registry.checks.queries import eligibility_of, evaluation_of
 from registry.web import api_error
 
@@ -31,6 +32,20 @@ def eligibility(code):
     if error is not None:
         return error
     return jsonify(eligibility_of(base, as_of).as_json())
+
+
+@bp.route("/bases/<code>/lifecycle")
+@allow(*ALL)
+def base_lifecycle(code):
+    """The JSON of `flask base show` (state, cycle number, cycle and construction years)."""
+    base = visible_base_or_404(code)
+    if request.args.get("as_of"):
+        as_of, error = _as_of()
+        if error is not None:
+            return error
+    else:
+        as_of = None
+    return jsonify(lifecycle.show(base, as_of))
 
 
 @bp.route("/bases/<code>/evaluation")
@@ -110,6 +125,26 @@ SCHEMAS["Evaluation"] = {
 add_path("/bases/{code}/eligibility", "get", "Eligibility check of one base (rules R1-R8) as of a day",
          {"$ref": "#/components/schemas/Eligibility"}, parameters=[CODE_PARAM, AS_OF_OPTIONAL],
          errors=(400, 401, 404))
+SCHEMAS["Lifecycle"] = {
+    "type": "object",
+    "required": ["base", "status", "cycle", "recognised_on", "cycle_starts_on", "cycle_ends_on",
+                 "construction_years", "evaluation_from", "rectification_deadline", "open_objections"],
+    "properties": {
+        "base": {"type": "string"}, "status": {"type": "string"},
+        "cycle": {"type": ["integer", "null"]},
+        "recognised_on": {"type": ["string", "null"], "format": "date"},
+        "cycle_starts_on": {"type": ["string", "null"], "format": "date"},
+        "cycle_ends_on": {"type": ["string", "null"], "format": "date"},
+        "construction_years": {"type": "array", "items": {"type": "object", "properties": {
+            "year": {"type": "integer"}, "from": {"type": "string", "format": "date"},
+            "until": {"type": "string", "format": "date"}}}},
+        "evaluation_from": {"type": ["string", "null"], "format": "date"},
+        "rectification_deadline": {"type": ["string", "null"], "format": "date"},
+        "open_objections": {"type": "integer"},
+    },
+}
+add_path("/bases/{code}/lifecycle", "get", "Life-cycle state, cycle number and construction years (as `base show`)",
+         {"$ref": "#/components/schemas/Lifecycle"}, parameters=[CODE_PARAM, AS_OF_OPTIONAL], errors=(400, 401, 404))
 add_path("/bases/{code}/evaluation", "get",
          "Construction-plan targets beside the registry's counts, per year and over the cycle",
          {"$ref": "#/components/schemas/Evaluation"},

@@ -402,7 +402,8 @@ def base_plan(code):
     base = load_base(code)
     user = actor()
     state, ev = _evaluation_or_none(base)
-    editable = authz.can_edit_plan(user, base) and (ev is None or ev.cycle is state.cycle)
+    editable = (authz.can_edit_plan(user, base) and base.status in lifecycle.PLAN_STATES
+                and (ev is None or ev.cycle is state.cycle))
     form = TargetsForm()
     errors = {}
     if request.method == "POST":
