@@ -277,10 +277,31 @@ def _check_date(effective_on, state: LifecycleState):
                           date=effective_on.isoformat(), previous=state.last_date.isoformat())
 
 
+def _new_cycle(base: Base, frm: str, to_status: str, effective_on: dt.date, state: LifecycleState) -> Cycle | None:
+    """The cycle a step opens: recognition opens cycle 1 on its day; a passed base's step into
+    construction opens the next one on its day (a base recognised before cycles were recorded gets
+    cycle 1 from its recognition when it starts construction)."""
+    cycle = state.cycle
+    if to_status == "recognised" or (to_status == "in_construction" and frm == "passed"):
+        start = effective_on
+    elif to_status == "in_construction" and cycle is None:
+        start = state.recognised_on or effective_on
+    else:
+        return None
+    return Cycle(base_id=base.id, number=cycle.number + 1 if cycle else 1, starts_on=start, ends_on=cycle_end(start))
+
+
 def record_change(base: Base, to_status: str, *, actor, effective_on: dt.date, reason: str, evidence: str = "",
-                  submission_id: int | None = None, notice_ends_on=None, cycle_ends_on=None, deadline=None
-                  ) -> StatusChange:
-    """Write one step and move the base (no rule checked here: callers decide)."""
+                  submission_id: int | None = None, notice_ends_on=None, deadline=None,
+                  state: LifecycleState | None = None) -> StatusChange:
+    """Write one step and move the base, with the cycle the step opens (no rule checked here:
+    callers decide). The step records the end of the cycle it opens or starts building."""
+    state = state or state_of(base)
+    cycle = _new_cycle(base, base.status, to_status, effective_on, state)
+    if cycle is not None:
+        db.session.add(cycle)
+    current = cycle or state.cycle
+    cycle_ends_on = current.ends_on if current is not None and to_status in ("recognised", "in_construction") else None
     change = StatusChange(base_id=base.id, submission_id=submission_id, from_status=base.status, to_status=to_status,
                           effective_on=effective_on, reason=reason, evidence=evidence,
                           actor_id=getattr(actor, "id", None),
@@ -382,7 +403,6 @@ def transition(base: Base, to_status: str, *, actor, effective_on: dt.date, reas
     cycle = state.cycle
     extra = {}
     evaluation = None
-    new_cycle = None
     if to_status == "public_notice":
         reviews = db.session.scalar(select(db.func.count()).select_from(Review)
                                     .where(Review.submission_id == state.submission_id)) if state.submission_id else 0
@@ -400,22 +420,12 @@ def transition(base: Base, to_status: str, *, actor, effective_on: dt.date, reas
         if pending:
             raise DomainError(_l("%(n)s objection(s) to the public notice are not resolved yet; recognition waits "
                                  "until every objection is resolved."), field="to_status", n=pending)
-        new_cycle = Cycle(base_id=base.id, number=(cycle.number + 1) if cycle else 1, starts_on=effective_on,
-                          ends_on=cycle_end(effective_on))
-        extra["cycle_ends_on"] = new_cycle.ends_on
-    elif to_status == "in_construction":
-        if frm == "passed":  # the next cycle
-            earliest = cycle.ends_on + dt.timedelta(days=1)
-            if effective_on < earliest:
-                raise DomainError(_l("Cycle %(n)s ends on %(end)s; the next cycle can start from %(next)s."),
-                                  field="effective_on", n=cycle.number, end=cycle.ends_on.isoformat(),
-                                  next=earliest.isoformat())
-            new_cycle = Cycle(base_id=base.id, number=cycle.number + 1, starts_on=effective_on,
-                              ends_on=cycle_end(effective_on))
-        elif cycle is None:  # recognised before cycles were recorded
-            start = state.recognised_on or effective_on
-            new_cycle = Cycle(base_id=base.id, number=1, starts_on=start, ends_on=cycle_end(start))
-        extra["cycle_ends_on"] = (new_cycle or cycle).ends_on
+    elif to_status == "in_construction" and frm == "passed" and cycle is not None:  # the next cycle
+        earliest = cycle.ends_on + dt.timedelta(days=1)
+        if effective_on < earliest:
+            raise DomainError(_l("Cycle %(n)s ends on %(end)s; the next cycle can start from %(next)s."),
+                              field="effective_on", n=cycle.number, end=cycle.ends_on.isoformat(),
+                              next=earliest.isoformat())
     elif (frm, to_status) in EVALUATION_STEPS:
         if effective_on < cycle.evaluation_from:
             raise DomainError(_l("Cycle %(n)s ends on %(end)s; the evaluation can be recorded from %(next)s."),
@@ -453,9 +463,7 @@ def transition(base: Base, to_status: str, *, actor, effective_on: dt.date, reas
         evaluation.support_other = _text(support_other, "support_other", 4000, _l("Support granted: other"))
         lines = _experts(experts)
     change = record_change(base, to_status, actor=actor, effective_on=effective_on, reason=reason, evidence=evidence,
-                           submission_id=state.submission_id, **extra)
-    if new_cycle is not None:
-        db.session.add(new_cycle)
+                           submission_id=state.submission_id, state=state, **extra)
     if evaluation is not None:
         evaluation.status_change_id = change.id
         evaluation.experts = [EvaluationExpert(base_id=base.id, **line) for line in lines]

@@ -503,7 +503,7 @@ def base_evaluation_xlsx(code):
 
 
 @bp.route("/bases/<code>/cycles/<int:number>/summary-report", methods=["GET", "POST"])
-@allow(*STAFF, authz.BASE_COORDINATOR)
+@allow(*STAFF)
 def base_summary_report(code, number):
     """The summary report (总结报告) of cycle `number`: what was built against each target, beside
     the registry's counts; the signed document is attached below it."""
