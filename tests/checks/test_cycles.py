@@ -449,3 +449,16 @@ def test_evaluation_on_the_lifecycle_page(world, client, login_as):
     expert = db.session.scalar(select(EvaluationExpert).where(EvaluationExpert.base_id == base.id))
     assert (expert.name, expert.score) == ("王专家", 90)
     assert db.session.scalar(select(Cycle).where(Cycle.base_id == base.id)).state == "passed"
+
+
+def test_counts_over_hundreds_of_construction_years_are_one_statement_each(world, query_counter):
+    """600 periods (200 bases × 3 construction years) pass SQLite's 500-term compound limit: one VALUES list."""
+    start = D(2022, 12, 27)
+    periods = [(10_000 + b, y.number, y.starts_on, y.ends_on) for b in range(200)
+               for y in lifecycle.construction_years(start)]
+    periods.append((world.base.id, 1, D(2020, 1, 1), D(2020, 12, 31)))  # 李工, appointed 2020-01-01
+    with query_counter() as n:
+        counts = queries.period_actuals(periods)
+    assert n() == 5  # mentors 2, exchanges 1, teaching 2
+    assert counts[(10_000, "mentors_total", 3)] == 0 and counts[(10_199, "textbooks", 1)] == 0
+    assert counts[(world.base.id, "enterprise_mentors", 1)] == 1
