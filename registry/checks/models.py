@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship, validates
 
 from registry.errors import DomainError, _l
 from registry.extensions import db
@@ -174,7 +174,9 @@ class Cycle(Audited, TimestampMixin, db.Model):
     ends_on: Mapped[dt.date] = mapped_column(Date)
     state: Mapped[str] = enum_column(CYCLE_STATES, default="in_construction")
 
-    base = relationship("Base")
+    # `Base.cycles` (by number) is declared here, by the area that owns cycles: the base list shows
+    # the current cycle's number (loaded with selectinload, one query per page).
+    base = relationship("Base", backref=backref("cycles", order_by="Cycle.number", viewonly=True))
 
     @property
     def years(self):

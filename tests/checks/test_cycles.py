@@ -462,3 +462,24 @@ def test_counts_over_hundreds_of_construction_years_are_one_statement_each(world
     assert n() == 5  # mentors 2, exchanges 1, teaching 2
     assert counts[(10_000, "mentors_total", 3)] == 0 and counts[(10_199, "textbooks", 1)] == 0
     assert counts[(world.base.id, "enterprise_mentors", 1)] == 1
+
+
+def test_the_base_list_shows_each_bases_cycle_in_a_fixed_number_of_queries(world, client, login_as, query_counter):
+    from tests.checks.conftest import new_round
+
+    new_round(world.admin, quota_ministry=10)
+    _base(world, "LIST-1", "in_construction")
+    login_as("admin")
+    client.get("/bases")  # warm-up: the first request loads what later ones find cached
+    db.session.expire_all()  # and nothing already in the session saves a query
+    with query_counter() as n:
+        page = client.get("/bases")
+    one = n()
+    row = next(r for r in page.get_data(as_text=True).split("<tr") if "LIST-1" in r)
+    assert "第1周期" in row
+    for i in range(2, 5):
+        _base(world, f"LIST-{i}", "in_construction")
+    db.session.expire_all()
+    with query_counter() as n:
+        page = client.get("/bases")
+    assert n() == one and text_of(page).count("第1周期") == 4
