@@ -639,31 +639,45 @@ YEARLY_INDICATORS = ("mentors_total", "enterprise_mentors", "students_jointly_tr
 
 
 def yearly_counts(base_ids, first_year: int, last_year: int) -> dict[tuple[int, str, int], int]:
-    """Counts per (base id, indicator, year) for the evaluation's indicators, zeros included:
-    "mentors_total" and "enterprise_mentors" as of 31 December (the ratio's counting), and
-    "students_jointly_trained" (students with an assignment active on some day of the year).
-    Two queries, whatever the number of bases and years."""
-    from sqlalchemy import Date, Integer, literal, union_all
+    """Counts per (base id, indicator, calendar year) for the evaluation's indicators, zeros
+    included (`base_ids` None: every base): `period_counts` over calendar years."""
+    from registry.periods import calendar_periods
 
-    from registry.mentors.models import MentorAssignment as A
-
-    years = list(range(int(first_year), int(last_year) + 1))
-    ids = None if base_ids is None else list(base_ids)
-    if not years or (ids is not None and not ids):
+    ids = list(db.session.scalars(select(Base.id))) if base_ids is None else list(base_ids)
+    if not ids or int(first_year) > int(last_year):
         return {}
-    result: dict[tuple[int, str, int], int] = {}
-    for r in ratio_series([dt.date(y, 12, 31) for y in years], ids):
-        result[(r.base_id, "mentors_total", r.as_of.year)] = r.total
-        result[(r.base_id, "enterprise_mentors", r.as_of.year)] = r.enterprise
-        result[(r.base_id, "students_jointly_trained", r.as_of.year)] = 0
-    parts = [select(literal(y, Integer).label("y"), literal(dt.date(y, 1, 1), Date).label("first"),
-                    literal(dt.date(y, 12, 31), Date).label("last")) for y in years]
-    span = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("span")
-    stmt = (select(A.base_id, span.c.y, func.count(distinct(A.student_id)))
-            .join(span, and_(A.starts_on <= span.c.last, or_(A.ends_on.is_(None), A.ends_on >= span.c.first)))
-            .group_by(A.base_id, span.c.y))
-    if ids is not None:
-        stmt = stmt.where(A.base_id.in_(ids))
-    for base_id, year, n in db.session.execute(stmt):
-        result[(base_id, "students_jointly_trained", int(year))] = n
+    return period_counts(calendar_periods(ids, first_year, last_year))
+
+
+def period_counts(periods) -> dict[tuple[int, str, object], int]:
+    """Counts per (base id, indicator, key) for every period `(base_id, key, first, last)` (see
+    `registry.periods`), zeros included: "mentors_total" and "enterprise_mentors" on the period's
+    last day (the ratio's counting: distinct people with an appointment that counts that day), and
+    "students_jointly_trained" (students with an assignment active on some day of the period).
+    Two queries, whatever the number of bases and periods."""
+    from registry.mentors.models import MentorAssignment as A
+    from registry.periods import keys_of, periods_table
+
+    periods = list(periods)
+    result = {(b, ind, k): 0 for b, k, _f, _l in periods for ind in YEARLY_INDICATORS}
+    if not periods:
+        return result
+    keys = keys_of(periods)
+    p = periods_table(periods)
+    stmt = (select(p.c.base_id, p.c.k,
+                   func.count(distinct(case((Mentor.side == "enterprise", Appointment.mentor_id)))),
+                   func.count(distinct(Appointment.mentor_id)))
+            .join(Appointment, and_(Appointment.base_id == p.c.base_id, counts_on(p.c.last)))
+            .join(Mentor, Mentor.id == Appointment.mentor_id)
+            .group_by(p.c.base_id, p.c.k))
+    for base_id, k, enterprise, total in db.session.execute(stmt):
+        result[(base_id, "mentors_total", keys[(base_id, k)])] = total
+        result[(base_id, "enterprise_mentors", keys[(base_id, k)])] = enterprise
+    p = periods_table(periods, "span")
+    stmt = (select(p.c.base_id, p.c.k, func.count(distinct(A.student_id)))
+            .join(A, and_(A.base_id == p.c.base_id, A.starts_on <= p.c.last,
+                          or_(A.ends_on.is_(None), A.ends_on >= p.c.first)))
+            .group_by(p.c.base_id, p.c.k))
+    for base_id, k, n in db.session.execute(stmt):
+        result[(base_id, "students_jointly_trained", keys[(base_id, k)])] = n
     return result

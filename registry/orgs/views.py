@@ -1,6 +1,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from registry import authz
 from registry.authz import ADMIN, STAFF, UNIVERSITY_COORDINATOR, actor, allow
@@ -47,6 +48,8 @@ def base_list():
     stmt = queries.bases_visible_to(actor(), field=args.get("field") or None, status=args.get("status") or None,
                                     university_id=args.get("university", type=int), kind=args.get("kind") or None,
                                     q=args.get("q") or None)
+    if hasattr(Base, "cycles"):  # the checks area's construction cycles: each base's cycle number
+        stmt = stmt.options(selectinload(Base.cycles))
     return render_template("orgs/base_list.html", page=_page(stmt), fields=FIELDS, statuses=BASE_STATUSES,
                            kinds=UNIVERSITY_KINDS, can_create=authz.can_create_base(actor()))
 
