@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
-from registry.authz import ADMIN
+from registry import authz
 from registry.checks.models import Review, StatusChange, Submission
 from registry.checks.text import Joined, Msg
 from registry.errors import DomainError, Forbidden, _l
@@ -191,7 +191,7 @@ def record_change(base: Base, to_status: str, *, actor, effective_on: dt.date, r
 def transition(base: Base, to_status: str, *, actor, effective_on: dt.date, reason: str, evidence: str = "",
                deadline: dt.date | None = None) -> StatusChange:
     """Move a base one step through its life, as the administrator, or refuse with a message."""
-    if getattr(actor, "role", None) != ADMIN:
+    if not authz.can_decide_lifecycle(actor):
         raise Forbidden(_l("Only an administrator may change the life-cycle state of a base."))
     if to_status not in BASE_STATUSES:
         raise DomainError(_l("Unknown state: %(state)s"), field="to_status", state=to_status)
