@@ -107,13 +107,6 @@ def crawl(app, client, role: str, start: str = "/"):
     return bad, visited
 
 
-@pytest.fixture
-def demo_data(runner, monkeypatch):
-    monkeypatch.setattr("registry.demo.ensure_schema", lambda: None)
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
-
-
 @pytest.mark.parametrize("username,role", DEMO_ACCOUNTS, ids=[role for _, role in DEMO_ACCOUNTS])
 def test_no_role_is_shown_a_link_it_may_not_follow(app, demo_data, username, role):
     client = app.test_client()
