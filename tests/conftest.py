@@ -1,4 +1,4 @@
-"""Fixtures shared by every test.
+"""Fixtures and builders shared by every test (each area's own are in tests/<area>/conftest.py).
 
 The schema is created once per run; each test runs inside an outer transaction that is rolled
 back at its end (services' commits become savepoints), so tests are isolated and fast on both
@@ -11,13 +11,16 @@ import datetime as dt
 import itertools
 import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from registry import create_app
-from registry.config import normalise_database_url
+from registry.config import PROJECT_ROOT, normalise_database_url
 from registry.extensions import db, limiter
 
 PASSWORD = "correct horse battery"
@@ -280,3 +283,100 @@ def text_of(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# ---- requests as a user, API tokens, separate apps, the real command line ------------------
+
+FLASK = str(Path(sys.executable).with_name("flask"))
+
+
+def act_as(client, user) -> None:
+    """Make `client`'s next requests those of `user` (None: anonymous) without a login POST:
+    the access matrix sends hundreds of requests and a login costs a password hash."""
+    with client.session_transaction() as sess:
+        sess.clear()
+        if user is not None:
+            sess["_user_id"] = str(user.id)
+            sess["_fresh"] = True
+
+
+@pytest.fixture
+def as_user(client):
+    def _as(user):
+        act_as(client, user)
+        return client
+
+    return _as
+
+
+@pytest.fixture
+def tokens(world):
+    """A working API token for each role's world user: {role: clear token}."""
+    from registry.auth.services import create_token
+
+    return {role: create_token(user, "test")[1] for role, user in world.users.items()}
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def make_app(database_url):
+    """A separate app instance (own config, own routes) on the suite's database; its teardown is
+    automatic. For error pages and the gate's refusal of undeclared views."""
+    def _make(**overrides):
+        config = {"SQLALCHEMY_DATABASE_URI": database_url}
+        config.update(overrides)
+        return create_app("testing", config)
+
+    return _make
+
+
+def flask_cli(args, database_url: str, *, input: str | None = None, env: dict | None = None, timeout: int = 60):
+    """Run `.venv/bin/flask --app registry ARGS` as a real process, from the project root."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "REGISTRY_"))}
+    environment.update({"DATABASE_URL": database_url, "PYTHONWARNINGS": "ignore", "LC_ALL": "C.UTF-8"})
+    environment.update(env or {})
+    return subprocess.run([FLASK, "--app", "registry", *args], cwd=PROJECT_ROOT, env=environment, input=input,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def migrated_sqlite(tmp_path_factory):
+    """A SQLite file brought to the newest migration by the real `db upgrade` command."""
+    path = tmp_path_factory.mktemp("cli") / "registry.db"
+    url = f"sqlite:///{path}"
+    result = flask_cli(["db", "upgrade"], url)
+    assert result.returncode == 0, result.stderr
+    return url
+
+
+def rows(model) -> int:
+    """How many rows `model`'s table holds."""
+    from sqlalchemy import func, select
+
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def section_text(response, element_id: str) -> str:
+    """The visible text of the element with this id (to its first closing </table>/</form>/</div>)."""
+    html = response.get_data(as_text=True)
+    start = html.index(f'id="{element_id}"')
+    tag = re.match(r"<(\w+)", html[html.rindex("<", 0, start):]).group(1)
+    end = html.index(f"</{tag}>", start)
+    start = html.index(">", start) + 1
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html[start:end]))
+
+
+def assert_failed(result, zh: str, en: str, code: int = 1):
+    """A failed command (CLI runner result): non-zero exit, two lines on standard error (Chinese, then
+    English), no traceback, nothing on standard output."""
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2, lines
+    assert zh in lines[0], lines
+    assert en in lines[1], lines
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in lines[0]), lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stdout == ""

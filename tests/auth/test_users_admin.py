@@ -9,8 +9,7 @@ from registry.audit.models import AuditEntry
 from registry.auth.models import User
 from registry.auth.services import create_user
 from registry.extensions import db
-from tests.conftest import PASSWORD, login, text_of
-from tests.foundation.conftest import act_as, rows, section_text
+from tests.conftest import PASSWORD, act_as, login, rows, section_text, text_of
 
 
 @pytest.fixture
