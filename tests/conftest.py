@@ -229,18 +229,22 @@ def world(app):
     w.coord2 = create_user("coord2", "base_coordinator", PASSWORD, bases=[w.base2])
     w.mentor_record = _make_mentor(w.base)
     w.mentor = create_user("mentor", "mentor", PASSWORD, mentor=w.mentor_record)
-    # Committed (a savepoint release: the test's outer transaction still rolls it all back), so a
-    # view that rolls back its own failed change does not take the world with it. Not expired, so
-    # reading the world's attributes costs no query.
+    commit_keeping_objects()
+    w.users = {"admin": w.admin, "reviewer": w.reviewer, "university_coordinator": w.unicoord,
+               "base_coordinator": w.coord, "mentor": w.mentor}
+    return w
+
+
+def commit_keeping_objects():
+    """Commit (a savepoint release: the test's outer transaction still rolls it all back), so a view
+    that rolls back its own failed change does not take the fixture's rows with it, as in production.
+    Not expired, so reading the objects' attributes afterwards costs no query."""
     session = db.session()
     session.expire_on_commit = False
     try:
         session.commit()
     finally:
         session.expire_on_commit = True
-    w.users = {"admin": w.admin, "reviewer": w.reviewer, "university_coordinator": w.unicoord,
-               "base_coordinator": w.coord, "mentor": w.mentor}
-    return w
 
 
 def _make_mentor(base):

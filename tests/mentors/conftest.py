@@ -5,7 +5,7 @@ import pytest
 
 from registry.audit.services import set_actor
 from registry.extensions import db
-from tests.conftest import D, add_people, appoint  # noqa: F401  (the shared builder, under the names these tests use)
+from tests.conftest import D, add_people, appoint, commit_keeping_objects  # noqa: F401  (the shared builder, under the names these tests use)
 
 
 @pytest.fixture(autouse=True)
@@ -35,19 +35,8 @@ def empty_base(world):
     set_actor(db.session, None, "fixture")
     base = orgs.create_base("EM-PT-01", name="空基地", university=world.uni, enterprises=[world.ent], field="ai",
                             cooperation_since=D(2020, 1, 1))
-    _commit_keeping_objects()
+    commit_keeping_objects()
     return base
-
-
-def _commit_keeping_objects():
-    """A savepoint release (the test's outer transaction still discards it), so that a view rolling back a
-    refused change undoes only its own work, as in production; objects stay loaded."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
 
 
 def token_for(user) -> str:
