@@ -23,10 +23,13 @@ from typing import Callable
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app, url_for
+from sqlalchemy import select
 
 from registry import authz
+from registry.checks.models import RoundReviewer
 from registry.checks.text import Joined, Msg
 from registry.errors import _l
+from registry.extensions import db
 from registry.governance.queries import REGULATION_AREAS
 from registry.orgs.models import UNIVERSITY_KINDS
 
@@ -227,7 +230,18 @@ def regulations_complete(base, facts):
 # ---- R6 university-quota, 五(一) and R7 application-deadline, 七 ------------------------------
 
 def _round_link(ctx):
-    return (Link(_l("Application round"), "checks.round_detail", {"round_id": ctx.round.id}),) if ctx.round else ()
+    if ctx.round is None:
+        return ()
+    application_round = ctx.round
+    return (Link(_l("Application round"), "checks.round_detail", {"round_id": application_round.id},
+                 guard=lambda user: authz.can_view_round(user, application_round, _assigned_round_ids(user))),)
+
+
+def _assigned_round_ids(user) -> set[int] | None:
+    """The rounds a reviewer is assigned to (None for the roles that see every round)."""
+    if not authz.sees_assigned_rounds_only(user):
+        return None
+    return set(db.session.scalars(select(RoundReviewer.round_id).where(RoundReviewer.user_id == user.id)))
 
 
 @rule("R6", "university-quota", "五(一)",

@@ -291,8 +291,10 @@ def _lifecycle_page(base, form=None):
         form.to_status.choices = options((to, str(lifecycle.TRANSITIONS[(base.status, to)]))
                                          for to in lifecycle.allowed_from(base.status))
     subs = queries.submissions_of_base(base.id)
+    rounds = queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
     return render_template("checks/lifecycle.html", base=base, state=state, form=form, statuses=BASE_STATUSES,
-                           submissions=subs, notice_days=lifecycle.NOTICE_DAYS, today=lifecycle.today())
+                           submissions=subs, notice_days=lifecycle.NOTICE_DAYS, today=lifecycle.today(),
+                           viewable={s.id for s in subs if authz.can_view_submission(user, s, rounds)})
 
 
 @bp.route("/bases/<code>/lifecycle")

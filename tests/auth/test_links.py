@@ -125,4 +125,17 @@ def test_the_crawl_reports_links_the_pages_should_not_show(app, demo_data, monke
     client.post("/auth/login", data={"username": "demo-mentor", "password": DEMO_PASSWORD})
     bad, _visited = crawl(app, client, "mentor")
     assert {status for status, _source in bad.values()} == {403}
-    assert {"/bases/SF-AP-01/mentors", "/bases/SF-AP-01/students", "/rounds/1"} <= set(bad)
+    assert {"/bases/SF-AP-01/mentors", "/bases/SF-AP-01/students"} <= set(bad)
+
+
+def test_a_reviewer_assigned_to_no_round_is_shown_no_link_to_one(app, demo_data):
+    """Reviewers see only the rounds they review: the rules' link to the base's round is not theirs."""
+    from registry.auth.services import create_user
+    from tests.conftest import PASSWORD, commit_keeping_objects
+
+    create_user("reviewer-2", "reviewer", PASSWORD)
+    commit_keeping_objects()
+    client = app.test_client()
+    assert client.post("/auth/login", data={"username": "reviewer-2", "password": PASSWORD}).status_code == 302
+    bad, _visited = crawl(app, client, "reviewer")
+    assert not bad, "\n".join(f"{status} {url} (linked from {source})" for url, (status, source) in bad.items())
