@@ -166,7 +166,8 @@ def test_deactivate_and_reactivate(admin, client, world):
     admin.post("/auth/logout")
     assert login(client, "coord").status_code == 302
     actions = db.session.scalars(select(AuditEntry.changes).where(
-        AuditEntry.table == "user", AuditEntry.record_id == world.coord.id, AuditEntry.action == "update")).all()
+        AuditEntry.table == "user", AuditEntry.record_id == world.coord.id, AuditEntry.action == "update")
+        .order_by(AuditEntry.id)).all()
     assert [c["active"] for c in actions] == [[True, False], [False, True]]
 
 
