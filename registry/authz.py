@@ -46,6 +46,23 @@ def actor():
     return g.get("actor")
 
 
+def has_declared_role(user, roles) -> bool:
+    """Whether `user` holds one of `roles` (what an endpoint declared with `@allow`); the gate's test."""
+    if PUBLIC in roles:
+        return True
+    return _role(user) in roles
+
+
+def can_open(user, endpoint: str) -> bool:
+    """Whether the gate lets `user` reach `endpoint` (its declared roles). Pages show a link or button
+    only when this holds, and, where the route also checks an object, the object's `can_*` predicate."""
+    from flask import current_app
+
+    view = current_app.view_functions.get(endpoint)
+    roles = allowed_roles(view) if view is not None else None
+    return roles is not None and has_declared_role(user, roles)
+
+
 # ---- object predicates -------------------------------------------------------------------
 
 def _role(user) -> str | None:
@@ -54,6 +71,56 @@ def _role(user) -> str | None:
 
 def can_manage_system(user) -> bool:
     return _role(user) == ADMIN
+
+
+def university_scope(user) -> int | None:
+    """The one university a university coordinator acts for; None for every other role (they are
+    limited by other predicates, or not at all)."""
+    return user.university_id if _role(user) == UNIVERSITY_COORDINATOR else None
+
+
+def visible_university_filter(user, university_model):
+    """A SQL condition selecting the universities `user` may see; None means all."""
+    from sqlalchemy import false
+
+    role = _role(user)
+    if role in (ADMIN, REVIEWER):
+        return None
+    if role == UNIVERSITY_COORDINATOR:
+        return university_model.id == user.university_id
+    return false()
+
+
+def can_view_rosters(user) -> bool:
+    """Staff read rosters and their names, exports and evaluations of the bases they see; a mentor
+    account sees only its own record."""
+    return _role(user) in STAFF
+
+
+def limits_enterprise_edits(user) -> bool:
+    """Whether `user` may change only the enterprises that partner no other university's base (see
+    `can_edit_enterprise`); list pages use it to ask for those enterprises in bulk."""
+    return _role(user) == UNIVERSITY_COORDINATOR
+
+
+def manages_mentors_by_scope(user) -> bool:
+    """Coordinators manage the people of the bases they keep (see `can_manage_mentor`)."""
+    return _role(user) in (UNIVERSITY_COORDINATOR, BASE_COORDINATOR)
+
+
+# ---- accounts: the scope each role needs --------------------------------------------------
+
+ROLE_SCOPES = {BASE_COORDINATOR: "bases", UNIVERSITY_COORDINATOR: "university", MENTOR: "mentor"}
+
+
+def scope_of(role: str) -> str | None:
+    """Which scope an account of `role` names: "bases", "university", "mentor", or None (no scope)."""
+    return ROLE_SCOPES.get(role)
+
+
+def is_own_mentor_record(user, mentor) -> bool:
+    """Whether `mentor` is the record of the mentor account `user`."""
+    return _role(user) == MENTOR and user.mentor_id == mentor.id
 
 
 def can_view_university(user, university) -> bool:
@@ -226,6 +293,38 @@ def can_manage_rounds(user) -> bool:
     return _role(user) == ADMIN
 
 
+def sees_assigned_rounds_only(user) -> bool:
+    """Reviewers see (and review in) only the rounds they are assigned to: callers pass those
+    rounds' ids to the round and submission predicates."""
+    return _role(user) == REVIEWER
+
+
+def can_view_round(user, application_round, reviewer_round_ids=None) -> bool:
+    if _role(user) == REVIEWER:
+        return reviewer_round_ids is not None and application_round.id in reviewer_round_ids
+    return _role(user) in (ADMIN, UNIVERSITY_COORDINATOR)
+
+
+def can_be_assigned_to_review(user) -> bool:
+    """Only an active reviewer account is assigned to a round."""
+    return user is not None and _role(user) == REVIEWER and bool(user.active)
+
+
+def assignable_reviewer_filter(user_model):
+    """A SQL condition selecting the accounts `can_be_assigned_to_review` accepts."""
+    return (user_model.role == REVIEWER) & user_model.active.is_(True)
+
+
+def can_submit_bases(user) -> bool:
+    """Whether `user` submits bases into rounds at all (see `can_submit_base` for one base)."""
+    return _role(user) in (ADMIN, UNIVERSITY_COORDINATOR)
+
+
+def can_read_all_reviews(user) -> bool:
+    """Reviewers judge independently: each sees their own review; the administrator sees all."""
+    return _role(user) == ADMIN
+
+
 def can_submit_base(user, base) -> bool:
     """Submit a base into a round: the administrator, or the coordinator of the base's university."""
     role = _role(user)
@@ -262,6 +361,11 @@ def can_edit_plan(user, base) -> bool:
     return can_edit_base(user, base)
 
 
+def can_view_evaluation(user, base) -> bool:
+    """A base's life cycle and evaluation pages: staff who see the base."""
+    return can_view_rosters(user) and can_view_base(user, base)
+
+
 def can_view_dashboard(user) -> bool:
     """Every base's state, ratio and failing rules: the administrator, and reviewers read-only."""
     return _role(user) in (ADMIN, REVIEWER)
@@ -277,3 +381,27 @@ def can_view_appointment(user, appointment) -> bool:
 def can_read_notification(user, notification) -> bool:
     """A notification is its recipient's alone."""
     return user is not None and notification is not None and notification.user_id == user.id
+
+
+def can_change_email_of(user, account) -> bool:
+    """Set an account's e-mail address: its owner, or an administrator."""
+    return user is not None and (user.id == account.id or _role(user) == ADMIN)
+
+
+def can_manage_key_fields(user) -> bool:
+    """Add and rename key fields (the managed list): the administrator (None: a command-line run)."""
+    return user is None or _role(user) == ADMIN
+
+
+def notified_as(user) -> tuple[str | None, int | None]:
+    """For notifications: (the part the account plays, the record it stands for) — ("university",
+    its university), ("mentor", its mentor record), ("bases", None) for a base coordinator, else
+    (None, None). Who hears of what follows from this, so it lives with the other role rules."""
+    role = _role(user)
+    if role == UNIVERSITY_COORDINATOR and getattr(user, "university_id", None) is not None:
+        return "university", user.university_id
+    if role == MENTOR and getattr(user, "mentor_id", None) is not None:
+        return "mentor", user.mentor_id
+    if role == BASE_COORDINATOR:
+        return "bases", None
+    return None, None

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from registry.authz import ADMIN, BASE_COORDINATOR, MENTOR, REVIEWER, UNIVERSITY_COORDINATOR
+from registry.authz import ADMIN, BASE_COORDINATOR, MENTOR, REVIEWER, UNIVERSITY_COORDINATOR, can_open, has_declared_role
 from registry.errors import _l
 
 
@@ -33,7 +33,9 @@ def register_nav(order: int, endpoint: str, label, roles) -> None:
 
 
 def nav_items(user):
-    items = sorted((i for i in NAV.values() if user is not None and user.role in i.roles), key=lambda i: i.order)
+    """The entries `user` sees: those whose roles include theirs and whose page lets them in."""
+    items = sorted((i for i in NAV.values() if user is not None and has_declared_role(user, i.roles)
+                    and can_open(user, i.endpoint)), key=lambda i: i.order)
     return [{"endpoint": i.endpoint, "url": url_for(i.endpoint), "label": i.label} for i in items]
 
 

@@ -10,9 +10,9 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from registry import db_state
+from registry import authz, db_state
 from registry.audit.services import set_actor
-from registry.authz import PUBLIC, allowed_roles
+from registry.authz import PUBLIC, allowed_roles, has_declared_role
 from registry.errors import DomainError
 from registry.extensions import db, login_manager
 
@@ -154,7 +154,7 @@ def gate():
                                                         "Authorization: Bearer TOKEN."))
             return api_error(401, "invalid_token", _("The API token is malformed, unknown or revoked."))
         return login_manager.unauthorized()
-    if user.role not in roles:
+    if not has_declared_role(user, roles):
         refuse(403)
     return None
 
@@ -177,6 +177,12 @@ def _error_page(status: int, title: str, detail: str = ""):
                  500: "server_error", 503: "unavailable"}
         return api_error(status, codes.get(status, "error"), detail or title)
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
+
+
+# Templates ask the same predicates the routes check: `can_open(actor, 'mentors.roster')`,
+# `can_edit_base(actor, base)`, `scope_of(user.role)`.
+PREDICATES = {name: getattr(authz, name) for name in dir(authz) if name.startswith("can_")}
+PREDICATES["scope_of"] = authz.scope_of
 
 
 def init_app(app):
@@ -248,7 +254,8 @@ def init_app(app):
         from registry.nav import nav_items, role_label
 
         return {"actor": g.get("actor"), "current_locale": str(get_locale()),
-                "languages": app.config["LANGUAGES"], "nav_items": nav_items, "role_label": role_label}
+                "languages": app.config["LANGUAGES"], "nav_items": nav_items, "role_label": role_label,
+                **PREDICATES}
 
     app.add_url_rule("/lang/<code>", "set_language", set_language)
     app.add_url_rule("/", "index", index)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.auth.models import ApiToken, User, hash_token
-from registry.authz import BASE_COORDINATOR, MENTOR, ROLES, UNIVERSITY_COORDINATOR
+from registry.authz import ROLES, scope_of
 from registry.errors import DomainError, NotFound, _l
 from registry.extensions import db
 from registry.models_common import utcnow
@@ -51,17 +51,18 @@ def _check_scope(role: str, bases, university, mentor) -> None:
     a university, a mentor account one mentor record; other roles take none."""
     if role not in ROLES:
         raise DomainError(_l("Unknown role: %(role)s"), field="role", role=role)
-    if role == BASE_COORDINATOR and not bases:
+    needs = scope_of(role)
+    if needs == "bases" and not bases:
         raise DomainError(_l("A base coordinator needs at least one base."), field="base_ids")
-    if role == UNIVERSITY_COORDINATOR and university is None:
+    if needs == "university" and university is None:
         raise DomainError(_l("A university coordinator needs a university."), field="university_id")
-    if role == MENTOR and mentor is None:
+    if needs == "mentor" and mentor is None:
         raise DomainError(_l("A mentor account needs a mentor record."), field="mentor")
-    if bases and role != BASE_COORDINATOR:
+    if bases and needs != "bases":
         raise DomainError(_l("Only base coordinators are scoped to bases."), field="base_ids")
-    if university is not None and role != UNIVERSITY_COORDINATOR:
+    if university is not None and needs != "university":
         raise DomainError(_l("Only university coordinators are scoped to a university."), field="university_id")
-    if mentor is not None and role != MENTOR:
+    if mentor is not None and needs != "mentor":
         raise DomainError(_l("Only mentor accounts are linked to a mentor record."), field="mentor")
 
 
@@ -89,7 +90,7 @@ def set_email(user: User, email, *, actor) -> User:
     """A user changes their own address (or an administrator anyone's); blank removes it."""
     from registry import authz
 
-    if actor is None or (actor.id != user.id and actor.role != authz.ADMIN):
+    if not authz.can_change_email_of(actor, user):
         raise DomainError(_l("You may not change this account's e-mail address."), field="email")
     user.email = clean_email(email)
     db.session.flush()

@@ -7,7 +7,7 @@ from registry.auth import queries, services
 from registry.auth.forms import EmptyForm, LoginForm, PasswordForm, PasswordResetForm, TokenForm, UserCreateForm, \
     UserScopeForm
 from registry.auth.models import User
-from registry.authz import ADMIN, ALL, BASE_COORDINATOR, MENTOR, PUBLIC, ROLES, UNIVERSITY_COORDINATOR, actor, allow
+from registry.authz import ADMIN, ALL, PUBLIC, ROLES, actor, allow, scope_of
 from registry.errors import DomainError, _l
 from registry.extensions import db, limiter
 from registry.forms_support import apply_domain_error, options, save_form
@@ -120,13 +120,13 @@ def _fill_scope_choices(form):
 
 def _scope_from_form(form) -> dict:
     """The scope fields the chosen role uses (the others are ignored), resolved to records."""
-    role = form.role.data
+    needs = scope_of(form.role.data)
     scope = {"bases": [], "university": None, "mentor": None}
-    if role == BASE_COORDINATOR:
+    if needs == "bases":
         scope["bases"] = services.bases_by_ids(form.base_ids.data)
-    elif role == UNIVERSITY_COORDINATOR and form.university_id.data:
+    elif needs == "university" and form.university_id.data:
         scope["university"] = services.university_by_id(form.university_id.data)
-    elif role == MENTOR and (form.mentor_organisation.data or form.mentor_staff_no.data):
+    elif needs == "mentor" and (form.mentor_organisation.data or form.mentor_staff_no.data):
         scope["mentor"] = services.mentor_by_key(f"{form.mentor_organisation.data}:{form.mentor_staff_no.data}")
     return scope
 

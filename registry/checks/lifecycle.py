@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, or_, select
 
-from registry.authz import ADMIN
+from registry import authz
 from registry.checks.models import (GRADES, Cycle, CycleEvaluation, EvaluationExpert, Objection, Review, StatusChange,
                                     Submission, SummaryReport)
 from registry.checks.text import Joined, Msg
@@ -372,7 +372,7 @@ def transition(base: Base, to_status: str, *, actor, effective_on: dt.date, reas
     The evaluation (from in_construction to passed or rectification) needs a `grade` ("fail" for
     rectification, with a `deadline`), and records the experts (name, score, opinion) and the
     support granted; the rectification's end records its re-evaluation (accepted or not)."""
-    if getattr(actor, "role", None) != ADMIN:
+    if not authz.can_decide_lifecycle(actor):
         raise Forbidden(_l("Only an administrator may change the life-cycle state of a base."))
     if to_status not in BASE_STATUSES:
         raise DomainError(_l("Unknown state: %(state)s"), field="to_status", state=to_status)

@@ -15,6 +15,7 @@ from flask_babel import force_locale, get_translations
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer, selectinload
 
+from registry import authz
 from registry.checks import lifecycle
 from registry.checks.facts import Facts, load_bases
 from registry.checks.models import AnnualReport, ApplicationRound, PlanTarget, Review, RoundReviewer, Submission
@@ -116,7 +117,7 @@ def rounds_for(user):
     """The rounds a user may see: all for administrators and university coordinators, the assigned
     ones for reviewers."""
     stmt = rounds()
-    if getattr(user, "role", None) == "reviewer":
+    if authz.sees_assigned_rounds_only(user):
         stmt = stmt.where(ApplicationRound.id.in_(select(RoundReviewer.round_id).where(RoundReviewer.user_id == user.id)))
     return stmt
 

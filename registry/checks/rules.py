@@ -23,9 +23,13 @@ from typing import Callable
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app, url_for
+from sqlalchemy import select
 
+from registry import authz
+from registry.checks.models import RoundReviewer
 from registry.checks.text import Joined, Msg
 from registry.errors import _l
+from registry.extensions import db
 from registry.governance.queries import REGULATION_AREAS
 from registry.orgs.models import UNIVERSITY_KINDS
 
@@ -37,15 +41,24 @@ class Link:
     label: object  # a lazy string
     endpoint: str
     values: dict = field(default_factory=dict)
+    guard: Callable | None = None  # (user) -> bool: the object predicate the page checks, beyond its roles
 
-    def url(self) -> str | None:
-        """The URL, or None when that page does not exist (yet) in this installation."""
-        if self.endpoint not in current_app.view_functions:
+    def url(self, user) -> str | None:
+        """The URL, or None when that page does not exist (yet) in this installation or `user` may not
+        open it: a page shows only the links its reader may follow."""
+        if self.endpoint not in current_app.view_functions or not authz.can_open(user, self.endpoint):
+            return None
+        if self.guard is not None and not self.guard(user):
             return None
         try:
             return url_for(self.endpoint, **self.values)
         except Exception:  # a page whose parameters changed: show no link rather than fail
             return None
+
+
+def form_link(label, endpoint: str, base, **values) -> Link:
+    """A link to a form changing `base` or its records: shown to whoever may edit the base."""
+    return Link(label, endpoint, {"code": base.code, **values}, guard=lambda user: authz.can_edit_base(user, base))
 
 
 @dataclass(frozen=True)
@@ -105,7 +118,7 @@ def joint_training_experience(base, facts):
                          "postgraduates the base has trained to its student roster."), date=facts.as_of.isoformat())
     links = (Link(_l("Students"), "mentors.students", {"code": base.code}),)
     if not (n >= 1 or eep):
-        links += (Link(_l("Add a student"), "mentors.student_add", {"code": base.code}),)
+        links += (form_link(_l("Add a student"), "mentors.student_add", base),)
     return Outcome(n >= 1 or eep, measured, required, message, links)
 
 
@@ -118,7 +131,7 @@ def enterprise_mentor_ratio(base, facts):
     date = facts.as_of.isoformat()
     links = (Link(_l("Mentor roster"), "mentors.roster", {"code": base.code}),)
     if not r.meets_requirement:
-        links += (Link(_l("Add a mentor"), "mentors.mentor_add", {"code": base.code}),)
+        links += (form_link(_l("Add a mentor"), "mentors.mentor_add", base),)
     if r.total == 0:
         message = Msg(_l("No mentor appointment is active on %(date)s. Add the mentor team's appointments to the "
                          "roster."), date=date)
@@ -144,7 +157,7 @@ def cooperation_reached_on(since: dt.date) -> dt.date:
 @rule("R3", "cooperation-years", "四(四)", _l("School–enterprise cooperation has lasted three years or more"))
 def cooperation_years(base, facts):
     since = base.cooperation_since
-    links = (Link(_l("Edit the base"), "orgs.base_edit", {"code": base.code}),)
+    links = (form_link(_l("Edit the base"), "orgs.base_edit", base),)
     if since is None:
         return Outcome(False, "—", f"≤ {facts.as_of.isoformat()}",
                        Msg(_l("The cooperation start date is not recorded. Enter it on the base's record.")), links)
@@ -190,7 +203,7 @@ def platform_in_place(base, facts):
     else:
         message = Msg(_l("The cooperation agreement, the joint training plan and the exchange arrangement are on "
                          "record."))
-    links = tuple(Link(PLATFORM_LINKS[k][2], PLATFORM_LINKS[k][3], {"code": base.code}) if k in missing
+    links = tuple(form_link(PLATFORM_LINKS[k][2], PLATFORM_LINKS[k][3], base) if k in missing
                   else Link(PLATFORM_LINKS[k][0], PLATFORM_LINKS[k][1], {"code": base.code}) for k in PLATFORM_ITEMS)
     n = len(PLATFORM_ITEMS)
     return Outcome(not missing, f"{have}/{n}", f"{n}/{n}", message, links)
@@ -209,15 +222,26 @@ def regulations_complete(base, facts):
     else:
         message = Msg(_l("Regulations are in force in all %(n)s areas."), n=n)
     links = (Link(_l("Regulations"), "governance.regulation_list", {"code": base.code}),)
-    links += tuple(Link(Msg(_l("Add a regulation: %(area)s"), area=REGULATION_AREAS[k]), "governance.regulation_new",
-                        {"code": base.code, "area": k}) for k in missing)
+    links += tuple(form_link(Msg(_l("Add a regulation: %(area)s"), area=REGULATION_AREAS[k]),
+                             "governance.regulation_new", base, area=k) for k in missing)
     return Outcome(not missing, f"{n - len(missing)}/{n}", f"{n}/{n}", message, links)
 
 
 # ---- R6 university-quota, 五(一) and R7 application-deadline, 七 ------------------------------
 
 def _round_link(ctx):
-    return (Link(_l("Application round"), "checks.round_detail", {"round_id": ctx.round.id}),) if ctx.round else ()
+    if ctx.round is None:
+        return ()
+    application_round = ctx.round
+    return (Link(_l("Application round"), "checks.round_detail", {"round_id": application_round.id},
+                 guard=lambda user: authz.can_view_round(user, application_round, _assigned_round_ids(user))),)
+
+
+def _assigned_round_ids(user) -> set[int] | None:
+    """The rounds a reviewer is assigned to (None for the roles that see every round)."""
+    if not authz.sees_assigned_rounds_only(user):
+        return None
+    return set(db.session.scalars(select(RoundReviewer.round_id).where(RoundReviewer.user_id == user.id)))
 
 
 @rule("R6", "university-quota", "五(一)",
@@ -289,7 +313,7 @@ def enterprise_capacity(base, facts):
     if not enterprises:
         return Outcome(False, "0/0", "≥ 1", Msg(_l("The base has no partner enterprise on record. Add one on the "
                                                    "base's record.")),
-                       (Link(_l("Edit the base"), "orgs.base_edit", {"code": base.code}),))
+                       (form_link(_l("Edit the base"), "orgs.base_edit", base),))
     gaps = []
     for ent in enterprises:
         missing = [label for key, label in CAPACITY_FIELDS.items() if not (getattr(ent, key) or "").strip()]
@@ -301,7 +325,8 @@ def enterprise_capacity(base, facts):
         message = Msg(_l("Not stated: %(gaps)s. Complete the enterprise records."),
                       gaps=Joined((Msg(_l("%(enterprise)s: %(fields)s"), enterprise=e.name, fields=Joined(m))
                                    for e, m in gaps), separator="; "))
-        links = tuple(Link(e.name, "orgs.enterprise_edit", {"enterprise_id": e.id}) for e, _m in gaps)
+        links = tuple(Link(e.name, "orgs.enterprise_edit", {"enterprise_id": e.id},
+                           guard=lambda user, e=e: authz.can_edit_enterprise(user, e)) for e, _m in gaps)
     else:
         message = Msg(_l("Every partner enterprise has stated its scale, R&D focus and practice conditions."))
         links = ()

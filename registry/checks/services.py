@@ -105,7 +105,7 @@ def update_round(r: ApplicationRound, *, actor, deadline, opens_on, quota_minist
 def assign_reviewer(r: ApplicationRound, user, *, actor) -> RoundReviewer:
     if not authz.can_manage_rounds(actor):
         raise Forbidden(_l("Only an administrator may assign reviewers."))
-    if user is None or user.role != authz.REVIEWER or not user.active:
+    if not authz.can_be_assigned_to_review(user):
         raise DomainError(_l("Only an active reviewer account can be assigned to a round."), field="user_id")
     existing = db.session.scalar(select(RoundReviewer).where(RoundReviewer.round_id == r.id,
                                                               RoundReviewer.user_id == user.id))

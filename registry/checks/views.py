@@ -46,7 +46,7 @@ def _panel(base, user, as_of):
         "as_of": as_of,
         "has_plan": state.cycle is not None,
         "can_edit_plan": authz.can_edit_plan(user, base),
-        "can_see_evaluation": getattr(user, "role", None) in STAFF,
+        "can_see_evaluation": authz.can_view_evaluation(user, base),
     }
 
 
@@ -65,9 +65,8 @@ register_attachable("summary_report", SummaryReport, _l("Summary report"), _summ
 def _load_round(round_id: int) -> ApplicationRound:
     r = db.session.get(ApplicationRound, round_id)
     user = actor()
-    if r is None:
-        abort(404)
-    if user.role == REVIEWER and r.id not in queries.reviewer_round_ids(user.id):
+    assigned = queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
+    if r is None or not authz.can_view_round(user, r, assigned):
         abort(404)
     return r
 
@@ -77,7 +76,8 @@ def _load_round(round_id: int) -> ApplicationRound:
 def round_list():
     user = actor()
     rounds = list(db.session.scalars(queries.rounds_for(user)))
-    uni_ids = [user.university_id] if user.role == UNIVERSITY_COORDINATOR else None
+    uni_id = authz.university_scope(user)
+    uni_ids = [uni_id] if uni_id is not None else None
     usage = queries.quota_use([r.id for r in rounds], uni_ids) if rounds else []
     return render_template("checks/round_list.html", rounds=rounds, usage=usage, today=lifecycle.today(),
                            can_manage=authz.can_manage_rounds(user))
@@ -124,26 +124,27 @@ def round_edit(round_id):
 
 def _submittable_bases(user):
     stmt = select(Base).where(Base.status.in_(lifecycle.SUBMITTABLE_FROM)).order_by(Base.code)
-    if user.role == UNIVERSITY_COORDINATOR:
-        stmt = stmt.where(Base.university_id == user.university_id)
-    elif user.role != ADMIN:
+    if not authz.can_submit_bases(user):
         return []
+    uni_id = authz.university_scope(user)
+    if uni_id is not None:
+        stmt = stmt.where(Base.university_id == uni_id)
     return list(db.session.scalars(stmt))
 
 
 def _reviewer_choices(r):
     assigned = {link.user_id for link in r.reviewer_links}
-    users = db.session.scalars(select(User).where(User.role == REVIEWER, User.active.is_(True))
+    users = db.session.scalars(select(User).where(authz.assignable_reviewer_filter(User))
                                .order_by(User.username))
     return options((u.id, u.display_name or u.username) for u in users if u.id not in assigned)
 
 
 def _round_page(r, submit_form=None, reviewer_form=None):
     user = actor()
-    uni_id = user.university_id if user.role == UNIVERSITY_COORDINATOR else None
+    uni_id = authz.university_scope(user)
     subs = queries.submissions_of_round(r.id, uni_id)
-    usage = queries.quota_use([r.id], [uni_id] if uni_id else None)
-    can_submit = user.role in (ADMIN, UNIVERSITY_COORDINATOR)
+    usage = queries.quota_use([r.id], [uni_id] if uni_id is not None else None)
+    can_submit = authz.can_submit_bases(user)
     if submit_form is None and can_submit:
         submit_form = SubmitBaseForm()
     if submit_form is not None:
@@ -232,15 +233,15 @@ EVIDENCE_PAGES = (
 )
 
 
-def _evidence_links(sub):
+def _evidence_links(sub, user):
     on = sub.submitted_on.isoformat()
     links = [Link(label, endpoint, {"code": sub.base.code, "as_of": on}) for label, endpoint in EVIDENCE_PAGES]
-    return [(link.label, url) for link in links if (url := link.url())]
+    return [(link.label, url) for link in links if (url := link.url(user))]
 
 def _load_submission(submission_id: int) -> Submission:
     sub = db.session.get(Submission, submission_id)
     user = actor()
-    rounds = queries.reviewer_round_ids(user.id) if user.role == REVIEWER else None
+    rounds = queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
     if sub is None or not authz.can_view_submission(user, sub, rounds):
         abort(404)
     return sub
@@ -248,20 +249,20 @@ def _load_submission(submission_id: int) -> Submission:
 
 def _submission_page(sub, review_form=None):
     user = actor()
-    rounds = queries.reviewer_round_ids(user.id) if user.role == REVIEWER else None
+    rounds = queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
     can_review = authz.can_review_submission(user, sub, rounds)
     reviews = queries.reviews_of(sub.id)
     own = next((rv for rv in reviews if rv.reviewer_id == user.id), None)
     if can_review and review_form is None:
         review_form = ReviewForm(obj=own)
     # Reviewers judge independently: each sees their own review; the administrator sees all.
-    shown = reviews if user.role == ADMIN else ([own] if own else [])
+    shown = reviews if authz.can_read_all_reviews(user) else ([own] if own else [])
     state = lifecycle.state_of(sub.base)
     reviewable = sub.base.status in services.REVIEWABLE and state.submission_id == sub.id
     return render_template("checks/submission_detail.html", sub=sub, snapshot=sub.snapshot, reviews=shown,
                            review_form=review_form if reviewable else None, can_review=can_review,
                            all_scores=[rv.score for rv in reviews], state=state, statuses=BASE_STATUSES,
-                           evidence=_evidence_links(sub),
+                           evidence=_evidence_links(sub, user),
                            indicators=queries.INDICATORS,
                            can_decide=authz.can_decide_lifecycle(user))
 
@@ -304,11 +305,13 @@ def _lifecycle_page(base, form=None, objection_form=None):
         objection_form = ObjectionForm(formdata=None)
     evaluations = list(db.session.scalars(select(CycleEvaluation).where(CycleEvaluation.base_id == base.id)
                                           .order_by(CycleEvaluation.evaluated_on, CycleEvaluation.id)))
+    rounds = queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
     return render_template("checks/lifecycle.html", base=base, state=state, form=form, statuses=BASE_STATUSES,
                            submissions=subs, notice_days=lifecycle.NOTICE_DAYS, today=lifecycle.today(),
                            objections=services.objections_of(base.id), objection_form=objection_form,
                            resolve_form=ResolveObjectionForm(formdata=None) if can_decide else None,
-                           evaluations=evaluations, grades=GRADES, cycle_states=CYCLE_STATES)
+                           evaluations=evaluations, grades=GRADES, cycle_states=CYCLE_STATES,
+                           viewable={s.id for s in subs if authz.can_view_submission(user, s, rounds)})
 
 
 @bp.route("/bases/<code>/lifecycle")

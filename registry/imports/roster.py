@@ -122,7 +122,7 @@ def manageable_mentor_ids(user, mentor_ids) -> set[int]:
     mentor_ids = set(mentor_ids)
     if user is None or authz.can_manage_system(user):
         return mentor_ids
-    if user.role not in (authz.UNIVERSITY_COORDINATOR, authz.BASE_COORDINATOR):
+    if not authz.manages_mentors_by_scope(user):
         return set()
     scope = authz.visible_base_filter(user, Base)
     found = set()

@@ -57,7 +57,7 @@ def _quiet_date(value) -> dt.date:
 def _phone_for(user, mentor: Mentor, base=None) -> str:
     if not mentor.phone:
         return ""
-    if getattr(user, "role", None) == MENTOR and user.mentor_id == mentor.id:
+    if authz.is_own_mentor_record(user, mentor):
         return mentor.phone
     if base is not None and authz.can_see_contact_details(user, base):
         return mentor.phone
@@ -91,7 +91,7 @@ def _panel_context(base, user, as_of):
         "warning_days": queries.warning_days(),
         "as_of": as_of,
         "base": base,
-        "show_names": getattr(user, "role", None) in STAFF,
+        "show_names": authz.can_view_rosters(user),
     }
 
 
@@ -190,7 +190,7 @@ def _render_mentor(mentor: Mentor, own: bool):
 def mentor_detail(mentor_id):
     mentor = _load_mentor(mentor_id)
     user = actor()
-    return _render_mentor(mentor, own=getattr(user, "role", None) == MENTOR and user.mentor_id == mentor.id)
+    return _render_mentor(mentor, own=authz.is_own_mentor_record(user, mentor))
 
 
 @bp.route("/mentors/<int:mentor_id>/edit", methods=["GET", "POST"])
@@ -503,4 +503,4 @@ def ratio_overview():
     rows = sorted(queries.ratio_as_of(as_of, base_ids_visible_to(user)), key=SORT_KEYS[sort], reverse=descending)
     return render_template("mentors/ratio_overview.html", rows=rows, as_of=as_of, sort=sort, descending=descending,
                            meeting=sum(1 for r in rows if r.meets_requirement),
-                           can_roster=getattr(user, "role", None) in STAFF)
+                           can_roster=authz.can_view_rosters(user))

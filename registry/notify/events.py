@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 from sqlalchemy import select
 
+from registry import authz
 from registry.authz import ADMIN, BASE_COORDINATOR, MENTOR, REVIEWER, UNIVERSITY_COORDINATOR
 from registry.errors import _l
 from registry.extensions import db
@@ -84,13 +85,14 @@ class People:
                                            User.university_id, User.mentor_id, User.email, User.locale).where(User.active.is_(True))):
             people.by_id[u.id] = u
             people.by_role.setdefault(u.role, set()).add(u.id)
-            if u.role == UNIVERSITY_COORDINATOR and u.university_id is not None:
-                people.by_university.setdefault(u.university_id, set()).add(u.id)
-            if u.role == MENTOR and u.mentor_id is not None:
-                people.by_mentor.setdefault(u.mentor_id, set()).add(u.id)
+            part, record = authz.notified_as(u)
+            if part == "university":
+                people.by_university.setdefault(record, set()).add(u.id)
+            elif part == "mentor":
+                people.by_mentor.setdefault(record, set()).add(u.id)
         for user_id, base_id in db.session.execute(select(user_base.c.user_id, user_base.c.base_id)):
             u = people.by_id.get(user_id)
-            if u is not None and u.role == BASE_COORDINATOR:
+            if u is not None and authz.notified_as(u)[0] == "bases":
                 people.coordinators.setdefault(base_id, set()).add(user_id)
         return people
 

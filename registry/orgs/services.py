@@ -245,7 +245,7 @@ FIELD_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 
 
 def _require_admin(actor) -> None:
-    if actor is not None and getattr(actor, "role", None) != authz.ADMIN:
+    if not authz.can_manage_key_fields(actor):
         raise Forbidden(_l("You do not have permission to do this."))
 
 

@@ -59,9 +59,7 @@ def _enterprise_options():
 
 
 def _fill_base_choices(form, user):
-    unis = db.session.scalars(queries.universities()).all()
-    if user.role == UNIVERSITY_COORDINATOR:
-        unis = [u for u in unis if u.id == user.university_id]
+    unis = [u for u in db.session.scalars(queries.universities()) if authz.can_create_base(user, u)]
     form.university_id.choices = options((u.id, u.name) for u in unis)
     form.enterprise_ids.choices = _enterprise_options()
 
@@ -133,8 +131,9 @@ def base_edit(code):
 def university_list():
     user = actor()
     stmt = queries.universities(q=request.args.get("q") or None, kind=request.args.get("kind") or None)
-    if user.role == UNIVERSITY_COORDINATOR:
-        stmt = stmt.where(University.id == user.university_id)
+    scope = authz.visible_university_filter(user, University)
+    if scope is not None:
+        stmt = stmt.where(scope)
     return render_template("orgs/university_list.html", page=_page(stmt), kinds=UNIVERSITY_KINDS,
                            can_create=authz.can_create_university(user),
                            can_edit=lambda uni: authz.can_edit_university(user, uni))
@@ -180,7 +179,7 @@ def enterprise_list():
     page, user = _page(stmt), actor()
     can_create = authz.can_edit_enterprise(user)
     shared = (queries.enterprises_of_other_universities(user.university_id, [e.id for e in page.items])
-              if can_create and user.role == UNIVERSITY_COORDINATOR else set())
+              if can_create and authz.limits_enterprise_edits(user) else set())
     return render_template("orgs/enterprise_list.html", page=page, sectors=SECTORS, can_create=can_create,
                            not_editable=shared)
 

@@ -36,7 +36,7 @@ def _panel(base, user, as_of):
     from registry.imports.kinds import kinds
 
     can_import = authz.can_edit_roster(user, base)
-    return {"as_of": as_of, "can_export_roster": getattr(user, "role", None) in STAFF,
+    return {"as_of": as_of, "can_export_roster": authz.can_view_rosters(user),
             "can_unmask": authz.can_see_contact_details(user, base), "can_import": can_import,
             "imports": kinds() if can_import else []}
 
@@ -69,7 +69,7 @@ def index():
     as_of = parse_as_of(request.args.get("as_of"))
     rows = ratio_report.ratios(as_of, base_ids_visible_to(user))
     return render_template("reports/index.html", rows=rows, as_of=as_of,
-                           can_export_roster=user.role in STAFF, can_unmask_directory=_may_unmask_directory(user))
+                           can_export_roster=authz.can_view_rosters(user), can_unmask_directory=_may_unmask_directory(user))
 
 
 @bp.route("/reports/ratio.<fmt>")
@@ -112,7 +112,7 @@ def roster_export(code, name):
 
 def _may_unmask_directory(user) -> bool:
     """Full mobile numbers in the directory only for whoever may see them at every base it covers."""
-    if user is None or user.role not in STAFF:
+    if not authz.can_view_rosters(user):
         return False
     scope = authz.visible_base_filter(user, Base)
     stmt = select(Base) if scope is None else select(Base).where(scope)

@@ -3,49 +3,22 @@
 Records are plain ORM rows of the other areas' models (fast; the audit hook still runs)."""
 from __future__ import annotations
 
-import datetime as dt
-import itertools
-
 import pytest
 
 from registry.audit.services import set_actor
 from registry.extensions import db
-
-D = dt.date
-_seq = itertools.count(1)
+from tests.conftest import D, add_people, add_student
 
 
 def people(base, side: str, n: int, starts_on=D(2019, 1, 1), ends_on=None):
-    from registry.mentors.models import Appointment, Mentor
-
-    made = []
-    for _ in range(n):
-        i = next(_seq)
-        m = Mentor(name=f"{side[:3]}-{i}", side=side, organisation="星海航天动力研究所" if side == "enterprise"
-                   else "示范工业大学", staff_no=f"C{i:06d}")
-        made.append(m)
-    db.session.add_all(made)
-    db.session.flush()
-    db.session.add_all([Appointment(base_id=base.id, mentor_id=m.id, starts_on=starts_on, ends_on=ends_on)
-                        for m in made])
-    db.session.flush()
-    return made
+    """The shared builder (`tests.conftest.add_people`), appointed from 2019 by default."""
+    return add_people(base, side, n, starts_on=starts_on, ends_on=ends_on)
 
 
 def postgraduate(base, starts_on=D(2019, 9, 1), ends_on=None, level="master", university_mentor=None,
                  enterprise_mentor=None):
-    from registry.mentors.models import MentorAssignment, Student
-
-    i = next(_seq)
-    s = Student(base_id=base.id, name=f"学生{i}", student_no=f"S{i:06d}", level=level, enrolment_year=starts_on.year)
-    db.session.add(s)
-    db.session.flush()
-    um = university_mentor or people(base, "university", 1)[0]
-    em = enterprise_mentor or people(base, "enterprise", 1)[0]
-    db.session.add(MentorAssignment(base_id=base.id, student_id=s.id, university_mentor_id=um.id,
-                                    enterprise_mentor_id=em.id, starts_on=starts_on, ends_on=ends_on))
-    db.session.flush()
-    return s
+    return add_student(base, starts_on=starts_on, ends_on=ends_on, level=level, university_mentor=university_mentor,
+                       enterprise_mentor=enterprise_mentor)
 
 
 def platform(base, on=D(2019, 6, 1), agreement=True, training_plan=True, exchange_arrangement=True):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from registry import create_app
-from tests.foundation.test_migrations import BACKENDS, empty_database, logging_kept
+from tests.app.test_migrations import BACKENDS, empty_database, logging_kept
 
 D = dt.date
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)

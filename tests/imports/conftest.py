@@ -87,10 +87,3 @@ def import_dir(app, tmp_path, monkeypatch):
     folder = tmp_path / "uploads"
     monkeypatch.setitem(app.config, "IMPORT_DIR", str(folder))
     return folder
-
-
-@pytest.fixture
-def committed_world(world):
-    """The world, committed (to the test's savepoint): a command's or view's rollback keeps it."""
-    db.session.commit()
-    return world

@@ -12,7 +12,7 @@ def invoke(runner, *args):
     return runner.invoke(args=list(args))
 
 
-def test_import_summary_and_exit_code(committed_world, runner, files):
+def test_import_summary_and_exit_code(world, runner, files):
     path = files.xlsx([roster_row(staff_no=f"C-{i}") for i in range(3)], title="名单")
     result = invoke(runner, "roster", "import", str(path), "--base", "SF-AP-01")
     assert result.exit_code == 0, result.output
@@ -21,7 +21,7 @@ def test_import_summary_and_exit_code(committed_world, runner, files):
     assert again.stdout == "imported: 3 rows, 0 mentors created, 0 updated, 0 appointments created, 0 updated\n"
 
 
-def test_dry_run(committed_world, runner, files):
+def test_dry_run(world, runner, files):
     before = snapshot()
     path = files.csv([roster_row(staff_no="C-1")])
     result = invoke(runner, "roster", "import", str(path), "--base", "SF-AP-01", "--dry-run")
@@ -30,7 +30,7 @@ def test_dry_run(committed_world, runner, files):
     assert snapshot() == before
 
 
-def test_invalid_rows_one_line_each_nothing_written(committed_world, runner, files):
+def test_invalid_rows_one_line_each_nothing_written(world, runner, files):
     before = snapshot()
     rows = [roster_row(staff_no=f"C-{i}") for i in range(5)] + [roster_row(start="2023-13-01"),
                                                                roster_row(staff_no="C-9", side="外聘")]
@@ -46,7 +46,7 @@ def test_invalid_rows_one_line_each_nothing_written(committed_world, runner, fil
     assert snapshot() == before
 
 
-def test_file_problems_and_unknown_base(committed_world, runner, files):
+def test_file_problems_and_unknown_base(world, runner, files):
     before = snapshot()
     path = files.xlsx([roster_row()])
     unknown = invoke(runner, "roster", "import", str(path), "--base", "NOPE-01")
@@ -63,7 +63,7 @@ def test_file_problems_and_unknown_base(committed_world, runner, files):
     assert snapshot() == before
 
 
-def test_students_command(committed_world, runner, files):
+def test_students_command(world, runner, files):
     from tests.imports.test_students import HEADER, student_row
 
     invoke(runner, "roster", "import", str(files.xlsx([

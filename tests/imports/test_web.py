@@ -30,7 +30,7 @@ def upload(client, data: bytes, name="名单.xlsx", url=UPLOAD):
     return client.post(url, data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
 
 
-def test_upload_preview_errors_then_fix_and_confirm(committed_world, login_as, import_dir):
+def test_upload_preview_errors_then_fix_and_confirm(world, login_as, import_dir):
     client = login_as("coord")
     page = client.get(UPLOAD)
     assert page.status_code == 200 and "聘任开始日期" in text_of(page)
@@ -68,14 +68,14 @@ def test_upload_preview_errors_then_fix_and_confirm(committed_world, login_as, i
     assert again.status_code == 302 and again.headers["Location"].endswith("/import/roster")
 
 
-def test_confirm_validates_again(committed_world, login_as, import_dir):
+def test_confirm_validates_again(world, login_as, import_dir):
     client = login_as("coord")
     upload(client, xlsx_bytes([roster_row(staff_no="V-1", start="2024-01-01")]))
     # Meanwhile someone appoints the same person from 2023: the file would now overlap.
     person = Mentor(name="张明", side="enterprise", organisation="星海航天动力研究所", staff_no="V-1")
     db.session.add(person)
     db.session.flush()
-    db.session.add(Appointment(base_id=committed_world.base.id, mentor_id=person.id, starts_on=dt.date(2023, 1, 1)))
+    db.session.add(Appointment(base_id=world.base.id, mentor_id=person.id, starts_on=dt.date(2023, 1, 1)))
     db.session.commit()
     before = snapshot()
     response = client.post("/bases/SF-AP-01/import/roster/confirm")
@@ -87,7 +87,7 @@ def test_confirm_validates_again(committed_world, login_as, import_dir):
     assert cancelled.status_code == 302 and list(import_dir.iterdir()) == []
 
 
-def test_students_upload(committed_world, login_as, import_dir):
+def test_students_upload(world, login_as, import_dir):
     client = login_as("coord")
     response = client.get("/bases/SF-AP-01/import/students")
     assert response.status_code == 200 and "学号" in text_of(response)

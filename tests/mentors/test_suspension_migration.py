@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Date, DateTime, Integer, MetaData, String, inser
 
 from registry import create_app
 from registry.extensions import db
-from tests.foundation.test_migrations import BACKENDS, empty_database, logging_kept
+from tests.app.test_migrations import BACKENDS, empty_database, logging_kept
 
 
 def _row(_table, **values):

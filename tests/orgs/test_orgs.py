@@ -10,8 +10,7 @@ from registry.audit.models import AuditEntry
 from registry.extensions import db
 from registry.orgs import services
 from registry.orgs.models import Base, Enterprise, University
-from tests.conftest import text_of
-from tests.foundation.conftest import act_as, rows, section_text
+from tests.conftest import act_as, rows, section_text, text_of
 
 
 @pytest.fixture

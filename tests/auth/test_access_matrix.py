@@ -16,7 +16,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from registry.authz import PUBLIC, ROLES, allow, allowed_roles
 from registry.extensions import db, limiter
 from registry.web import TRACE_KEY, is_static
-from tests.foundation.conftest import act_as, bearer
+from tests.conftest import act_as, bearer
 
 UNKNOWN_ID = 999999
 # URL parameters named `<x>_id` take an existing id of table x; a few names differ from their table.

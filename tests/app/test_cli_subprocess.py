@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from registry.db_state import UPGRADE_COMMAND
-from tests.foundation.conftest import FLASK, flask_cli
+from tests.conftest import FLASK, flask_cli
 
 BASE = ["base", "create", "PR-01", "--name", "进程基地", "--university", "进程大学", "--university-kind", "ministry",
         "--enterprise", "进程企业", "--field", "ict", "--cooperation-since", "2018-05-01"]

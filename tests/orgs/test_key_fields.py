@@ -7,7 +7,8 @@ from sqlalchemy import select
 from registry.extensions import db
 from registry.orgs.models import FIELDS, Base, KeyField
 from tests.conftest import text_of
-from tests.foundation.test_cli import BASE, assert_failed, with_option
+from tests.conftest import assert_failed
+from tests.orgs.test_cli import BASE, with_option
 
 
 def test_the_ten_are_seeded_in_order():

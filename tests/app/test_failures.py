@@ -9,8 +9,7 @@ import pytest
 from registry import create_app
 from registry.authz import ALL, PUBLIC, allow
 from registry.db_state import UPGRADE_COMMAND, DatabaseUnavailable, describe
-from tests.conftest import text_of
-from tests.foundation.conftest import act_as
+from tests.conftest import act_as, text_of
 
 
 def test_an_unknown_page_is_a_translated_404(client, world):

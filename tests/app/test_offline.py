@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.foundation.conftest import act_as
+from tests.conftest import act_as
 
 MAIN_PAGES = ["/auth/login", "/bases", "/bases/{code}", "/bases/{code}/edit", "/bases/new", "/universities",
               "/universities/new", "/enterprises", "/enterprises/new", "/auth/account", "/auth/tokens",

@@ -10,8 +10,7 @@ from registry.audit.models import AuditEntry
 from registry.audit.services import set_actor
 from registry.extensions import db
 from registry.orgs import services
-from tests.conftest import text_of
-from tests.foundation.conftest import act_as, section_text
+from tests.conftest import act_as, section_text, text_of
 
 
 def entries(**where):

@@ -11,8 +11,7 @@ from registry.api.openapi import document
 from registry.auth.models import ApiToken
 from registry.authz import ADMIN, allow
 from registry.extensions import db
-from tests.conftest import text_of
-from tests.foundation.conftest import act_as, bearer, section_text
+from tests.conftest import act_as, bearer, section_text, text_of
 
 
 def error_of(response) -> dict:

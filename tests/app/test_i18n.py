@@ -7,8 +7,7 @@ from babel.messages.pofile import read_po
 
 from registry.config import PROJECT_ROOT
 from registry.errors import DomainError, _l, bilingual
-from tests.conftest import text_of
-from tests.foundation.conftest import act_as, section_text
+from tests.conftest import act_as, section_text, text_of
 
 ZH_PO = Path(PROJECT_ROOT) / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
 

@@ -9,8 +9,7 @@ from registry.audit.models import AuditEntry
 from registry.auth.models import User
 from registry.auth.services import create_user
 from registry.extensions import db
-from tests.conftest import PASSWORD, login, text_of
-from tests.foundation.conftest import act_as, rows, section_text
+from tests.conftest import PASSWORD, act_as, login, rows, section_text, text_of
 
 
 @pytest.fixture
@@ -167,7 +166,8 @@ def test_deactivate_and_reactivate(admin, client, world):
     admin.post("/auth/logout")
     assert login(client, "coord").status_code == 302
     actions = db.session.scalars(select(AuditEntry.changes).where(
-        AuditEntry.table == "user", AuditEntry.record_id == world.coord.id, AuditEntry.action == "update")).all()
+        AuditEntry.table == "user", AuditEntry.record_id == world.coord.id, AuditEntry.action == "update")
+        .order_by(AuditEntry.id)).all()
     assert [c["active"] for c in actions] == [[True, False], [False, True]]
 
 

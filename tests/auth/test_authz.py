@@ -1,4 +1,4 @@
-"""The foundation's permission predicates, without HTTP: one role and one object at a time."""
+"""The permission predicates of registry/authz.py, without HTTP: one role and one object at a time."""
 from __future__ import annotations
 
 import pytest
