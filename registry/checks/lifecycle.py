@@ -228,15 +228,19 @@ def state_of(base, as_of: dt.date | None = None) -> LifecycleState:
     return states_many([base], as_of)[base.id]
 
 
+def objection_open(as_of: dt.date | None = None):
+    """The SQL condition of an objection still open (as of `as_of`: received by then and not resolved
+    by then; None: not resolved at all). `Objection.open_on` is the same rule for one object."""
+    if as_of is None:
+        return Objection.resolved_on.is_(None)
+    return (Objection.received_on <= as_of) & or_(Objection.resolved_on.is_(None), Objection.resolved_on > as_of)
+
+
 def open_objections(base_ids, as_of: dt.date | None = None) -> dict[int, int]:
     """{base_id: objections received (by `as_of`) and not resolved (by then)}. One query."""
     ids = list(base_ids)
-    stmt = select(Objection.base_id, func.count()).where(Objection.base_id.in_(ids)).group_by(Objection.base_id)
-    if as_of is None:
-        stmt = stmt.where(Objection.resolved_on.is_(None))
-    else:
-        stmt = stmt.where(Objection.received_on <= as_of,
-                          or_(Objection.resolved_on.is_(None), Objection.resolved_on > as_of))
+    stmt = (select(Objection.base_id, func.count()).where(Objection.base_id.in_(ids), objection_open(as_of))
+            .group_by(Objection.base_id))
     counts = dict(db.session.execute(stmt).all())
     return {b: counts.get(b, 0) for b in ids}
 

@@ -18,7 +18,8 @@ from sqlalchemy.orm import defer, selectinload
 from registry import authz
 from registry.checks import lifecycle
 from registry.checks.facts import Facts, load_bases
-from registry.checks.models import AnnualReport, ApplicationRound, PlanTarget, Review, RoundReviewer, Submission
+from registry.checks.models import (AnnualReport, ApplicationRound, Objection, PlanTarget, Review, RoundReviewer,
+                                    Submission, SummaryReport)
 from registry.checks.rules import Outcome, Rule, rules_in_order
 from registry.checks.text import render
 from registry.errors import EN, ZH, _l
@@ -485,8 +486,11 @@ def dashboard(as_of: dt.date, *, round_id: int | None = None, field: str | None 
 
 ROUND_DEADLINE_WARNING_DAYS = 14
 ANNUAL_SUMMARY_WARNING_DAYS = 30
+SUMMARY_REPORT_WARNING_DAYS = 30
 # A base is being built (and writes its annual plan and summary) in these states.
 BUILDING_STATES = ("recognised", "in_construction", "rectification")
+# The current cycle waits for its evaluation (which needs the summary report) in these states.
+EVALUATION_PENDING_STATES = ("recognised", "in_construction")
 # A submission waits for its reviewers while its base is in these states.
 REVIEW_STATES = ("submitted", "under_review")
 
@@ -586,3 +590,63 @@ def reviews_waiting() -> list[WaitingReview]:
         waiting.extend(WaitingReview(r.id, r.round_id, r.year, r.Base, u) for u in sorted(assigned)
                        if (r.id, u) not in reviewed)
     return waiting
+
+
+@dataclass(frozen=True)
+class SummaryReportDue:
+    """The summary report of a base's current cycle, due for its evaluation (from `cycle.evaluation_from`):
+    `part` = "report" when no summary report is on record, "document" when its signed document is not
+    attached."""
+
+    base: Base
+    cycle: object  # models.Cycle
+    part: str
+
+
+def summary_reports_due(as_of: dt.date, days: int = SUMMARY_REPORT_WARNING_DAYS) -> list[SummaryReportDue]:
+    """For every base whose current cycle still waits for its evaluation and ends within `days` days (or
+    has ended): its summary report when not on record, or its signed document when not attached (the two
+    things `lifecycle.transition` requires before the evaluation). Five queries."""
+    from registry.evidence.queries import attachment_counts
+
+    bases = list(db.session.scalars(select(Base).where(Base.status.in_(EVALUATION_PENDING_STATES))
+                                    .order_by(Base.code)))
+    if not bases:
+        return []
+    states = lifecycle.states_many(bases)
+    last_day = as_of + dt.timedelta(days=days)
+    waiting = [(b, states[b.id].cycle) for b in bases
+               if states[b.id].cycle is not None and states[b.id].cycle.state == "in_construction"
+               and states[b.id].cycle.ends_on <= last_day]
+    if not waiting:
+        return []
+    reports = {r.cycle_id: r for r in db.session.scalars(
+        select(SummaryReport).where(SummaryReport.cycle_id.in_([c.id for _b, c in waiting])))}
+    signed = attachment_counts("summary_report", [r.id for r in reports.values()])
+    due = []
+    for b, cycle in waiting:
+        report = reports.get(cycle.id)
+        if report is None:
+            due.append(SummaryReportDue(b, cycle, "report"))
+        elif not signed.get(report.id):
+            due.append(SummaryReportDue(b, cycle, "document"))
+    return due
+
+
+@dataclass(frozen=True)
+class OpenObjection:
+    """An objection received during a base's public notice and not resolved yet."""
+
+    objection: Objection
+    base: Base
+
+
+def objections_open(as_of: dt.date) -> list[OpenObjection]:
+    """The objections to the public notices running now that are received by `as_of` and not resolved
+    by then (recognition waits for them: `lifecycle.objection_open`), oldest first, with their base.
+    One query."""
+    rows = db.session.execute(
+        select(Objection, Base).join(Base, Base.id == Objection.base_id)
+        .where(Base.status == "public_notice", lifecycle.objection_open(as_of))
+        .order_by(Objection.received_on, Objection.id)).all()
+    return [OpenObjection(o, b) for o, b in rows]

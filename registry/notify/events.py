@@ -5,7 +5,7 @@ second copy of a rule) and returns `Event`s, each with its recipients and the pa
 with. `register_kind` adds a kind; `setup()` (called from the area's set-up in `cli.register`) adds
 the built-in ones. A source runs a fixed number of queries, whatever the number of bases.
 
-Adding a kind (e.g. "summary report due", "objection recorded"): write `def _my_kind(ctx)` returning
+Adding a kind: write `def _my_kind(ctx)` returning
 events, a `describe` message, and one `register_kind(...)` line in `setup()`.
 """
 from __future__ import annotations
@@ -230,6 +230,34 @@ def _reviewer_needed(ctx: Context) -> list[Event]:
             for w in reviews_waiting() if w.reviewer_id is None]
 
 
+def _summary_report_due(ctx: Context) -> list[Event]:
+    """The current cycle ends within 30 days (or has ended) without its summary report or the report's
+    signed document (checks.queries.summary_reports_due): to the base's coordinators and the university
+    coordinator."""
+    from registry.checks.queries import summary_reports_due
+
+    return [Event("summary_report_due", f"{d.base.id}:{d.cycle.number}:{d.cycle.ends_on.isoformat()}:{d.part}",
+                  {**_base_params(d.base), "cycle": d.cycle.number, "part": d.part,
+                   "start": d.cycle.starts_on.isoformat(), "end": d.cycle.ends_on.isoformat(),
+                   "date": d.cycle.evaluation_from.isoformat()},
+                  Link("checks.base_summary_report", {"code": d.base.code, "number": d.cycle.number}),
+                  _to(ctx.people.of_base(d.base.id, d.base.university_id)))
+            for d in summary_reports_due(ctx.as_of)]
+
+
+def _objection_recorded(ctx: Context) -> list[Event]:
+    """An objection recorded during a public notice and not resolved (checks.queries.objections_open):
+    one event per objection, to the administrators."""
+    from registry.checks.queries import objections_open
+
+    admins = ctx.people.role(ADMIN)
+    return [Event("objection_recorded", str(o.objection.id),
+                  {**_base_params(o.base), "raised_by": o.objection.raised_by,
+                   "date": o.objection.received_on.isoformat()},
+                  Link("checks.base_lifecycle", {"code": o.base.code}), _to(admins))
+            for o in objections_open(ctx.as_of)]
+
+
 COORDINATORS = (BASE_COORDINATOR, UNIVERSITY_COORDINATOR)
 
 
@@ -250,12 +278,18 @@ def setup() -> None:
                   COORDINATORS, _rectification_deadline)
     register_kind("annual_report_due", _l("Annual plan or summary due"), _annual_report_message,
                   COORDINATORS, _annual_report_due)
+    register_kind("summary_report_due", _l("Summary report due"), _summary_report_message,
+                  COORDINATORS, _summary_report_due)
     register_kind("review_waiting", _l("Review assigned"),
                   _l("%(base)s %(base_name)s (round %(year)s) waits for your review."),
                   (REVIEWER,), _review_waiting)
     register_kind("reviewer_needed", _l("Submission without a reviewer"),
                   _l("%(base)s %(base_name)s (round %(year)s) waits for a reviewer: the round has none assigned."),
                   (ADMIN,), _reviewer_needed)
+    register_kind("objection_recorded", _l("Objection to a public notice"),
+                  _l("%(base)s %(base_name)s: an objection from %(raised_by)s was received on %(date)s during the "
+                     "public notice; recognition waits until it is resolved."),
+                  (ADMIN,), _objection_recorded)
 
 
 def _annual_report_message(params: dict):
@@ -264,6 +298,14 @@ def _annual_report_message(params: dict):
                   "(%(start)s – %(end)s) is not on record.")
     return _l("%(base)s %(base_name)s: the annual summary of construction year %(year)s of cycle %(cycle)s "
               "(%(start)s – %(end)s) is not on record (due by %(date)s).")
+
+
+def _summary_report_message(params: dict):
+    if params.get("part") == "document":
+        return _l("%(base)s %(base_name)s: the signed document of the summary report of cycle %(cycle)s "
+                  "(%(start)s – %(end)s) is not attached; the evaluation, from %(date)s, needs it.")
+    return _l("%(base)s %(base_name)s: the summary report of cycle %(cycle)s (%(start)s – %(end)s) is not on "
+              "record; the evaluation, from %(date)s, needs it.")
 
 
 def message_of(kind: str, params: dict):
