@@ -90,9 +90,11 @@ def _resolve_actor():
         token = _bearer_token()
         if not token:
             return None
-        from registry.auth.models import user_for_token
+        from registry.auth.models import token_owner
 
-        return user_for_token(token)
+        user, problem = token_owner(token)
+        g.token_problem = problem
+        return user
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
@@ -156,6 +158,9 @@ def gate():
             if _bearer_token() is None:
                 return api_error(401, "unauthorized", _("A valid API token is required: send the header "
                                                         "Authorization: Bearer TOKEN."))
+            if g.get("token_problem") == "token_expired":
+                return api_error(401, "token_expired", _("The API token has expired. Create a new one under "
+                                                         "My account → API tokens."))
             return api_error(401, "invalid_token", _("The API token is malformed, unknown or revoked."))
         return login_manager.unauthorized()
     if user.role not in roles:
@@ -212,13 +217,15 @@ def init_app(app):
 
     @login_manager.user_loader
     def load_user(user_id):
-        from registry.auth.models import User
+        from registry.auth.models import User, parse_session_id
 
-        try:
-            user = db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
+        parsed = parse_session_id(user_id)
+        if parsed is None:  # not written by this version (or tampered with): no user
             return None
-        return user if user is not None and user.active else None
+        user = db.session.get(User, parsed[0])
+        if user is None or not user.active or (user.session_generation or 0) != parsed[1]:
+            return None  # the session was ended (logout, password change or reset, deactivation)
+        return user
 
     @app.after_request
     def security_headers(response: Response):

@@ -311,7 +311,7 @@ def test_an_unreachable_database_gives_the_apps_503_page(make_app, own_session):
     app = make_app(SQLALCHEMY_DATABASE_URI=DEAD_POSTGRES)
     client = app.test_client()
     with client.session_transaction() as sess:  # the session names a user: loading it needs the database
-        sess["_user_id"] = "1"
+        sess["_user_id"] = "1.0"
     response = client.get("/bases")
     assert response.status_code == 503
     page = text_of(response)
