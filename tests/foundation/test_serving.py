@@ -131,9 +131,11 @@ def test_gunicorn_from_a_clean_copy_serves_the_chinese_interface(gunicorn_site):
 
     # Every line the app wrote is JSON with a request id; the access lines name each request.
     time.sleep(0.3)
-    lines = [line for line in log_path.read_text().splitlines() if line.startswith("{")]
-    entries = [json.loads(line) for line in lines]
+    lines = [line for line in log_path.read_text().splitlines() if line.strip()]
+    entries = [json.loads(line) for line in lines]  # gunicorn's own lines too (gunicorn.conf.py)
+    assert any(e["logger"] == "gunicorn.error" and "Booting worker" in e["message"] for e in entries)
     access = {e["request_id"]: e for e in entries if e.get("event") == "request"}
+    assert len([e for e in entries if e["request_id"] == "probe-login-1"]) == 1  # each line once
     assert access["probe-login-1"]["path"] == "/auth/login" and access["probe-login-1"]["status"] == 200
     assert access["probe-bases-2"]["path"] == "/bases" and access["probe-bases-2"]["user_id"] is not None
     assert all(e["request_id"] for e in entries if e["logger"].startswith("registry"))
