@@ -342,3 +342,91 @@ def test_the_database_vanishing_mid_run_gives_the_503_page(make_app, tmp_path, m
     response = client.post("/auth/login", data={"username": "x", "password": "y" * 10})
     assert response.status_code == 503
     assert "无法连接数据库" in text_of(response)
+
+
+class TcpProxy:
+    """A TCP relay to the database that can be cut: the database 'goes away' mid-run."""
+
+    def __init__(self, host: str, port: int):
+        import threading
+
+        self.upstream = (host, port)
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.port = self.server.getsockname()[1]
+        self.sockets = []
+        self.running = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import threading
+
+        while self.running:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.upstream)
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, dest):
+        try:
+            while data := source.recv(65536):
+                dest.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, dest):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def cut(self):
+        self.running = False
+        try:
+            self.server.shutdown(socket.SHUT_RDWR)  # wakes the accept() in its thread (Linux)
+        except OSError:
+            pass
+        self.server.close()
+        for sock in self.sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            except OSError:
+                pass
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
+                    reason="TEST_DATABASE_URL names no PostgreSQL database")
+def test_postgresql_going_away_mid_run_gives_the_503_page_and_readyz_says_so(make_app, database_url, own_session):
+    from sqlalchemy.engine import make_url
+
+    real = make_url(database_url)
+    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 5432)
+    app = None
+    try:
+        url = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        app = make_app(SQLALCHEMY_DATABASE_URI=url)
+        client = app.test_client()
+        with client.session_transaction() as sess:
+            sess["_user_id"] = "999999.0"  # looked up in the database on every request: no such user
+        assert client.get("/bases").status_code == 302  # the database answers: anonymous, to the login page
+        proxy.cut()
+        response = client.get("/bases")
+        assert response.status_code == 503
+        assert "无法连接数据库" in text_of(response)
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 503
+    finally:
+        proxy.cut()
+        if app is not None:
+            with app.app_context():
+                from registry.extensions import db
+
+                db.engine.dispose()
