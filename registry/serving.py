@@ -101,7 +101,19 @@ class TextFormatter(logging.Formatter):
 
 
 class _RegistryHandler(logging.StreamHandler):
-    """Marks the handler this module installed, so a second app in one process adds no second one."""
+    """Writes to whatever sys.stderr is at the time (as logging's last-resort handler does); marks the
+    handler this module installed, so a second app in one process adds no second one."""
+
+    def __init__(self):
+        super().__init__()
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass
 
 
 def configure_logging(app) -> None:
@@ -115,7 +127,7 @@ def configure_logging(app) -> None:
         if isinstance(handler, _RegistryHandler):
             handler.setFormatter(formatter)
             return
-    handler = _RegistryHandler(sys.stderr)
+    handler = _RegistryHandler()
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(formatter)
     logger.addHandler(handler)
