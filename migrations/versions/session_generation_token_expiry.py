@@ -1,13 +1,13 @@
 """Sessions that can end (a per-user session generation) and API tokens that expire.
 
 Revision ID: session_generation_token_expiry
-Revises: ab656315a8da
+Revises: notifications
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "session_generation_token_expiry"
-down_revision = "ab656315a8da"
+down_revision = "notifications"
 branch_labels = None
 depends_on = None
 

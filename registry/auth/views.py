@@ -12,6 +12,7 @@ from registry.errors import DomainError, _l
 from registry.extensions import db, limiter
 from registry.forms_support import apply_domain_error, options, save_form
 from registry.nav import ROLE_LABELS, register_nav
+from registry.notify.views import account_panel
 from registry.web import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -73,7 +74,7 @@ def account():
         done=url_for("auth.account"))
     if done is not None:
         login_user(user)  # this session goes on in the new generation; every other one ended
-    return done or render_template("auth/account.html", form=form, user=user)
+    return done or render_template("auth/account.html", form=form, user=user, notify_form=account_panel(user))
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

@@ -456,3 +456,105 @@ def dashboard(as_of: dt.date, *, round_id: int | None = None, field: str | None 
     if kind:
         quota = [q for q in quota if q.university.kind == kind]
     return Dashboard(as_of, rows, all_rounds, quota)
+
+
+# ---- what is due soon (read by the notifications) ---------------------------------------------
+
+ROUND_DEADLINE_WARNING_DAYS = 14
+ANNUAL_SUMMARY_WARNING_DAYS = 30
+# A base is being built (and writes its annual plan and summary) in these states.
+BUILDING_STATES = ("recognised", "in_construction", "rectification")
+# A submission waits for its reviewers while its base is in these states.
+REVIEW_STATES = ("submitted", "under_review")
+
+
+def rounds_closing(as_of: dt.date, days: int = ROUND_DEADLINE_WARNING_DAYS) -> list[ApplicationRound]:
+    """Rounds whose deadline falls within `days` days (as_of ≤ deadline ≤ as_of + days). One query."""
+    return list(db.session.scalars(
+        select(ApplicationRound).where(ApplicationRound.deadline >= as_of,
+                                       ApplicationRound.deadline <= as_of + dt.timedelta(days=days))
+        .order_by(ApplicationRound.deadline, ApplicationRound.year)))
+
+
+def rectifications_due(as_of: dt.date, days: int = RECTIFICATION_WARNING_DAYS) -> list[tuple[Base, object]]:
+    """(base, life-cycle state) of the bases in rectification whose deadline is within `days` days (or
+    passed): the dashboard's "due" rule, `LifecycleState.rectification_due`. Two queries."""
+    bases = list(db.session.scalars(select(Base).where(Base.status == "rectification").order_by(Base.code)))
+    states = lifecycle.states_many(bases)
+    return [(b, states[b.id]) for b in bases if states[b.id].rectification_due(as_of, days)]
+
+
+@dataclass(frozen=True)
+class ReportDue:
+    """An annual plan (`part` = "plan", due from the year's first day) or summary ("summary", due by the
+    year's last day) of one plan year that is not on record."""
+
+    base: Base
+    year: int
+    part: str
+    due_on: dt.date
+
+
+def annual_reports_due(as_of: dt.date, days: int = ANNUAL_SUMMARY_WARNING_DAYS) -> list[ReportDue]:
+    """For every base being built: this plan year's plan when empty, and a plan year's summary when empty
+    from `days` days before the year ends (overdue ones included). Three queries."""
+    bases = list(db.session.scalars(select(Base).where(Base.status.in_(BUILDING_STATES)).order_by(Base.code)))
+    if not bases:
+        return []
+    states = lifecycle.states_many(bases)
+    years_of = {b.id: lifecycle.plan_years(states[b.id]) for b in bases}
+    reports = {(r.base_id, r.year): r for r in db.session.scalars(
+        select(AnnualReport).where(AnnualReport.base_id.in_([b.id for b in bases])))}
+    due = []
+    for b in bases:
+        for year in years_of[b.id]:
+            report = reports.get((b.id, year))
+            if year == as_of.year and not (report and report.plan.strip()):
+                due.append(ReportDue(b, year, "plan", dt.date(year, 1, 1)))
+            year_end = dt.date(year, 12, 31)
+            if year_end - dt.timedelta(days=days) <= as_of and not (report and report.summary.strip()):
+                due.append(ReportDue(b, year, "summary", year_end))
+    return due
+
+
+@dataclass(frozen=True)
+class WaitingReview:
+    """A submission waiting for a reviewer: `reviewer_id` is assigned to its round and has not reviewed
+    it, or (None) the round has no reviewer at all."""
+
+    submission_id: int
+    round_id: int
+    round_year: int
+    base: Base
+    reviewer_id: int | None
+
+
+def reviews_waiting() -> list[WaitingReview]:
+    """Submissions still being decided (the base's latest, the base submitted or under review) without a
+    review from each reviewer assigned to their round, and those whose round has no reviewer. Three queries."""
+    latest = select(func.max(Submission.id)).group_by(Submission.base_id)
+    rows = db.session.execute(
+        select(Submission.id, Submission.round_id, ApplicationRound.year, Base)
+        .join(Base, Base.id == Submission.base_id)
+        .join(ApplicationRound, ApplicationRound.id == Submission.round_id)
+        .where(Submission.id.in_(latest), Base.status.in_(REVIEW_STATES))
+        .order_by(Submission.id)).all()
+    if not rows:
+        return []
+    reviewers: dict[int, list[int]] = {}
+    reviewed: set[tuple[int, int]] = set()
+    for round_id, user_id in db.session.execute(
+            select(RoundReviewer.round_id, RoundReviewer.user_id)
+            .where(RoundReviewer.round_id.in_({r.round_id for r in rows}))):
+        reviewers.setdefault(round_id, []).append(user_id)
+    for sub_id, user_id in db.session.execute(
+            select(Review.submission_id, Review.reviewer_id).where(Review.submission_id.in_([r.id for r in rows]))):
+        reviewed.add((sub_id, user_id))
+    waiting = []
+    for r in rows:
+        assigned = reviewers.get(r.round_id, [])
+        if not assigned:
+            waiting.append(WaitingReview(r.id, r.round_id, r.year, r.Base, None))
+        waiting.extend(WaitingReview(r.id, r.round_id, r.year, r.Base, u) for u in sorted(assigned)
+                       if (r.id, u) not in reviewed)
+    return waiting

@@ -215,33 +215,48 @@ def warning_days(default: int = 90) -> int:
 
 def ratio_warning(base_id: int, today: dt.date, days: int | None = None) -> RatioWarning | None:
     """Whether appointments ending within the next `days` days (ends_on in [today, today + days]) would drop
-    the base below one third; None when they would not. Two queries, whatever the team's size.
+    the base below one third; None when they would not. See `ratio_warnings`."""
+    return ratio_warnings([base_id], today, days).get(base_id)
+
+
+def ratio_warnings(base_ids, today: dt.date, days: int | None = None) -> dict[int, RatioWarning]:
+    """The warning of every base in `base_ids` (None: every base) that has one, by base id. Two queries,
+    whatever the number of bases and the teams' sizes.
 
     People whose appointment ends but who hold a following appointment (a renewal) are not dropping out;
     appointments already recorded to start later count from their start. The warning names the enterprise
     appointments that end before the weakest day, and `to_add` says how many enterprise mentors keep the base
     at one third then.
     """
+    from sqlalchemy.orm import aliased
+
     days = warning_days() if days is None else int(days)
     horizon = today + dt.timedelta(days=max(days, 0))
-    # 1. Every non-suspended appointment, at this base, of the people with an appointment ending in the window.
-    ending_people = (select(Appointment.mentor_id)
-                     .where(Appointment.base_id == base_id, Appointment.state != "suspended",
-                            Appointment.ends_on >= today, Appointment.ends_on <= horizon))
-    rows = db.session.execute(
-        select(Appointment.id, Appointment.mentor_id, Appointment.starts_on, Appointment.ends_on,
-               Mentor.name, Mentor.organisation, Mentor.side)
-        .join(Mentor, Mentor.id == Appointment.mentor_id)
-        .where(Appointment.base_id == base_id, Appointment.state != "suspended",
-               Appointment.mentor_id.in_(ending_people))
-        .order_by(Appointment.mentor_id, Appointment.starts_on)).all()
+    if base_ids is not None:
+        base_ids = list(base_ids)
+        if not base_ids:
+            return {}
+    # 1. Every non-suspended appointment, at its base, of the people with an appointment there ending in the window.
+    ending = aliased(Appointment)
+    ends_in_window = (select(ending.id)
+                      .where(ending.base_id == Appointment.base_id, ending.mentor_id == Appointment.mentor_id,
+                             ending.state != "suspended", ending.ends_on >= today, ending.ends_on <= horizon)
+                      .exists())
+    stmt = (select(Appointment.id, Appointment.base_id, Appointment.mentor_id, Appointment.starts_on,
+                   Appointment.ends_on, Mentor.name, Mentor.organisation, Mentor.side)
+            .join(Mentor, Mentor.id == Appointment.mentor_id)
+            .where(Appointment.state != "suspended", ends_in_window)
+            .order_by(Appointment.base_id, Appointment.mentor_id, Appointment.starts_on))
+    if base_ids is not None:
+        stmt = stmt.where(Appointment.base_id.in_(base_ids))
+    rows = db.session.execute(stmt).all()
     if not rows:
-        return None
-    by_person: dict[int, list] = {}
+        return {}
+    by_person: dict[tuple[int, int], list] = {}
     for r in rows:
-        by_person.setdefault(r.mentor_id, []).append(r)
-    leaving = []  # (day the person stops counting, the appointment that ends)
-    for person_rows in by_person.values():
+        by_person.setdefault((r.base_id, r.mentor_id), []).append(r)
+    leaving: dict[int, list] = {}  # base -> [(day the person stops counting, the appointment that ends)]
+    for (base_id, _mentor), person_rows in by_person.items():
         covering = [r for r in person_rows if r.starts_on <= today and (r.ends_on is None or r.ends_on >= today)]
         if not covering:
             continue
@@ -256,23 +271,66 @@ def ratio_warning(base_id: int, today: dt.date, days: int | None = None) -> Rati
                     break
                 day = r.ends_on + dt.timedelta(days=1)
         if day is not None and day <= horizon + dt.timedelta(days=1) and last is not None:
-            leaving.append((day, last))
+            leaving.setdefault(base_id, []).append((day, last))
     if not leaving:
-        return None
-    # 2. The ratio today and on each day someone stops counting, in one query.
-    series = ratio_series([today] + [d for d, _ in leaving], [base_id])
-    current, later = series[0], series[1:]
-    failing = [r for r in later if not r.meets_requirement]
-    if not failing:
-        return None
-    worst = max(failing, key=lambda r: (r.shortfall, -r.as_of.toordinal()))
-    if current.meets_requirement is False and worst.shortfall <= current.shortfall:
-        return None  # already below one third, and the endings do not make it worse
-    named = tuple(sorted((EndingAppointment(a.id, a.mentor_id, a.name, a.organisation, a.side, a.starts_on,
-                                            a.ends_on)
-                          for d, a in leaving if a.side == "enterprise" and d <= worst.as_of),
-                         key=lambda e: (e.ends_on, e.name)))
-    return RatioWarning(base_id, today, horizon, current, worst, named)
+        return {}
+    # 2. The ratio today and on each day someone stops counting, for every such base, in one query.
+    all_days = {today} | {d for pairs in leaving.values() for d, _ in pairs}
+    series: dict[tuple[int, dt.date], Ratio] = {(r.base_id, r.as_of): r for r in ratio_series(all_days, list(leaving))}
+    warnings = {}
+    for base_id, pairs in leaving.items():
+        current = series[(base_id, today)]
+        later = [series[(base_id, d)] for d in sorted({d for d, _ in pairs})]
+        failing = [r for r in later if not r.meets_requirement]
+        if not failing:
+            continue
+        worst = max(failing, key=lambda r: (r.shortfall, -r.as_of.toordinal()))
+        if current.meets_requirement is False and worst.shortfall <= current.shortfall:
+            continue  # already below one third, and the endings do not make it worse
+        named = tuple(sorted((EndingAppointment(a.id, a.mentor_id, a.name, a.organisation, a.side, a.starts_on,
+                                                a.ends_on)
+                              for d, a in pairs if a.side == "enterprise" and d <= worst.as_of),
+                             key=lambda e: (e.ends_on, e.name)))
+        warnings[base_id] = RatioWarning(base_id, today, horizon, current, worst, named)
+    return warnings
+
+
+@dataclass(frozen=True)
+class EndingAppointmentAt(EndingAppointment):
+    """An ending appointment with the base it is at."""
+
+    base_id: int = 0
+
+
+def appointments_ending(today: dt.date, days: int, base_ids=None) -> list[EndingAppointment]:
+    """Appointments ending within `days` days (ends_on in [today, today + days]) that no following
+    appointment of the same person at the same base continues (a renewal is not an ending). Two queries."""
+    horizon = today + dt.timedelta(days=max(days, 0))
+    stmt = (select(Appointment.id, Appointment.base_id, Appointment.mentor_id, Appointment.starts_on,
+                   Appointment.ends_on, Mentor.name, Mentor.organisation, Mentor.side)
+            .join(Mentor, Mentor.id == Appointment.mentor_id)
+            .where(Appointment.state != "suspended", Appointment.ends_on >= today, Appointment.ends_on <= horizon,
+                   Appointment.starts_on <= today)
+            .order_by(Appointment.ends_on, Appointment.id))
+    if base_ids is not None:
+        stmt = stmt.where(Appointment.base_id.in_(list(base_ids)))
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        return []
+    later: dict[tuple[int, int], list] = {}
+    for a in db.session.execute(
+            select(Appointment.base_id, Appointment.mentor_id, Appointment.starts_on, Appointment.ends_on)
+            .where(Appointment.mentor_id.in_({r.mentor_id for r in rows}), Appointment.state != "suspended",
+                   Appointment.starts_on > today)):
+        later.setdefault((a.base_id, a.mentor_id), []).append(a)
+    ending = []
+    for r in rows:
+        renewed = any(a.starts_on <= r.ends_on + dt.timedelta(days=1)
+                      for a in later.get((r.base_id, r.mentor_id), ()))
+        if not renewed:
+            ending.append(EndingAppointmentAt(r.id, r.mentor_id, r.name, r.organisation, r.side, r.starts_on,
+                                              r.ends_on, r.base_id))
+    return ending
 
 
 # ---- the roster --------------------------------------------------------------------------
