@@ -430,3 +430,27 @@ def test_postgresql_going_away_mid_run_gives_the_503_page_and_readyz_says_so(mak
                 from registry.extensions import db
 
                 db.engine.dispose()
+
+
+def test_stale_catalogues_are_compiled_and_into_a_cache_when_the_code_is_read_only(tmp_path, monkeypatch):
+    from babel.support import Translations
+
+    from registry import catalogues
+
+    source = tmp_path / "translations"
+    shutil.copytree(PROJECT_ROOT / "translations", source, ignore=shutil.ignore_patterns("*.mo", ".lock"))
+    # Writable: compiled next to the .po files, once.
+    assert catalogues.ensure_compiled(source, tmp_path / "cache") == source
+    mo = source / "zh_Hans_CN" / "LC_MESSAGES" / "messages.mo"
+    assert Translations.load(str(source), ["zh_Hans_CN"]).gettext("Log out") == "退出登录"
+    first = mo.stat().st_mtime_ns
+    catalogues.ensure_compiled(source, tmp_path / "cache")
+    assert mo.stat().st_mtime_ns == first  # fresh: not compiled again
+    # A .po changed since (an update deployed) and a read-only code folder: compiled into the cache.
+    po = mo.with_suffix(".po")
+    os.utime(po, ns=(first + 10**9, first + 10**9))
+    monkeypatch.setattr(catalogues, "_writable", lambda folder: False)
+    folder = catalogues.ensure_compiled(source, tmp_path / "cache")
+    assert folder == tmp_path / "cache"
+    assert Translations.load(str(folder), ["zh_Hans_CN"]).gettext("Log out") == "退出登录"
+    assert mo.stat().st_mtime_ns == first
