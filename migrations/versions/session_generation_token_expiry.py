@@ -1,13 +1,13 @@
 """Sessions that can end (a per-user session generation) and API tokens that expire.
 
 Revision ID: session_generation_token_expiry
-Revises: notifications
+Revises: construction_cycles
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "session_generation_token_expiry"
-down_revision = "notifications"
+down_revision = "construction_cycles"
 branch_labels = None
 depends_on = None
 

@@ -197,9 +197,11 @@ def _annual_report_due(ctx: Context) -> list[Event]:
     """An annual plan or summary of a plan year not on record (checks.queries.annual_reports_due)."""
     from registry.checks.queries import annual_reports_due
 
-    return [Event("annual_report_due", f"{d.base.id}:{d.year}:{d.part}",
-                  {**_base_params(d.base), "year": d.year, "part": d.part, "date": d.due_on.isoformat()},
-                  Link("checks.base_plan", {"code": d.base.code, "year": d.year}),
+    return [Event("annual_report_due", f"{d.base.id}:{d.cycle}:{d.year.number}:{d.part}",
+                  {**_base_params(d.base), "cycle": d.cycle, "year": d.year.number, "part": d.part,
+                   "start": d.year.starts_on.isoformat(), "end": d.year.ends_on.isoformat(),
+                   "date": d.due_on.isoformat()},
+                  Link("checks.base_plan", {"code": d.base.code}),
                   _to(ctx.people.of_base(d.base.id, d.base.university_id)))
             for d in annual_reports_due(ctx.as_of)]
 
@@ -256,8 +258,10 @@ def setup() -> None:
 
 def _annual_report_message(params: dict):
     if params.get("part") == "plan":
-        return _l("%(base)s %(base_name)s: the annual plan of %(year)s is not on record.")
-    return _l("%(base)s %(base_name)s: the annual summary of %(year)s is not on record (due by %(date)s).")
+        return _l("%(base)s %(base_name)s: the annual plan of construction year %(year)s of cycle %(cycle)s "
+                  "(%(start)s – %(end)s) is not on record.")
+    return _l("%(base)s %(base_name)s: the annual summary of construction year %(year)s of cycle %(cycle)s "
+              "(%(start)s – %(end)s) is not on record (due by %(date)s).")
 
 
 def message_of(kind: str, params: dict):

@@ -108,12 +108,19 @@ def add_mentor(base, name, side, staff_no, starts_on=dt.date(2020, 1, 1), ends_o
 
 def set_status(base, *steps):
     """Write the base's history directly: (to_status, effective_on, deadline) steps."""
-    from registry.checks.models import StatusChange
+    from registry.checks.lifecycle import cycle_end
+    from registry.checks.models import Cycle, StatusChange
 
     current = base.status
+    cycle = None
     for to, on, deadline in steps:
         db.session.add(StatusChange(base_id=base.id, from_status=current, to_status=to, effective_on=on,
                                     reason="test", deadline=deadline))
+        if to == "recognised":  # recognition opens construction cycle 1, as the life-cycle step does
+            cycle = Cycle(base_id=base.id, number=1, starts_on=on, ends_on=cycle_end(on))
+            db.session.add(cycle)
+        elif cycle is not None and to == "rectification":
+            cycle.state = "rectification"
         current = to
     base.status = current
     db.session.flush()
@@ -134,7 +141,8 @@ def events_world(world):
 
     - SF-AP-01 (coord, unicoord): the world's enterprise mentor (account `mentor`) ends on 2024-09-20, which
       leaves 0 of 2 enterprise mentors (ratio warning) and is an appointment ending within 30 days; the
-      base is in construction since 2023-01-10 with no annual plan of 2024 and no summary of 2023, and in
+      base is in construction since 2023-01-10 (cycle 1; construction year 2 from 2024-01-10) with no annual
+      plan of year 2 and no summary of year 1, and in
       rectification with a deadline of 2024-09-25;
     - round 2024 closes on 2024-09-10 (university coordinators; coord2's base SL-SO-01 is preparing);
     - round 2023 holds SL-SO-02 (submitted, reviewer assigned, no review) and round 2022 holds SL-SO-03

@@ -14,7 +14,7 @@ def test_each_event_reaches_its_recipients(runner, events_world):
     b = w.base.id
     appt_key = [n.event_key for n in notifications(w.mentor)][0]
     assert kinds_of(w.coord) == sorted([
-        ("annual_report_due", f"{b}:2023:summary"), ("annual_report_due", f"{b}:2024:plan"),
+        ("annual_report_due", f"{b}:1:1:summary"), ("annual_report_due", f"{b}:1:2:plan"),
         ("appointment_ending", appt_key),
         ("ratio_warning", f"{b}:2024-09-21"),
         ("rectification_deadline", f"{b}:2024-09-25")])

@@ -36,9 +36,9 @@ def test_page_lists_newest_first_and_filters_by_kind(runner, events_world, login
     filtered = client.get("/notifications?kind=annual_report_due")
     assert re.findall(r'data-kind="(\w+)"', filtered.get_data(as_text=True)) == ["annual_report_due"] * 2
     # In the reader's language: coord chose English; the university coordinator reads the default, Chinese.
-    assert "SF-AP-01 航天动力示范基地: the annual plan of 2024 is not on record." in text_of(filtered)
+    assert "SF-AP-01 航天动力示范基地: the annual plan of construction year 2 of cycle 1 (2024-01-10 – 2025-01-09) is not on record." in text_of(filtered)
     uni = login_as(w.unicoord).get("/notifications?kind=annual_report_due")
-    assert "SF-AP-01 航天动力示范基地：2024 年度计划尚未登记。" in text_of(uni)
+    assert "SF-AP-01 航天动力示范基地：第1建设周期第1建设年度（2023-01-10 至 2024-01-09）的年度总结尚未录入" in text_of(uni)
 
 
 def test_mark_read_one_and_all(runner, events_world, login_as):
