@@ -20,7 +20,8 @@ from tests.foundation.conftest import flask_cli
 REPORTS = (["report", "ratio", "--as-of", "2025-06-30", "--format", "json"],
            ["report", "ratio", "--as-of", "2024-01-15", "--base", "SF-AP-01", "--format", "json"],
            ["check", "eligibility", "--base", "SF-AP-01", "--as-of", "2025-06-30", "--format", "json"],
-           ["check", "eligibility", "--base", "SL-SO-01", "--as-of", "2025-06-30", "--format", "json"])
+           ["check", "eligibility", "--base", "SL-SO-01", "--as-of", "2025-06-30", "--format", "json"],
+           ["base", "show", "SF-AP-01", "--as-of", "2025-06-30"])
 
 
 class Site:
