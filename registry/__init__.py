@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import importlib
-import logging
+import os
 
 from flask import Flask
 
@@ -11,7 +11,7 @@ from registry.config import CONFIGS, PROJECT_ROOT
 # Every area, in the order their models depend on each other. Each may have models, views (bp)
 # and cli (register(app)) modules; adding an area is adding it here.
 AREAS = ("audit", "auth", "orgs", "mentors", "governance", "exchanges", "teaching", "evidence", "records", "checks", "imports",
-         "reports", "api", "notify")
+         "reports", "api", "notify", "backup")
 
 
 def import_models() -> None:
@@ -30,8 +30,6 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
         template_folder=str(PROJECT_ROOT / "templates"),
         instance_path=str(PROJECT_ROOT / "instance"),
     )
-    import os
-
     name = config if isinstance(config, str) else os.environ.get("REGISTRY_ENV", "development")
     if name not in CONFIGS:
         raise SystemExit(f"REGISTRY_ENV 取值无效：{name}（可用：{', '.join(CONFIGS)}）\n"
@@ -40,9 +38,12 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
     if isinstance(config, dict):
         app.config.update(config)
     app.config.update(overrides or {})
-    app.logger.setLevel(logging.INFO)
 
-    from registry import db_state, web
+    from registry import db_state, serving, web
+
+    serving.configure_logging(app)
+    serving.check_production(app)
+    _catalogues(app)
     from registry.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
     db_state.check_database_url(app)
@@ -74,4 +75,24 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
     web.init_app(app)
     if app.config.get("CHECK_DATABASE_ON_START"):
         db_state.check_connection(app)
+    serving.wrap_wsgi(app)
     return app
+
+
+def _catalogues(app: Flask) -> None:
+    """Chinese however the app is started: compile stale catalogues now (see registry/catalogues.py)."""
+    import tempfile
+    from pathlib import Path
+
+    from registry.catalogues import ensure_compiled
+
+    source = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    cache = Path(app.instance_path) / "catalogues"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        cache = Path(tempfile.gettempdir()) / f"registry-catalogues-{os.getuid()}"
+    try:
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ensure_compiled(source, cache))
+    except OSError as exc:  # nowhere to write: serve what there is, and say why it may be English
+        app.logger.error("cannot compile the message catalogues: %s", exc)

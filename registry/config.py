@@ -76,13 +76,25 @@ class Config:
     # The address the registry is served at, for the links in e-mails.
     REGISTRY_BASE_URL = os.environ.get("REGISTRY_BASE_URL", "http://127.0.0.1:5000")
 
+    # Serving (registry/serving.py). Production refuses debug mode, a short key and demo data.
+    PRODUCTION = False
+    # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host/-Port/-Prefix (0: trust none).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0) or 0)
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # json | text
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Checked by /readyz when set (else RATELIMIT_STORAGE_URI, when that names Redis).
+    REDIS_URL = os.environ.get("REDIS_URL")
+    HSTS_SECONDS = 0
+
     def __init__(self):
         self.SECRET_KEY = _secret_key()
 
 
 class ProductionConfig(Config):
+    PRODUCTION = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 365 * 24 * 3600))
 
     def __init__(self):
         super().__init__()
@@ -103,6 +115,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # Still scrypt, at a cost that keeps a test's half-dozen accounts from taking a second.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    TRUSTED_PROXIES = 0
+    REDIS_URL = None
 
     def __init__(self):
         pass

@@ -1,6 +1,7 @@
 """Clear messages for a database that is unreachable, missing, or behind on migrations."""
 from __future__ import annotations
 
+import functools
 import sys
 
 from sqlalchemy import create_engine
@@ -58,15 +59,22 @@ def check_connection(app) -> None:
               f"Cannot connect to the database at {target}: {type(exc).__name__}")
 
 
-def migration_state(engine) -> tuple[str | None, str | None]:
-    """(current revision, head revision) of the database behind `engine`."""
+@functools.lru_cache(maxsize=1)
+def head_revision() -> str | None:
+    """The newest migration of this code (read once per process: /readyz asks often)."""
     from alembic.config import Config  # imported here: alembic is slow to import, and rarely needed
-    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
-    head = ScriptDirectory.from_config(cfg).get_current_head()
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def migration_state(engine) -> tuple[str | None, str | None]:
+    """(current revision, head revision) of the database behind `engine`."""
+    from alembic.runtime.migration import MigrationContext
+
+    head = head_revision()
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
     return current, head

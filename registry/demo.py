@@ -9,11 +9,13 @@ import datetime as dt
 import importlib
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from registry import AREAS
-from registry.cli_support import ensure_schema, transaction
+from registry.cli_support import ensure_schema, fail, transaction
+from registry.errors import _l
 from registry.extensions import db
 
 demo = AppGroup("demo", help="Demo data.")
@@ -36,6 +38,8 @@ def load():
     from registry.mentors.models import Appointment, Mentor
     from registry.orgs import services as orgs
 
+    if current_app.config.get("PRODUCTION"):  # its accounts' password is published in the README
+        fail(_l("Demo data is refused in production: its accounts have a published password."), exit_code=2)
     ensure_schema()
     if db.session.scalar(select(User).where(User.username == "demo-admin")) is not None:
         click.echo("demo data already loaded")

@@ -8,17 +8,19 @@ from flask import (Response, abort, current_app, g, has_request_context, jsonify
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
 from werkzeug.exceptions import HTTPException
 
-from registry import authz, db_state
+from registry import authz, db_state, serving
 from registry.audit.services import set_actor
 from registry.authz import PUBLIC, allowed_roles, has_declared_role
 from registry.errors import DomainError
 from registry.extensions import db, login_manager
 
 PUBLIC_ENDPOINTS = {"static", "bootstrap.static"}
-# Served even when the database is not ready (they touch no table): the language switch.
-NO_DATABASE_ENDPOINTS = {"set_language"}
+# Served even when the database is not ready (they touch no table, or check it themselves): the
+# language switch and the probes.
+NO_DATABASE_ENDPOINTS = {"set_language", "healthz", "readyz"}
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -88,9 +90,11 @@ def _resolve_actor():
         token = _bearer_token()
         if not token:
             return None
-        from registry.auth.models import user_for_token
+        from registry.auth.models import token_owner
 
-        return user_for_token(token)
+        user, problem = token_owner(token)
+        g.token_problem = problem
+        return user
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
@@ -137,6 +141,8 @@ def gate():
     _check_schema_once()
     user = _resolve_actor()
     g.actor = user
+    if user is not None:
+        request.environ[serving.USER_KEY] = user.id  # for the access log line
     set_actor(db.session, user)
     if endpoint is None:
         return None  # unknown URL or method: the 404/405 handler answers
@@ -152,6 +158,9 @@ def gate():
             if _bearer_token() is None:
                 return api_error(401, "unauthorized", _("A valid API token is required: send the header "
                                                         "Authorization: Bearer TOKEN."))
+            if g.get("token_problem") == "token_expired":
+                return api_error(401, "token_expired", _("The API token has expired. Create a new one under "
+                                                         "My account → API tokens."))
             return api_error(401, "invalid_token", _("The API token is malformed, unknown or revoked."))
         return login_manager.unauthorized()
     if not has_declared_role(user, roles):
@@ -168,6 +177,27 @@ def _check_schema_once():
         g.schema_problem = (current, head)
         abort(503)
     app.extensions["schema_ok"] = True
+
+
+def _database_unavailable(exc):
+    """The database went away (or cannot be reached): the app's own 503 page, rendered without it.
+
+    Nothing on the page may touch the database: no acting user (their attributes may be expired),
+    so the layout shows no account and the locale comes from the session cookie alone."""
+    current_app.logger.error("database unavailable on %s %s: %s", request.method, request.path,
+                             str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    try:
+        db.session.rollback()
+    except Exception:
+        pass
+    g.actor = None
+    g._login_user = login_manager.anonymous_user()  # Flask-Login's template global must not load the user
+    response = _error_page(503, _("The database cannot be reached."),
+                           _("The service is unavailable. Please try again in a few minutes."))
+    if isinstance(response, tuple):
+        response = current_app.make_response(response)
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 def _error_page(status: int, title: str, detail: str = ""):
@@ -193,13 +223,15 @@ def init_app(app):
 
     @login_manager.user_loader
     def load_user(user_id):
-        from registry.auth.models import User
+        from registry.auth.models import User, parse_session_id
 
-        try:
-            user = db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
+        parsed = parse_session_id(user_id)
+        if parsed is None:  # not written by this version (or tampered with): no user
             return None
-        return user if user is not None and user.active else None
+        user = db.session.get(User, parsed[0])
+        if user is None or not user.active or (user.session_generation or 0) != parsed[1]:
+            return None  # the session was ended (logout, password change or reset, deactivation)
+        return user
 
     @app.after_request
     def security_headers(response: Response):
@@ -207,7 +239,16 @@ def init_app(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("HSTS_SECONDS"):
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
         return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PendingRollbackError)
+    def database_unavailable(exc):
+        return _database_unavailable(exc)
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -242,6 +283,8 @@ def init_app(app):
     def server_error(exc):
         if isinstance(exc, HTTPException):
             return http_error(exc)
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return _database_unavailable(exc)
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         try:
             db.session.rollback()
@@ -258,6 +301,8 @@ def init_app(app):
                 **PREDICATES}
 
     app.add_url_rule("/lang/<code>", "set_language", set_language)
+    app.add_url_rule("/healthz", "healthz", _public(serving.healthz))
+    app.add_url_rule("/readyz", "readyz", _public(serving.readyz))
     app.add_url_rule("/", "index", index)
 
     # Last step of create_app: every command group is registered by now.

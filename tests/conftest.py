@@ -308,8 +308,19 @@ def act_as(client, user) -> None:
     with client.session_transaction() as sess:
         sess.clear()
         if user is not None:
-            sess["_user_id"] = str(user.id)
+            sess["_user_id"] = _session_user_id(user)
             sess["_fresh"] = True
+
+
+def _session_user_id(user) -> str:
+    """What login_user would store for this user (its id and current session generation)."""
+    if hasattr(user, "get_id"):
+        return user.get_id()
+    from registry.auth.models import session_id
+
+    # A bare SimpleNamespace(id=...) (the access matrix): no query here, it would open a transaction
+    # around the matrix's savepoints. Its user's generation is what it says, else the initial 0.
+    return session_id(user.id, getattr(user, "session_generation", 0))
 
 
 @pytest.fixture

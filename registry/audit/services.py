@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from registry.audit.models import AuditEntry
 
 ACTOR_KEY = "audit_actor"
-SKIP_FIELDS = {"id", "created_at", "updated_at"}  # the id is the entry's record_id
+# The id is the entry's record_id; a session generation is bookkeeping (logouts are not audited).
+SKIP_FIELDS = {"id", "created_at", "updated_at", "session_generation"}
 # Secrets: the log says that they changed, never what they are.
 MASKED_FIELDS = {"password_hash", "token_hash"}
 MASK = "***"

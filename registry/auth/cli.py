@@ -7,7 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from registry.authz import ROLES
-from registry.cli_support import ensure_schema, fail, transaction
+from registry.cli_support import ensure_schema, fail, parse_date, transaction
 from registry.errors import _l
 
 users = AppGroup("users", help="Accounts and API tokens.")
@@ -57,14 +57,16 @@ def create(username, role, bases, university, mentor, password_stdin, email):
 @users.command("token")
 @click.argument("username")
 @click.option("--name", default="", help="A label for the token.")
-def token(username, name):
+@click.option("--expires", default=None, metavar="YYYY-MM-DD", help="The last day the token works (default: until revoked).")
+def token(username, name, expires):
     """Print a new API token for USERNAME, once (only its hash is stored)."""
     from registry.auth.services import create_token, find_user
 
+    expires_on = parse_date(expires, "--expires") if expires is not None else None
     ensure_schema()
     with transaction():
         user = find_user(username)
-        _row, clear = create_token(user, name)
+        _row, clear = create_token(user, name, expires_on)
     click.echo(clear)
 
 

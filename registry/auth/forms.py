@@ -1,4 +1,4 @@
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
 from registry.errors import _l
@@ -13,6 +13,7 @@ class LoginForm(RegistryForm):
 
 class TokenForm(RegistryForm):
     name = StringField(_l("Token name"), filters=[strip], validators=[Length(max=80)])
+    expires_on = DateField(_l("Valid through (optional)"), validators=[Optional()])
     submit = SubmitField(_l("Create token"))
 
 

@@ -1,6 +1,7 @@
 """Accounts and API tokens."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 
@@ -142,15 +143,25 @@ def set_active(user: User, active: bool, *, acting: User) -> User:
     """Deactivate (the account can no longer log in and its API tokens stop working) or reactivate."""
     if user.id == acting.id and not active:
         raise DomainError(_l("You cannot deactivate your own account."))
+    if user.active and not active:
+        end_sessions(user)
     user.active = bool(active)
     db.session.flush()
     return user
 
 
-def reset_password(user: User, new: str) -> None:
-    """An administrator sets a new password (the user should change it after logging in)."""
-    user.password_hash = _hash(_check_password(new, "new_password"))
+def end_sessions(user: User) -> None:
+    """End every login session of the user, in every process: the sessions' generation no longer
+    matches (checked when each request loads its user)."""
+    user.session_generation = (user.session_generation or 0) + 1
     db.session.flush()
+
+
+def reset_password(user: User, new: str) -> None:
+    """An administrator sets a new password (the user should change it after logging in); every
+    session of the user ends."""
+    user.password_hash = _hash(_check_password(new, "new_password"))
+    end_sessions(user)
 
 
 # ---- looking up the scope of an account --------------------------------------------------
@@ -229,18 +240,29 @@ def change_password(user: User, old: str, new: str) -> None:
     if not check_password_hash(user.password_hash, old or ""):
         raise DomainError(_l("The current password is wrong."), field="old_password")
     user.password_hash = _hash(_check_password(new, "new_password"))
-    db.session.flush()
+    end_sessions(user)  # the session that changed it logs in again (the view does)
 
 
-def create_token(user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Return the token row and the clear token, which is shown once and never stored."""
+MAX_TOKEN_DAYS = 10 * 366
+
+
+def create_token(user: User, name: str = "", expires_on: dt.date | None = None) -> tuple[ApiToken, str]:
+    """Return the token row and the clear token, which is shown once and never stored.
+    `expires_on`: the last day the token works (None: until revoked)."""
     name = (name or "").strip()
     if len(name) > 80:
         raise DomainError(_l("The token name may have at most 80 characters."), field="name")
+    if expires_on is not None:
+        today = dt.date.today()
+        if expires_on < today:
+            raise DomainError(_l("The expiry date cannot be in the past."), field="expires_on")
+        if (expires_on - today).days > MAX_TOKEN_DAYS:
+            raise DomainError(_l("A token may last at most ten years."), field="expires_on")
     if not user.active:
         raise DomainError(_l("The account %(username)s is deactivated."), username=user.username)
     clear = "rgt_" + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(clear), prefix=clear[:10])
+    token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(clear), prefix=clear[:10],
+                     expires_on=expires_on)
     db.session.add(token)
     db.session.flush()
     return token, clear

@@ -52,7 +52,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @allow(*ALL)
 def logout():
+    """Ends every session of this user, not only this browser's (a copied cookie dies too)."""
     lang = session.get("lang")
+    services.end_sessions(actor())
+    db.session.commit()
     logout_user()
     session.clear()
     if lang:
@@ -67,7 +70,10 @@ def account():
     form = PasswordForm()
     done = save_form(
         form, lambda: services.change_password(user, form.old_password.data, form.new_password.data),
-        message=_("Your password was changed."), done=url_for("auth.account"))
+        message=_("Your password was changed. Every other session of your account has ended."),
+        done=url_for("auth.account"))
+    if done is not None:
+        login_user(user)  # this session goes on in the new generation; every other one ended
     return done or render_template("auth/account.html", form=form, user=user, notify_form=account_panel(user))
 
 
@@ -79,7 +85,7 @@ def tokens():
     new_token = None
     if form.validate_on_submit():
         try:
-            _token, new_token = services.create_token(user, form.name.data)
+            _token, new_token = services.create_token(user, form.name.data, form.expires_on.data)
             db.session.commit()
             form = TokenForm(formdata=None)
         except DomainError as exc:

@@ -99,7 +99,9 @@ def check_response(endpoint, method, url, who, roles, response, by_gate: bool) -
     """The problem with this answer, or None."""
     status = response.status_code
     api = url.startswith("/api/")
-    if status >= 500:
+    if status == 503 and endpoint == "readyz" and response.get_json().get("status") == "not ready":
+        pass  # the probe's own answer: the suite's schema is built by create_all, not migrations
+    elif status >= 500:
         return f"{status} (server error)"
     if PUBLIC in roles:
         return "refused by the gate although public" if by_gate else None

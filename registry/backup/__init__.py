@@ -1,0 +1,1 @@
+"""Backup and restore: one portable archive of every table and every evidence file."""
