@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Enum
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, Enum, Integer
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 
 def utcnow() -> dt.datetime:
@@ -38,3 +38,16 @@ class Audited:
     def audit_label(self) -> str:
         return str(getattr(self, "name", None) or getattr(self, "code", None) or getattr(self, "id", ""))
 
+
+
+class Versioned:
+    """Optimistic locking: every UPDATE checks and bumps `row_version` (SQLAlchemy's
+    `version_id_col`), so a change made from a stale copy fails instead of silently reverting
+    someone else's. Edit forms carry the version they were opened at (`forms_support.save_form`).
+    Bulk (Core) updates bump it themselves (`imports.engine.bulk_update`)."""
+
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.row_version}

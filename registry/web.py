@@ -8,6 +8,7 @@ from flask import (Response, abort, current_app, g, has_request_context, jsonify
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from registry import db_state
@@ -173,7 +174,7 @@ def _check_schema_once():
 def _error_page(status: int, title: str, detail: str = ""):
     if is_api_request():
         codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 413: "too_large", 429: "too_many_requests",
+                 405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "too_many_requests",
                  500: "server_error", 503: "unavailable"}
         return api_error(status, codes.get(status, "error"), detail or title)
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
@@ -207,6 +208,13 @@ def init_app(app):
     def domain_error(exc: DomainError):
         db.session.rollback()
         return _error_page(exc.status, _("The request could not be completed."), exc.localized())
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(exc):
+        # A row changed between reading and writing it (optimistic locking): nothing was written.
+        db.session.rollback()
+        return _error_page(409, _("Someone else changed this record at the same moment; nothing was saved. "
+                                  "Reload the page and try again."))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

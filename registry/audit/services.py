@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from registry.audit.models import AuditEntry
 
 ACTOR_KEY = "audit_actor"
-SKIP_FIELDS = {"id", "created_at", "updated_at"}  # the id is the entry's record_id
+SKIP_FIELDS = {"id", "created_at", "updated_at", "row_version"}  # the id is the entry's record_id
 # Secrets: the log says that they changed, never what they are.
 MASKED_FIELDS = {"password_hash", "token_hash"}
 MASK = "***"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.authz import ROLES
 from registry.extensions import db
-from registry.models_common import Audited, TimestampMixin, enum_column
+from registry.models_common import Audited, TimestampMixin, Versioned, enum_column
 
 user_base = Table(
     "user_base",
@@ -19,7 +19,7 @@ user_base = Table(
 )
 
 
-class User(Audited, TimestampMixin, UserMixin, db.Model):
+class User(Versioned, Audited, TimestampMixin, UserMixin, db.Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)

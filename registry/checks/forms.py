@@ -1,12 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from registry.errors import _l
-from registry.forms_support import not_blank, strip
+from registry.forms_support import RegistryForm, not_blank, strip
 
 
-class RoundForm(FlaskForm):
+class RoundForm(RegistryForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     name = StringField(_l("Name"), filters=[strip], validators=[Optional(), Length(max=200)])
     opens_on = DateField(_l("Opens on"), validators=[InputRequired()])
@@ -19,24 +18,24 @@ class RoundForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class AssignReviewerForm(FlaskForm):
+class AssignReviewerForm(RegistryForm):
     user_id = SelectField(_l("Reviewer"), coerce=int, validators=[InputRequired()])
     submit = SubmitField(_l("Assign"))
 
 
-class SubmitBaseForm(FlaskForm):
+class SubmitBaseForm(RegistryForm):
     base_id = SelectField(_l("Base"), coerce=int, validators=[InputRequired()])
     submit = SubmitField(_l("Submit into this round"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(RegistryForm):
     score = IntegerField(_l("Score (0–100)"), validators=[InputRequired(), NumberRange(min=0, max=100)])
     opinion = TextAreaField(_l("Opinion"), filters=[strip], validators=[InputRequired(), not_blank,
                                                                         Length(max=10000)])
     submit = SubmitField(_l("Record the review"))
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(RegistryForm):
     to_status = SelectField(_l("Next state"), validators=[InputRequired()])
     effective_on = DateField(_l("Takes effect on"), validators=[InputRequired()])
     reason = TextAreaField(_l("Reason"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=4000)])
@@ -46,14 +45,14 @@ class TransitionForm(FlaskForm):
     submit = SubmitField(_l("Record the step"))
 
 
-class AnnualReportForm(FlaskForm):
+class AnnualReportForm(RegistryForm):
     year = SelectField(_l("Year"), coerce=int, validators=[InputRequired()])
     plan = TextAreaField(_l("Annual plan"), filters=[strip], validators=[Length(max=20000)])
     summary = TextAreaField(_l("Annual summary"), filters=[strip], validators=[Length(max=20000)])
     submit = SubmitField(_l("Save the annual plan and summary"))
 
 
-class TargetsForm(FlaskForm):
+class TargetsForm(RegistryForm):
     """The CSRF token of the targets grid; its cells (t-<indicator>-<year>) are read by the view."""
 
     submit = SubmitField(_l("Save the targets"))

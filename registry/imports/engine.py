@@ -501,6 +501,8 @@ def bulk_update(model, changes: list[Change]) -> None:
         values = {key: bindparam(f"new_{key}") for key in keys}
         if "updated_at" in table.c:
             values["updated_at"] = bindparam("new_updated_at")
+        if "row_version" in table.c:  # an import is a change like any other: forms opened before it are stale
+            values["row_version"] = table.c.row_version + 1
         statement = table.update().where(table.c.id == bindparam("old_id")).values(values)
         db.session.execute(statement, [
             {"old_id": c.id, "new_updated_at": now, **{f"new_{k}": c.changes[k][1] for k in keys}} for c in group])

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.errors import _l
 from registry.extensions import db
-from registry.models_common import Audited, TimestampMixin, enum_column
+from registry.models_common import Audited, TimestampMixin, Versioned, enum_column
 
 UNIVERSITY_KINDS = {"ministry": _l("Ministry-affiliated"), "co_built": _l("Co-built with a province")}
 
@@ -56,7 +56,7 @@ base_enterprise = Table(
 )
 
 
-class University(Audited, TimestampMixin, db.Model):
+class University(Versioned, Audited, TimestampMixin, db.Model):
     __tablename__ = "university"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +67,7 @@ class University(Audited, TimestampMixin, db.Model):
     bases = relationship("Base", back_populates="university", order_by="Base.code")
 
 
-class Enterprise(Audited, TimestampMixin, db.Model):
+class Enterprise(Versioned, Audited, TimestampMixin, db.Model):
     __tablename__ = "enterprise"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,7 +79,7 @@ class Enterprise(Audited, TimestampMixin, db.Model):
     practice_conditions: Mapped[str] = mapped_column(Text, default="")
 
 
-class Base(Audited, TimestampMixin, db.Model):
+class Base(Versioned, Audited, TimestampMixin, db.Model):
     __tablename__ = "base"
 
     id: Mapped[int] = mapped_column(primary_key=True)
