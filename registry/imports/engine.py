@@ -172,6 +172,7 @@ class ImportResult:
     summary: str = ""  # the contract's summary line (English, for scripts), with "dry run: " if so
     header_row: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    waited: bool = False  # another import into the base was running: this one waited for it, then checked again
 
     @property
     def ok(self) -> bool:
@@ -383,11 +384,18 @@ def run_import(importer: Importer, path: str | Path, filename: str | None = None
     except FileProblem as problem:
         return ImportResult(importer.spec.name, {}, [RowError(None, None, problem.message, problem.params)],
                             dry_run, False)
+    waited = False
+    if not dry_run:
+        try:
+            waited = lock_base_for_import(_base_id_of(importer))
+        except ImportBusy as busy:
+            return ImportResult(importer.spec.name, {}, [RowError(None, None, busy.message, busy.params)],
+                                dry_run, False)
     plan = importer.plan(table)
     counts = importer.counts(plan)
     errors = sorted(table.errors, key=_error_order(importer.spec, table))
     result = ImportResult(importer.spec.name, counts, errors, dry_run, False, header_row=table.header_row,
-                          ignored_columns=table.ignored)
+                          ignored_columns=table.ignored, waited=waited)
     if errors:
         return result
     if not dry_run:
@@ -397,6 +405,54 @@ def run_import(importer: Importer, path: str | Path, filename: str | None = None
         result.written = True
     result.summary = ("dry run: " if dry_run else "") + importer.summary(counts)
     return result
+
+
+# ---- one import into a base at a time -------------------------------------------------------
+
+IMPORT_LOCK_SPACE = 0x1D0C  # the first key of PostgreSQL advisory locks meaning "an import into base N"
+WAITED = _l("Another import into this base was running: this one waited for it to finish, then checked the "
+            "file again against what it wrote.")
+
+
+class ImportBusy(Exception):
+    def __init__(self, seconds: int):
+        super().__init__("another import into this base is still running")
+        self.message = _l("Another import into this base has been running for more than %(seconds)s seconds; "
+                          "nothing was imported. Please try again in a few minutes.")
+        self.params = {"seconds": seconds}
+
+
+def _base_id_of(importer) -> int | None:
+    base_id = getattr(importer, "base_id", None)
+    if base_id is None:
+        base_id = getattr(getattr(importer, "base", None), "id", None)
+    return base_id
+
+
+def lock_base_for_import(base_id: int | None) -> bool:
+    """Serialize imports into one base (PostgreSQL: a transaction-level advisory lock, released at
+    commit or rollback; SQLite serializes writers itself). Returns whether this import had to wait
+    for another; raises ImportBusy when the other did not finish within IMPORT_LOCK_TIMEOUT seconds.
+    """
+    from flask import current_app
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    connection = db.session.connection()
+    if base_id is None or connection.dialect.name != "postgresql":
+        return False
+    key = {"space": IMPORT_LOCK_SPACE, "base": int(base_id)}
+    if db.session.scalar(text("SELECT pg_try_advisory_xact_lock(:space, :base)"), key):
+        return False
+    seconds = int(current_app.config.get("IMPORT_LOCK_TIMEOUT", 120))
+    try:
+        with db.session.begin_nested():  # a timeout rolls back only this savepoint
+            db.session.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{seconds * 1000}"})
+            db.session.execute(text("SELECT pg_advisory_xact_lock(:space, :base)"), key)
+            db.session.execute(text("SELECT set_config('lock_timeout', '0', true)"))
+    except OperationalError:
+        raise ImportBusy(seconds) from None
+    return True
 
 
 def _error_order(spec: Spec, table: Table):
@@ -517,4 +573,5 @@ def diff(existing: dict, incoming: dict, keys: Iterable[str]) -> dict[str, list]
 
 
 __all__ = ["Column", "Spec", "Importer", "Table", "Row", "RowError", "ImportResult", "FileProblem", "Change",
+           "ImportBusy", "WAITED", "lock_base_for_import",
            "run_import", "read_table", "bulk_insert", "bulk_update", "diff", "not_before", "plain"]

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from registry.authz import EDITORS, actor, allow
 from registry.errors import _l
 from registry.extensions import db
-from registry.imports.engine import run_import
+from registry.imports.engine import WAITED, run_import
 from registry.imports.forms import UploadForm
 from registry.imports.kinds import KINDS, ImportKind, register_import
 from registry.imports.roster import ROSTER, RosterImporter
@@ -30,6 +30,13 @@ from registry.orgs.views import load_base
 
 bp = Blueprint("imports", __name__)
 ROSTER_NOTE, STUDENTS_NOTE = NOTES["roster"], NOTES["students"]
+
+try:  # COPY runs on psycopg's own cursor: its errors reach us unwrapped
+    from psycopg import IntegrityError as _PsycopgIntegrityError
+
+    INTEGRITY_ERRORS = (IntegrityError, _PsycopgIntegrityError)
+except ImportError:  # pragma: no cover - psycopg is a runtime requirement
+    INTEGRITY_ERRORS = (IntegrityError,)
 
 STALE_AFTER = 24 * 3600  # uploads nobody confirmed or cancelled are removed after a day
 _STORED_NAME = re.compile(r"[0-9a-f]{32}\.(?:xlsx|csv)")
@@ -161,11 +168,13 @@ def confirm(code, kind):
             flash(_("Nothing was imported: the file no longer passes the checks."), "error")
             return _render_preview(kind, base, pending, result, 409)
         db.session.commit()
-    except IntegrityError:  # a concurrent change won the race
+    except INTEGRITY_ERRORS:  # a concurrent change won the race (psycopg's own from COPY included)
         db.session.rollback()
         flash(_("The roster changed while importing; nothing was imported. Please check the file again."), "error")
         return redirect(url_for("imports.preview", code=code, kind=kind.name))
     _discard(kind, base)
+    if result.waited:
+        flash(str(WAITED), "info")
     flash(str(kind.done) % result.counts, "success")
     return redirect(url_for("orgs.base_detail", code=code))
 
