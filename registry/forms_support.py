@@ -10,7 +10,7 @@ from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import HiddenField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
-from registry.errors import DomainError
+from registry.errors import DomainError, msgid_of
 
 
 def apply_domain_error(form, exc: DomainError) -> None:
@@ -211,6 +211,28 @@ class RegistryForm(FlaskForm):
     def __init__(self, *args, obj=None, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)
         self.edited = obj if getattr(obj, "row_version", None) is not None else None
+
+    def validate(self, extra_validators=None):
+        """WTForms' validation, then the bounds of every value (registry.limits): a date in
+        1900–2100, a whole number within an INTEGER column."""
+        from wtforms import DateField, DateTimeField, IntegerField
+
+        from registry.limits import DATE_OUT_OF_RANGE, FIRST_DATE, INT_MAX, INT_MIN, LAST_DATE, date_in_range, \
+            int_in_range
+
+        ok = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, (DateField, DateTimeField)) and not date_in_range(field.data):
+                message = _(msgid_of(DATE_OUT_OF_RANGE)) % {"first": FIRST_DATE.isoformat(),
+                                                            "last": LAST_DATE.isoformat()}
+            elif isinstance(field, IntegerField) and isinstance(field.data, int) and not int_in_range(field.data):
+                message = _("Whole numbers here must lie between %(min)s and %(max)s.") % {"min": INT_MIN,
+                                                                                      "max": INT_MAX}
+            else:
+                continue
+            field.errors = list(field.errors) + [message]
+            ok = False
+        return ok
 
     class Meta:
         def get_translations(self, form):

@@ -14,8 +14,9 @@ from werkzeug.exceptions import HTTPException
 from registry import db_state
 from registry.audit.services import set_actor
 from registry.authz import PUBLIC, allowed_roles
-from registry.errors import DomainError
+from registry.errors import DomainError, msgid_of
 from registry.extensions import db, login_manager
+from registry.limits import NUL_REFUSED, query_problem
 
 PUBLIC_ENDPOINTS = {"static", "bootstrap.static"}
 # Served even when the database is not ready (they touch no table): the language switch.
@@ -160,6 +161,39 @@ def gate():
     return None
 
 
+def check_values():
+    """Refuse hostile values before any view or query reads them: a NUL character in the path, the
+    query string, a form or a JSON body (PostgreSQL cannot store it), and numbers or dates in the
+    query string beyond what a column or date arithmetic holds (`?page=` with 31 digits,
+    `?as_of=9999-12-31`). Registered first among the before-request hooks."""
+    if is_static(request.endpoint):
+        return None
+    if "\x00" in request.path or _has_nul(request.args):
+        return _value_refused(NUL_REFUSED, {})
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if _has_nul(request.form):
+                return _value_refused(NUL_REFUSED, {})
+        elif request.is_json:
+            body = request.get_data(cache=True)
+            if b"\x00" in body or b"\\u0000" in body:
+                return _value_refused(NUL_REFUSED, {})
+    for name, value in request.args.items(multi=True):
+        problem = query_problem(name, value)
+        if problem is not None:
+            return _value_refused(*problem)
+    return None
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
+
+
+def _value_refused(message, params):
+    text = _(msgid_of(message)) % params if params else _(msgid_of(message))
+    return _error_page(400, _("Bad request."), text)
+
+
 def _check_schema_once():
     app = current_app
     if not app.config.get("CHECK_DATABASE_ON_START") or app.extensions.get("schema_ok"):
@@ -182,6 +216,7 @@ def _error_page(status: int, title: str, detail: str = ""):
 
 def init_app(app):
     app.url_value_preprocessors.setdefault(None, []).insert(0, fresh_request_state)
+    app.before_request_funcs.setdefault(None, []).insert(0, check_values)
     app.before_request(gate)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
