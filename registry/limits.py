@@ -60,3 +60,36 @@ def query_problem(name: str, value: str):
         if parsed is not None and not date_in_range(parsed):
             return DATE_OUT_OF_RANGE, {"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()}
     return None
+
+
+# ---- zip containers (.xlsx, .docx) -------------------------------------------------------------
+
+MAX_ZIP_ENTRIES = 10_000
+ZIP_TOO_BIG = _l("The file expands to more than %(limit)s MB when opened (a compressed container such as .xlsx or "
+                 ".docx); it is refused as it could exhaust the server. Save it again or split it.")
+ZIP_TOO_MANY = _l("The file holds more than %(limit)s parts; it is refused as it could exhaust the server.")
+
+
+def zip_problem(source, max_total: int, max_part: int | None = None, parts: dict[str, int] | None = None):
+    """(message, params) when a zip container would expand beyond `max_total` bytes in all, or one
+    part beyond `max_part`, or a named part beyond its own limit in `parts` ({name: bytes}); None
+    when it is within them, or is not a readable zip (its reader says so later). Reads only the
+    central directory; the sizes it declares are enforced by zipfile when a part is read (a part
+    that lies about its size fails its CRC check)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(source) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+        return None
+    if len(infos) > MAX_ZIP_ENTRIES:
+        return ZIP_TOO_MANY, {"limit": MAX_ZIP_ENTRIES}
+    total = 0
+    for info in infos:
+        total += info.file_size
+        limit = (parts or {}).get(info.filename.lower().lstrip("/"), max_part)
+        if total > max_total or (limit is not None and info.file_size > limit):
+            return ZIP_TOO_BIG, {"limit": (limit if limit is not None and info.file_size > limit
+                                           else max_total) // (1024 * 1024)}
+    return None

@@ -47,6 +47,15 @@ from registry.models_common import utcnow
 
 EXTENSIONS = (".xlsx", ".csv")
 MAX_ROWS = 50_000
+# Reading is bounded by what it scans, not only by what it keeps (issue 12): a sheet is read up to
+# its data rows plus this many blank or title rows; no further.
+SCAN_SLACK = 10_000
+MAX_COLUMNS = 200  # cells right of this column are not read
+MAX_CELL_CHARS = 10_000  # a longer cell is an error (no column holds more than 4,000 characters)
+HEADER_CELL_CHARS = 200  # a header cell longer than this names no column
+QUOTE_CHARS = 60  # messages quote at most this much of a cell
+XLSX_MAX_EXPANDED = 256 * 1024 * 1024  # an .xlsx whose parts expand beyond this is refused unopened
+XLSX_MAX_SHARED_STRINGS = 64 * 1024 * 1024
 
 
 # ---- the declarative part ------------------------------------------------------------------
@@ -115,6 +124,10 @@ class RowError(Bilingual):
     column: str | None
     message: Any
     params: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.column = quote(self.column) if isinstance(self.column, str) else self.column
+        self.params = {k: quote(v) if isinstance(v, str) else v for k, v in self.params.items()}
 
 
     def line(self) -> str:
@@ -188,6 +201,11 @@ class FileProblem(Bilingual, Exception):
         self.params = params
 
 
+def quote(text: str, limit: int = QUOTE_CHARS) -> str:
+    """At most `limit` characters of a cell, for a message: a cell of 200 MB is not repeated."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 # ---- reading -------------------------------------------------------------------------------
 
 _HEADER_NOISE = re.compile(r"[\s\u3000_\-*＊:：]|[(（](?:必填|选填|可选|required|optional)[)）]", re.I)
@@ -197,20 +215,42 @@ def _header_key(value) -> str:
     return _HEADER_NOISE.sub("", display(value)).lower()
 
 
-def iter_cells(path: str | Path, filename: str | None = None) -> Iterator[Iterator[tuple[int, tuple]]]:
-    """Yield, for each sheet (the active one first), an iterator of (row number, cell values)."""
+def iter_cells(path: str | Path, filename: str | None = None,
+               max_scan: int = MAX_ROWS + SCAN_SLACK) -> Iterator[Iterator[tuple[int, tuple]]]:
+    """Yield, for each sheet (the active one first), an iterator of (row number, cell values).
+
+    At most `max_scan` rows of a sheet are read, blank ones included: beyond that the iterator
+    raises FileProblem; a sheet that declares more rows than that is refused before reading."""
     suffix = Path(filename or str(path)).suffix.lower()
     if suffix == ".xlsx":
-        yield from _xlsx_sheets(path)
+        for rows in _xlsx_sheets(path, max_scan):
+            yield _bounded(rows, max_scan)
     elif suffix == ".csv":
-        yield _csv_rows(path)
+        yield _bounded(_csv_rows(path), max_scan)
     else:
         raise FileProblem(_l("Unsupported file type \"%(ext)s\": use .xlsx or .csv"), ext=suffix or "-")
 
 
-def _xlsx_sheets(path):
+def _too_many_rows(max_scan: int) -> FileProblem:
+    return FileProblem(_l("The sheet has more than %(max)s rows, blank ones included; only that many are read. "
+                          "Delete the empty rows below the data, or split the file."), max=max_scan)
+
+
+def _bounded(numbered_rows, max_scan: int):
+    for number, cells in numbered_rows:
+        if number > max_scan:
+            raise _too_many_rows(max_scan)
+        yield number, cells
+
+
+def _xlsx_sheets(path, max_scan: int):
     import openpyxl
 
+    from registry.limits import zip_problem
+
+    problem = zip_problem(path, XLSX_MAX_EXPANDED, parts={"xl/sharedstrings.xml": XLSX_MAX_SHARED_STRINGS})
+    if problem is not None:  # before openpyxl, which reads every shared string when it opens the file
+        raise FileProblem(problem[0], **problem[1])
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
@@ -225,19 +265,52 @@ def _xlsx_sheets(path):
         for sheet in sheets:
             if not hasattr(sheet, "iter_rows"):  # a chart sheet
                 continue
-            sheet.reset_dimensions()  # do not trust the file's own <dimension>: read every row
-            yield enumerate(sheet.iter_rows(values_only=True), start=1)
+            declared = sheet.max_row  # the file's own <dimension>, if any: refuse a huge one unread
+            if declared is not None and declared > max_scan:
+                raise _too_many_rows(max_scan)
+            sheet.reset_dimensions()  # otherwise do not trust <dimension>: read every row, up to the cap
+            yield enumerate(sheet.iter_rows(values_only=True, max_row=max_scan + 1, max_col=MAX_COLUMNS), start=1)
     finally:
         workbook.close()
 
 
 def decode_csv(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
+    """UTF-8 (with or without BOM), else GB18030 — but only when the result reads as Chinese.
+
+    GB18030 gives almost any bytes some reading: a Windows-1252 file ("Müller", "José") would come
+    out as rare ideographs, silently. So GB18030 text must be mostly characters of GB2312 (the
+    6,763 common hanzi, punctuation and full-width forms); otherwise the file is refused, not guessed."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise FileProblem(_l("The CSV file is neither UTF-8 nor GB18030 text")) from None
+    if not plausible_chinese(text):
+        raise FileProblem(_l("The CSV file is not UTF-8, and read as GB18030 it is not plausible Chinese text (was it "
+                             "saved in a Western encoding such as Windows-1252?). Nothing was guessed: save it as "
+                             "\"CSV UTF-8\" and upload it again."))
+    return text
+
+
+def plausible_chinese(text: str, share: float = 0.8) -> bool:
+    """Whether at least `share` of the non-ASCII characters are common Chinese (in GB2312)."""
+    from collections import Counter
+
+    counts = Counter(ch for ch in text if ord(ch) > 0x7F)
+    total = sum(counts.values())
+    if not total:
+        return True
+    common = 0
+    for ch, n in counts.items():
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileProblem(_l("The CSV file is neither UTF-8 nor GB18030 text"))
+            ch.encode("gb2312")
+            common += n
+        except UnicodeEncodeError:
+            pass
+    return common >= share * total
 
 
 def _csv_rows(path):
@@ -263,7 +336,8 @@ def _find_header(spec: Spec, numbered_rows) -> tuple[int, dict[int, str], dict[s
     for number, cells in numbered_rows:
         found = {}
         for index, cell in enumerate(cells):
-            key = lookup.get(_header_key(cell)) if cell is not None else None
+            key = (lookup.get(_header_key(cell))
+                   if cell is not None and not (isinstance(cell, str) and len(cell) > HEADER_CELL_CHARS) else None)
             if key is not None:
                 found.setdefault(key, []).append((index, display(cell)))
         if required <= found.keys():
@@ -273,7 +347,7 @@ def _find_header(spec: Spec, numbered_rows) -> tuple[int, dict[int, str], dict[s
                                       column=places[1][1], row=number)
             index_key = {places[0][0]: key for key, places in found.items()}
             headers = {key: places[0][1] for key, places in found.items()}
-            ignored = [display(c) for i, c in enumerate(cells) if i not in index_key and not is_blank(c)]
+            ignored = [quote(display(c)) for i, c in enumerate(cells) if i not in index_key and not is_blank(c)]
             return number, index_key, headers, ignored
         if found and (best is None or len(found) > len(best[1])):
             best = (number, found)
@@ -287,7 +361,7 @@ def _find_header(spec: Spec, numbered_rows) -> tuple[int, dict[int, str], dict[s
 def read_table(spec: Spec, path: str | Path, filename: str | None = None) -> Table:
     """Read and parse a spreadsheet into a Table. Raises FileProblem when the file is unusable."""
     table = Table(spec)
-    sheets = iter_cells(path, filename)
+    sheets = iter_cells(path, filename, spec.max_rows + SCAN_SLACK)
     try:
         for numbered_rows in sheets:
             header = _find_header(spec, numbered_rows)
@@ -324,6 +398,12 @@ def _parse_rows(table: Table, numbered_rows, index_key: dict[int, str]) -> None:
         for index, col in columns:
             value = cells[index] if index < width else None
             if isinstance(value, str):
+                if len(value) > MAX_CELL_CHARS:  # never parsed nor kept: only its start is quoted
+                    failed = True
+                    table.errors.append(RowError(number, table.headers[col.key], _l(
+                        "the cell holds %(n)s characters, more than any column takes (%(max)s): \"%(value)s\""),
+                        {"n": len(value), "max": MAX_CELL_CHARS, "value": value}))
+                    continue
                 value = value.strip(EDGE_SPACE) or None  # trimmed once, here
             if value is None:
                 values[col.key] = col.default
@@ -574,4 +654,4 @@ def diff(existing: dict, incoming: dict, keys: Iterable[str]) -> dict[str, list]
 
 __all__ = ["Column", "Spec", "Importer", "Table", "Row", "RowError", "ImportResult", "FileProblem", "Change",
            "ImportBusy", "WAITED", "lock_base_for_import",
-           "run_import", "read_table", "bulk_insert", "bulk_update", "diff", "not_before", "plain"]
+           "run_import", "read_table", "bulk_insert", "bulk_update", "diff", "not_before", "plain", "quote"]
