@@ -243,11 +243,45 @@ def _bounded(numbered_rows, max_scan: int):
         yield number, cells
 
 
+def _sheet_dimensions_from_its_start(sheet) -> None:
+    """openpyxl's read-only sheet reads its <dimension> with "end" events, so a sheet without one is
+    parsed to its last row before reading begins (30 s for ten million empty rows). Read it from the
+    part's start instead, stopping where the data begins."""
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    dimension, data = f"{{{SHEET_MAIN_NS}}}dimension", f"{{{SHEET_MAIN_NS}}}sheetData"
+    source = sheet._get_source()
+    try:
+        for _event, element in iterparse(source, events=("start",)):
+            if element.tag == dimension:
+                boundaries = SheetDimension.from_tree(element).boundaries
+                if boundaries is not None:
+                    sheet._min_column, sheet._min_row, sheet._max_column, sheet._max_row = boundaries
+                break
+            if element.tag == data:
+                break
+    finally:
+        source.close()
+
+
+def _bounded_workbook_sheets():
+    """Make openpyxl's read-only sheets learn their size with `_sheet_dimensions_from_its_start`."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    if getattr(ReadOnlyWorksheet._get_size, "bounded", False):
+        return
+    _sheet_dimensions_from_its_start.bounded = True
+    ReadOnlyWorksheet._get_size = _sheet_dimensions_from_its_start
+
+
 def _xlsx_sheets(path, max_scan: int):
     import openpyxl
 
     from registry.limits import zip_problem
 
+    _bounded_workbook_sheets()
     problem = zip_problem(path, XLSX_MAX_EXPANDED, parts={"xl/sharedstrings.xml": XLSX_MAX_SHARED_STRINGS})
     if problem is not None:  # before openpyxl, which reads every shared string when it opens the file
         raise FileProblem(problem[0], **problem[1])
