@@ -36,7 +36,7 @@ def form_data(form) -> dict:
 def _submitted_version(form) -> int | None:
     """The version the form was opened at, or None when the request carried none (a script)."""
     field = form._fields.get("row_version")
-    raw = (field.raw_data or [None])[0] if field is not None and field.raw_data else None
+    raw = field.raw_data[0] if field is not None and field.raw_data else None
     try:
         return int(raw) if raw not in (None, "") else None
     except (TypeError, ValueError):
@@ -77,8 +77,6 @@ def stale_changes(form, obj) -> list[tuple[str, str, str]]:
         theirs = getattr(obj, name)
         if not isinstance(theirs, (str, int, float, bool, dt.date, decimal.Decimal, type(None))):
             continue  # a relationship: shown through its own *_id field, if the form has one
-        if hasattr(theirs, "value") and not isinstance(theirs, (str, int)):
-            theirs = theirs.value
         if not _same(theirs, field.data):
             changes.append((str(field.label.text), _shown(field, theirs), _shown(field, field.data)))
     return changes

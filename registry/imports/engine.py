@@ -419,7 +419,7 @@ def _parse_rows(table: Table, numbered_rows, index_key: dict[int, str]) -> None:
     columns = [(index, spec.column(key)) for index, key in sorted(index_key.items())]
     absent = {c.key: c.default for c in spec.columns if c.key not in table.headers}
     for number, cells in numbered_rows:
-        if not cells or all(is_blank(c) for c in cells):
+        if not cells or cells.count(None) == len(cells) or all(is_blank(c) for c in cells):
             continue
         table.read_rows += 1
         if table.read_rows > spec.max_rows:

@@ -147,3 +147,35 @@ def test_the_version_is_not_in_the_audit_log(world):
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.table == "university")
                                .order_by(AuditEntry.id.desc())).first()
     assert list(entry.changes) == ["province"] and entry.changes["province"][1] == "广东"
+
+
+def test_a_save_racing_another_at_the_same_moment_is_refused_not_a_500(app, world, monkeypatch):
+    """Both forms were fresh when checked; the other save lands between the check and the write:
+    the UPDATE matches no row of the version read (StaleDataError), and the form says so."""
+    from sqlalchemy import update
+
+    from registry.forms_support import save_form
+    from registry.mentors import services
+    from registry.mentors.forms import MentorForm
+    from registry.mentors.models import Mentor
+
+    mentor = world.mentor_record
+    with app.test_request_context(method="POST", data={"name": mentor.name, "side": mentor.side,
+                                                       "organisation": mentor.organisation,
+                                                       "staff_no": mentor.staff_no, "title": "我的职称",
+                                                       "row_version": str(mentor.row_version)}):
+        set_actor(db.session, world.admin)
+        form = MentorForm(obj=mentor)
+
+        def racing_save():
+            table = Mentor.__table__  # another connection's write, as far as this session knows
+            db.session.execute(update(table).where(table.c.id == mentor.id)
+                               .values(title="他们的职称", row_version=table.c.row_version + 1))
+            return services.update_mentor(world.admin, mentor, **{k: v for k, v in form.data.items()
+                                                                   if k not in ("csrf_token", "submit",
+                                                                                "row_version")})
+
+        assert save_form(form, racing_save, done="/", message="saved") is None
+        assert any("同时保存" in str(e) or "same moment" in str(e) for e in form.form_errors)
+    db.session.expire_all()
+    assert db.session.get(Mentor, mentor.id).title != "我的职称"
