@@ -438,6 +438,12 @@ def _parse_rows(table: Table, numbered_rows, index_key: dict[int, str]) -> None:
                         "the cell holds %(n)s characters, more than any column takes (%(max)s): \"%(value)s\""),
                         {"n": len(value), "max": MAX_CELL_CHARS, "value": value}))
                     continue
+                if "\x00" in value:  # PostgreSQL cannot store it
+                    failed = True
+                    table.errors.append(RowError(number, table.headers[col.key], _l(
+                        "the cell contains a NUL character (\\0), which text may not hold: \"%(value)s\""),
+                        {"value": value.replace("\x00", "\\0")}))
+                    continue
                 value = value.strip(EDGE_SPACE) or None  # trimmed once, here
             if value is None:
                 values[col.key] = col.default

@@ -170,3 +170,13 @@ def test_an_evidence_docx_that_expands_too_far_is_refused(app, world, plan):
     assert "expands to more than 200 MB" in refused.value.en
     attachment = services.attach("training_plan", plan, "fine.docx", io.BytesIO(_docx(1)), uploaded_by=world.coord)
     assert attachment.extension == "docx"
+
+
+def test_a_nul_byte_deep_in_a_csv_is_a_cell_error_not_a_database_error(world, tmp_path):
+    rows = [",".join(HEADER)] + [",".join(roster_row(name=f"导师{i}", staff_no=f"N{i}")) for i in range(200)]
+    rows.append(",".join(roster_row(name="张\x00明", staff_no="N-NUL")))
+    path = tmp_path / "nul.csv"
+    path.write_bytes("\n".join(rows).encode("utf-8"))
+    result = run_import(RosterImporter(world.base), path, path.name)
+    assert not result.ok and not result.written
+    assert [(e.row, "NUL" in e.en) for e in result.errors] == [(202, True)]
