@@ -126,8 +126,10 @@ class RowError(Bilingual):
     params: dict = field(default_factory=dict)
 
     def __post_init__(self):
+        # A cell is quoted by its first characters only; other texts (names, lists of columns) get more room.
         self.column = quote(self.column) if isinstance(self.column, str) else self.column
-        self.params = {k: quote(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        self.params = {k: quote(v, QUOTE_CHARS if k == "value" else 4 * QUOTE_CHARS) if isinstance(v, str) else v
+                       for k, v in self.params.items()}
 
 
     def line(self) -> str:
