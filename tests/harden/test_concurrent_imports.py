@@ -178,3 +178,27 @@ def test_a_unique_violation_from_copy_is_not_a_500(client, world, tmp_path, monk
     assert response.status_code == 200
     page = text_of(response)
     assert "未导入任何数据" in page, page[:2000]
+
+
+def test_the_web_import_that_waited_says_so(client, world, tmp_path, monkeypatch):
+    from registry.imports import engine
+
+    monkeypatch.setattr(engine, "lock_base_for_import", lambda base_id: True)  # as if another ran first
+    act_as(client, world.coord)
+    path = write_csv(tmp_path / "r.csv", [roster_row(staff_no="W-1")])
+    with path.open("rb") as handle:
+        client.post(f"/bases/{world.base.code}/import/roster", data={"file": (handle, "r.csv")})
+    page = text_of(client.post(f"/bases/{world.base.code}/import/roster/confirm", follow_redirects=True))
+    assert "该基地的另一项导入正在进行：本次导入已等待其完成" in page
+
+
+def test_the_command_that_waited_says_so_on_standard_error(app, world, tmp_path, monkeypatch):
+    from registry.imports import engine
+
+    monkeypatch.setattr(engine, "lock_base_for_import", lambda base_id: True)
+    path = write_csv(tmp_path / "r.csv", [roster_row(staff_no="W-2")])
+    result = app.test_cli_runner().invoke(
+        args=["roster", "import", str(path), "--base", world.base.code])
+    assert result.exit_code == 0, result.stderr
+    assert "本次导入已等待其完成" in result.stderr and "this one waited for it to finish" in result.stderr
+    assert result.stdout.startswith("imported: 1 rows")
