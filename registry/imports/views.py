@@ -16,9 +16,9 @@ from pathlib import Path
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session,
                    url_for)
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from registry.authz import EDITORS, actor, allow
+from registry.db_state import INTEGRITY_ERRORS
 from registry.errors import _l
 from registry.extensions import db
 from registry.imports.engine import WAITED, run_import
@@ -31,13 +31,6 @@ from registry.orgs.views import load_base
 
 bp = Blueprint("imports", __name__)
 ROSTER_NOTE, STUDENTS_NOTE = NOTES["roster"], NOTES["students"]
-
-try:  # COPY runs on psycopg's own cursor: its errors reach us unwrapped
-    from psycopg import IntegrityError as _PsycopgIntegrityError
-
-    INTEGRITY_ERRORS = (IntegrityError, _PsycopgIntegrityError)
-except ImportError:  # pragma: no cover - psycopg is a runtime requirement
-    INTEGRITY_ERRORS = (IntegrityError,)
 
 STALE_AFTER = 3600  # uploads nobody confirmed or cancelled are removed after an hour ...
 SWEEP_EVERY = 60  # ... by any request (at most once a minute per process) or command (sweep_stale_uploads)

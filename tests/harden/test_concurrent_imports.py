@@ -202,3 +202,20 @@ def test_the_command_that_waited_says_so_on_standard_error(app, world, tmp_path,
     assert result.exit_code == 0, result.stderr
     assert "本次导入已等待其完成" in result.stderr and "this one waited for it to finish" in result.stderr
     assert result.stdout.startswith("imported: 1 rows")
+
+
+def test_a_unique_violation_in_a_command_is_two_plain_lines_not_a_traceback(app, world, tmp_path, monkeypatch):
+    import psycopg.errors
+
+    from registry.imports.roster import RosterImporter
+
+    def collide(self, plan):
+        raise psycopg.errors.UniqueViolation("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(RosterImporter, "write", collide)
+    path = write_csv(tmp_path / "r.csv", [roster_row(staff_no="UV-2")])
+    result = app.test_cli_runner().invoke(args=["roster", "import", str(path), "--base", world.base.code])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["另一项对相同记录的修改同时保存，本次未写入任何内容。请重新运行该命令。",
+                                          "Another change to the same records was saved at the same moment; "
+                                          "nothing was written. Run the command again."]
