@@ -72,7 +72,16 @@ def stale_changes(form, obj) -> list[tuple[str, str, str]]:
     """(label, theirs, yours) for every field where what is saved now differs from what was sent."""
     changes = []
     for name, field in form._fields.items():
-        if name in NOT_DATA or not hasattr(obj, name) or field.render_kw and field.render_kw.get("disabled"):
+        if name in NOT_DATA or field.render_kw and field.render_kw.get("disabled"):
+            continue
+        collection = name[:-4] + "s" if name.endswith("_ids") else None  # enterprise_ids ↔ base.enterprises
+        if not hasattr(obj, name) and collection and hasattr(obj, collection):
+            theirs = sorted(str(o.id) for o in getattr(obj, collection))
+            yours = sorted(str(v) for v in field.data or ())
+            if theirs != yours:
+                changes.append((str(field.label.text), _shown(field, theirs), _shown(field, yours)))
+            continue
+        if not hasattr(obj, name):
             continue
         theirs = getattr(obj, name)
         if not isinstance(theirs, (str, int, float, bool, dt.date, decimal.Decimal, type(None))):

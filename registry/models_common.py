@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Enum, Integer
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy import DateTime, Enum, Integer, event
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 
 def utcnow() -> dt.datetime:
@@ -51,3 +51,13 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls):
         return {"version_id_col": cls.__table__.c.row_version}
+
+
+@event.listens_for(Session, "before_flush")
+def _collections_count_as_changes(session, flush_context, instances):
+    """A change of only a many-to-many collection (a base's partner enterprises, a user's bases)
+    writes no row of the owner, so its version would not move: touch the owner so it does."""
+    for obj in session.dirty:
+        if (isinstance(obj, Versioned) and session.is_modified(obj, include_collections=True)
+                and not session.is_modified(obj, include_collections=False)):
+            obj.updated_at = utcnow()

@@ -179,3 +179,18 @@ def test_a_save_racing_another_at_the_same_moment_is_refused_not_a_500(app, worl
         assert any("同时保存" in str(e) or "same moment" in str(e) for e in form.form_errors)
     db.session.expire_all()
     assert db.session.get(Mentor, mentor.id).title != "我的职称"
+
+
+def test_a_changed_collection_is_shown_by_its_labels(client, world):
+    """A base's partner enterprises are a list: the change shows their names, theirs → yours."""
+    act_as(client, world.admin)
+    url = f"/bases/{world.base.code}/edit"
+    fields = form_fields(client.get(url).get_data(as_text=True), containing="enterprise_ids")
+    set_actor(db.session, world.admin)
+    world.base.enterprises = [world.ent, world.ent2]
+    db.session.commit()
+    fields["description"] = "我的简介"
+    page = text_of(client.post(url, data=fields))
+    assert "星海航天动力研究所、远帆船舶集团 → 星海航天动力研究所" in page
+    db.session.expire_all()
+    assert len(world.base.enterprises) == 2
