@@ -387,9 +387,14 @@ def _targets_version(ev) -> str:
     for many rows) can tell whether anyone saved targets since it was opened."""
     import hashlib
 
-    cells = sorted((row.indicator.key, year, cell.target) for row in ev.rows
+    cells = sorted((row.indicator.key, _year_number(year), cell.target) for row in ev.rows
                    for year, cell in zip(ev.years, row.cells) if cell.target is not None)
     return hashlib.sha256(repr(cells).encode()).hexdigest()[:16]
+
+
+def _year_number(year) -> int:
+    """A plan year as the targets' field names give it (a number, or a construction year's number)."""
+    return getattr(year, "number", year)
 
 
 def _stale_targets(form, ev, version: str, errors: dict) -> bool:
@@ -401,11 +406,12 @@ def _stale_targets(form, ev, version: str, errors: dict) -> bool:
     changes = []
     for row in ev.rows:
         for year, cell in zip(ev.years, row.cells):
-            name = f"t-{row.indicator.key}-{year}"
+            name = f"t-{row.indicator.key}-{_year_number(year)}"
             theirs = "" if cell.target is None else str(cell.target)
             yours = request.form.get(name, "").strip()
             if name in request.form and theirs != yours:
-                changes.append(f"{row.indicator.label} {year}: {theirs or '—'} → {yours or '—'}")
+                changes.append(f"{row.indicator.label} {getattr(year, 'label', year)}: {theirs or '—'} → "
+                               f"{yours or '—'}")
     errors["_form"] = _("Someone else saved this record after you opened it; nothing was saved. Changed since "
                         "(field: theirs → yours): %(changes)s. Send the form again to replace their values with "
                         "yours.", changes="; ".join(changes) or "—")
