@@ -75,6 +75,10 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
     web.init_app(app)
     if app.config.get("CHECK_DATABASE_ON_START"):
         db_state.check_connection(app)
+    # Every command (and every worker) starts here: uploads left unconfirmed for an hour go.
+    from registry.imports.views import sweep_stale_uploads
+
+    sweep_stale_uploads(app)
     serving.wrap_wsgi(app)
     return app
 

@@ -71,6 +71,10 @@ def transaction(actor_label: str | None = None, user=None):
     except (OperationalError, ProgrammingError) as exc:
         db.session.rollback()
         _database_problem(exc)
+    except db_state.INTEGRITY_ERRORS:  # a concurrent change won a race on a unique key
+        db.session.rollback()
+        fail(_l("Another change to the same records was saved at the same moment; nothing was written. "
+                "Run the command again."))
     except SystemExit:
         db.session.rollback()
         raise

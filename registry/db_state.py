@@ -78,3 +78,17 @@ def migration_state(engine) -> tuple[str | None, str | None]:
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
     return current, head
+
+
+def _integrity_errors() -> tuple:
+    from sqlalchemy.exc import IntegrityError
+
+    try:  # COPY runs on psycopg's own cursor: its errors reach the caller unwrapped
+        from psycopg import IntegrityError as PsycopgIntegrityError
+    except ImportError:  # pragma: no cover - psycopg is a runtime requirement
+        return (IntegrityError,)
+    return (IntegrityError, PsycopgIntegrityError)
+
+
+# A concurrent change won a race on a unique key: SQLAlchemy's IntegrityError, or psycopg's own.
+INTEGRITY_ERRORS = _integrity_errors()

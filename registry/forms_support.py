@@ -1,13 +1,16 @@
 """Small helpers every area's forms share."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+import datetime as dt
+import decimal
+
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
-from wtforms import ValidationError
+from wtforms import HiddenField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
-from registry.errors import DomainError
+from registry.errors import DomainError, msgid_of
 
 
 def apply_domain_error(form, exc: DomainError) -> None:
@@ -20,9 +23,102 @@ def apply_domain_error(form, exc: DomainError) -> None:
         form.form_errors.append(message)
 
 
+NOT_DATA = ("csrf_token", "submit", "row_version")
+
+
 def form_data(form) -> dict:
-    """The submitted values by field name, without the CSRF token and the button."""
-    return {name: f.data for name, f in form._fields.items() if name not in ("csrf_token", "submit")}
+    """The submitted values by field name, without the CSRF token, the row version and the button."""
+    return {name: f.data for name, f in form._fields.items() if name not in NOT_DATA}
+
+
+# ---- no lost updates ---------------------------------------------------------------------------
+
+def _submitted_version(form) -> int | None:
+    """The version the form was opened at, or None when the request carried none (a script)."""
+    field = form._fields.get("row_version")
+    raw = field.raw_data[0] if field is not None and field.raw_data else None
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return -1  # tampered with: treated as stale, never as "no check"
+
+
+def _shown(field, value) -> str:
+    """A field's value as the user reads it: the label of a chosen option, dates ISO, "—" for empty."""
+    from registry.records.pages import display
+
+    if isinstance(value, (list, tuple, set)):
+        return "、".join(_shown(field, v) for v in value) or "—"
+    choices = getattr(field, "choices", None) or ()
+    for option in choices.items() if isinstance(choices, dict) else choices:
+        if isinstance(option, SelectChoice):
+            key, label = option.value, option.label
+        elif isinstance(option, (tuple, list)):
+            key, label = option[0], option[1]
+        else:
+            key, label = option, option
+        if str(key) == str(value) and value not in (None, ""):
+            return str(label)
+    return str(display(value))
+
+
+def _same(a, b) -> bool:
+    if a in (None, "") and b in (None, ""):
+        return True
+    return str(a) == str(b)
+
+
+def stale_changes(form, obj) -> list[tuple[str, str, str]]:
+    """(label, theirs, yours) for every field where what is saved now differs from what was sent."""
+    changes = []
+    for name, field in form._fields.items():
+        if name in NOT_DATA or field.render_kw and field.render_kw.get("disabled"):
+            continue
+        collection = name[:-4] + "s" if name.endswith("_ids") else None  # enterprise_ids ↔ base.enterprises
+        if not hasattr(obj, name) and collection and hasattr(obj, collection):
+            theirs = sorted(str(o.id) for o in getattr(obj, collection))
+            yours = sorted(str(v) for v in field.data or ())
+            if theirs != yours:
+                changes.append((str(field.label.text), _shown(field, theirs), _shown(field, yours)))
+            continue
+        if not hasattr(obj, name):
+            continue
+        theirs = getattr(obj, name)
+        if not isinstance(theirs, (str, int, float, bool, dt.date, decimal.Decimal, type(None))):
+            continue  # a relationship: shown through its own *_id field, if the form has one
+        if not _same(theirs, field.data):
+            changes.append((str(field.label.text), _shown(field, theirs), _shown(field, field.data)))
+    return changes
+
+
+def refuse_stale(form, obj) -> bool:
+    """True (and an error at the top of the form) when `obj` changed since the form was opened.
+
+    Nothing is written. The form keeps what the user typed and now carries the current version, so
+    sending it again, after reading what changed, deliberately replaces the other person's change.
+    """
+    version = _submitted_version(form)
+    current = getattr(obj, "row_version", None)
+    if version is None or current is None or version == current:
+        return False
+    form.row_version.data = current
+    form.row_version.raw_data = [str(current)]
+    changes = stale_changes(form, obj)
+    lines = "; ".join(f"{label}: {theirs} → {yours}" for label, theirs, yours in changes)
+    if lines:
+        form.form_errors.append(_("Someone else saved this record after you opened it; nothing was saved. "
+                                  "Changed since (field: theirs → yours): %(changes)s. Send the form again "
+                                  "to replace their values with yours.", changes=lines))
+    else:
+        form.form_errors.append(_("Someone else saved this record after you opened it; nothing was saved. "
+                                  "Their change does not touch the fields of this form: send it again to save."))
+    return True
+
+
+def stale_write(form) -> None:
+    """The row changed between loading it and writing it (a concurrent save won the race)."""
+    form.form_errors.append(_("Someone else saved this record at the same moment; nothing was saved. "
+                              "Reload the page to see their change."))
 
 
 def save_form(form, action, *, done, message):
@@ -35,15 +131,23 @@ def save_form(form, action, *, done, message):
     if not form.validate_on_submit():
         return None
     from flask import flash, redirect
+    from sqlalchemy.orm.exc import StaleDataError
 
     from registry.extensions import db
 
+    edited = getattr(form, "edited", None)
+    if edited is not None and refuse_stale(form, edited):
+        return None
     try:
         result = action()
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
         apply_domain_error(form, exc)
+        return None
+    except StaleDataError:
+        db.session.rollback()
+        stale_write(form)
         return None
     flash(message, "success")
     return redirect(done(result) if callable(done) else done)
@@ -103,7 +207,39 @@ TRANSLATIONS = _Translations()
 
 class RegistryForm(FlaskForm):
     """FlaskForm (CSRF included) whose built-in validation messages are all translated. Use it as
-    the base of every form."""
+    the base of every form.
+
+    A form opened on a record (`Form(obj=record)`) carries the record's `row_version` in a hidden
+    field and remembers the record as `edited`; `save_form` refuses it when the record changed
+    since (no lost updates)."""
+
+    row_version = HiddenField()
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.edited = obj if getattr(obj, "row_version", None) is not None else None
+
+    def validate(self, extra_validators=None):
+        """WTForms' validation, then the bounds of every value (registry.limits): a date in
+        1900–2100, a whole number within an INTEGER column."""
+        from wtforms import DateField, DateTimeField, IntegerField
+
+        from registry.limits import DATE_OUT_OF_RANGE, FIRST_DATE, INT_MAX, INT_MIN, LAST_DATE, date_in_range, \
+            int_in_range
+
+        ok = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, (DateField, DateTimeField)) and not date_in_range(field.data):
+                message = _(msgid_of(DATE_OUT_OF_RANGE)) % {"first": FIRST_DATE.isoformat(),
+                                                            "last": LAST_DATE.isoformat()}
+            elif isinstance(field, IntegerField) and isinstance(field.data, int) and not int_in_range(field.data):
+                message = _("Whole numbers here must lie between %(min)s and %(max)s.") % {"min": INT_MIN,
+                                                                                      "max": INT_MAX}
+            else:
+                continue
+            field.errors = list(field.errors) + [message]
+            ok = False
+        return ok
 
     class Meta:
         def get_translations(self, form):

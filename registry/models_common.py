@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Enum
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, Enum, Integer, event
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 
 def utcnow() -> dt.datetime:
@@ -38,3 +38,26 @@ class Audited:
     def audit_label(self) -> str:
         return str(getattr(self, "name", None) or getattr(self, "code", None) or getattr(self, "id", ""))
 
+
+
+class Versioned:
+    """Optimistic locking: every UPDATE checks and bumps `row_version` (SQLAlchemy's
+    `version_id_col`), so a change made from a stale copy fails instead of silently reverting
+    someone else's. Edit forms carry the version they were opened at (`forms_support.save_form`).
+    Bulk (Core) updates bump it themselves (`imports.engine.bulk_update`)."""
+
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.row_version}
+
+
+@event.listens_for(Session, "before_flush")
+def _collections_count_as_changes(session, flush_context, instances):
+    """A change of only a many-to-many collection (a base's partner enterprises, a user's bases)
+    writes no row of the owner, so its version would not move: touch the owner so it does."""
+    for obj in session.dirty:
+        if (isinstance(obj, Versioned) and session.is_modified(obj, include_collections=True)
+                and not session.is_modified(obj, include_collections=False)):
+            obj.updated_at = utcnow()

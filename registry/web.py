@@ -9,13 +9,15 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from registry import authz, db_state, serving
 from registry.audit.services import set_actor
 from registry.authz import PUBLIC, allowed_roles, has_declared_role
-from registry.errors import DomainError
+from registry.errors import DomainError, msgid_of
 from registry.extensions import db, login_manager
+from registry.limits import NUL_REFUSED, query_problem
 
 PUBLIC_ENDPOINTS = {"static", "bootstrap.static"}
 # Served even when the database is not ready (they touch no table, or check it themselves): the
@@ -168,6 +170,39 @@ def gate():
     return None
 
 
+def check_values():
+    """Refuse hostile values before any view or query reads them: a NUL character in the path, the
+    query string, a form or a JSON body (PostgreSQL cannot store it), and numbers or dates in the
+    query string beyond what a column or date arithmetic holds (`?page=` with 31 digits,
+    `?as_of=9999-12-31`). Registered first among the before-request hooks."""
+    if is_static(request.endpoint):
+        return None
+    if "\x00" in request.path or _has_nul(request.args):
+        return _value_refused(NUL_REFUSED, {})
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if _has_nul(request.form):
+                return _value_refused(NUL_REFUSED, {})
+        elif request.is_json:
+            body = request.get_data(cache=True)
+            if b"\x00" in body or b"\\u0000" in body:
+                return _value_refused(NUL_REFUSED, {})
+    for name, value in request.args.items(multi=True):
+        problem = query_problem(name, value)
+        if problem is not None:
+            return _value_refused(*problem)
+    return None
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
+
+
+def _value_refused(message, params):
+    text = _(msgid_of(message)) % params if params else _(msgid_of(message))
+    return _error_page(400, _("Bad request."), text)
+
+
 def _check_schema_once():
     app = current_app
     if not app.config.get("CHECK_DATABASE_ON_START") or app.extensions.get("schema_ok"):
@@ -203,7 +238,7 @@ def _database_unavailable(exc):
 def _error_page(status: int, title: str, detail: str = ""):
     if is_api_request():
         codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 413: "too_large", 429: "too_many_requests",
+                 405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "too_many_requests",
                  500: "server_error", 503: "unavailable"}
         return api_error(status, codes.get(status, "error"), detail or title)
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
@@ -217,6 +252,7 @@ PREDICATES["scope_of"] = authz.scope_of
 
 def init_app(app):
     app.url_value_preprocessors.setdefault(None, []).insert(0, fresh_request_state)
+    app.before_request_funcs.setdefault(None, []).insert(0, check_values)
     app.before_request(gate)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -254,6 +290,13 @@ def init_app(app):
     def domain_error(exc: DomainError):
         db.session.rollback()
         return _error_page(exc.status, _("The request could not be completed."), exc.localized())
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(exc):
+        # A row changed between reading and writing it (optimistic locking): nothing was written.
+        db.session.rollback()
+        return _error_page(409, _("Someone else changed this record at the same moment; nothing was saved. "
+                                  "Reload the page and try again."))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

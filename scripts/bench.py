@@ -13,7 +13,10 @@ end), then measures, each as the best of N runs (default 3), against a baseline 
    audit entries, commit), against openpyxl merely reading the same file (target ≤ 3×); and the
    peak memory (ru_maxrss) of a fresh process doing that import (target ≤ 400 MB);
 3. export: the 40,000 mentors (directory of every base) to .xlsx, query included, against pandas
-   writing the same rows from a ready DataFrame (target ≤ 1.5×).
+   writing the same rows from a ready DataFrame (target ≤ 1.5×);
+4. hostile files (issue 12): the slower of refusing an .xlsx of ten million empty rows and one
+   holding a 200 MB shared string (both under 1 MB on disk), against openpyxl merely reading the
+   10,000-row import file (target ≤ 1×: a hostile file costs less than an honest one).
 
 Plug-in: when scripts/bench_checks.py exists, its `run(ctx) -> dict` is called with
 ctx = {"app", "engine", "base_ids", "base_codes", "as_of", "repeat", "best_of", "dataset"} (inside
@@ -48,7 +51,7 @@ if __name__ == "__main__":  # `python3 scripts/bench.py` from a fresh clone: set
 
 AS_OF = dt.date(2024, 6, 30)
 IMPORT_ROWS = 10_000
-TARGETS = {"ratio_report": 1.5, "import_10k_xlsx": 3.0, "export_40k_xlsx": 1.5}
+TARGETS = {"ratio_report": 1.5, "import_10k_xlsx": 3.0, "export_40k_xlsx": 1.5, "hostile_xlsx": 1.0}
 MEMORY_TARGET_MB = 400
 
 HAND_WRITTEN_RATIO = """
@@ -265,6 +268,34 @@ def child_import(path: str, base_id: int, database_url: str) -> None:
         print(json.dumps({"peak_rss_mb": round(peak, 1), "baseline_rss_mb": round(baseline, 1), "ok": result.ok}))
 
 
+# ---- 4. hostile files ----------------------------------------------------------------------
+
+def bench_hostile(repeat: int, workdir: Path, base_id: int) -> dict:
+    from tests.harden import xlsx  # the tests' hand-written hostile workbooks
+    from tests.imports.conftest import HEADER, roster_row
+
+    from registry.extensions import db
+    from registry.imports.engine import run_import
+    from registry.imports.roster import RosterImporter
+    from registry.orgs.models import Base
+
+    empty_rows, shared = workdir / "empty-rows.xlsx", workdir / "shared-string.xlsx"
+    xlsx.write(empty_rows, [xlsx.row(1, HEADER), xlsx.row(2, roster_row()), b"<row/>" * 10_000_000])
+    xlsx.write(shared, [xlsx.row(1, HEADER), xlsx.row(2, [("s", 0)] + roster_row()[1:])],
+               shared_chunks=(b"A" * 1024 * 1024 for _ in range(200)))
+    refused = {}
+
+    def ours():
+        for path in (empty_rows, shared):
+            result = run_import(RosterImporter(db.session.get(Base, base_id)), path, path.name, dry_run=True)
+            refused[path.name] = not result.ok and result.errors[0].row is None
+        db.session.rollback()
+
+    t_ours, t_read = compare(repeat, ours, lambda: openpyxl_read(workdir / "roster-10000.xlsx"))
+    return entry(t_ours, t_read, TARGETS["hostile_xlsx"], refused_passed=all(refused.values()),
+                 disk_kb={p.name: p.stat().st_size // 1024 for p in (empty_rows, shared)})
+
+
 # ---- 3. the export -------------------------------------------------------------------------
 
 def bench_export(repeat: int, workdir: Path) -> dict:
@@ -356,6 +387,8 @@ def main(argv=None) -> int:
                 print("ratio report done", flush=True)
                 results["import_10k_xlsx"] = bench_import(args.repeat, workdir, dataset["base_ids"][0], database_url)
                 print("import done", flush=True)
+                results["hostile_xlsx"] = bench_hostile(args.repeat, workdir, dataset["base_ids"][0])
+                print("hostile files done", flush=True)
                 results["export_40k_xlsx"] = bench_export(args.repeat, workdir)
                 print("export done", flush=True)
                 ctx = {"app": app, "engine": db.engine, "base_ids": dataset["base_ids"],

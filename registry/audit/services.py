@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from registry.audit.models import AuditEntry
 
 ACTOR_KEY = "audit_actor"
-# The id is the entry's record_id; a session generation is bookkeeping (logouts are not audited).
-SKIP_FIELDS = {"id", "created_at", "updated_at", "session_generation"}
+# The id is the entry's record_id; a session generation and a row version are bookkeeping.
+SKIP_FIELDS = {"id", "created_at", "updated_at", "session_generation", "row_version"}
 # Secrets: the log says that they changed, never what they are.
 MASKED_FIELDS = {"password_hash", "token_hash"}
 MASK = "***"

@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from registry.authz import ROLES
 from registry.extensions import db
-from registry.models_common import Audited, TimestampMixin, enum_column, utcnow
+from registry.models_common import Audited, TimestampMixin, Versioned, enum_column, utcnow
 
 user_base = Table(
     "user_base",
@@ -20,7 +20,7 @@ user_base = Table(
 )
 
 
-class User(Audited, TimestampMixin, UserMixin, db.Model):
+class User(Versioned, Audited, TimestampMixin, UserMixin, db.Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)

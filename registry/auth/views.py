@@ -2,6 +2,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from registry.auth import queries, services
 from registry.auth.forms import EmptyForm, LoginForm, PasswordForm, PasswordResetForm, TokenForm, UserCreateForm, \
@@ -10,7 +11,7 @@ from registry.auth.models import User
 from registry.authz import ADMIN, ALL, PUBLIC, ROLES, actor, allow, scope_of
 from registry.errors import DomainError, _l
 from registry.extensions import db, limiter
-from registry.forms_support import apply_domain_error, options, save_form
+from registry.forms_support import apply_domain_error, options, refuse_stale, save_form, stale_write
 from registry.nav import ROLE_LABELS, register_nav
 from registry.notify.views import account_panel
 from registry.web import safe_next
@@ -182,13 +183,16 @@ def user_edit(user_id):
         if user.mentor is not None:
             form.mentor_organisation.data = user.mentor.organisation
             form.mentor_staff_no.data = user.mentor.staff_no
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refuse_stale(form, user):
         try:
             services.update_user(user, acting=actor(), display_name=form.display_name.data, role=form.role.data,
                                  **_scope_from_form(form))
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("auth.user_list"))
+        except StaleDataError:
+            db.session.rollback()
+            stale_write(form)
         except DomainError as exc:
             db.session.rollback()
             _apply_error(form, exc)

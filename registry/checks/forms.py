@@ -1,13 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from registry.checks.models import GRADES
 from registry.errors import _l
-from registry.forms_support import not_blank, strip
+from registry.forms_support import RegistryForm, not_blank, strip
 
 
-class RoundForm(FlaskForm):
+class RoundForm(RegistryForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     name = StringField(_l("Name"), filters=[strip], validators=[Optional(), Length(max=200)])
     opens_on = DateField(_l("Opens on"), validators=[InputRequired()])
@@ -20,24 +19,24 @@ class RoundForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class AssignReviewerForm(FlaskForm):
+class AssignReviewerForm(RegistryForm):
     user_id = SelectField(_l("Reviewer"), coerce=int, validators=[InputRequired()])
     submit = SubmitField(_l("Assign"))
 
 
-class SubmitBaseForm(FlaskForm):
+class SubmitBaseForm(RegistryForm):
     base_id = SelectField(_l("Base"), coerce=int, validators=[InputRequired()])
     submit = SubmitField(_l("Submit into this round"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(RegistryForm):
     score = IntegerField(_l("Score (0–100)"), validators=[InputRequired(), NumberRange(min=0, max=100)])
     opinion = TextAreaField(_l("Opinion"), filters=[strip], validators=[InputRequired(), not_blank,
                                                                         Length(max=10000)])
     submit = SubmitField(_l("Record the review"))
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(RegistryForm):
     to_status = SelectField(_l("Next state"), validators=[InputRequired()])
     effective_on = DateField(_l("Takes effect on"), validators=[InputRequired()])
     reason = TextAreaField(_l("Reason"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=4000)])
@@ -68,35 +67,35 @@ for _i in range(1, EXPERT_LINES + 1):
                                                                  validators=[Length(max=10000)]))
 
 
-class SummaryReportForm(FlaskForm):
+class SummaryReportForm(RegistryForm):
     reported_on = DateField(_l("Date of the report"), validators=[InputRequired()])
     overview = TextAreaField(_l("Overview of the cycle"), filters=[strip],
                              validators=[InputRequired(), not_blank, Length(max=20000)])
     submit = SubmitField(_l("Save the summary report"))
 
 
-class ObjectionForm(FlaskForm):
+class ObjectionForm(RegistryForm):
     raised_by = StringField(_l("Raised by"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=200)])
     received_on = DateField(_l("Received on"), validators=[InputRequired()])
     content = TextAreaField(_l("Content"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=10000)])
     submit = SubmitField(_l("Record the objection"))
 
 
-class ResolveObjectionForm(FlaskForm):
+class ResolveObjectionForm(RegistryForm):
     resolved_on = DateField(_l("Resolved on"), validators=[InputRequired()])
     resolution = TextAreaField(_l("Resolution"), filters=[strip],
                                validators=[InputRequired(), not_blank, Length(max=10000)])
     submit = SubmitField(_l("Record the resolution"))
 
 
-class AnnualReportForm(FlaskForm):
+class AnnualReportForm(RegistryForm):
     year = SelectField(_l("Construction year"), coerce=int, validators=[InputRequired()])
     plan = TextAreaField(_l("Annual plan"), filters=[strip], validators=[Length(max=20000)])
     summary = TextAreaField(_l("Annual summary"), filters=[strip], validators=[Length(max=20000)])
     submit = SubmitField(_l("Save the annual plan and summary"))
 
 
-class TargetsForm(FlaskForm):
+class TargetsForm(RegistryForm):
     """The CSRF token of the targets grid; its cells (t-<indicator>-<year>) are read by the view."""
 
     submit = SubmitField(_l("Save the targets"))

@@ -9,14 +9,14 @@ from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 
 from registry.errors import DomainError, _l
 from registry.extensions import db
-from registry.models_common import Audited, TimestampMixin, enum_column
+from registry.models_common import Audited, TimestampMixin, Versioned, enum_column
 from registry.orgs.models import BASE_STATUSES
 
 # Default quota per university kind (五(一)): editable per round.
 DEFAULT_QUOTAS = {"ministry": 3, "co_built": 2}
 
 
-class ApplicationRound(Audited, TimestampMixin, db.Model):
+class ApplicationRound(Versioned, Audited, TimestampMixin, db.Model):
     """One call for applications (申报), e.g. the 2022 round with its deadline of 2022-11-15."""
 
     __tablename__ = "application_round"
@@ -209,7 +209,7 @@ class PlanTarget(Audited, TimestampMixin, db.Model):
         return f"{self.indicator} cycle {self.cycle_id} year {self.year} = {self.value}"
 
 
-class AnnualReport(Audited, TimestampMixin, db.Model):
+class AnnualReport(Versioned, Audited, TimestampMixin, db.Model):
     """The annual plan and summary of one construction year (1-3) of a cycle (年度计划及总结)."""
 
     __tablename__ = "annual_report"

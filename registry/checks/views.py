@@ -22,7 +22,7 @@ from registry.checks.models import (CYCLE_STATES, GRADES, ApplicationRound, Cycl
 from registry.checks.rules import Link
 from registry.errors import DomainError, _l
 from registry.extensions import db
-from registry.forms_support import apply_domain_error, options, save_form
+from registry.forms_support import apply_domain_error, options, refuse_stale, save_form
 from registry.nav import register_nav
 from registry.orgs.models import BASE_STATUSES, FIELDS, UNIVERSITY_KINDS, Base
 from registry.orgs.panels import register_panel
@@ -415,7 +415,10 @@ def base_plan(code):
         if ev is None:
             flash(_("The construction plan is kept once the base is recognised."), "warning")
             return redirect(url_for("checks.base_plan", code=base.code))
-        if form.validate_on_submit():
+        valid = form.validate_on_submit()
+        if valid and _stale_targets(form, ev, _targets_version(ev), errors):
+            pass  # someone saved targets since the page was opened: nothing written, the change shown
+        elif valid:
             values = {}
             for key in queries.INDICATORS:
                 for year in ev.years:
@@ -435,6 +438,8 @@ def base_plan(code):
                                 "again.")
     report_form = AnnualReportForm()
     if ev is not None:
+        if request.method == "GET":
+            form.row_version.data = _targets_version(ev)
         report_form.year.choices = options((y.number, y.label) for y in ev.years)
         year = request.args.get("year", type=int)
         if request.method == "GET" and year in [y.number for y in ev.years]:
@@ -442,7 +447,46 @@ def base_plan(code):
             report_form.year.data = year
             report_form.plan.data = report.plan if report else ""
             report_form.summary.data = report.summary if report else ""
+            report_form.row_version.data = report.row_version if report else 0  # 0: none written yet
     return _plan_page(base, state, ev, form, report_form, errors, editable)
+
+
+def _targets_version(ev) -> str:
+    """The version of a plan's targets as a whole: a digest of every target, so the page (one form
+    for many rows) can tell whether anyone saved targets since it was opened."""
+    import hashlib
+
+    cells = sorted((row.indicator.key, _year_number(year), cell.target) for row in ev.rows
+                   for year, cell in zip(ev.years, row.cells) if cell.target is not None)
+    return hashlib.sha256(repr(cells).encode()).hexdigest()[:16]
+
+
+def _year_number(year) -> int:
+    """A plan year as the targets' field names give it (a number, or a construction year's number)."""
+    return getattr(year, "number", year)
+
+
+def _stale_targets(form, ev, version: str, errors: dict) -> bool:
+    """Refuse (True) targets sent from a page opened before someone else saved targets; the error
+    lists every cell where what is saved now differs from what was sent (theirs → yours)."""
+    sent = (form.row_version.raw_data or [""])[0]
+    if not sent or sent == version:
+        return False
+    changes = []
+    for row in ev.rows:
+        for year, cell in zip(ev.years, row.cells):
+            name = f"t-{row.indicator.key}-{_year_number(year)}"
+            theirs = "" if cell.target is None else str(cell.target)
+            yours = request.form.get(name, "").strip()
+            if name in request.form and theirs != yours:
+                changes.append(f"{row.indicator.label} {getattr(year, 'label', year)}: {theirs or '—'} → "
+                               f"{yours or '—'}")
+    errors["_form"] = _("Someone else saved this record after you opened it; nothing was saved. Changed since "
+                        "(field: theirs → yours): %(changes)s. Send the form again to replace their values with "
+                        "yours.", changes="; ".join(changes) or "—")
+    form.row_version.data = version
+    form.row_version.raw_data = [version]
+    return True
 
 
 def _plan_page(base, state, ev, form, report_form, errors, editable):
@@ -452,6 +496,14 @@ def _plan_page(base, state, ev, form, report_form, errors, editable):
                            indicators=queries.INDICATORS)
 
 
+def _stale_report(report_form, ev) -> bool:
+    """The year's report changed (or was first written) since the form was opened: refused, shown."""
+    report = ev.reports.get(report_form.year.data) if ev is not None else None
+    if report is None:
+        return False
+    return refuse_stale(report_form, report)
+
+
 @bp.route("/bases/<code>/plan/report", methods=["POST"])
 @allow(ADMIN, UNIVERSITY_COORDINATOR, authz.BASE_COORDINATOR)
 def base_plan_report(code):
@@ -459,7 +511,7 @@ def base_plan_report(code):
     state, ev = _evaluation_or_none(base)
     report_form = AnnualReportForm()
     report_form.year.choices = options((y.number, y.label) for y in (ev.years if ev else ()))
-    if report_form.validate_on_submit():
+    if report_form.validate_on_submit() and not _stale_report(report_form, ev):
         try:
             services.save_annual_report(base, report_form.year.data, actor=actor(), plan=report_form.plan.data,
                                         summary=report_form.summary.data)
@@ -470,7 +522,10 @@ def base_plan_report(code):
         except DomainError as exc:
             db.session.rollback()
             apply_domain_error(report_form, exc)
-    return _plan_page(base, state, ev, TargetsForm(), report_form, {"_report": True}, True)
+    targets = TargetsForm()
+    if ev is not None:
+        targets.row_version.data = _targets_version(ev)
+    return _plan_page(base, state, ev, targets, report_form, {"_report": True}, True)
 
 
 @bp.route("/bases/<code>/evaluation")

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from registry.errors import DomainError, _l
 from registry.evidence.models import Attachment
-from registry.evidence.sniff import ACCEPTED, sniff
+from registry.evidence.sniff import ACCEPTED, DOCX, XLSX, sniff
 from registry.extensions import db
+from registry.limits import zip_problem
 from registry.orgs.services import clean
 
+ZIPPED = (DOCX, XLSX)
 NEW_FILES = "evidence_new_files"
 DOOMED_FILES = "evidence_doomed_files"
 
@@ -64,6 +66,13 @@ def attach(record_type: str, record, filename: str, stream, *, uploaded_by=None,
     if len(data) > limit:
         raise DomainError(_l("The file is larger than %(limit)s MB."), field="file", limit=_megabytes(limit))
     ftype = sniff(data)
+    if ftype in ZIPPED:  # a .docx/.xlsx is a zip: refuse one that would expand without bound when opened
+        import io
+
+        problem = zip_problem(io.BytesIO(data), max_total=int(current_app.config.get("EVIDENCE_MAX_EXPANDED",
+                                                                                     200 * 1024 * 1024)))
+        if problem is not None:
+            raise DomainError(problem[0], field="file", **problem[1])
     if ftype is None:
         raise DomainError(_l("%(name)s is not a PDF, Word, Excel, JPEG or PNG file (judged by its content, not "
                              "its name)."), field="file", name=name)

@@ -1,14 +1,13 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from registry.errors import _l
 from registry.exchanges.models import DIRECTIONS, EXCHANGE_KINDS
 from registry.exchanges.services import LABELS
-from registry.forms_support import choices, strip
+from registry.forms_support import RegistryForm, choices, strip
 
 
-class ExchangeForm(FlaskForm):
+class ExchangeForm(RegistryForm):
     kind = SelectField(LABELS["kind"], choices=choices(EXCHANGE_KINDS), validators=[InputRequired()])
     direction = SelectField(LABELS["direction"], choices=choices(DIRECTIONS), validators=[InputRequired()])
     mentor_id = SelectField(_l("Roster mentor (optional)"), coerce=int, default=0, validators=[Optional()],

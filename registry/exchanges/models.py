@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.errors import _l
 from registry.extensions import db
-from registry.models_common import Audited, TimestampMixin, enum_column
+from registry.models_common import Audited, TimestampMixin, Versioned, enum_column
 
 EXCHANGE_KINDS = {"secondment": _l("Secondment"), "visit": _l("Visit"), "study_tour": _l("Study tour")}
 DIRECTIONS = {"university_to_enterprise": _l("University → enterprise"),
@@ -17,7 +17,7 @@ DIRECTIONS = {"university_to_enterprise": _l("University → enterprise"),
 SIDE_OF_DIRECTION = {"university_to_enterprise": "university", "enterprise_to_university": "enterprise"}
 
 
-class Exchange(Audited, TimestampMixin, db.Model):
+class Exchange(Versioned, Audited, TimestampMixin, db.Model):
     """One person's secondment, visit or study tour, in one direction, at a host, over dates.
 
     The person is a mentor of the roster (`mentor_id`) or not; name and organisation are always

@@ -76,8 +76,8 @@ def recent_years(base, as_of, span: int = 4) -> list[int]:
 
 
 def _panel(base, user, as_of):
-    years = recent_years(base, as_of)
-    counts = queries.yearly_counts([base.id], years[0], years[-1])
+    years = recent_years(base, as_of)  # none when the day is before the cooperation began
+    counts = queries.yearly_counts([base.id], years[0], years[-1]) if years else {}
     rows = [{"label": label, "key": ind, "counts": [counts[(base.id, ind, y)] for y in years]}
             for ind, label in queries.INDICATOR_LABELS.items()]
     return {"years": years, "rows": rows, "list_url": url_for("exchanges.exchange_list", code=base.code),

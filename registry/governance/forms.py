@@ -1,9 +1,8 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from registry.errors import _l
-from registry.forms_support import choices, strip
+from registry.forms_support import RegistryForm, choices, strip
 from registry.governance.models import GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS
 from registry.governance.services import L
 
@@ -18,7 +17,7 @@ def _date(key, required=True, **kw):
     return DateField(L[key], validators=[InputRequired() if required else Optional()], **kw)
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(RegistryForm):
     title = _text("title", 200, required=True)
     document_no = _text("document_no", 100)
     parties = _text("parties", 4000, required=True, area=True, description=_l("One signing party per line."))
@@ -28,7 +27,7 @@ class AgreementForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class PlanForm(FlaskForm):
+class PlanForm(RegistryForm):
     title = _text("title", 200, required=True)
     version = _text("version", 40, required=True)
     adopted_on = _date("adopted_on", description=_l("A later version supersedes this one from its own date."))
@@ -37,7 +36,7 @@ class PlanForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ArrangementForm(FlaskForm):
+class ArrangementForm(RegistryForm):
     title = _text("title", 200, required=True)
     established_on = _date("established_on")
     valid_until = _date("valid_until", required=False)
@@ -45,14 +44,14 @@ class ArrangementForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class GroupForm(FlaskForm):
+class GroupForm(RegistryForm):
     name = _text("name", 200, required=True)
     established_on = _date("established_on")
     remit = _text("remit", 4000, area=True)
     submit = SubmitField(_l("Save"))
 
 
-class GroupMemberForm(FlaskForm):
+class GroupMemberForm(RegistryForm):
     mentor_id = SelectField(_l("Roster mentor (optional)"), coerce=int, default=0, validators=[Optional()],
                             description=_l("Choose a roster mentor, or type the person below."))
     name = _text("name", 100)
@@ -66,7 +65,7 @@ class GroupMemberForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class RegulationForm(FlaskForm):
+class RegulationForm(RegistryForm):
     area = SelectField(L["area"], choices=choices(REGULATION_AREAS), validators=[InputRequired()])
     title = _text("title", 200, required=True)
     document_no = _text("document_no", 100)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.errors import _l
 from registry.extensions import db
-from registry.models_common import Audited, TimestampMixin, enum_column
+from registry.models_common import Audited, TimestampMixin, Versioned, enum_column
 
 # The seven areas of rules (规章制度) named by 四(四); rule R5 needs one in force in each.
 REGULATION_AREAS = {
@@ -31,7 +31,7 @@ GROUP_ROLES = {"leader": _l("Group leader"), "deputy_leader": _l("Deputy leader"
                "secretary": _l("Secretary")}
 
 
-class CooperationAgreement(Audited, TimestampMixin, db.Model):
+class CooperationAgreement(Versioned, Audited, TimestampMixin, db.Model):
     """合作协议: signed on a date, in force until its expiry (open-ended when none)."""
 
     __tablename__ = "cooperation_agreement"
@@ -49,7 +49,7 @@ class CooperationAgreement(Audited, TimestampMixin, db.Model):
         return self.title
 
 
-class TrainingPlan(Audited, TimestampMixin, db.Model):
+class TrainingPlan(Versioned, Audited, TimestampMixin, db.Model):
     """人才培养方案, written jointly; the latest version adopted on or before a day is in force."""
 
     __tablename__ = "training_plan"
@@ -67,7 +67,7 @@ class TrainingPlan(Audited, TimestampMixin, db.Model):
         return f"{self.title} {self.version}"
 
 
-class ExchangeArrangement(Audited, TimestampMixin, db.Model):
+class ExchangeArrangement(Versioned, Audited, TimestampMixin, db.Model):
     """The established two-way exchange arrangement (双向交流机制) of 四(二)."""
 
     __tablename__ = "exchange_arrangement"
@@ -83,7 +83,7 @@ class ExchangeArrangement(Audited, TimestampMixin, db.Model):
         return self.title
 
 
-class WorkingGroup(Audited, TimestampMixin, db.Model):
+class WorkingGroup(Versioned, Audited, TimestampMixin, db.Model):
     """建设工作组: one per base, with members from both sides over time."""
 
     __tablename__ = "working_group"
@@ -98,7 +98,7 @@ class WorkingGroup(Audited, TimestampMixin, db.Model):
                            order_by="WorkingGroupMember.from_on")
 
 
-class WorkingGroupMember(Audited, TimestampMixin, db.Model):
+class WorkingGroupMember(Versioned, Audited, TimestampMixin, db.Model):
     __tablename__ = "working_group_member"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,7 +119,7 @@ class WorkingGroupMember(Audited, TimestampMixin, db.Model):
         return self.group.base_id if self.group is not None else None
 
 
-class Regulation(Audited, TimestampMixin, db.Model):
+class Regulation(Versioned, Audited, TimestampMixin, db.Model):
     """A rule (规章制度) in one of the seven areas, in force from issue until `valid_until`."""
 
     __tablename__ = "regulation"

@@ -51,6 +51,11 @@ def run(importer_factory, path: str, code: str, dry_run: bool) -> None:
                 else:
                     click.echo(error.line(), err=True)
             sys.exit(1)  # transaction() rolls back: nothing written
+    if result.waited:
+        from registry.errors import bilingual
+        from registry.imports.engine import WAITED
+
+        click.echo(" / ".join(bilingual(WAITED)), err=True)
     click.echo(result.summary)
 
 

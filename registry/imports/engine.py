@@ -47,6 +47,15 @@ from registry.models_common import utcnow
 
 EXTENSIONS = (".xlsx", ".csv")
 MAX_ROWS = 50_000
+# Reading is bounded by what it scans, not only by what it keeps (issue 12): a sheet is read up to
+# its data rows plus this many blank or title rows; no further.
+SCAN_SLACK = 10_000
+MAX_COLUMNS = 200  # cells right of this column are not read
+MAX_CELL_CHARS = 10_000  # a longer cell is an error (no column holds more than 4,000 characters)
+HEADER_CELL_CHARS = 200  # a header cell longer than this names no column
+QUOTE_CHARS = 60  # messages quote at most this much of a cell
+XLSX_MAX_EXPANDED = 256 * 1024 * 1024  # an .xlsx whose parts expand beyond this is refused unopened
+XLSX_MAX_SHARED_STRINGS = 64 * 1024 * 1024
 
 
 # ---- the declarative part ------------------------------------------------------------------
@@ -116,6 +125,12 @@ class RowError(Bilingual):
     message: Any
     params: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        # A cell is quoted by its first characters only; other texts (names, lists of columns) get more room.
+        self.column = quote(self.column) if isinstance(self.column, str) else self.column
+        self.params = {k: quote(v, QUOTE_CHARS if k == "value" else 4 * QUOTE_CHARS) if isinstance(v, str) else v
+                       for k, v in self.params.items()}
+
 
     def line(self) -> str:
         """`row 7, 聘任开始日期: "2023-13-01" 不是日期 / "2023-13-01" is not a date`"""
@@ -172,6 +187,7 @@ class ImportResult:
     summary: str = ""  # the contract's summary line (English, for scripts), with "dry run: " if so
     header_row: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    waited: bool = False  # another import into the base was running: this one waited for it, then checked again
 
     @property
     def ok(self) -> bool:
@@ -187,6 +203,11 @@ class FileProblem(Bilingual, Exception):
         self.params = params
 
 
+def quote(text: str, limit: int = QUOTE_CHARS) -> str:
+    """At most `limit` characters of a cell, for a message: a cell of 200 MB is not repeated."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 # ---- reading -------------------------------------------------------------------------------
 
 _HEADER_NOISE = re.compile(r"[\s\u3000_\-*＊:：]|[(（](?:必填|选填|可选|required|optional)[)）]", re.I)
@@ -196,20 +217,76 @@ def _header_key(value) -> str:
     return _HEADER_NOISE.sub("", display(value)).lower()
 
 
-def iter_cells(path: str | Path, filename: str | None = None) -> Iterator[Iterator[tuple[int, tuple]]]:
-    """Yield, for each sheet (the active one first), an iterator of (row number, cell values)."""
+def iter_cells(path: str | Path, filename: str | None = None,
+               max_scan: int = MAX_ROWS + SCAN_SLACK) -> Iterator[Iterator[tuple[int, tuple]]]:
+    """Yield, for each sheet (the active one first), an iterator of (row number, cell values).
+
+    At most `max_scan` rows of a sheet are read, blank ones included: beyond that the iterator
+    raises FileProblem; a sheet that declares more rows than that is refused before reading."""
     suffix = Path(filename or str(path)).suffix.lower()
     if suffix == ".xlsx":
-        yield from _xlsx_sheets(path)
+        for rows in _xlsx_sheets(path, max_scan):
+            yield _bounded(rows, max_scan)
     elif suffix == ".csv":
-        yield _csv_rows(path)
+        yield _bounded(_csv_rows(path), max_scan)
     else:
         raise FileProblem(_l("Unsupported file type \"%(ext)s\": use .xlsx or .csv"), ext=suffix or "-")
 
 
-def _xlsx_sheets(path):
+def _too_many_rows(max_scan: int) -> FileProblem:
+    return FileProblem(_l("The sheet has more than %(max)s rows, blank ones included; only that many are read. "
+                          "Delete the empty rows below the data, or split the file."), max=max_scan)
+
+
+def _bounded(numbered_rows, max_scan: int):
+    for number, cells in numbered_rows:
+        if number > max_scan:
+            raise _too_many_rows(max_scan)
+        yield number, cells
+
+
+def _sheet_dimensions_from_its_start(sheet) -> None:
+    """openpyxl's read-only sheet reads its <dimension> with "end" events, so a sheet without one is
+    parsed to its last row before reading begins (30 s for ten million empty rows). Read it from the
+    part's start instead, stopping where the data begins."""
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    dimension, data = f"{{{SHEET_MAIN_NS}}}dimension", f"{{{SHEET_MAIN_NS}}}sheetData"
+    source = sheet._get_source()
+    try:
+        for _event, element in iterparse(source, events=("start",)):
+            if element.tag == dimension:
+                boundaries = SheetDimension.from_tree(element).boundaries
+                if boundaries is not None:
+                    sheet._min_column, sheet._min_row, sheet._max_column, sheet._max_row = boundaries
+                break
+            if element.tag == data:
+                break
+    finally:
+        source.close()
+
+
+def _bounded_workbook_sheets():
+    """Make openpyxl's read-only sheets learn their size with `_sheet_dimensions_from_its_start`."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    if getattr(ReadOnlyWorksheet._get_size, "bounded", False):
+        return
+    _sheet_dimensions_from_its_start.bounded = True
+    ReadOnlyWorksheet._get_size = _sheet_dimensions_from_its_start
+
+
+def _xlsx_sheets(path, max_scan: int):
     import openpyxl
 
+    from registry.limits import zip_problem
+
+    _bounded_workbook_sheets()
+    problem = zip_problem(path, XLSX_MAX_EXPANDED, parts={"xl/sharedstrings.xml": XLSX_MAX_SHARED_STRINGS})
+    if problem is not None:  # before openpyxl, which reads every shared string when it opens the file
+        raise FileProblem(problem[0], **problem[1])
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
@@ -224,19 +301,52 @@ def _xlsx_sheets(path):
         for sheet in sheets:
             if not hasattr(sheet, "iter_rows"):  # a chart sheet
                 continue
-            sheet.reset_dimensions()  # do not trust the file's own <dimension>: read every row
-            yield enumerate(sheet.iter_rows(values_only=True), start=1)
+            declared = sheet.max_row  # the file's own <dimension>, if any: refuse a huge one unread
+            if declared is not None and declared > max_scan:
+                raise _too_many_rows(max_scan)
+            sheet.reset_dimensions()  # otherwise do not trust <dimension>: read every row, up to the cap
+            yield enumerate(sheet.iter_rows(values_only=True, max_row=max_scan + 1, max_col=MAX_COLUMNS), start=1)
     finally:
         workbook.close()
 
 
 def decode_csv(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
+    """UTF-8 (with or without BOM), else GB18030 — but only when the result reads as Chinese.
+
+    GB18030 gives almost any bytes some reading: a Windows-1252 file ("Müller", "José") would come
+    out as rare ideographs, silently. So GB18030 text must be mostly characters of GB2312 (the
+    6,763 common hanzi, punctuation and full-width forms); otherwise the file is refused, not guessed."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise FileProblem(_l("The CSV file is neither UTF-8 nor GB18030 text")) from None
+    if not plausible_chinese(text):
+        raise FileProblem(_l("The CSV file is not UTF-8, and read as GB18030 it is not plausible Chinese text (was it "
+                             "saved in a Western encoding such as Windows-1252?). Nothing was guessed: save it as "
+                             "\"CSV UTF-8\" and upload it again."))
+    return text
+
+
+def plausible_chinese(text: str, share: float = 0.8) -> bool:
+    """Whether at least `share` of the non-ASCII characters are common Chinese (in GB2312)."""
+    from collections import Counter
+
+    counts = Counter(ch for ch in text if ord(ch) > 0x7F)
+    total = sum(counts.values())
+    if not total:
+        return True
+    common = 0
+    for ch, n in counts.items():
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileProblem(_l("The CSV file is neither UTF-8 nor GB18030 text"))
+            ch.encode("gb2312")
+            common += n
+        except UnicodeEncodeError:
+            pass
+    return common >= share * total
 
 
 def _csv_rows(path):
@@ -262,7 +372,8 @@ def _find_header(spec: Spec, numbered_rows) -> tuple[int, dict[int, str], dict[s
     for number, cells in numbered_rows:
         found = {}
         for index, cell in enumerate(cells):
-            key = lookup.get(_header_key(cell)) if cell is not None else None
+            key = (lookup.get(_header_key(cell))
+                   if cell is not None and not (isinstance(cell, str) and len(cell) > HEADER_CELL_CHARS) else None)
             if key is not None:
                 found.setdefault(key, []).append((index, display(cell)))
         if required <= found.keys():
@@ -272,7 +383,7 @@ def _find_header(spec: Spec, numbered_rows) -> tuple[int, dict[int, str], dict[s
                                       column=places[1][1], row=number)
             index_key = {places[0][0]: key for key, places in found.items()}
             headers = {key: places[0][1] for key, places in found.items()}
-            ignored = [display(c) for i, c in enumerate(cells) if i not in index_key and not is_blank(c)]
+            ignored = [quote(display(c)) for i, c in enumerate(cells) if i not in index_key and not is_blank(c)]
             return number, index_key, headers, ignored
         if found and (best is None or len(found) > len(best[1])):
             best = (number, found)
@@ -286,7 +397,7 @@ def _find_header(spec: Spec, numbered_rows) -> tuple[int, dict[int, str], dict[s
 def read_table(spec: Spec, path: str | Path, filename: str | None = None) -> Table:
     """Read and parse a spreadsheet into a Table. Raises FileProblem when the file is unusable."""
     table = Table(spec)
-    sheets = iter_cells(path, filename)
+    sheets = iter_cells(path, filename, spec.max_rows + SCAN_SLACK)
     try:
         for numbered_rows in sheets:
             header = _find_header(spec, numbered_rows)
@@ -310,7 +421,7 @@ def _parse_rows(table: Table, numbered_rows, index_key: dict[int, str]) -> None:
     columns = [(index, spec.column(key)) for index, key in sorted(index_key.items())]
     absent = {c.key: c.default for c in spec.columns if c.key not in table.headers}
     for number, cells in numbered_rows:
-        if not cells or all(is_blank(c) for c in cells):
+        if not cells or cells.count(None) == len(cells) or all(is_blank(c) for c in cells):
             continue
         table.read_rows += 1
         if table.read_rows > spec.max_rows:
@@ -323,6 +434,18 @@ def _parse_rows(table: Table, numbered_rows, index_key: dict[int, str]) -> None:
         for index, col in columns:
             value = cells[index] if index < width else None
             if isinstance(value, str):
+                if len(value) > MAX_CELL_CHARS:  # never parsed nor kept: only its start is quoted
+                    failed = True
+                    table.errors.append(RowError(number, table.headers[col.key], _l(
+                        "the cell holds %(n)s characters, more than any column takes (%(max)s): \"%(value)s\""),
+                        {"n": len(value), "max": MAX_CELL_CHARS, "value": value}))
+                    continue
+                if "\x00" in value:  # PostgreSQL cannot store it
+                    failed = True
+                    table.errors.append(RowError(number, table.headers[col.key], _l(
+                        "the cell contains a NUL character (\\0), which text may not hold: \"%(value)s\""),
+                        {"value": value.replace("\x00", "\\0")}))
+                    continue
                 value = value.strip(EDGE_SPACE) or None  # trimmed once, here
             if value is None:
                 values[col.key] = col.default
@@ -383,11 +506,18 @@ def run_import(importer: Importer, path: str | Path, filename: str | None = None
     except FileProblem as problem:
         return ImportResult(importer.spec.name, {}, [RowError(None, None, problem.message, problem.params)],
                             dry_run, False)
+    waited = False
+    if not dry_run:
+        try:
+            waited = lock_base_for_import(_base_id_of(importer))
+        except ImportBusy as busy:
+            return ImportResult(importer.spec.name, {}, [RowError(None, None, busy.message, busy.params)],
+                                dry_run, False)
     plan = importer.plan(table)
     counts = importer.counts(plan)
     errors = sorted(table.errors, key=_error_order(importer.spec, table))
     result = ImportResult(importer.spec.name, counts, errors, dry_run, False, header_row=table.header_row,
-                          ignored_columns=table.ignored)
+                          ignored_columns=table.ignored, waited=waited)
     if errors:
         return result
     if not dry_run:
@@ -397,6 +527,54 @@ def run_import(importer: Importer, path: str | Path, filename: str | None = None
         result.written = True
     result.summary = ("dry run: " if dry_run else "") + importer.summary(counts)
     return result
+
+
+# ---- one import into a base at a time -------------------------------------------------------
+
+IMPORT_LOCK_SPACE = 0x1D0C  # the first key of PostgreSQL advisory locks meaning "an import into base N"
+WAITED = _l("Another import into this base was running: this one waited for it to finish, then checked the "
+            "file again against what it wrote.")
+
+
+class ImportBusy(Exception):
+    def __init__(self, seconds: int):
+        super().__init__("another import into this base is still running")
+        self.message = _l("Another import into this base has been running for more than %(seconds)s seconds; "
+                          "nothing was imported. Please try again in a few minutes.")
+        self.params = {"seconds": seconds}
+
+
+def _base_id_of(importer) -> int | None:
+    base_id = getattr(importer, "base_id", None)
+    if base_id is None:
+        base_id = getattr(getattr(importer, "base", None), "id", None)
+    return base_id
+
+
+def lock_base_for_import(base_id: int | None) -> bool:
+    """Serialize imports into one base (PostgreSQL: a transaction-level advisory lock, released at
+    commit or rollback; SQLite serializes writers itself). Returns whether this import had to wait
+    for another; raises ImportBusy when the other did not finish within IMPORT_LOCK_TIMEOUT seconds.
+    """
+    from flask import current_app
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    connection = db.session.connection()
+    if base_id is None or connection.dialect.name != "postgresql":
+        return False
+    key = {"space": IMPORT_LOCK_SPACE, "base": int(base_id)}
+    if db.session.scalar(text("SELECT pg_try_advisory_xact_lock(:space, :base)"), key):
+        return False
+    seconds = int(current_app.config.get("IMPORT_LOCK_TIMEOUT", 120))
+    try:
+        with db.session.begin_nested():  # a timeout rolls back only this savepoint
+            db.session.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{seconds * 1000}"})
+            db.session.execute(text("SELECT pg_advisory_xact_lock(:space, :base)"), key)
+            db.session.execute(text("SELECT set_config('lock_timeout', '0', true)"))
+    except OperationalError:
+        raise ImportBusy(seconds) from None
+    return True
 
 
 def _error_order(spec: Spec, table: Table):
@@ -501,6 +679,8 @@ def bulk_update(model, changes: list[Change]) -> None:
         values = {key: bindparam(f"new_{key}") for key in keys}
         if "updated_at" in table.c:
             values["updated_at"] = bindparam("new_updated_at")
+        if "row_version" in table.c:  # an import is a change like any other: forms opened before it are stale
+            values["row_version"] = table.c.row_version + 1
         statement = table.update().where(table.c.id == bindparam("old_id")).values(values)
         db.session.execute(statement, [
             {"old_id": c.id, "new_updated_at": now, **{f"new_{k}": c.changes[k][1] for k in keys}} for c in group])
@@ -515,4 +695,5 @@ def diff(existing: dict, incoming: dict, keys: Iterable[str]) -> dict[str, list]
 
 
 __all__ = ["Column", "Spec", "Importer", "Table", "Row", "RowError", "ImportResult", "FileProblem", "Change",
-           "run_import", "read_table", "bulk_insert", "bulk_update", "diff", "not_before", "plain"]
+           "ImportBusy", "WAITED", "lock_base_for_import",
+           "run_import", "read_table", "bulk_insert", "bulk_update", "diff", "not_before", "plain", "quote"]

@@ -82,9 +82,15 @@ def to_date(value) -> dt.date | None:
 
 
 def date(value) -> dt.date:
+    """A date (see `to_date`) in 1900–2100: no cell takes date arithmetic or a column out of range."""
+    from registry.limits import FIRST_DATE, LAST_DATE
+
     parsed = to_date(value)
     if parsed is None:
         raise CellError(_l("\"%(value)s\" is not a date"), value=display(value))
+    if not FIRST_DATE <= parsed <= LAST_DATE:
+        raise CellError(_l("\"%(value)s\" is not between %(first)s and %(last)s"), value=display(value),
+                        first=FIRST_DATE.year, last=LAST_DATE.year)
     return parsed
 
 

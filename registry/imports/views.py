@@ -7,6 +7,7 @@ deleted after confirm or cancel. Only those who may edit the base's roster get h
 from __future__ import annotations
 
 import io
+import os
 import re
 import secrets
 import time
@@ -15,12 +16,12 @@ from pathlib import Path
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session,
                    url_for)
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from registry.authz import EDITORS, actor, allow
+from registry.db_state import INTEGRITY_ERRORS
 from registry.errors import _l
 from registry.extensions import db
-from registry.imports.engine import run_import
+from registry.imports.engine import WAITED, run_import
 from registry.imports.forms import UploadForm
 from registry.imports.kinds import KINDS, ImportKind, register_import
 from registry.imports.roster import ROSTER, RosterImporter
@@ -31,7 +32,9 @@ from registry.orgs.views import load_base
 bp = Blueprint("imports", __name__)
 ROSTER_NOTE, STUDENTS_NOTE = NOTES["roster"], NOTES["students"]
 
-STALE_AFTER = 24 * 3600  # uploads nobody confirmed or cancelled are removed after a day
+STALE_AFTER = 3600  # uploads nobody confirmed or cancelled are removed after an hour ...
+SWEEP_EVERY = 60  # ... by any request (at most once a minute per process) or command (sweep_stale_uploads)
+_last_sweep = [float("-inf")]
 _STORED_NAME = re.compile(r"[0-9a-f]{32}\.(?:xlsx|csv)")
 
 
@@ -92,11 +95,34 @@ def _discard(kind: ImportKind, base) -> None:
         (upload_dir() / entry["file"]).unlink(missing_ok=True)
 
 
-def _remove_stale() -> None:
-    cutoff = time.time() - STALE_AFTER
-    for path in upload_dir().iterdir():
-        if _STORED_NAME.fullmatch(path.name) and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+def sweep_stale_uploads(app=None) -> int:
+    """Remove uploads older than STALE_AFTER that nobody confirmed or cancelled; the number removed.
+    Cheap: one directory listing, no database."""
+    app = app or current_app
+    path = Path(app.config.get("IMPORT_DIR") or Path(app.instance_path) / "imports")
+    cutoff = time.time() - app.config.get("UPLOAD_STALE_AFTER", STALE_AFTER)
+    removed = 0
+    try:
+        entries = list(os.scandir(path))
+    except OSError:  # no upload yet: no directory
+        return 0
+    for entry in entries:
+        try:
+            if _STORED_NAME.fullmatch(entry.name) and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:  # removed meanwhile by another worker
+            continue
+    return removed
+
+
+@bp.before_app_request
+def _sweep_now_and_then():
+    """Every request may sweep, at most once a minute per process (not only the next upload)."""
+    now = time.monotonic()
+    if now - _last_sweep[0] >= current_app.config.get("UPLOAD_SWEEP_EVERY", SWEEP_EVERY):
+        _last_sweep[0] = now
+        sweep_stale_uploads()
 
 
 def _check(kind: ImportKind, base, pending: dict, dry_run: bool = True):
@@ -118,7 +144,7 @@ def upload(code, kind):
         upload_file = form.file.data
         suffix = Path(upload_file.filename or "").suffix.lower()
         _discard(kind, base)
-        _remove_stale()
+        sweep_stale_uploads()
         stored = f"{secrets.token_hex(16)}{suffix}"
         upload_file.save(upload_dir() / stored)
         session[_session_key(kind, base)] = {"file": stored, "name": Path(upload_file.filename).name[:200]}
@@ -161,11 +187,13 @@ def confirm(code, kind):
             flash(_("Nothing was imported: the file no longer passes the checks."), "error")
             return _render_preview(kind, base, pending, result, 409)
         db.session.commit()
-    except IntegrityError:  # a concurrent change won the race
+    except INTEGRITY_ERRORS:  # a concurrent change won the race (psycopg's own from COPY included)
         db.session.rollback()
         flash(_("The roster changed while importing; nothing was imported. Please check the file again."), "error")
         return redirect(url_for("imports.preview", code=code, kind=kind.name))
     _discard(kind, base)
+    if result.waited:
+        flash(str(WAITED), "info")
     flash(str(kind.done) % result.counts, "success")
     return redirect(url_for("orgs.base_detail", code=code))
 

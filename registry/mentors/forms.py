@@ -1,17 +1,16 @@
 """Forms of the mentors area. They parse and type-check; the services decide (their DomainErrors
 are shown beside the field they name)."""
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from registry.errors import _l
-from registry.forms_support import choices, not_blank, options, strip
+from registry.forms_support import RegistryForm, choices, not_blank, options, strip
 from registry.mentors.models import EMPLOYMENT_OUTCOMES, SIDES, STUDENT_LEVELS
 
 DATE_HELP = _l("YYYY-MM-DD")
 
 
-class _PersonFields(FlaskForm):
+class _PersonFields(RegistryForm):
     name = StringField(_l("Name"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=100)])
     side = SelectField(_l("Mentor type"), choices=choices(SIDES), validators=[InputRequired()])
     organisation = StringField(_l("Organisation (employer)"), filters=[strip],
@@ -20,7 +19,7 @@ class _PersonFields(FlaskForm):
                                                                             Length(max=64)])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(RegistryForm):
     """What a mentor may change about themself."""
 
     title = StringField(_l("Professional title"), filters=[strip], validators=[Length(max=100)],
@@ -46,7 +45,7 @@ class AddMentorForm(MentorForm):
     ends_on = DateField(_l("Appointed until"), validators=[Optional()], description=_l("Empty: open-ended"))
 
 
-class AppointmentForm(FlaskForm):
+class AppointmentForm(RegistryForm):
     starts_on = DateField(_l("Appointed from"), validators=[InputRequired()])
     ends_on = DateField(_l("Appointed until"), validators=[Optional()], description=_l("Empty: open-ended"))
     submit = SubmitField(_l("Save"))
@@ -56,13 +55,13 @@ class RenewForm(AppointmentForm):
     submit = SubmitField(_l("Renew"))
 
 
-class EndForm(FlaskForm):
+class EndForm(RegistryForm):
     ends_on = DateField(_l("Last day"), validators=[InputRequired()])
     reason = StringField(_l("Reason"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=500)])
     submit = SubmitField(_l("End appointment"))
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(RegistryForm):
     starts_on = DateField(_l("Suspended from"), validators=[InputRequired()], description=DATE_HELP)
     ends_on = DateField(_l("Suspended through"), validators=[Optional()],
                         description=_l("The last day not counted; empty: until resumed"))
@@ -70,12 +69,12 @@ class SuspendForm(FlaskForm):
     submit = SubmitField(_l("Suspend"))
 
 
-class ResumeForm(FlaskForm):
+class ResumeForm(RegistryForm):
     on = DateField(_l("Counts again from"), validators=[InputRequired()], description=DATE_HELP)
     submit = SubmitField(_l("Resume"))
 
 
-class StudentForm(FlaskForm):
+class StudentForm(RegistryForm):
     name = StringField(_l("Name"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=100)])
     student_no = StringField(_l("Student number"), filters=[strip],
                              validators=[InputRequired(), not_blank, Length(max=64)])
@@ -92,7 +91,7 @@ class StudentForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(RegistryForm):
     university_mentor_id = SelectField(_l("University mentor"), coerce=int, validators=[InputRequired()])
     enterprise_mentor_id = SelectField(_l("Enterprise mentor"), coerce=int, validators=[InputRequired()])
     starts_on = DateField(_l("From"), validators=[InputRequired()])
@@ -101,6 +100,6 @@ class AssignmentForm(FlaskForm):
     submit = SubmitField(_l("Assign"))
 
 
-class EndAssignmentForm(FlaskForm):
+class EndAssignmentForm(RegistryForm):
     ends_on = DateField(_l("Last day"), validators=[InputRequired()])
     submit = SubmitField(_l("End assignment"))

@@ -7,14 +7,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.errors import _l
 from registry.extensions import db
-from registry.models_common import Audited, TimestampMixin, enum_column, utcnow
+from registry.models_common import Audited, TimestampMixin, Versioned, enum_column, utcnow
 
 SIDES = {"university": _l("University mentor"), "enterprise": _l("Enterprise mentor")}
 # Suspension is not a state: it is a dated period (`Suspension`), so the team as of a past day never changes.
 APPOINTMENT_STATES = {"active": _l("Active"), "ended": _l("Ended")}
 
 
-class Mentor(Audited, TimestampMixin, db.Model):
+class Mentor(Versioned, Audited, TimestampMixin, db.Model):
     """One person, identified by (organisation, staff number), whatever bases they serve."""
 
     __tablename__ = "mentor"
@@ -35,7 +35,7 @@ class Mentor(Audited, TimestampMixin, db.Model):
     appointments = relationship("Appointment", back_populates="mentor", order_by="Appointment.starts_on")
 
 
-class Appointment(Audited, TimestampMixin, db.Model):
+class Appointment(Versioned, Audited, TimestampMixin, db.Model):
     """A mentor's membership of one base's team over time. Renewals are further rows."""
 
     __tablename__ = "appointment"
@@ -104,7 +104,7 @@ EMPLOYMENT_OUTCOMES = {
 }
 
 
-class Student(Audited, TimestampMixin, db.Model):
+class Student(Versioned, Audited, TimestampMixin, db.Model):
     """A student jointly trained at one base (student number unique within the base)."""
 
     __tablename__ = "student"
@@ -131,7 +131,7 @@ class Student(Audited, TimestampMixin, db.Model):
         return f"{self.name} {self.student_no}"
 
 
-class MentorAssignment(Audited, TimestampMixin, db.Model):
+class MentorAssignment(Versioned, Audited, TimestampMixin, db.Model):
     """Dual mentors (双导师) of one student over a period: one university and one enterprise mentor."""
 
     __tablename__ = "mentor_assignment"

@@ -145,7 +145,7 @@ def mentor_add(code):
     form = AddMentorForm()
     if form.validate_on_submit():
         try:
-            data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
+            data = form_data(form)
             mentor, _appt, created = services.add_mentor_to_base(actor(), base, **data)
             db.session.commit()
             if created:

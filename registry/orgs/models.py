@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from registry.errors import _l
 from registry.extensions import db
-from registry.models_common import Audited, TimestampMixin, enum_column, utcnow
+from registry.models_common import Audited, TimestampMixin, Versioned, enum_column, utcnow
 
 UNIVERSITY_KINDS = {"ministry": _l("Ministry-affiliated"), "co_built": _l("Co-built with a province")}
 
@@ -142,7 +142,7 @@ base_enterprise = Table(
 )
 
 
-class University(Audited, TimestampMixin, db.Model):
+class University(Versioned, Audited, TimestampMixin, db.Model):
     __tablename__ = "university"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -153,7 +153,7 @@ class University(Audited, TimestampMixin, db.Model):
     bases = relationship("Base", back_populates="university", order_by="Base.code")
 
 
-class Enterprise(Audited, TimestampMixin, db.Model):
+class Enterprise(Versioned, Audited, TimestampMixin, db.Model):
     __tablename__ = "enterprise"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -165,7 +165,7 @@ class Enterprise(Audited, TimestampMixin, db.Model):
     practice_conditions: Mapped[str] = mapped_column(Text, default="")
 
 
-class Base(Audited, TimestampMixin, db.Model):
+class Base(Versioned, Audited, TimestampMixin, db.Model):
     __tablename__ = "base"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,10 +1,9 @@
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from registry.errors import _l
-from registry.forms_support import choices, strip
+from registry.forms_support import RegistryForm, choices, strip
 from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PARTICIPANT_KINDS, PROJECT_CATEGORIES, SIDES,
                                       TRANSFER_KINDS)
 from registry.teaching.services import L
@@ -22,7 +21,7 @@ def _link(key):
     return SelectField(L[key], coerce=int, default=0, validators=[Optional()])
 
 
-class CourseForm(FlaskForm):
+class CourseForm(RegistryForm):
     code = _text("code", 40, required=True)
     title = _text("title", 200, required=True)
     lead_teachers = StringField(L["lead_teachers"], filters=[strip], validators=[DataRequired(), Length(max=500)],
@@ -37,7 +36,7 @@ class CourseForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class CaseForm(FlaskForm):
+class CaseForm(RegistryForm):
     title = _text("title", 200, required=True)
     authors = _text("authors", 500)
     source = _text("source", 200)
@@ -47,7 +46,7 @@ class CaseForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class TextbookForm(FlaskForm):
+class TextbookForm(RegistryForm):
     title = _text("title", 200, required=True)
     authors = _text("authors", 500, required=True)
     publisher = _text("publisher", 200, required=True)
@@ -58,14 +57,14 @@ class TextbookForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class TeamForm(FlaskForm):
+class TeamForm(RegistryForm):
     name = _text("name", 200, required=True)
     established_on = DateField(L["established_on"], validators=[InputRequired()])
     description = _text("description", 4000, area=True)
     submit = SubmitField(_l("Save"))
 
 
-class TeamMemberForm(FlaskForm):
+class TeamMemberForm(RegistryForm):
     mentor_id = SelectField(_l("Roster mentor (optional)"), coerce=int, default=0, validators=[Optional()],
                             description=_l("Choose a roster mentor, or type the person below."))
     name = _text("name", 100)
@@ -77,7 +76,7 @@ class TeamMemberForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class LabForm(FlaskForm):
+class LabForm(RegistryForm):
     kind = SelectField(L["kind"], choices=choices(LAB_KINDS), validators=[InputRequired()])
     name = _text("name", 200, required=True)
     established_on = DateField(L["established_on"], validators=[InputRequired()])
@@ -86,7 +85,7 @@ class LabForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(RegistryForm):
     name = _text("name", 200, required=True)
     category = SelectField(L["category"], choices=choices(PROJECT_CATEGORIES), validators=[InputRequired()])
     project_no = _text("project_no", 100)
@@ -97,7 +96,7 @@ class ProjectForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(RegistryForm):
     kind = SelectField(L["kind"], choices=choices(PARTICIPANT_KINDS), validators=[InputRequired()])
     mentor_id = SelectField(_l("Roster mentor (for a mentor)"), coerce=int, default=0, validators=[Optional()])
     student_id = SelectField(_l("Roster student (for a student)"), coerce=int, default=0, validators=[Optional()],
@@ -108,7 +107,7 @@ class ParticipantForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ResultForm(FlaskForm):
+class ResultForm(RegistryForm):
     title = _text("title", 200, required=True)
     kind = SelectField(L["kind"], choices=choices(TRANSFER_KINDS), validators=[InputRequired()])
     recipient = _text("recipient", 200, required=True)

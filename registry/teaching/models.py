@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.errors import _l
 from registry.extensions import db
-from registry.models_common import Audited, TimestampMixin, enum_column
+from registry.models_common import Audited, TimestampMixin, Versioned, enum_column
 
 COURSE_LEVELS = {"undergraduate": _l("Undergraduate"), "master": _l("Master's"), "doctoral": _l("Doctoral")}
 SIDES = {"university": _l("University"), "enterprise": _l("Enterprise")}
@@ -24,7 +24,7 @@ TRANSFER_KINDS = {"patent_licence": _l("Patent licence"), "patent_assignment": _
                   "standard": _l("Standard"), "other": _l("Other")}
 
 
-class IndustryCourse(Audited, TimestampMixin, db.Model):
+class IndustryCourse(Versioned, Audited, TimestampMixin, db.Model):
     """行业精品课程, led by enterprise teachers. `first_year` is the year it was first offered."""
 
     __tablename__ = "industry_course"
@@ -46,7 +46,7 @@ class IndustryCourse(Audited, TimestampMixin, db.Model):
         return f"{self.code} {self.title}"
 
 
-class TeachingCase(Audited, TimestampMixin, db.Model):
+class TeachingCase(Versioned, Audited, TimestampMixin, db.Model):
     """教学案例, written from an enterprise's practice; counts in `year` (completed)."""
 
     __tablename__ = "teaching_case"
@@ -67,7 +67,7 @@ class TeachingCase(Audited, TimestampMixin, db.Model):
         return self.title
 
 
-class Textbook(Audited, TimestampMixin, db.Model):
+class Textbook(Versioned, Audited, TimestampMixin, db.Model):
     """课程教材. `isbn` is kept as ISBN-13 digits (an ISBN-10 is converted), so each book is one row."""
 
     __tablename__ = "textbook"
@@ -88,7 +88,7 @@ class Textbook(Audited, TimestampMixin, db.Model):
         return f"{self.title} ({self.isbn})"
 
 
-class TeachingTeam(Audited, TimestampMixin, db.Model):
+class TeachingTeam(Versioned, Audited, TimestampMixin, db.Model):
     """校企教学团队. It counts as a university–enterprise team only while it has at least one
     active member of each side (see `teaching.queries.team_sides_on`)."""
 
@@ -105,7 +105,7 @@ class TeachingTeam(Audited, TimestampMixin, db.Model):
                            order_by="TeachingTeamMember.from_on")
 
 
-class TeachingTeamMember(Audited, TimestampMixin, db.Model):
+class TeachingTeamMember(Versioned, Audited, TimestampMixin, db.Model):
     """A member over time: active from `from_on` to `until_on` (inclusive; empty = still)."""
 
     __tablename__ = "teaching_team_member"
@@ -127,7 +127,7 @@ class TeachingTeamMember(Audited, TimestampMixin, db.Model):
         return self.team.base_id if self.team is not None else None
 
 
-class JointLab(Audited, TimestampMixin, db.Model):
+class JointLab(Versioned, Audited, TimestampMixin, db.Model):
     """联合实验室 or 协同创新中心; counts in the year it was established."""
 
     __tablename__ = "joint_lab"
@@ -142,7 +142,7 @@ class JointLab(Audited, TimestampMixin, db.Model):
     focus: Mapped[str] = mapped_column(Text, default="")
 
 
-class MajorProject(Audited, TimestampMixin, db.Model):
+class MajorProject(Versioned, Audited, TimestampMixin, db.Model):
     """A major task undertaken together (国家重大专项、重大工程), with its students and mentors."""
 
     __tablename__ = "major_project"
@@ -162,7 +162,7 @@ class MajorProject(Audited, TimestampMixin, db.Model):
                                 order_by=lambda: [ProjectParticipant.kind, ProjectParticipant.name])
 
 
-class ProjectParticipant(Audited, TimestampMixin, db.Model):
+class ProjectParticipant(Versioned, Audited, TimestampMixin, db.Model):
     """A student or mentor in a major project: a roster student (`student_id`) or mentor
     (`mentor_id`) when linked; name (and student number) are always kept."""
 
@@ -183,7 +183,7 @@ class ProjectParticipant(Audited, TimestampMixin, db.Model):
         return self.project.base_id if self.project is not None else None
 
 
-class ResultTransfer(Audited, TimestampMixin, db.Model):
+class ResultTransfer(Versioned, Audited, TimestampMixin, db.Model):
     """A result transferred to industry (成果转化); counts in the year of `transferred_on`."""
 
     __tablename__ = "result_transfer"

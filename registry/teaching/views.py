@@ -221,8 +221,8 @@ LIST_OF = {"industry_courses": COURSE, "teaching_cases": CASE, "textbooks": TEXT
 
 
 def _panel(base, user, as_of):
-    years = recent_years(base, as_of)
-    counts = queries.yearly_counts([base.id], years[0], years[-1])
+    years = recent_years(base, as_of)  # none when the day is before the cooperation began
+    counts = queries.yearly_counts([base.id], years[0], years[-1]) if years else {}
     can_edit = authz.can_edit_base(user, base)
     rows = [{"label": label, "key": ind, "counts": [counts[(base.id, ind, y)] for y in years],
              "list_url": url_for(LIST_OF[ind].endpoint("list"), code=base.code),

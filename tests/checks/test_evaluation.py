@@ -235,3 +235,27 @@ def test_plan_page_saves_targets_and_shows_errors(recognised, world, client, log
     report = client.post("/bases/EV-01/plan/report", data={"year": "3", "plan": "年度计划", "summary": "年度总结"})
     assert report.status_code == 302
     assert "年度总结" in text_of(client.get("/bases/EV-01/plan"))
+
+
+def test_plan_targets_and_reports_opened_before_anothers_save_are_refused(recognised, world, client, login_as):
+    """Issue 12 (no lost updates): the targets page and the annual report carry their version."""
+    from tests.harden.forms import form_fields
+
+    world.coord.bases = [world.base, recognised]
+    db.session.commit()
+    login_as("coord")
+    mine = form_fields(client.get("/bases/EV-01/plan").get_data(as_text=True), containing="t-mentors_total-3")
+    theirs = form_fields(client.get("/bases/EV-01/plan").get_data(as_text=True), containing="t-mentors_total-3")
+    theirs["t-mentors_total-3"] = "15"
+    assert client.post("/bases/EV-01/plan", data=theirs).status_code == 302
+    mine["t-mentors_total-3"] = "12"
+    refused = client.post("/bases/EV-01/plan", data=mine)
+    assert refused.status_code == 200
+    assert "本次未保存任何内容" in text_of(refused) and "15 → 12" in text_of(refused)
+    row = next(r for r in evaluation_of(recognised).rows if r.indicator.key == "mentors_total")
+    assert row.cells[2].target == 15
+    again = form_fields(refused.get_data(as_text=True), containing="t-mentors_total-3")
+    assert client.post("/bases/EV-01/plan", data=again).status_code == 302  # seen the change: saved
+    row = next(r for r in evaluation_of(recognised).rows if r.indicator.key == "mentors_total")
+    assert row.cells[2].target == 12
+

@@ -146,7 +146,7 @@ def test_an_administrator_creates_a_base(admin, world):
     ({"enterprise_ids": ["abc"]}, "必填"),  # nothing usable was chosen
     ({"cooperation_since": ""}, "必填"),
     ({"cooperation_since": "2020-13-01"}, "不是有效的日期值"),
-    ({"cooperation_since": "2999-01-01"}, "合作起始日期不能晚于今天"),
+    ({"cooperation_since": "2099-01-01"}, "合作起始日期不能晚于今天"),
     ({"max_students_per_mentor": "abc"}, "不是有效的整数"),
     ({"max_students_per_mentor": "0"}, "1 到 100"),
     ({"max_students_per_mentor": "101"}, "1 到 100"),
