@@ -1,10 +1,11 @@
 """Downloads: the mentor-ratio report (JSON, CSV, Excel) for one base or every visible base, a base's
 full roster, the mentor directory; the reports page and the base page's spreadsheet panel; the
-ministry-wide statistics per year (page, charts, Excel)."""
+ministry-wide statistics per year (page, charts, Excel); a round's published lists (Excel, Word)."""
 from __future__ import annotations
 
 import datetime as dt
 import json
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from registry.orgs.queries import base_ids_visible_to
 from registry.orgs.views import load_base
 from registry.reports import ratio as ratio_report
 from registry.reports import charts as stat_charts
+from registry.reports import published
 from registry.reports import roster as roster_report
 from registry.reports import statistics
 from registry.reports.safe import csv_bytes, xlsx_bytes
@@ -182,3 +184,32 @@ def statistics_chart(name):
         abort(404)
     svg = stat_charts.render(name, _statistics_request())
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=60"})
+
+
+# ---- published lists of a round (公示名单, 认定名单) ------------------------------------------------
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+register_nav(64, "reports.published_lists", _l("Published lists"), (ADMIN,))
+
+
+@bp.route("/reports/lists")
+@allow(ADMIN, REVIEWER)
+def published_lists():
+    return render_template("reports/published_lists.html", rounds=published.rounds_with_counts(),
+                           lists=published.LISTS)
+
+
+@bp.route("/reports/lists/<int:year>/<which>.<fmt>")
+@allow(ADMIN, REVIEWER)
+def published_list(year, which, fmt):
+    if which not in published.LISTS or fmt not in ("xlsx", "docx"):
+        abort(404)
+    round_ = db.session.scalar(select(ApplicationRound).where(ApplicationRound.year == year))
+    if round_ is None:
+        abort(404)
+    name = f"{published.title(round_, which)}.{fmt}"
+    data = published.xlsx(round_, which) if fmt == "xlsx" else published.docx(round_, which)
+    response = Response(data, mimetype=XLSX if fmt == "xlsx" else DOCX)
+    response.headers["Content-Disposition"] = (f"attachment; filename=\"{year}-{which}.{fmt}\"; "
+                                               f"filename*=UTF-8''{quote(name)}")
+    return response
