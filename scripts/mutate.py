@@ -11,6 +11,10 @@ mutant that no test notices *survives*. The score is killed / (killed + survived
 The project is copied into a scratch directory (`instance/mutate/`, outside git), so the checkout
 is never touched; mutmut's own state stays there (`mutmut browse` / `mutmut show NAME` inside it).
 The summary and every surviving mutant's diff are written to `mutation-results.json`.
+
+After adding tests, `--rerun-survivors` runs only the mutants that survived the last run again,
+in the same scratch copy with the checkout's current tests (tests are only added, so a killed
+mutant stays killed): the "after" score without re-running hundreds of killed mutants.
 """
 from __future__ import annotations
 
@@ -38,7 +42,7 @@ COPY = ["registry", "tests", "templates", "translations", "migrations", "pytest.
 SCRATCH = _setup.ROOT / "instance" / "mutate"
 
 
-def prepare(targets: list[str], tests: list[str], max_children: int | None) -> None:
+def prepare(targets: list[str], tests: list[str]) -> None:
     """A fresh copy of the project with a setup.cfg that tells mutmut what to mutate and run."""
     if SCRATCH.exists():
         shutil.rmtree(SCRATCH)
@@ -49,14 +53,16 @@ def prepare(targets: list[str], tests: list[str], max_children: int | None) -> N
             shutil.copytree(source, SCRATCH / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         elif source.exists():
             shutil.copy2(source, SCRATCH / name)
+    write_config(targets, tests)
+
+
+def write_config(targets: list[str], tests: list[str]) -> None:
     lines = ["[mutmut]", "source_paths = registry", "only_mutate ="]
     lines += [f"    {t}" for t in targets]
     lines += ["also_copy =", "    templates", "    translations", "    migrations", "    pytest.ini"]
     lines += ["pytest_add_cli_args_test_selection ="] + [f"    {t}" for t in tests]
     lines += ["pytest_add_cli_args =", "    -m", "    not browser and not slow", "    -p", "    no:cacheprovider",
               "    -x", "    -q"]
-    if max_children:
-        lines.append(f"max_children = {max_children}")
     (SCRATCH / "setup.cfg").write_text("\n".join(lines) + "\n")
 
 
@@ -82,17 +88,30 @@ def main() -> int:
     parser.add_argument("targets", nargs="*", default=TARGETS, help="files to mutate")
     parser.add_argument("--tests", nargs="+", default=TESTS, help="test files or folders to run")
     parser.add_argument("--max-children", type=int, default=None, help="parallel workers (default: CPU count)")
+    parser.add_argument("--rerun-survivors", action="store_true",
+                        help="run the last run's survivors again with the checkout's current tests")
     parser.add_argument("--output", default=str(_setup.ROOT / "mutation-results.json"))
     args = parser.parse_args()
 
     _setup.ensure_venv("requirements-dev.txt")
     _setup.compile_catalogues()
-    prepare(args.targets, args.tests, args.max_children)
-    started = time.monotonic()
     run = [str(_setup.PY), "-m", "mutmut", "run"]
     if args.max_children:
         run += ["--max-children", str(args.max_children)]
-    subprocess.run(run, cwd=SCRATCH)
+    names: list[str] = []
+    if args.rerun_survivors:
+        if not SCRATCH.exists():
+            sys.exit("no earlier run in instance/mutate / 没有上一次的运行")
+        names = [n for n, s in results().items() if s in ("survived", "suspicious", "timeout")]
+        shutil.rmtree(SCRATCH / "tests")
+        shutil.copytree(_setup.ROOT / "tests", SCRATCH / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+        write_config(args.targets, args.tests)
+        print(f"running {len(names)} survivors again")
+    else:
+        prepare(args.targets, args.tests)
+    started = time.monotonic()
+    if names or not args.rerun_survivors:
+        subprocess.run(run + names, cwd=SCRATCH)
     statuses = results()
     counts: dict[str, int] = {}
     for status in statuses.values():
