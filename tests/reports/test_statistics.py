@@ -210,3 +210,43 @@ def test_bad_filters_are_refused_in_words_and_only_the_ministry_sees_it(data, wo
     login_as(world.unicoord)
     assert client.get("/reports/statistics").status_code == 403
     assert client.get("/reports/statistics.xlsx").status_code == 403
+
+
+def test_year_range_edges():
+    from registry.errors import DomainError
+    from registry.reports.statistics import parse_years
+
+    assert parse_years({}, today=D(2025, 6, 1)) == (2022, 2025)
+    assert parse_years({}, today=D(2021, 6, 1)) == (2022, 2022)  # never before the notice's year
+    assert parse_years({"from": "2000", "until": "2029"}) == (2000, 2029)  # 30 years: the most at once
+    assert parse_years({"from": " 2100 ", "until": "2100"}) == (2100, 2100)
+    for bad in ({"from": "2000", "until": "2030"}, {"from": "1999"}, {"until": "2101"}, {"from": "-2022"},
+                {"from": "2024", "until": "2023"}):
+        with pytest.raises(DomainError):
+            parse_years(bad, today=D(2025, 1, 1))
+    assert parse_years({"from": "2024", "until": "2024"}) == (2024, 2024)
+
+
+def test_graduates_count_in_the_year_of_graduation_at_its_edges(world):
+    e = people(world.base, "enterprise", 1, starts_on=D(2021, 1, 1))
+    u = people(world.base, "university", 1, starts_on=D(2021, 1, 1))
+    for no, day, outcome in (("Y1", D(2022, 12, 31), "industry"), ("Y2", D(2023, 1, 1), "industry"),
+                             ("Y3", D(2023, 12, 31), "further_study"), ("Y4", D(2024, 1, 1), "other")):
+        student(world.base, u[0], e[0], D(2021, 9, 1), day, day, outcome, no=no)
+    student(world.base, u[0], e[0], D(2021, 9, 1), no="Y5")  # not graduated: no outcome counted
+    db.session.flush()
+    s = statistics(Filters(), 2023, 2023)
+    assert (s.value("graduates", 2023), s.value("employment_industry", 2023),
+            s.value("employment_further_study", 2023), s.value("employment_other", 2023)) == (2, 1, 1, 0)
+    assert statistics(Filters(), 2022, 2024).row("graduates") == [1, 2, 1]
+
+
+def test_excel_names_the_filters(data, world, client, login_as):
+    db.session.commit()
+    login_as(world.admin)
+    book = load_workbook(io.BytesIO(client.get("/reports/statistics.xlsx?kind=co_built&field=ships_ocean").data))
+    notes = {r[0]: r[1] for r in book["说明"].iter_rows(min_row=2, values_only=True)}
+    assert notes["基地数"] == 1
+    assert "高校类别" in notes["统计范围"] and "部省共建高校" in notes["统计范围"] and "船舶" in notes["统计范围"]
+    everything = load_workbook(io.BytesIO(client.get("/reports/statistics.xlsx").data))
+    assert {r[0]: r[1] for r in everything["说明"].iter_rows(min_row=2, values_only=True)}["统计范围"] == "全部示范基地"
