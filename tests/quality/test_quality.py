@@ -192,3 +192,12 @@ def test_withdrawing_an_affiliation(world):
 def test_account_page_links_a_reviewer_to_their_affiliations(world, client, login_as):
     login_as(world.reviewer)
     assert f"/reviewers/{world.reviewer.id}/affiliations" in client.get("/auth/account").get_data(as_text=True)
+
+
+def test_an_affiliation_declared_after_the_assignment_is_flagged(world, client, login_as):
+    services.assign_expert(world.base, world.reviewer, actor=world.admin, purpose="supervision")
+    services.declare_affiliation(world.reviewer, actor=world.reviewer, university_id=world.uni.id)
+    db.session.commit()
+    login_as(world.admin)
+    page = text_of(client.get(f"/bases/{world.base.code}/experts"))
+    assert "指派后申报了关联单位" in page and "示范工业大学" in page
