@@ -3,6 +3,7 @@
     python3 scripts/mutate.py                        # the default targets and tests below
     python3 scripts/mutate.py registry/checks/rules.py --tests tests/checks
     python3 scripts/mutate.py --max-children 1       # gentler on a shared machine
+    python3 scripts/mutate.py registry/checks/rules.py --only '*x_university_quota*'   # some functions only
 
 mutmut changes one small thing at a time in the target files (`<=` into `<`, `1` into `2`, `and`
 into `or`, a string, a returned value...) and runs the tests that reach the changed function; a
@@ -25,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import time
+from fnmatch import fnmatch
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -88,6 +90,8 @@ def main() -> int:
     parser.add_argument("targets", nargs="*", default=TARGETS, help="files to mutate")
     parser.add_argument("--tests", nargs="+", default=TESTS, help="test files or folders to run")
     parser.add_argument("--max-children", type=int, default=None, help="parallel workers (default: CPU count)")
+    parser.add_argument("--only", nargs="+", default=[], metavar="PATTERN",
+                        help="only the mutants whose names match (fnmatch), e.g. '*x_university_quota*'")
     parser.add_argument("--rerun-survivors", action="store_true",
                         help="run the last run's survivors again with the checkout's current tests")
     parser.add_argument("--output", default=str(_setup.ROOT / "mutation-results.json"))
@@ -109,10 +113,13 @@ def main() -> int:
         print(f"running {len(names)} survivors again")
     else:
         prepare(args.targets, args.tests)
+        names = list(args.only)
     started = time.monotonic()
     if names or not args.rerun_survivors:
         subprocess.run(run + names, cwd=SCRATCH)
     statuses = results()
+    if args.only:
+        statuses = {n: s for n, s in statuses.items() if any(fnmatch(n, p) for p in args.only)}
     counts: dict[str, int] = {}
     for status in statuses.values():
         counts[status] = counts.get(status, 0) + 1
