@@ -250,3 +250,23 @@ def test_excel_names_the_filters(data, world, client, login_as):
     assert "高校类别" in notes["统计范围"] and "部省共建高校" in notes["统计范围"] and "船舶" in notes["统计范围"]
     everything = load_workbook(io.BytesIO(client.get("/reports/statistics.xlsx").data))
     assert {r[0]: r[1] for r in everything["说明"].iter_rows(min_row=2, values_only=True)}["统计范围"] == "全部示范基地"
+
+
+def test_filters_are_read_strictly(world):
+    from registry.errors import DomainError
+    from registry.reports.statistics import parse_filters, round_of
+
+    assert parse_filters({}) == Filters()
+    assert parse_filters({"field": " ai ", "kind": "ministry", "round": "7"}) == Filters("ai", "ministry", 7)
+    for args, field in (({"field": "nope"}, "field"), ({"kind": "private"}, "kind"), ({"round": "7a"}, "round")):
+        with pytest.raises(DomainError) as exc:
+            parse_filters(args)
+        assert exc.value.field == field
+    with pytest.raises(DomainError) as exc:
+        parse_filters({"field": "x" * 100})
+    assert exc.value.params["value"] == "x" * 40
+    r = new_round(world.admin)
+    described = Filters("ai", "co_built", r.id).description(round_of(Filters(round_id=r.id)))
+    assert [(str(k), v) for k, v in described] == [("重点领域", "人工智能"), ("高校类别", "部省共建高校"),
+                                                   ("申报批次", "2022")]
+    assert round_of(Filters()) is None
