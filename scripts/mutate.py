@@ -103,10 +103,13 @@ def main() -> int:
     if args.max_children:
         run += ["--max-children", str(args.max_children)]
     names: list[str] = []
+    earlier: dict[str, str] = {}
     if args.rerun_survivors:
         if not SCRATCH.exists():
             sys.exit("no earlier run in instance/mutate / 没有上一次的运行")
-        names = [n for n, s in results().items() if s in ("survived", "suspicious", "timeout")]
+        memory = SCRATCH / "statuses.json"
+        earlier = json.loads(memory.read_text()) if memory.exists() else results()
+        names = [n for n, s in earlier.items() if s in ("survived", "suspicious", "timeout")]
         shutil.rmtree(SCRATCH / "tests")
         shutil.copytree(_setup.ROOT / "tests", SCRATCH / "tests", ignore=shutil.ignore_patterns("__pycache__"))
         write_config(args.targets, args.tests)
@@ -118,6 +121,9 @@ def main() -> int:
     if names or not args.rerun_survivors:
         subprocess.run(run + names, cwd=SCRATCH)
     statuses = results()
+    # mutmut forgets earlier results when the tests change: a mutant killed before stays killed.
+    statuses = {n: (earlier.get(n, s) if s == "not checked" else s) for n, s in statuses.items()}
+    (SCRATCH / "statuses.json").write_text(json.dumps(statuses))
     if args.only:
         statuses = {n: s for n, s in statuses.items() if any(fnmatch(n, p) for p in args.only)}
     counts: dict[str, int] = {}

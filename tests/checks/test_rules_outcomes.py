@@ -83,6 +83,7 @@ def test_r2(app, e, u, passed, message):
     ratio = Ratio(1, CODE, "x", AS_OF, e, u)
     out = rules.enterprise_mentor_ratio(base(), facts(ratio=ratio))
     assert view(out) == (passed, f"{e}/{e + u}", "≥ 1/3", message, [ROSTER] if passed else [ROSTER, ADD_MENTOR], True)
+    assert [text(link.label) for link in out.links] == ["Mentor roster"] + ([] if passed else ["Add a mentor"])
 
 
 # ---- R3 ------------------------------------------------------------------------------------------
@@ -186,6 +187,13 @@ def test_r6_submitted_base_at_the_quota_edge(app, kind, place, passed):
     message = (f"Submission {place} of the {quota} that 某大学 ({kind_en}) may make in the 2022 round." if passed else
                f"Submission {place} of 某大学 ({kind_en}) in the 2022 round, beyond its quota of {quota}.")
     assert view(out) == (passed, f"{place}/{quota}", f"≤ {quota}", message, [ROUND_LINK], True)
+
+
+def test_r6_names_a_university_kind_it_does_not_know_by_its_code(app):
+    b = base(university=SimpleNamespace(name="某学院", kind="private"))  # e.g. a kind added later
+    out = rules.university_quota(b, facts(application=ctx(used=0)))
+    assert text(out.message) == ("某学院 (private) has 0 of its 2 submissions in the 2022 round; this base would be "
+                                 "number 1.")
 
 
 @pytest.mark.parametrize("used, passed", [(2, True), (3, False)])
