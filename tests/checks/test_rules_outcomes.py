@@ -269,3 +269,32 @@ def test_links_resolve_or_quietly_do_not(app):
         assert rules.Link("x", "orgs.base_edit", {"code": CODE}).url() == f"/bases/{CODE}/edit"
         assert rules.Link("x", "no.such_page", {"code": CODE}).url() is None
         assert rules.Link("x", "orgs.base_edit", {}).url() is None
+
+
+def test_every_link_says_where_it_goes(app):
+    def labels(out):
+        return [text(link.label) for link in out.links]
+
+    assert labels(rules.joint_training_experience(base(), facts(postgraduates=0))) == ["Students", "Add a student"]
+    assert labels(rules.cooperation_years(base(), facts())) == ["Edit the base"]
+    assert labels(rules.regulations_complete(base(), facts(regulation_areas=set(rules.REGULATION_AREAS)))) == [
+        "Regulations"]
+    assert labels(rules.enterprise_capacity(base(), facts())) == ["Edit the base"]
+    assert labels(rules.university_quota(base(), facts(application=ctx(used=0)))) == ["Application round"]
+    assert rules._round_link(ctx(round_=None)) == ()
+
+
+def test_platform_records_a_status_does_not_name_count_as_missing(app):
+    out = rules.platform_in_place(base(), facts(platform=SimpleNamespace(agreement=1)))
+    assert (out.passed, out.measured) == (False, "1/3")
+
+
+def test_a_rule_registers_with_everything_it_declares(app):
+    def check(b, f):
+        return None
+
+    try:
+        rules.rule("R98", "a-test-rule", "九", "A test rule")(check)
+        assert rules.RULES["R98"] == rules.Rule("R98", "a-test-rule", "九", "A test rule", check)
+    finally:
+        del rules.RULES["R98"]
