@@ -270,3 +270,34 @@ def test_filters_are_read_strictly(world):
     assert [(str(k), v) for k, v in described] == [("重点领域", "人工智能"), ("高校类别", "部省共建高校"),
                                                    ("申报批次", "2022")]
     assert round_of(Filters()) is None
+
+
+def test_error_messages_name_the_bad_value(app):
+    from registry.errors import DomainError
+    from registry.reports.statistics import parse_filters, parse_years
+
+    cases = [
+        (lambda: parse_filters({"field": "nope"}), 'Unknown key field "nope".'),
+        (lambda: parse_filters({"kind": "k" * 50}), f'Unknown university kind "{"k" * 40}".'),
+        (lambda: parse_filters({"round": "x7"}), 'Unknown application round "x7".'),
+        (lambda: parse_years({"from": "20x2"}), '"20x2" is not a year between 2000 and 2100.'),
+        (lambda: parse_years({"from": "2100", "until": "2101"}), '"2101" is not a year between 2000 and 2100.'),
+        (lambda: parse_years({"from": "1999", "until": "2000"}), '"1999" is not a year between 2000 and 2100.'),
+        (lambda: parse_years({"from": "2024", "until": "2023"}), "The last year 2023 is before the first year 2024."),
+        (lambda: parse_years({"from": "2000", "until": "2030"}), "At most 30 years at once."),
+    ]
+    for call, message in cases:
+        with pytest.raises(DomainError) as exc:
+            call()
+        assert exc.value.en == message
+    assert parse_years({"from": "2000", "until": "2000"}) == (2000, 2000)
+
+
+def test_an_empty_year_reads_zero(app):
+    from registry.reports.statistics import Statistics
+
+    s = Statistics((2022,), Filters(), 0)
+    assert s.value("enterprise_share", 2022) == 0 and isinstance(s.value("enterprise_share", 2022), Fraction)
+    assert (s.display("enterprise_share", 2022), s.display("mentors_total", 2022)) == ("0.0", "0")
+    assert s.row("textbooks") == [0]
+    assert [(str(k), v) for k, v in Filters(round_id=5).description()] == [("申报批次", "5")]
