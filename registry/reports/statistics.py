@@ -154,7 +154,7 @@ def parse_years(args, today: dt.date | None = None) -> tuple[int, int]:
 
 def base_ids(filters: Filters) -> list[int]:
     """The bases the statistics cover. One query."""
-    stmt = select(Base.id).join(University, University.id == Base.university_id).order_by(Base.id)
+    stmt = select(Base.id).join(Base.university)
     if filters.field:
         stmt = stmt.where(Base.field == filters.field)
     if filters.kind:

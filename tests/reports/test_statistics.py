@@ -116,9 +116,12 @@ def test_filters_by_university_kind_field_and_round(data, world):
     assert ministry.base_count == 1
     assert ministry.row("mentors_total") == [6, 6, 6]
     assert ministry.row("students_jointly_trained") == [1, 2, 2]
+    assert ministry.row("graduates") == [0, 0, 1]  # the co-built base's 2023 graduate is not the ministry's
     ships = statistics(Filters(field="ships_ocean"), 2023, 2023)
     assert (ships.base_count, ships.row("mentors_total"), ships.row("study_tours")) == (1, [2], [1])
     assert ships.row("employment_not_recorded") == [1]
+    no_mentors_yet = statistics(Filters(field="ships_ocean"), 2022, 2022)
+    assert (no_mentors_yet.row("enterprise_share"), no_mentors_yet.display("enterprise_share", 2022)) == ([0], "0.0")
     r = new_round(world.admin)
     db.session.add(Submission(round_id=r.id, base_id=world.base2.id, university_id=world.uni2.id,
                               submitted_on=D(2022, 11, 1), snapshot={}))
