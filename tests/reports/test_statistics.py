@@ -304,3 +304,12 @@ def test_an_empty_year_reads_zero(app):
     assert (s.display("enterprise_share", 2022), s.display("mentors_total", 2022)) == ("0.0", "0")
     assert s.row("textbooks") == [0]
     assert [(str(k), v) for k, v in Filters(round_id=5).description()] == [("申报批次", "5")]
+
+
+def test_students_count_in_every_year_their_pairing_touches_even_by_one_day(world):
+    e = people(world.base, "enterprise", 1, starts_on=D(2021, 1, 1))
+    u = people(world.base, "university", 1, starts_on=D(2021, 1, 1))
+    student(world.base, u[0], e[0], D(2022, 9, 1), D(2023, 1, 1), no="J1")  # last day: 1 January 2023
+    student(world.base, u[0], e[0], D(2023, 12, 31), no="J2")  # first day: 31 December 2023
+    db.session.flush()
+    assert statistics(Filters(), 2021, 2024).row("students_jointly_trained") == [0, 1, 2, 1]
