@@ -405,3 +405,23 @@ def notified_as(user) -> tuple[str | None, int | None]:
     if role == BASE_COORDINATOR:
         return "bases", None
     return None, None
+
+
+# ---- quality assurance (registry/quality) -------------------------------------------------
+
+def can_record_quality(user, base, kind: str) -> bool:
+    """Record a quality event: the ministry's own visits by administrators, a base's self-assessments
+    and third-party assessments by whoever may edit the base."""
+    from_ministry = kind in ("site_visit", "supervision_visit")
+    return _role(user) == ADMIN if from_ministry else can_edit_base(user, base)
+
+
+def can_declare_affiliations(user, reviewer) -> bool:
+    """A reviewer declares their own affiliations; an administrator may declare them for any reviewer."""
+    if reviewer is None or getattr(reviewer, "role", None) != REVIEWER:
+        return False
+    return _role(user) == ADMIN or (_role(user) == REVIEWER and user.id == reviewer.id)
+
+
+def can_assign_experts(user) -> bool:
+    return _role(user) == ADMIN

@@ -1,9 +1,10 @@
 """The eligibility rules R1–R8 of design/domain.md, each one small unit in a registry.
 
-A rule is a function `(base, facts) -> Outcome` registered with `@rule(id, name, clause, title)`;
-adding a rule is adding one such function (and its test). `facts` (facts.py) loads, once per check
-and for every base checked together, the figures the rules read from the other areas'
-`queries.py`, so checking 200 bases costs the same number of queries as checking one.
+A rule is a function `(base, facts) -> Outcome`, registered at the end of this module with
+`rule(id, name, clause, title)(function)`; adding a rule is adding one such function, its line there
+(and its test). `facts` (facts.py) loads, once per check and for every base checked together, the
+figures the rules read from the other areas' `queries.py`, so checking 200 bases costs the same
+number of queries as checking one.
 
 Rules R6 (quota) and R7 (deadline) need an application round:
 - with a round given (the submission service passes it), they judge a submission into that round
@@ -101,8 +102,6 @@ def rules_in_order() -> list[Rule]:
 
 # ---- R1 joint-training-experience, 四(一) -----------------------------------------------------
 
-@rule("R1", "joint-training-experience", "四(一)",
-      _l("The base has jointly trained postgraduates, or took part in the Excellent Engineer programme"))
 def joint_training_experience(base, facts):
     n = facts.postgraduates(base.id)
     eep = bool(base.excellent_engineer_programme)
@@ -124,8 +123,6 @@ def joint_training_experience(base, facts):
 
 # ---- R2 enterprise-mentor-ratio, 四(二) -------------------------------------------------------
 
-@rule("R2", "enterprise-mentor-ratio", "四(二)",
-      _l("Enterprise mentors make up at least one third of the mentor team"))
 def enterprise_mentor_ratio(base, facts):
     r = facts.ratio(base.id)
     date = facts.as_of.isoformat()
@@ -154,7 +151,6 @@ def cooperation_reached_on(since: dt.date) -> dt.date:
     return since + relativedelta(years=COOPERATION_YEARS)
 
 
-@rule("R3", "cooperation-years", "四(四)", _l("School–enterprise cooperation has lasted three years or more"))
 def cooperation_years(base, facts):
     since = base.cooperation_since
     links = (form_link(_l("Edit the base"), "orgs.base_edit", base),)
@@ -191,8 +187,6 @@ PLATFORM_LINKS = {  # (the list of records, the form adding one)
 }
 
 
-@rule("R4", "platform-in-place", "四(二)",
-      _l("A signed cooperation agreement, a jointly written training plan and a two-way exchange arrangement"))
 def platform_in_place(base, facts):
     status = facts.platform(base.id)
     missing = [key for key in PLATFORM_ITEMS if getattr(status, key, None) is None]
@@ -211,7 +205,6 @@ def platform_in_place(base, facts):
 
 # ---- R5 regulations-complete, 四(四) ----------------------------------------------------------
 
-@rule("R5", "regulations-complete", "四(四)", _l("Regulations exist in all seven areas"))
 def regulations_complete(base, facts):
     have = facts.regulation_areas(base.id)
     missing = [key for key in REGULATION_AREAS if key not in have]
@@ -244,8 +237,6 @@ def _assigned_round_ids(user) -> set[int] | None:
     return set(db.session.scalars(select(RoundReviewer.round_id).where(RoundReviewer.user_id == user.id)))
 
 
-@rule("R6", "university-quota", "五(一)",
-      _l("Per round, a ministry-affiliated university applies for at most 3 bases, a co-built one for at most 2"))
 def university_quota(base, facts):
     ctx = facts.application(base.id)
     if ctx.round is None:
@@ -277,7 +268,6 @@ def university_quota(base, facts):
     return Outcome(passed, f"{used + 1}/{quota}", f"≤ {quota}", message, _round_link(ctx))
 
 
-@rule("R7", "application-deadline", "七", _l("The application arrives by the round's deadline"))
 def application_deadline(base, facts):
     ctx = facts.application(base.id)
     if ctx.round is None:
@@ -306,8 +296,6 @@ CAPACITY_FIELDS = {
 }
 
 
-@rule("R8", "enterprise-capacity", "四(一)",
-      _l("The partner enterprise has stated its scale, R&D focus and the practice conditions it offers"))
 def enterprise_capacity(base, facts):
     enterprises = list(base.enterprises)
     if not enterprises:
@@ -331,3 +319,26 @@ def enterprise_capacity(base, facts):
         message = Msg(_l("Every partner enterprise has stated its scale, R&D focus and practice conditions."))
         links = ()
     return Outcome(not gaps, f"{complete}/{n}", f"{n}/{n}", message, links)
+
+
+# ---- the rules, registered explicitly in one place --------------------------------------------
+# (Not as decorators: a decorated function is one that mutation testing, scripts/mutate.py, skips.)
+
+rule("R1", "joint-training-experience", "四(一)",
+     _l("The base has jointly trained postgraduates, or took part in the Excellent Engineer programme")
+     )(joint_training_experience)
+rule("R2", "enterprise-mentor-ratio", "四(二)",
+     _l("Enterprise mentors make up at least one third of the mentor team"))(enterprise_mentor_ratio)
+rule("R3", "cooperation-years", "四(四)",
+     _l("School–enterprise cooperation has lasted three years or more"))(cooperation_years)
+rule("R4", "platform-in-place", "四(二)",
+     _l("A signed cooperation agreement, a jointly written training plan and a two-way exchange arrangement")
+     )(platform_in_place)
+rule("R5", "regulations-complete", "四(四)", _l("Regulations exist in all seven areas"))(regulations_complete)
+rule("R6", "university-quota", "五(一)",
+     _l("Per round, a ministry-affiliated university applies for at most 3 bases, a co-built one for at most 2")
+     )(university_quota)
+rule("R7", "application-deadline", "七", _l("The application arrives by the round's deadline"))(application_deadline)
+rule("R8", "enterprise-capacity", "四(一)",
+     _l("The partner enterprise has stated its scale, R&D focus and the practice conditions it offers")
+     )(enterprise_capacity)

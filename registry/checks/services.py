@@ -17,6 +17,7 @@ from registry.errors import DomainError, Forbidden, _l, bilingual
 from registry.extensions import db
 from registry.mentors.queries import ratio_as_of
 from registry.orgs.models import UNIVERSITY_KINDS, Base, University
+from registry.quality import services as quality
 
 MAX_QUOTA = 50
 MAX_TARGET = 1_000_000
@@ -111,6 +112,8 @@ def assign_reviewer(r: ApplicationRound, user, *, actor) -> RoundReviewer:
                                                               RoundReviewer.user_id == user.id))
     if existing is not None:
         raise DomainError(_l("%(user)s is already assigned to this round."), field="user_id", user=user.username)
+    # A reviewer of a round reviews every base submitted into it: never one of their own organisations.
+    quality.ensure_no_conflict_in_round(user, r.id)
     link = RoundReviewer(round_id=r.id, user_id=user.id)
     db.session.add(link)
     db.session.flush()
@@ -218,6 +221,7 @@ def record_review(submission: Submission, *, actor, score, opinion) -> Review:
     if not authz.can_review_submission(actor, submission, reviewer_round_ids(actor.id) if actor else None):
         raise Forbidden(_l("Only a reviewer assigned to this round may review its submissions."))
     base = submission.base
+    quality.ensure_no_conflict(actor, [base])
     state = lifecycle.state_of(base)
     if base.status not in REVIEWABLE or state.submission_id != submission.id:
         raise DomainError(_l("Reviews are recorded while the base is submitted or under review; it is now "

@@ -107,6 +107,12 @@ class RecordKind:
     members: MemberKind | None = None
     sheet: str | None = None  # the name of its spreadsheet (registry.records.sheets), if any
     title: Callable = field(default=lambda obj: obj.audit_label())
+    # The services take the acting user as keyword-only `actor` (kinds whose rules depend on who acts).
+    with_actor: bool = False
+
+    def call(self, action: str, *args):
+        fn = getattr(self, action)
+        return fn(*args, actor=actor()) if self.with_actor else fn(*args)
 
     def endpoint(self, action: str) -> str:
         return f"{self.area}.{self.key}_{action}"
@@ -215,7 +221,7 @@ def add_routes(bp, kind: RecordKind) -> None:
         form = kind.form()
         if kind.prepare_form:
             kind.prepare_form(form, base)
-        done = save_form(form, lambda: kind.create(base, form_data(form)), message=_("Saved."),
+        done = save_form(form, lambda: kind.call("create", base, form_data(form)), message=_("Saved."),
                          done=lambda obj: kind.url("detail", base, obj))
         return done or render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=None)
 
@@ -226,7 +232,7 @@ def add_routes(bp, kind: RecordKind) -> None:
         form = kind.form(obj=obj)
         if kind.prepare_form:
             kind.prepare_form(form, base)
-        done = save_form(form, lambda: kind.update(obj, form_data(form)), message=_("Saved."),
+        done = save_form(form, lambda: kind.call("update", obj, form_data(form)), message=_("Saved."),
                          done=kind.url("detail", base, obj))
         return done or render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=obj)
 
@@ -234,7 +240,7 @@ def add_routes(bp, kind: RecordKind) -> None:
     def delete_view(code, record_id):
         base = load_base(code, edit=True)
         obj = load_record(kind, base, record_id)
-        kind.delete(obj)
+        kind.call("delete", obj)
         db.session.commit()
         flash(_("Deleted."), "success")
         return redirect(kind.url("list", base))

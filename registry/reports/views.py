@@ -1,24 +1,30 @@
 """Downloads: the mentor-ratio report (JSON, CSV, Excel) for one base or every visible base, a base's
-full roster, the mentor directory; the reports page and the base page's spreadsheet panel."""
+full roster, the mentor directory; the reports page and the base page's spreadsheet panel; the
+ministry-wide statistics per year (page, charts, Excel); a round's published lists (Excel, Word)."""
 from __future__ import annotations
 
 import datetime as dt
 import json
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy import select
 
 from registry import authz
-from registry.authz import ALL, STAFF, actor, allow
+from registry.authz import ADMIN, ALL, REVIEWER, STAFF, actor, allow
+from registry.checks.models import ApplicationRound
 from registry.errors import DomainError, _l
 from registry.extensions import db
 from registry.nav import register_nav
-from registry.orgs.models import Base
+from registry.orgs.models import FIELDS, UNIVERSITY_KINDS, Base
 from registry.orgs.panels import register_panel
 from registry.orgs.queries import base_ids_visible_to
 from registry.orgs.views import load_base
 from registry.reports import ratio as ratio_report
+from registry.reports import charts as stat_charts
+from registry.reports import published
 from registry.reports import roster as roster_report
+from registry.reports import statistics
 from registry.reports.safe import csv_bytes, xlsx_bytes
 from registry.web import parse_as_of
 
@@ -134,3 +140,76 @@ def directory(fmt):
         return _download(xlsx_bytes([sheet]), name, XLSX)
     return _download(csv_bytes(sheet.header, sheet.rows), name, CSV)
 
+
+
+# ---- ministry-wide statistics per year -------------------------------------------------------
+
+register_nav(62, "reports.statistics_page", _l("Statistics"), (ADMIN, REVIEWER))
+
+
+def _statistics_request():
+    filters = statistics.parse_filters(request.args)
+    first, last = statistics.parse_years(request.args)
+    return statistics.statistics(filters, first, last)
+
+
+def _statistics_args(stats) -> dict:
+    f = stats.filters
+    return {"field": f.field or "", "kind": f.kind or "", "round": f.round_id or "",
+            "from": stats.years[0], "until": stats.years[-1]}
+
+
+@bp.route("/reports/statistics")
+@allow(ADMIN, REVIEWER)
+def statistics_page():
+    stats = _statistics_request()
+    return render_template("reports/statistics.html", stats=stats, args=_statistics_args(stats),
+                           figures=statistics.FIGURES, groups=statistics.GROUPS, charts=stat_charts.CHARTS,
+                           fields=FIELDS, kinds=UNIVERSITY_KINDS,
+                           rounds=list(db.session.scalars(select(ApplicationRound).order_by(ApplicationRound.year))))
+
+
+@bp.route("/reports/statistics.xlsx")
+@allow(ADMIN, REVIEWER)
+def statistics_xlsx():
+    stats = _statistics_request()
+    name = f"statistics-{stats.years[0]}-{stats.years[-1]}.xlsx"
+    return _download(statistics.xlsx(stats), name, XLSX)
+
+
+@bp.route("/reports/statistics/chart/<name>.svg")
+@allow(ADMIN, REVIEWER)
+def statistics_chart(name):
+    if name not in stat_charts.CHARTS:
+        abort(404)
+    svg = stat_charts.render(name, _statistics_request())
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=60"})
+
+
+# ---- published lists of a round (公示名单, 认定名单) ------------------------------------------------
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+register_nav(64, "reports.published_lists", _l("Published lists"), (ADMIN,))
+
+
+@bp.route("/reports/lists")
+@allow(ADMIN, REVIEWER)
+def published_lists():
+    return render_template("reports/published_lists.html", rounds=published.rounds_with_counts(),
+                           lists=published.LISTS)
+
+
+@bp.route("/reports/lists/<int:year>/<which>.<fmt>")
+@allow(ADMIN, REVIEWER)
+def published_list(year, which, fmt):
+    if which not in published.LISTS or fmt not in ("xlsx", "docx"):
+        abort(404)
+    round_ = db.session.scalar(select(ApplicationRound).where(ApplicationRound.year == year))
+    if round_ is None:
+        abort(404)
+    name = f"{published.title(round_, which)}.{fmt}"
+    data = published.xlsx(round_, which) if fmt == "xlsx" else published.docx(round_, which)
+    response = Response(data, mimetype=XLSX if fmt == "xlsx" else DOCX)
+    response.headers["Content-Disposition"] = (f"attachment; filename=\"{year}-{which}.{fmt}\"; "
+                                               f"filename*=UTF-8''{quote(name)}")
+    return response
