@@ -1,0 +1,116 @@
+"""Writing the application (plan and narrative) while the base is prepared, freezing it with a
+submission, and turning the frozen plan into the cycle's targets at recognition.
+
+Plain functions: they never commit and never read the request; the acting user is `actor`."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from registry import authz
+from registry.application.models import CONTACTS, NARRATIVE, OPINIONS, PLAN_YEARS, ApplicationPlan, FrozenForm
+from registry.application.queries import collect, plan_of
+from registry.errors import DomainError, Forbidden, _l
+from registry.extensions import db
+from registry.orgs.models import Base
+
+EDITABLE_FROM = ("preparing", "not_recognised")  # = lifecycle.SUBMITTABLE_FROM
+MAX_TARGET = 1_000_000
+LIMITS = {"goals": 20000, "content": 20000, "safeguards": 20000, "funding": 20000, "contact_name": 100,
+          "contact_phone": 40, "contact_email": 254, "university_opinion": 10000, "enterprise_opinion": 10000}
+LABELS = {**NARRATIVE, **CONTACTS, **OPINIONS}
+
+
+def _clean_targets(targets) -> dict:
+    from registry.checks.queries import INDICATORS
+
+    clean: dict = {}
+    for (indicator, year), value in (targets or {}).items():
+        ind = INDICATORS.get(indicator)
+        if ind is None:
+            raise DomainError(_l("Unknown indicator: %(indicator)s"), indicator=indicator)
+        try:
+            year = int(year)
+        except (TypeError, ValueError):
+            year = None
+        if year not in PLAN_YEARS:
+            raise DomainError(_l("The plan covers construction years 1 to 3; %(year)s is not one of them."),
+                              year=year)
+        field = f"t-{indicator}-{year}"
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        high = 100 if ind.unit == "percent" else MAX_TARGET
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            raise DomainError(_l("%(indicator)s, year %(year)s: a whole number from 0 to %(high)s is required."),
+                              field=field, indicator=ind.label, year=year, high=high) from None
+        if not 0 <= number <= high:
+            raise DomainError(_l("%(indicator)s, year %(year)s: a whole number from 0 to %(high)s is required."),
+                              field=field, indicator=ind.label, year=year, high=high)
+        clean.setdefault(indicator, {})[str(year)] = number
+    return clean
+
+
+def save_plan(base: Base, *, actor, fields: dict, targets: dict | None = None) -> ApplicationPlan:
+    """Write the application's narrative parts (`fields`: name -> text, see `LABELS`) and, when
+    given, its targets ({(indicator, year 1-3): whole number or None}), replacing the previous
+    ones. Only while the base is prepared (or not recognised in an earlier round); all or nothing."""
+    if not authz.can_edit_plan(actor, base):
+        raise Forbidden(_l("You may not change the construction plan of this base."))
+    if base.status not in EDITABLE_FROM:
+        raise DomainError(_l("The application of %(code)s was submitted; its plan and form are frozen. The "
+                             "construction plan is kept on the base's cycle once it is recognised."), code=base.code)
+    clean = {}
+    for name, value in (fields or {}).items():
+        if name not in LIMITS:
+            raise DomainError(_l("Unknown part of the application form: %(name)s"), name=name)
+        text = (value or "").replace("\r\n", "\n").strip()
+        if len(text) > LIMITS[name]:
+            raise DomainError(_l("%(label)s may have at most %(n)s characters."), field=name,
+                              label=LABELS[name], n=LIMITS[name])
+        clean[name] = text
+    new_targets = _clean_targets(targets) if targets is not None else None
+    plan = plan_of(base.id)
+    if plan is None:
+        plan = ApplicationPlan(base_id=base.id, targets={})
+        db.session.add(plan)
+    for name, text in clean.items():
+        if getattr(plan, name) != text:
+            setattr(plan, name, text)
+    if new_targets is not None and new_targets != (plan.targets or {}):
+        plan.targets = new_targets
+    db.session.flush()
+    return plan
+
+
+def freeze_form(submission, base: Base, on: dt.date) -> FrozenForm:
+    """Freeze the form (plan, narrative, figures, evidence list) with a submission (called by
+    `checks.services.submit_base`, in its transaction)."""
+    form = FrozenForm(submission_id=submission.id, base_id=base.id, data=collect(base, on))
+    db.session.add(form)
+    db.session.flush()
+    return form
+
+
+def plan_to_cycle(base: Base, cycle, submission_id: int | None) -> int:
+    """At recognition, the frozen plan's targets become the new cycle's (no second typing).
+    Returns how many targets were written."""
+    from registry.application.queries import frozen_form_of
+    from registry.checks.models import PlanTarget
+
+    form = frozen_form_of(submission_id) if submission_id else None
+    plan = (form.data.get("plan") if form is not None else None) or {}
+    existing = {(t.indicator, t.year) for t in db.session.scalars(
+        select(PlanTarget).where(PlanTarget.cycle_id == cycle.id))}
+    written = 0
+    for indicator, years in (plan.get("targets") or {}).items():
+        for year, value in years.items():
+            if (indicator, int(year)) in existing or value is None:
+                continue
+            db.session.add(PlanTarget(base_id=base.id, cycle_id=cycle.id, indicator=indicator, year=int(year),
+                                      value=int(value)))
+            written += 1
+    db.session.flush()
+    return written
