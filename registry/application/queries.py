@@ -244,4 +244,13 @@ def form_of(base: Base, today: dt.date | None = None) -> tuple[dict, bool]:
     frozen = latest_frozen(base.id)
     if frozen is not None:
         return frozen.data, True
-    return collect(base, today or dt.date.today()), False
+    from registry.checks.lifecycle import today as registry_today
+
+    return collect(base, today or registry_today()), False
+
+
+def indicator_labels() -> dict[str, str]:
+    """The plan's indicators with their Chinese names, in the evaluation's order."""
+    from registry.checks.queries import INDICATORS
+
+    return {key: _zh(ind.label) for key, ind in INDICATORS.items()}
