@@ -254,3 +254,10 @@ def indicator_labels() -> dict[str, str]:
     from registry.checks.queries import INDICATORS
 
     return {key: _zh(ind.label) for key, ind in INDICATORS.items()}
+
+
+def indicator_labels_here() -> dict[str, object]:
+    """The plan's indicators with their names in the interface's language (for pages)."""
+    from registry.checks.queries import INDICATORS
+
+    return {key: ind.label for key, ind in INDICATORS.items()}

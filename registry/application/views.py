@@ -1,0 +1,111 @@
+"""Pages of the application (申报): the plan and narrative while the base is prepared, and the
+form as .docx from the base page (today's, or the frozen one once submitted) and from the
+submission page (always its frozen form). Load → authorise (404 unseen, 403 unchangeable) →
+service → commit."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+
+from registry import authz
+from registry.application import queries, services
+from registry.application.export import form_document
+from registry.application.forms import ApplicationPlanForm
+from registry.application.models import PLAN_YEARS
+from registry.authz import ADMIN, BASE_COORDINATOR, EDITORS, REVIEWER, UNIVERSITY_COORDINATOR, actor, allow
+from registry.errors import DomainError
+from registry.extensions import db
+from registry.forms_support import apply_domain_error
+from registry.orgs.panels import register_panel
+from registry.orgs.views import load_base
+
+bp = Blueprint("application", __name__)
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _panel(base, user, as_of):
+    return {"can_edit": authz.can_edit_plan(user, base) and base.status in services.EDITABLE_FROM,
+            "can_download": authz.can_edit_base(user, base),
+            "frozen": queries.latest_frozen(base.id) is not None if authz.can_edit_base(user, base) else False}
+
+
+register_panel("application", 14, "application/_base_panel.html", _panel)
+
+
+def _targets_from_request() -> dict:
+    from registry.checks.queries import INDICATORS
+
+    values = {}
+    for key in INDICATORS:
+        for year in PLAN_YEARS:
+            name = f"t-{key}-{year}"
+            if name in request.form:
+                values[(key, year)] = request.form.get(name, "").strip() or None
+    return values
+
+
+@bp.route("/bases/<code>/application", methods=["GET", "POST"])
+@allow(*EDITORS)
+def base_application(code):
+    base = load_base(code, edit=True)
+    user = actor()
+    editable = authz.can_edit_plan(user, base) and base.status in services.EDITABLE_FROM
+    plan = queries.plan_of(base.id)
+    form = ApplicationPlanForm(obj=plan)
+    errors: dict = {}
+    if request.method == "POST":
+        if not editable:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.save_plan(base, actor=user, fields={n: getattr(form, n).data for n in form.NAMES},
+                                   targets=_targets_from_request())
+                db.session.commit()
+                flash(_("The application was saved."), "success")
+                return redirect(url_for("application.base_application", code=base.code))
+            except DomainError as exc:
+                db.session.rollback()
+                if exc.field and exc.field.startswith("t-"):
+                    errors[exc.field] = exc.localized()
+                else:
+                    apply_domain_error(form, exc)
+    targets = (plan.targets if plan is not None else None) or {}
+    submitted = request.form if request.method == "POST" else {}
+    return render_template("application/plan.html", base=base, form=form, editable=editable, errors=errors,
+                           targets=targets, submitted=submitted, years=PLAN_YEARS,
+                           labels=queries.indicator_labels_here(), frozen=queries.latest_frozen(base.id)), \
+        (422 if errors or form.errors else 200)
+
+
+def _send(name: str, content: bytes):
+    return send_file(io.BytesIO(content), mimetype=DOCX_MIME, as_attachment=True, download_name=name)
+
+
+@bp.route("/bases/<code>/application.docx")
+@allow(*EDITORS)
+def base_application_docx(code):
+    """The base's form: the frozen one of its latest submission, else the registry's state today."""
+    base = load_base(code, edit=True)
+    name, content, _data = form_document(base)
+    return _send(name, content)
+
+
+@bp.route("/submissions/<int:submission_id>/application.docx")
+@allow(ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, BASE_COORDINATOR)
+def submission_application_docx(submission_id):
+    """The submission's frozen form (reviewers: only in rounds they are assigned to; 404 otherwise)."""
+    from registry.checks.models import Submission
+    from registry.checks.queries import reviewer_round_ids
+
+    sub = db.session.get(Submission, submission_id)
+    user = actor()
+    rounds = reviewer_round_ids(user.id) if user.role == REVIEWER else None
+    if sub is None or not authz.can_view_submission(user, sub, rounds):
+        abort(404)
+    frozen = queries.frozen_form_of(sub.id)
+    if frozen is None:  # submitted before forms were frozen: nothing to show that is the submission's own
+        abort(404)
+    name, content, _data = form_document(sub.base, frozen=frozen)
+    return _send(name, content)
