@@ -99,12 +99,14 @@ class Writer:
         for name in ("Title", "Heading 1", "Heading 2"):
             doc.styles[name].font.color.rgb = None
         self._chapter = 0
+        self._grid = doc.styles["Table Grid"]
+        self._headings = {1: doc.styles["Heading 1"], 2: doc.styles["Heading 2"]}
 
     def heading(self, text: str, level: int = 1):
         if level == 1:
             text = f"{NUMERALS[self._chapter]}、{text}"
             self._chapter += 1
-        return self.doc.add_heading(text, level=level)
+        return self.doc.add_paragraph(text, style=self._headings[level])
 
     def para(self, text: str, indent: bool = True):
         p = self.doc.add_paragraph()
@@ -119,16 +121,14 @@ class Writer:
     def table(self, header, rows, widths=None):
         rows = list(rows)
         table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
-        table.style = "Table Grid"
+        table.style = self._grid  # a style object: looking a style up by name costs a scan each time
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        all_rows = table.rows
-        for j, cell in enumerate(all_rows[0].cells):
-            cell.text = ""
+        table_rows = iter(table.rows)  # iterated once: indexing `rows` rebuilds the list each time
+        for j, cell in enumerate(next(table_rows).cells):
             _run(cell.paragraphs[0], str(header[j]), font=HEI, size=10.5)
-        for i, values in enumerate(rows, start=1):
-            cells = all_rows[i].cells
-            for j, value in enumerate(values):
-                cells[j].text = "" if value is None else str(value)
+        for row, values in zip(table_rows, rows):
+            for cell, value in zip(row.cells, values):
+                cell.text = "" if value is None else str(value)
         return table
 
     def fields(self, pairs):

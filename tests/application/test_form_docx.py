@@ -93,3 +93,24 @@ def test_the_submitted_form_is_frozen_when_the_roster_changes(world):
     assert [c.text for c in _table_after(first, "企业导师").rows[1].cells] == \
         [c.text for c in _table_after(second, "企业导师").rows[1].cells]
     assert "2022-11-01" in "\n".join(_texts(second)[:25])  # the submission's day on the cover
+
+
+def test_collecting_the_form_costs_the_same_queries_for_10_or_60_mentors_and_records(world, query_counter):
+    from registry.teaching.models import TeachingCase
+
+    set_actor(db.session, None, "fixture")
+    small = eligible_base("AP-Q-1", world.uni, world.ent)
+    big = eligible_base("AP-Q-2", world.uni, world.ent)
+    people(big, "enterprise", 30)
+    people(big, "university", 30)
+    db.session.add_all([TeachingCase(base_id=big.id, title=f"案例{i}", year=2021) for i in range(40)])
+    db.session.add(TeachingCase(base_id=small.id, title="案例", year=2021))
+    db.session.flush()
+    counts = []
+    for base in (small, big):
+        db.session.expire_all()
+        with query_counter() as n:
+            data = collect(base, D(2022, 11, 1))
+        counts.append(n())
+    assert len(data["mentors"]) > 60 and len(data["teaching"]["cases"]) == 40
+    assert counts[0] == counts[1], counts
