@@ -73,3 +73,23 @@ def build(form_name: str, form_bytes: bytes, evidence: list[dict]) -> bytes:
             rows.append((i, item["section_label"], item["record"], path, item["size"], item["sha256"]))
         zf.writestr(INDEX_NAME, index_sheet(rows))
     return out.getvalue()
+
+
+def results_workbook(r, indicators, rows) -> bytes:
+    """The round's ranking as .xlsx: rank, base, reviews, mean, spread, each indicator's mean."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "评审结果"
+    ws.append(safe_row([f"{r.year} 年度申报评审结果"]))
+    header = ["排名", "基地代码", "基地名称", "评审专家数", "平均分", "专家分差", "各专家总分"] + \
+        [f"{i.name}（权重 {i.weight}）" for i in indicators]
+    ws.append(header)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(safe_row([row["rank"], row["code"], row["name"], row["reviews"], row["mean"], row["spread"],
+                            "、".join(str(s) for s in row["scores"])]
+                           + [row["indicators"].get(i.id) for i in indicators]))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

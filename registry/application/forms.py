@@ -26,3 +26,16 @@ class ApplicationPlanForm(FlaskForm):
     submit = SubmitField(_l("Save the application"))
 
     NAMES = (*NARRATIVE, *CONTACTS, *OPINIONS)
+
+
+class ScoreForm(FlaskForm):
+    """The opinion (and CSRF token) of a review; the indicator scores (s-<id>) are read by the view."""
+
+    opinion = TextAreaField(_l("Opinion"), filters=[strip], validators=[Length(max=10000)])
+    submit = SubmitField(_l("Record the review"))
+
+
+class IndicatorsForm(FlaskForm):
+    indicators = TextAreaField(_l("Review indicators, one per line: name and weight"), filters=[strip],
+                               validators=[Length(max=10000)])
+    submit = SubmitField(_l("Save"))

@@ -3,7 +3,7 @@ construction plan (建设规划, targets per indicator per construction year) an
 the form 《工业和信息化部校企协同育人示范基地建设申请书》; and the form frozen with a submission."""
 from __future__ import annotations
 
-from sqlalchemy import JSON, ForeignKey, String, Text, event, inspect
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from registry.errors import DomainError, _l
@@ -87,3 +87,35 @@ def _forms_stay_frozen(session, flush_context, instances):
     for obj in session.dirty:
         if isinstance(obj, FrozenForm) and "data" in inspect(obj).committed_state:
             raise DomainError(_l("A submitted application form is frozen and cannot be changed."))
+
+
+class ReviewIndicator(Audited, TimestampMixin, db.Model):
+    """One of a round's review indicators (评审指标), with its weight; a reviewer scores each 0–100
+    and the review's score is the weighted mean."""
+
+    __tablename__ = "review_indicator"
+    __table_args__ = (UniqueConstraint("round_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("application_round.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    def audit_label(self) -> str:
+        return f"indicator {self.name} ({self.weight}) @ round {self.round_id}"
+
+
+class IndicatorScore(Audited, TimestampMixin, db.Model):
+    """A reviewer's score (0–100) on one indicator, part of their review of a submission."""
+
+    __tablename__ = "indicator_score"
+    __table_args__ = (UniqueConstraint("review_id", "indicator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("review_indicator.id", ondelete="RESTRICT"), index=True)
+    score: Mapped[int] = mapped_column(Integer)
+
+    def audit_label(self) -> str:
+        return f"score {self.score} on indicator {self.indicator_id} in review {self.review_id}"

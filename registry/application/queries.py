@@ -261,3 +261,78 @@ def indicator_labels_here() -> dict[str, object]:
     from registry.checks.queries import INDICATORS
 
     return {key: ind.label for key, ind in INDICATORS.items()}
+
+
+# ---- the reviewers' file ---------------------------------------------------------------------------
+
+def indicators_of(round_id: int) -> list:
+    from registry.application.models import ReviewIndicator
+
+    return list(db.session.scalars(select(ReviewIndicator).where(ReviewIndicator.round_id == round_id)
+                                   .order_by(ReviewIndicator.position, ReviewIndicator.id)))
+
+
+def round_results(round_id: int) -> list[dict]:
+    """Each submission of the round with every reviewer's total, the mean, the spread between the
+    experts (highest − lowest) and the mean per indicator; ranked by mean (ties share a rank,
+    unreviewed last). A fixed number of queries."""
+    from registry.application.models import IndicatorScore
+    from registry.checks.models import Review, Submission
+
+    subs = db.session.execute(select(Submission.id, Base.code, Base.name, Base.status)
+                              .join(Base, Base.id == Submission.base_id)
+                              .where(Submission.round_id == round_id).order_by(Base.code)).all()
+    ids = [s.id for s in subs]
+    totals: dict = defaultdict(list)
+    review_of: dict = {}
+    if ids:
+        for rid, sub_id, score in db.session.execute(select(Review.id, Review.submission_id, Review.score)
+                                                     .where(Review.submission_id.in_(ids))):
+            totals[sub_id].append(score)
+            review_of[rid] = sub_id
+    per_ind: dict = defaultdict(list)
+    if review_of:
+        for rid, ind_id, score in db.session.execute(select(IndicatorScore.review_id, IndicatorScore.indicator_id,
+                                                            IndicatorScore.score)
+                                                     .where(IndicatorScore.review_id.in_(list(review_of)))):
+            per_ind[(review_of[rid], ind_id)].append(score)
+    indicators = indicators_of(round_id)
+    rows = []
+    for s in subs:
+        scores = sorted(totals.get(s.id, []))
+        mean = round(sum(scores) / len(scores), 2) if scores else None
+        rows.append({"submission_id": s.id, "code": s.code, "name": s.name, "status": s.status,
+                     "scores": scores, "reviews": len(scores), "mean": mean,
+                     "spread": (scores[-1] - scores[0]) if scores else None,
+                     "indicators": {i.id: (round(sum(v) / len(v), 2) if (v := per_ind.get((s.id, i.id))) else None)
+                                    for i in indicators}})
+    rows.sort(key=lambda r: (r["mean"] is None, -(r["mean"] or 0), r["code"]))
+    rank, previous = 0, object()
+    for i, row in enumerate(rows, start=1):
+        if row["mean"] is None:
+            row["rank"] = None
+            continue
+        if row["mean"] != previous:
+            rank, previous = i, row["mean"]
+        row["rank"] = rank
+    return rows
+
+
+def reviewer_home(user) -> dict:
+    """A reviewer's rounds, the submissions waiting for their review, and those done. Four queries."""
+    from registry.checks.models import ApplicationRound, Review, RoundReviewer, Submission
+
+    rounds = list(db.session.scalars(select(ApplicationRound)
+                                     .join(RoundReviewer, RoundReviewer.round_id == ApplicationRound.id)
+                                     .where(RoundReviewer.user_id == user.id)
+                                     .order_by(ApplicationRound.year.desc())))
+    subs = db.session.execute(select(Submission, Base).join(Base, Base.id == Submission.base_id)
+                              .where(Submission.round_id.in_([r.id for r in rounds]))
+                              .order_by(Submission.round_id, Base.code)).all() if rounds else []
+    done = {sid: score for sid, score in db.session.execute(
+        select(Review.submission_id, Review.score).where(Review.reviewer_id == user.id,
+                                                         Review.submission_id.in_([s.id for s, _b in subs])))} \
+        if subs else {}
+    waiting = [(s, b) for s, b in subs if s.id not in done and b.status in ("submitted", "under_review")]
+    finished = [(s, b, done[s.id]) for s, b in subs if s.id in done]
+    return {"rounds": rounds, "waiting": waiting, "done": finished}

@@ -114,3 +114,89 @@ def plan_to_cycle(base: Base, cycle, submission_id: int | None) -> int:
             written += 1
     db.session.flush()
     return written
+
+
+# ---- the reviewers' file: indicators and scores (评审指标) ------------------------------------------
+
+def set_indicators(r, items, *, actor) -> list:
+    """Set a round's review indicators: `items` is [(name, weight)] in order (weights 1-100).
+    Refused once a reviewer has scored the round against them (the totals would change under them)."""
+    from registry.application.models import IndicatorScore, ReviewIndicator
+
+    if not authz.can_manage_rounds(actor):
+        raise Forbidden(_l("Only the administrator sets a round's review indicators."))
+    clean, seen = [], set()
+    for i, (name, weight) in enumerate(items, start=1):
+        name = (name or "").strip()
+        if not name or len(name) > 200:
+            raise DomainError(_l("Indicator %(n)s: a name of 1 to 200 characters is required."), field="indicators",
+                              n=i)
+        if name in seen:
+            raise DomainError(_l("The indicator %(name)s is listed twice."), field="indicators", name=name)
+        seen.add(name)
+        try:
+            weight = int(str(weight).strip())
+        except (TypeError, ValueError):
+            weight = None
+        if weight is None or not 1 <= weight <= 100:
+            raise DomainError(_l("Indicator %(name)s: the weight must be a whole number from 1 to 100."),
+                              field="indicators", name=name)
+        clean.append((name, weight))
+    if not clean:
+        raise DomainError(_l("A round needs at least one review indicator."), field="indicators")
+    existing = list(db.session.scalars(select(ReviewIndicator).where(ReviewIndicator.round_id == r.id)))
+    if existing and db.session.scalar(select(IndicatorScore.id).where(
+            IndicatorScore.indicator_id.in_([x.id for x in existing])).limit(1)) is not None:
+        raise DomainError(_l("Reviewers have already scored this round; its indicators can no longer change."),
+                          field="indicators")
+    for row in existing:
+        db.session.delete(row)
+    db.session.flush()
+    made = [ReviewIndicator(round_id=r.id, name=name, weight=weight, position=i)
+            for i, (name, weight) in enumerate(clean, start=1)]
+    db.session.add_all(made)
+    db.session.flush()
+    return made
+
+
+def weighted_total(scores: dict, indicators) -> int:
+    """The weighted mean of the scores, rounded half up to a whole number."""
+    from fractions import Fraction
+
+    total_weight = sum(i.weight for i in indicators)
+    value = Fraction(sum(scores[i.id] * i.weight for i in indicators), total_weight)
+    return int(value + Fraction(1, 2))
+
+
+def score_submission(submission, *, actor, scores: dict, opinion: str):
+    """A reviewer scores each of the round's indicators (0-100) and writes an opinion; the review's
+    score is the weighted mean (recorded through `checks.services.record_review`, with its rules:
+    only a reviewer assigned to the round, while the base is submitted or under review)."""
+    from registry.application.models import IndicatorScore
+    from registry.application.queries import indicators_of
+    from registry.checks.services import record_review
+
+    indicators = indicators_of(submission.round_id)
+    if not indicators:
+        raise DomainError(_l("The administrator has not set this round's review indicators yet."))
+    clean = {}
+    for ind in indicators:
+        value = scores.get(ind.id, scores.get(str(ind.id)))
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not 0 <= number <= 100:
+            raise DomainError(_l("%(name)s: a score from 0 to 100 is required."), field=f"s-{ind.id}", name=ind.name)
+        clean[ind.id] = number
+    review = record_review(submission, actor=actor, score=weighted_total(clean, indicators), opinion=opinion)
+    existing = {s.indicator_id: s for s in db.session.scalars(
+        select(IndicatorScore).where(IndicatorScore.review_id == review.id))}
+    for ind_id, number in clean.items():
+        row = existing.get(ind_id)
+        if row is None:
+            db.session.add(IndicatorScore(review_id=review.id, indicator_id=ind_id, score=number))
+        elif row.score != number:
+            row.score = number
+    db.session.flush()
+    return review

@@ -12,12 +12,13 @@ from flask_babel import gettext as _
 from registry import authz
 from registry.application import queries, services
 from registry.application.export import form_document
-from registry.application.forms import ApplicationPlanForm
+from registry.application.forms import ApplicationPlanForm, IndicatorsForm, ScoreForm
 from registry.application.models import PLAN_YEARS
 from registry.authz import ADMIN, BASE_COORDINATOR, EDITORS, REVIEWER, UNIVERSITY_COORDINATOR, actor, allow
-from registry.errors import DomainError
+from registry.errors import DomainError, _l
 from registry.extensions import db
 from registry.forms_support import apply_domain_error
+from registry.nav import register_nav
 from registry.orgs.panels import register_panel
 from registry.orgs.views import load_base
 
@@ -109,3 +110,137 @@ def submission_application_docx(submission_id):
         abort(404)
     name, content, _data = form_document(sub.base, frozen=frozen)
     return _send(name, content)
+
+
+# ---- the reviewers' file ---------------------------------------------------------------------------
+
+register_nav(6, "application.reviewer_home", _l("My reviews"), (REVIEWER,))
+
+
+def _visible_submission(submission_id: int):
+    from registry.checks.models import Submission
+    from registry.checks.queries import reviewer_round_ids
+
+    sub = db.session.get(Submission, submission_id)
+    user = actor()
+    rounds = reviewer_round_ids(user.id) if user.role == REVIEWER else None
+    if sub is None or not authz.can_view_submission(user, sub, rounds):
+        abort(404)
+    return sub
+
+
+def _results_round(round_id: int):
+    """The round's results: the administrator, and the reviewers assigned to it (others: 404)."""
+    from registry.checks.models import ApplicationRound
+    from registry.checks.queries import reviewer_round_ids
+
+    r = db.session.get(ApplicationRound, round_id)
+    user = actor()
+    if r is None or (user.role == REVIEWER and r.id not in reviewer_round_ids(user.id)):
+        abort(404)
+    return r
+
+
+@bp.route("/review")
+@allow(REVIEWER)
+def reviewer_home():
+    return render_template("application/reviewer_home.html", **queries.reviewer_home(actor()))
+
+
+@bp.route("/submissions/<int:submission_id>/form")
+@allow(ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, BASE_COORDINATOR)
+def submission_form(submission_id):
+    """The frozen form as a page: what the .docx shows, for reading in the browser."""
+    sub = _visible_submission(submission_id)
+    frozen = queries.frozen_form_of(sub.id)
+    if frozen is None:
+        abort(404)
+    return render_template("application/form_page.html", sub=sub, data=frozen.data,
+                           labels=queries.indicator_labels_here())
+
+
+@bp.route("/submissions/<int:submission_id>/score", methods=["GET", "POST"])
+@allow(REVIEWER)
+def submission_score(submission_id):
+    sub = _visible_submission(submission_id)
+    user = actor()
+    indicators = queries.indicators_of(sub.round_id)
+    errors: dict = {}
+    form = ScoreForm()
+    if request.method == "POST" and form.validate_on_submit():
+        scores = {i.id: request.form.get(f"s-{i.id}", "") for i in indicators}
+        try:
+            services.score_submission(sub, actor=user, scores=scores, opinion=form.opinion.data)
+            db.session.commit()
+            flash(_("Your review was recorded."), "success")
+            return redirect(url_for("application.reviewer_home"))
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status == 403:
+                abort(403)
+            errors[exc.field or "_form"] = exc.localized()
+    own = _own_scores(sub.id, user.id)
+    if request.method == "GET" and own["opinion"] is not None:
+        form.opinion.data = own["opinion"]
+    status = 422 if errors or form.errors else 200
+    return render_template("application/score.html", sub=sub, indicators=indicators, form=form, errors=errors,
+                           own=own["scores"], submitted=request.form if request.method == "POST" else {}), status
+
+
+def _own_scores(submission_id: int, user_id: int) -> dict:
+    from sqlalchemy import select
+
+    from registry.application.models import IndicatorScore
+    from registry.checks.models import Review
+
+    review = db.session.scalar(select(Review).where(Review.submission_id == submission_id,
+                                                    Review.reviewer_id == user_id))
+    if review is None:
+        return {"opinion": None, "scores": {}}
+    return {"opinion": review.opinion,
+            "scores": dict(db.session.execute(select(IndicatorScore.indicator_id, IndicatorScore.score)
+                                              .where(IndicatorScore.review_id == review.id)).all())}
+
+
+@bp.route("/rounds/<int:round_id>/indicators", methods=["GET", "POST"])
+@allow(ADMIN)
+def round_indicators(round_id):
+    r = _results_round(round_id)
+    form = IndicatorsForm()
+    if request.method == "GET":
+        form.indicators.data = "\n".join(f"{i.name} {i.weight}" for i in queries.indicators_of(r.id))
+    elif form.validate_on_submit():
+        items = []
+        for line in (form.indicators.data or "").splitlines():
+            line = line.strip()
+            if line:
+                name, _sep, weight = line.rpartition(" ")
+                items.append((name, weight) if name else (line, ""))
+        try:
+            services.set_indicators(r, items, actor=actor())
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("application.round_results", round_id=r.id))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return render_template("application/indicators.html", r=r, form=form), (422 if form.errors else 200)
+
+
+@bp.route("/rounds/<int:round_id>/results")
+@allow(ADMIN, REVIEWER)
+def round_results(round_id):
+    r = _results_round(round_id)
+    return render_template("application/results.html", r=r, indicators=queries.indicators_of(r.id),
+                           rows=queries.round_results(r.id), can_manage=authz.can_manage_rounds(actor()))
+
+
+@bp.route("/rounds/<int:round_id>/results.xlsx")
+@allow(ADMIN, REVIEWER)
+def round_results_xlsx(round_id):
+    from registry.application.bundle import results_workbook
+
+    r = _results_round(round_id)
+    content = results_workbook(r, queries.indicators_of(r.id), queries.round_results(r.id))
+    return send_file(io.BytesIO(content), as_attachment=True, download_name=f"评审结果-{r.year}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
