@@ -200,3 +200,44 @@ def score_submission(submission, *, actor, scores: dict, opinion: str):
             row.score = number
     db.session.flush()
     return review
+
+
+# ---- the university's round: withdraw an application before the deadline ---------------------------
+
+def withdraw_submission(submission, *, actor, on: dt.date | None = None) -> None:
+    """Withdraw an application (the administrator or the coordinator of the base's university), on
+    or before the round's deadline and before any review: the submission and its frozen form go,
+    its quota place is free again, and the base steps back to where it was before submitting (the
+    step is recorded in its history). It can be submitted again before the deadline."""
+    from registry.application.models import FrozenForm
+    from registry.checks import lifecycle
+    from registry.checks.models import Objection, Review, StatusChange
+    from registry.errors import bilingual
+
+    base = submission.base
+    if not authz.can_submit_base(actor, base):
+        raise Forbidden(_l("Only the administrator or the coordinator of the base's university may withdraw its "
+                           "application."))
+    on = on or lifecycle.today()
+    r = submission.round
+    if on > r.deadline:
+        raise DomainError(_l("The %(year)s round closed on %(date)s; an application can be withdrawn until its "
+                             "deadline."), year=r.year, date=r.deadline.isoformat())
+    state = lifecycle.state_of(base)
+    if base.status != "submitted" or state.submission_id != submission.id:
+        raise DomainError(_l("Only an application waiting for review can be withdrawn; %(code)s is %(status)s."),
+                          code=base.code, status=lifecycle._label(base.status))
+    if db.session.scalar(select(Review.id).where(Review.submission_id == submission.id).limit(1)) is not None:
+        raise DomainError(_l("A reviewer has already reviewed this application; it can no longer be withdrawn."))
+    back_to = state.last.from_status if state.last is not None else "preparing"
+    for model in (StatusChange, Objection):
+        for row in db.session.scalars(select(model).where(model.submission_id == submission.id)):
+            row.submission_id = None
+    for form in db.session.scalars(select(FrozenForm).where(FrozenForm.submission_id == submission.id)):
+        db.session.delete(form)
+    db.session.flush()
+    db.session.delete(submission)
+    db.session.flush()
+    zh, en = bilingual(_l("Application withdrawn from the %(year)s round."), year=r.year)
+    lifecycle.record_change(base, back_to, actor=actor, effective_on=max(on, state.last_date or on),
+                            reason=f"{zh} / {en}")

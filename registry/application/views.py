@@ -244,3 +244,20 @@ def round_results_xlsx(round_id):
     content = results_workbook(r, queries.indicators_of(r.id), queries.round_results(r.id))
     return send_file(io.BytesIO(content), as_attachment=True, download_name=f"评审结果-{r.year}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/submissions/<int:submission_id>/withdraw", methods=["POST"])
+@allow(ADMIN, UNIVERSITY_COORDINATOR)
+def submission_withdraw(submission_id):
+    sub = _visible_submission(submission_id)
+    round_id, code = sub.round_id, sub.base.code
+    try:
+        services.withdraw_submission(sub, actor=actor())
+        db.session.commit()
+        flash(_("The application of %(code)s was withdrawn.", code=code), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            abort(403)
+        flash(exc.localized(), "danger")
+    return redirect(url_for("checks.round_detail", round_id=round_id))
