@@ -58,7 +58,7 @@ def test_export_docx_and_bundle_every_checksum(world, runner, tmp_path):
             assert name.startswith(f"佐证材料/{section}/")
         assert {r[5] for r in rows[1:]} == {f.sha256 for f in files}
         sections = {r[1] for r in rows[1:]}
-        assert len(sections) == 2  # agreements and regulations, a folder each
+        assert sections == {"合作协议", "规章制度"}  # a folder per section, named in Chinese
     # The evidence list ends the form.
     evidence_table = document.tables[-1]
     assert [c.text for c in evidence_table.rows[0].cells][:4] == ["序号", "类别", "记录", "文件名"]

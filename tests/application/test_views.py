@@ -58,6 +58,9 @@ def test_submission_download_is_the_frozen_form_reviewer_outside_round_gets_404(
     client = login_as("reviewer")  # assigned to the round by walk_to
     page = client.get(f"/submissions/{sub.id}")
     assert "submission-application-docx" in page.get_data(as_text=True)
+    form_page = client.get(f"/submissions/{sub.id}/form")
+    assert form_page.status_code == 200
+    assert base.name in text_of(form_page) and "工业和信息化部校企协同育人示范基地建设申请书" in text_of(form_page)
     response = client.get(f"/submissions/{sub.id}/application.docx")
     assert response.status_code == 200 and response.mimetype == DOCX
     client.get("/auth/logout")
