@@ -18,8 +18,10 @@ end), then measures, each as the best of N runs (default 3), against a baseline 
    holding a 200 MB shared string (both under 1 MB on disk), against openpyxl merely reading the
    10,000-row import file (target ≤ 1×: a hostile file costs less than an honest one).
 
-Plug-in: when scripts/bench_checks.py exists, its `run(ctx) -> dict` is called with
-ctx = {"app", "engine", "base_ids", "base_codes", "as_of", "repeat", "best_of", "dataset"} (inside
+Plug-ins: for scripts/bench_checks.py and scripts/bench_application.py (the application form,
+≤ 2× python-docx writing the same content; alone: `--only application`), `run(ctx) -> dict` is
+called with ctx = {"app", "engine", "base_ids", "base_codes", "as_of", "repeat", "best_of",
+"compare", "dataset"} (inside
 the app context) and returns {name: {"ours_s", "baseline_s", "ratio", "target", "passed", ...}},
 merged into the results.
 
@@ -322,14 +324,39 @@ def bench_export(repeat: int, workdir: Path) -> dict:
 
 # ---- the run -------------------------------------------------------------------------------
 
-def run_plugin(ctx: dict) -> dict:
-    path = ROOT / "scripts" / "bench_checks.py"
-    if not path.exists():
-        return {}
-    spec = importlib.util.spec_from_file_location("bench_checks", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.run(ctx) or {}
+PLUGINS = ("bench_checks", "bench_application")
+
+
+def run_plugin(ctx: dict, names=PLUGINS) -> dict:
+    results = {}
+    for name in names:
+        path = ROOT / "scripts" / f"{name}.py"
+        if not path.exists():
+            continue
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        results.update(module.run(ctx) or {})
+    return results
+
+
+def only_application(repeat: int) -> int:
+    """`--only application`: the application form's benchmark alone, on a fresh SQLite database."""
+    with tempfile.TemporaryDirectory(prefix="registry-bench-") as tmp:
+        app = make_app(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        with app.app_context():
+            from registry.extensions import db
+
+            db.create_all()
+            try:
+                results = run_plugin({"app": app, "engine": db.engine, "as_of": AS_OF, "repeat": repeat,
+                                      "best_of": best_of, "compare": compare}, ("bench_application",))
+            finally:
+                db.session.remove()
+                db.drop_all()
+                db.engine.dispose()
+    print_table(results)
+    return 0 if all(r.get("passed", True) for r in results.values()) else 1
 
 
 def print_table(results: dict) -> None:
@@ -350,6 +377,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="timings per benchmark; the best counts (default 3)")
     parser.add_argument("--output", default=str(ROOT / "bench-results.json"))
+    parser.add_argument("--only", choices=["application"], help="run one plug-in's benchmarks alone, on SQLite")
     parser.add_argument("--child-import", help=argparse.SUPPRESS)
     parser.add_argument("--base-id", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
@@ -357,6 +385,8 @@ def main(argv=None) -> int:
     if args.child_import:
         child_import(args.child_import, args.base_id, args.database)
         return 0
+    if args.only == "application":
+        return only_application(args.repeat)
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="registry-bench-") as tmp:
@@ -393,7 +423,7 @@ def main(argv=None) -> int:
                 print("export done", flush=True)
                 ctx = {"app": app, "engine": db.engine, "base_ids": dataset["base_ids"],
                        "base_codes": dataset["base_codes"], "as_of": AS_OF, "repeat": args.repeat,
-                       "best_of": best_of, "dataset": dataset}
+                       "best_of": best_of, "compare": compare, "dataset": dataset}
                 results.update(run_plugin(ctx))
             finally:
                 db.session.remove()

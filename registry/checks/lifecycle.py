@@ -314,6 +314,10 @@ def record_change(base: Base, to_status: str, *, actor, effective_on: dt.date, r
     db.session.add(change)
     base.status = to_status
     db.session.flush()
+    if cycle is not None and to_status == "recognised":
+        # The application's frozen plan becomes the new cycle's targets (no second typing).
+        from registry.application.services import plan_to_cycle
+        plan_to_cycle(base, cycle, submission_id)
     return change
 
 

@@ -205,6 +205,9 @@ def submit_base(r: ApplicationRound, base: Base, *, actor, on: dt.date | None = 
                      snapshot=build_snapshot(base, check, r, on))
     db.session.add(sub)
     db.session.flush()
+    # The application form (plan, narrative, figures, evidence list) is frozen with the snapshot.
+    from registry.application.services import freeze_form
+    freeze_form(sub, base, on)
     zh, en = bilingual(_l("Submitted into the %(year)s round."), year=r.year)
     lifecycle.record_change(base, "submitted", actor=actor, effective_on=on, reason=f"{zh} / {en}",
                             submission_id=sub.id)

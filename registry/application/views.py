@@ -1,0 +1,263 @@
+"""Pages of the application (申报): the plan and narrative while the base is prepared, and the
+form as .docx from the base page (today's, or the frozen one once submitted) and from the
+submission page (always its frozen form). Load → authorise (404 unseen, 403 unchangeable) →
+service → commit."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+
+from registry import authz
+from registry.application import queries, services
+from registry.application.export import form_document
+from registry.application.forms import ApplicationPlanForm, IndicatorsForm, ScoreForm
+from registry.application.models import PLAN_YEARS
+from registry.authz import ADMIN, BASE_COORDINATOR, EDITORS, REVIEWER, UNIVERSITY_COORDINATOR, actor, allow
+from registry.errors import DomainError, _l
+from registry.extensions import db
+from registry.forms_support import apply_domain_error
+from registry.nav import register_nav
+from registry.orgs.panels import register_panel
+from registry.orgs.views import load_base
+
+bp = Blueprint("application", __name__)
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _panel(base, user, as_of):
+    return {"can_edit": authz.can_edit_plan(user, base) and base.status in services.EDITABLE_FROM,
+            "can_download": authz.can_edit_base(user, base),
+            "frozen": queries.latest_frozen(base.id) is not None if authz.can_edit_base(user, base) else False}
+
+
+register_panel("application", 14, "application/_base_panel.html", _panel)
+
+
+def _targets_from_request() -> dict:
+    from registry.checks.queries import INDICATORS
+
+    values = {}
+    for key in INDICATORS:
+        for year in PLAN_YEARS:
+            name = f"t-{key}-{year}"
+            if name in request.form:
+                values[(key, year)] = request.form.get(name, "").strip() or None
+    return values
+
+
+@bp.route("/bases/<code>/application", methods=["GET", "POST"])
+@allow(*EDITORS)
+def base_application(code):
+    base = load_base(code, edit=True)
+    user = actor()
+    editable = authz.can_edit_plan(user, base) and base.status in services.EDITABLE_FROM
+    plan = queries.plan_of(base.id)
+    form = ApplicationPlanForm(obj=plan)
+    errors: dict = {}
+    if request.method == "POST":
+        if not editable:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.save_plan(base, actor=user, fields={n: getattr(form, n).data for n in form.NAMES},
+                                   targets=_targets_from_request())
+                db.session.commit()
+                flash(_("The application was saved."), "success")
+                return redirect(url_for("application.base_application", code=base.code))
+            except DomainError as exc:
+                db.session.rollback()
+                if exc.field and exc.field.startswith("t-"):
+                    errors[exc.field] = exc.localized()
+                else:
+                    apply_domain_error(form, exc)
+    targets = (plan.targets if plan is not None else None) or {}
+    submitted = request.form if request.method == "POST" else {}
+    return render_template("application/plan.html", base=base, form=form, editable=editable, errors=errors,
+                           targets=targets, submitted=submitted, years=PLAN_YEARS,
+                           labels=queries.indicator_labels_here(), frozen=queries.latest_frozen(base.id)), \
+        (422 if errors or form.errors else 200)
+
+
+def _send(name: str, content: bytes):
+    return send_file(io.BytesIO(content), mimetype=DOCX_MIME, as_attachment=True, download_name=name)
+
+
+@bp.route("/bases/<code>/application.docx")
+@allow(*EDITORS)
+def base_application_docx(code):
+    """The base's form: the frozen one of its latest submission, else the registry's state today."""
+    base = load_base(code, edit=True)
+    name, content, _data = form_document(base)
+    return _send(name, content)
+
+
+@bp.route("/submissions/<int:submission_id>/application.docx")
+@allow(ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, BASE_COORDINATOR)
+def submission_application_docx(submission_id):
+    """The submission's frozen form (reviewers: only in rounds they are assigned to; 404 otherwise)."""
+    from registry.checks.models import Submission
+    from registry.checks.queries import reviewer_round_ids
+
+    sub = db.session.get(Submission, submission_id)
+    user = actor()
+    rounds = reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
+    if sub is None or not authz.can_view_submission(user, sub, rounds):
+        abort(404)
+    frozen = queries.frozen_form_of(sub.id)
+    if frozen is None:  # submitted before forms were frozen: nothing to show that is the submission's own
+        abort(404)
+    name, content, _data = form_document(sub.base, frozen=frozen)
+    return _send(name, content)
+
+
+# ---- the reviewers' file ---------------------------------------------------------------------------
+
+register_nav(6, "application.reviewer_home", _l("My reviews"), (REVIEWER,))
+
+
+def _visible_submission(submission_id: int):
+    from registry.checks.models import Submission
+    from registry.checks.queries import reviewer_round_ids
+
+    sub = db.session.get(Submission, submission_id)
+    user = actor()
+    rounds = reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
+    if sub is None or not authz.can_view_submission(user, sub, rounds):
+        abort(404)
+    return sub
+
+
+def _results_round(round_id: int):
+    """The round's results: the administrator, and the reviewers assigned to it (others: 404)."""
+    from registry.checks.models import ApplicationRound
+    from registry.checks.queries import reviewer_round_ids
+
+    r = db.session.get(ApplicationRound, round_id)
+    user = actor()
+    if r is None or (authz.sees_assigned_rounds_only(user) and r.id not in reviewer_round_ids(user.id)):
+        abort(404)
+    return r
+
+
+@bp.route("/review")
+@allow(REVIEWER)
+def reviewer_home():
+    return render_template("application/reviewer_home.html", **queries.reviewer_home(actor()))
+
+
+@bp.route("/submissions/<int:submission_id>/form")
+@allow(ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, BASE_COORDINATOR)
+def submission_form(submission_id):
+    """The frozen form as a page: what the .docx shows, for reading in the browser."""
+    sub = _visible_submission(submission_id)
+    frozen = queries.frozen_form_of(sub.id)
+    if frozen is None:
+        abort(404)
+    return render_template("application/form_page.html", sub=sub, data=frozen.data,
+                           labels=queries.indicator_labels_here())
+
+
+@bp.route("/submissions/<int:submission_id>/score", methods=["GET", "POST"])
+@allow(REVIEWER)
+def submission_score(submission_id):
+    sub = _visible_submission(submission_id)
+    user = actor()
+    indicators = queries.indicators_of(sub.round_id)
+    errors: dict = {}
+    form = ScoreForm()
+    if request.method == "POST" and form.validate_on_submit():
+        scores = {i.id: request.form.get(f"s-{i.id}", "") for i in indicators}
+        try:
+            services.score_submission(sub, actor=user, scores=scores, opinion=form.opinion.data)
+            db.session.commit()
+            flash(_("Your review was recorded."), "success")
+            return redirect(url_for("application.reviewer_home"))
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status == 403:
+                abort(403)
+            errors[exc.field or "_form"] = exc.localized()
+    own = _own_scores(sub.id, user.id)
+    if request.method == "GET" and own["opinion"] is not None:
+        form.opinion.data = own["opinion"]
+    status = 422 if errors or form.errors else 200
+    return render_template("application/score.html", sub=sub, indicators=indicators, form=form, errors=errors,
+                           own=own["scores"], submitted=request.form if request.method == "POST" else {}), status
+
+
+def _own_scores(submission_id: int, user_id: int) -> dict:
+    from sqlalchemy import select
+
+    from registry.application.models import IndicatorScore
+    from registry.checks.models import Review
+
+    review = db.session.scalar(select(Review).where(Review.submission_id == submission_id,
+                                                    Review.reviewer_id == user_id))
+    if review is None:
+        return {"opinion": None, "scores": {}}
+    return {"opinion": review.opinion,
+            "scores": dict(db.session.execute(select(IndicatorScore.indicator_id, IndicatorScore.score)
+                                              .where(IndicatorScore.review_id == review.id)).all())}
+
+
+@bp.route("/rounds/<int:round_id>/indicators", methods=["GET", "POST"])
+@allow(ADMIN)
+def round_indicators(round_id):
+    r = _results_round(round_id)
+    form = IndicatorsForm()
+    if request.method == "GET":
+        form.indicators.data = "\n".join(f"{i.name} {i.weight}" for i in queries.indicators_of(r.id))
+    elif form.validate_on_submit():
+        items = []
+        for line in (form.indicators.data or "").splitlines():
+            line = line.strip()
+            if line:
+                name, _sep, weight = line.rpartition(" ")
+                items.append((name, weight) if name else (line, ""))
+        try:
+            services.set_indicators(r, items, actor=actor())
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("application.round_results", round_id=r.id))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return render_template("application/indicators.html", r=r, form=form), (422 if form.errors else 200)
+
+
+@bp.route("/rounds/<int:round_id>/results")
+@allow(ADMIN, REVIEWER)
+def round_results(round_id):
+    r = _results_round(round_id)
+    return render_template("application/results.html", r=r, indicators=queries.indicators_of(r.id),
+                           rows=queries.round_results(r.id), can_manage=authz.can_manage_rounds(actor()))
+
+
+@bp.route("/rounds/<int:round_id>/results.xlsx")
+@allow(ADMIN, REVIEWER)
+def round_results_xlsx(round_id):
+    from registry.application.bundle import results_workbook
+
+    r = _results_round(round_id)
+    content = results_workbook(r, queries.indicators_of(r.id), queries.round_results(r.id))
+    return send_file(io.BytesIO(content), as_attachment=True, download_name=f"评审结果-{r.year}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/submissions/<int:submission_id>/withdraw", methods=["POST"])
+@allow(ADMIN, UNIVERSITY_COORDINATOR)
+def submission_withdraw(submission_id):
+    sub = _visible_submission(submission_id)
+    round_id, code = sub.round_id, sub.base.code
+    try:
+        services.withdraw_submission(sub, actor=actor())
+        db.session.commit()
+        flash(_("The application of %(code)s was withdrawn.", code=code), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            abort(403)
+        flash(exc.localized(), "danger")
+    return redirect(url_for("checks.round_detail", round_id=round_id))
