@@ -62,6 +62,11 @@ class Config:
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE / "evidence"))
+    # "local" (files under EVIDENCE_DIR) or s3://BUCKET[/PREFIX] for storage shared by several
+    # app machines; S3_ENDPOINT_URL names a non-AWS store (MinIO, Ceph, moto).
+    EVIDENCE_STORAGE = os.environ.get("EVIDENCE_STORAGE", "local")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+    S3_REGION = os.environ.get("S3_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
     # Mentor ratio early warning: appointments ending within this many days.
     RATIO_WARNING_DAYS = int(os.environ.get("RATIO_WARNING_DAYS", 90))
 
