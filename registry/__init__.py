@@ -42,7 +42,7 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
     app.config.update(overrides or {})
     app.logger.setLevel(logging.INFO)
 
-    from registry import db_state, web
+    from registry import cache, db_state, web
     from registry.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
     db_state.check_database_url(app)
@@ -54,6 +54,7 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
     babel.init_app(app, locale_selector=web.select_locale)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
 
     for area in AREAS:
         for module_name in ("views", "cli"):

@@ -52,6 +52,8 @@ class Config:
     BOOTSTRAP_BOOTSWATCH_THEME = None
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Shared by every worker and machine: the per-day figures cache and its data generation.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute"
     # werkzeug's scrypt with its default cost (N=2**15, r=8, p=1).

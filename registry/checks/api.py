@@ -6,6 +6,7 @@ import datetime as dt
 from flask import jsonify, request
 from flask_babel import gettext as _
 
+from registry import cache
 from registry.api.openapi import CODE_PARAM, SCHEMAS, add_path
 from registry.api.views import bp, visible_base_or_404
 from registry.authz import ALL, STAFF, allow
@@ -31,7 +32,8 @@ def eligibility(code):
     as_of, error = _as_of()
     if error is not None:
         return error
-    return jsonify(eligibility_of(base, as_of).as_json())
+    # Keyed by the data generation: the same answer until something is written.
+    return jsonify(cache.cached("eligibility-json", lambda: eligibility_of(base, as_of).as_json(), base.id, as_of))
 
 
 @bp.route("/bases/<code>/evaluation")

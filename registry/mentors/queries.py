@@ -89,6 +89,20 @@ def ratio_as_of(as_of: dt.date, base_ids=None) -> list[Ratio]:
     return [Ratio(r[0], r[1], r[2], as_of, r[3], r[4]) for r in db.session.execute(stmt)]
 
 
+def ratio_of_bases(as_of: dt.date, base_ids=None) -> list[Ratio]:
+    """`ratio_as_of` of every base from the per-day figures cache, narrowed to `base_ids`.
+
+    The ministry page, the API and the exports open this far more often than rosters change.
+    """
+    from registry import cache
+
+    rows = cache.cached("ratio", lambda: ratio_as_of(as_of), as_of)
+    if base_ids is None:
+        return rows
+    wanted = set(base_ids)
+    return [r for r in rows if r.base_id in wanted]
+
+
 def ratio_of_base(base, as_of: dt.date) -> Ratio:
     return ratio_as_of(as_of, [base.id])[0]
 

@@ -488,7 +488,8 @@ def ratio_overview():
     if sort not in SORT_KEYS:
         sort = "shortfall"
     descending = request.args.get("dir") == "desc"
-    rows = sorted(queries.ratio_as_of(as_of, base_ids_visible_to(user)), key=SORT_KEYS[sort], reverse=descending)
+    rows = sorted(queries.ratio_of_bases(as_of, base_ids_visible_to(user)), key=SORT_KEYS[sort],
+                  reverse=descending)
     return render_template("mentors/ratio_overview.html", rows=rows, as_of=as_of, sort=sort, descending=descending,
                            meeting=sum(1 for r in rows if r.meets_requirement),
                            can_roster=getattr(user, "role", None) in STAFF)
