@@ -42,7 +42,7 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
     app.config.update(overrides or {})
     app.logger.setLevel(logging.INFO)
 
-    from registry import cache, db_state, web
+    from registry import cache, db_state, i18n, web
     from registry.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
     db_state.check_database_url(app)
@@ -52,6 +52,7 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)
+    i18n.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)

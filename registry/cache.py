@@ -96,11 +96,12 @@ def backend():
     return found
 
 
-def cached(name: str, compute, *key_parts, ttl: int = DAY):
+def cached(name: str, compute, *key_parts, ttl: int = DAY, keep=None):
     """`compute()`, or its value from the cache for this data generation, `name` and `key_parts`.
 
     The value must be picklable and must not hold ORM objects (they belong to one session).
-    When the cache cannot be reached the figure is computed: slower, never wrong.
+    `keep(value)`, when given, says whether a computed value may be kept. When the cache cannot be
+    reached the figure is computed: slower, never wrong.
     """
     if _uncommitted_changes():
         # This transaction has written: its view of the data is its own until it commits.
@@ -120,6 +121,8 @@ def cached(name: str, compute, *key_parts, ttl: int = DAY):
     if hit is not None:
         return pickle.loads(hit)
     value = compute()
+    if keep is not None and not keep(value):
+        return value
     try:
         store.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), ttl)
     except Exception:  # noqa: BLE001

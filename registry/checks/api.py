@@ -6,12 +6,11 @@ import datetime as dt
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from registry import cache
 from registry.api.openapi import CODE_PARAM, SCHEMAS, add_path
 from registry.api.views import bp, visible_base_or_404
 from registry.authz import ALL, STAFF, allow
 from registry.checks import lifecycle
-from registry.checks.queries import eligibility_of, evaluation_of
+from registry.checks.queries import eligibility_cached, evaluation_of
 from registry.web import api_error
 
 
@@ -32,8 +31,7 @@ def eligibility(code):
     as_of, error = _as_of()
     if error is not None:
         return error
-    # Keyed by the data generation: the same answer until something is written.
-    return jsonify(cache.cached("eligibility-json", lambda: eligibility_of(base, as_of).as_json(), base.id, as_of))
+    return jsonify(eligibility_cached(base, as_of).as_json())
 
 
 @bp.route("/bases/<code>/evaluation")

@@ -39,7 +39,7 @@ register_nav(5, "checks.dashboard", _l("Dashboard"), (ADMIN, REVIEWER))
 def _panel(base, user, as_of):
     state = lifecycle.state_of(base)
     return {
-        "check": queries.eligibility_of(base, as_of),
+        "check": queries.eligibility_cached(base, as_of),
         "state": state,
         "as_of": as_of,
         "has_plan": bool(lifecycle.plan_years(state)),

@@ -76,8 +76,11 @@ def ratio_as_of(as_of: dt.date, base_ids=None) -> list[Ratio]:
     """
     counted = (select(Appointment.base_id, Appointment.mentor_id, Mentor.side)
                .join(Mentor, Mentor.id == Appointment.mentor_id)
-               .where(active_on(as_of))
-               .subquery())
+               .where(active_on(as_of)))
+    if base_ids is not None:
+        # Narrow the appointments scanned, not only the bases shown: one base reads its own rows.
+        counted = counted.where(Appointment.base_id.in_(list(base_ids)))
+    counted = counted.subquery()
     stmt = (select(Base.id, Base.code, Base.name,
                    func.count(distinct(case((counted.c.side == "enterprise", counted.c.mentor_id)))),
                    func.count(distinct(case((counted.c.side == "university", counted.c.mentor_id)))))

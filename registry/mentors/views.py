@@ -10,7 +10,7 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from registry import authz
+from registry import authz, cache
 from registry.authz import ALL, EDITORS, MENTOR, STAFF, actor, allow
 from registry.errors import DomainError, _l
 from registry.extensions import db
@@ -84,11 +84,15 @@ def _construction_cycle(base):
 
 
 def _panel_context(base, user, as_of):
+    cycle, days = _construction_cycle(base), queries.warning_days()
+    # The base page is opened far more often than its roster changes: figures per data generation.
     return {
-        "ratio": queries.ratio_of_base(base, as_of),
-        "history": queries.ratio_history(base, as_of, _construction_cycle(base)),
-        "warning": queries.ratio_warning(base.id, as_of),
-        "warning_days": queries.warning_days(),
+        "ratio": cache.cached("base-ratio", lambda: queries.ratio_of_base(base, as_of), base.id, as_of),
+        "history": cache.cached("ratio-history", lambda: queries.ratio_history(base, as_of, cycle), base.id, as_of,
+                                cycle),
+        "warning": cache.cached("ratio-warning", lambda: queries.ratio_warning(base.id, as_of, days), base.id, as_of,
+                                days),
+        "warning_days": days,
         "as_of": as_of,
         "base": base,
         "show_names": getattr(user, "role", None) in STAFF,
@@ -488,8 +492,14 @@ def ratio_overview():
     if sort not in SORT_KEYS:
         sort = "shortfall"
     descending = request.args.get("dir") == "desc"
-    rows = sorted(queries.ratio_of_bases(as_of, base_ids_visible_to(user)), key=SORT_KEYS[sort],
-                  reverse=descending)
-    return render_template("mentors/ratio_overview.html", rows=rows, as_of=as_of, sort=sort, descending=descending,
-                           meeting=sum(1 for r in rows if r.meets_requirement),
-                           can_roster=getattr(user, "role", None) in STAFF)
+    visible = base_ids_visible_to(user)
+    page = dict(as_of=as_of, sort=sort, descending=descending, can_roster=getattr(user, "role", None) in STAFF)
+
+    def table():
+        rows = sorted(queries.ratio_of_bases(as_of, visible), key=SORT_KEYS[sort], reverse=descending)
+        return dict(page, rows=rows, meeting=sum(1 for r in rows if r.meets_requirement))
+
+    # The table of every base the viewer sees, rendered once per data generation, day and order.
+    ratio_table = cache.cached_block("ratio-table", "mentors/ratio_overview.html", "ratio_table", table,
+                                     as_of, sort, descending, page["can_roster"], visible)
+    return render_template("mentors/ratio_overview.html", ratio_table=ratio_table, **page)
