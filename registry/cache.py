@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 GENERATION_KEY = "registry:data-generation"
 DAY = 24 * 3600
+# Fragments kept per viewer expire sooner: there are many viewers, and each comes back within minutes.
+VIEWER_TTL = 3600
 # Model classes whose writes change no cached figure (logins, tokens, notifications, sessions).
 NEUTRAL_TABLES = {"user", "api_token", "notification", "notification_preference", "user_session"}
 
@@ -201,7 +203,8 @@ def render_block(template_name: str, block: str, **context) -> str:
     return "".join(template.blocks[block](template.new_context(context)))
 
 
-def cached_block(name: str, template_name: str, block: str, make_context, *key_parts) -> Markup:
+def cached_block(name: str, template_name: str, block: str, make_context, *key_parts, keep=None,
+                 ttl: int = DAY) -> Markup:
     """A rendered block of a page, from the figures cache: for pages whose figures cover every base.
 
     The key must name everything the block shows that is not data (the language, the viewer's role
@@ -210,5 +213,12 @@ def cached_block(name: str, template_name: str, block: str, make_context, *key_p
     from flask_babel import get_locale
 
     html = cached(name, lambda: render_block(template_name, block, **make_context()), str(get_locale()),
-                  *key_parts)
+                  *key_parts, keep=keep, ttl=ttl)
     return Markup(html)
+
+
+def without_form_tokens(html) -> bool:
+    """For `keep=`: a fragment holding a CSRF token belongs to one session and is never shared."""
+    if isinstance(html, str):
+        return "csrf_token" not in html
+    return not any("csrf_token" in h for h in html)

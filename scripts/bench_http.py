@@ -9,6 +9,7 @@ to the login page (target ≥ 0.25×), the median latency, and the size of each 
 """
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import os
 import re
@@ -192,7 +193,7 @@ def run(ctx: dict) -> dict:
             "http_dashboard": ("/dashboard", admin, None),
             "http_base_page": (f"/bases/{code}", coordinator, None),
             "http_roster_page": (f"/bases/{code}/mentors", coordinator, None),
-            "http_api_ratio": ("/api/v1/ratio", "", api),
+            "http_api_ratio": (f"/api/v1/ratio?as_of={dt.date.today().isoformat()}", "", api),
             "http_api_eligibility": (f"/api/v1/bases/{code}/eligibility", "", api),
         }
         for path, cookies, headers in pages.values():  # warm: caches, plans, imports in both workers

@@ -307,7 +307,8 @@ def roster_statement(base_id: int, as_of: dt.date, *, side: str | None = None, s
         return exists().where(Appointment.base_id == base_id, Appointment.mentor_id == Mentor.id, *conds)
 
     covering = (Appointment.starts_on <= as_of, or_(Appointment.ends_on.is_(None), Appointment.ends_on >= as_of))
-    stmt = select(Mentor).where(appt())
+    # IN (this base's mentor ids): found through the appointment's base index, not by probing every person.
+    stmt = select(Mentor).where(Mentor.id.in_(select(Appointment.mentor_id).where(Appointment.base_id == base_id)))
     if side in ("university", "enterprise"):
         stmt = stmt.where(Mentor.side == side)
     if state == "active":

@@ -128,18 +128,28 @@ def roster(code):
     side = request.args.get("side") or None
     state = request.args.get("state") or None
     q = request.args.get("q") or None
-    page = _page(queries.roster_statement(base.id, as_of, side=side if side in SIDES else None,
-                                          state=state if state in queries.ROSTER_STATES else None, q=q))
-    appointments = queries.appointments_by_mentor(base.id, [m.id for m in page.items])
-    counts = queries.students_per_mentor(base.id, as_of)
-    rows = [{"mentor": m, "appointments": appointments[m.id], "state": queries.state_on(appointments[m.id], as_of),
-             "students": counts.get(m.id, 0), "phone": _phone_for(user, m, base)} for m in page.items]
-    return render_template(
-        "mentors/roster.html", base=base, as_of=as_of, page=page, rows=rows, sides=SIDES,
-        states=ROSTER_STATE_LABELS, appointment_states=APPOINTMENT_STATES, ratio=queries.ratio_of_base(base, as_of),
-        lacking=queries.student_mentors(base.id, as_of, only_lacking=True),
-        overloaded=queries.overloaded_mentors(base, as_of, counts), can_edit=authz.can_edit_roster(user, base),
-        today=dt.date.today())
+
+    def content():
+        page = _page(queries.roster_statement(base.id, as_of, side=side if side in SIDES else None,
+                                              state=state if state in queries.ROSTER_STATES else None, q=q))
+        appointments = queries.appointments_by_mentor(base.id, [m.id for m in page.items])
+        counts = queries.students_per_mentor(base.id, as_of)
+        rows = [{"mentor": m, "appointments": appointments[m.id], "state": queries.state_on(appointments[m.id], as_of),
+                 "students": counts.get(m.id, 0), "phone": _phone_for(user, m, base)} for m in page.items]
+        return dict(
+            base=base, as_of=as_of, page=page, rows=rows, sides=SIDES, states=ROSTER_STATE_LABELS,
+            appointment_states=APPOINTMENT_STATES,
+            ratio=cache.cached("base-ratio", lambda: queries.ratio_of_base(base, as_of), base.id, as_of),
+            lacking=queries.student_mentors(base.id, as_of, only_lacking=True),
+            overloaded=queries.overloaded_mentors(base, as_of, counts), can_edit=authz.can_edit_roster(user, base),
+            today=dt.date.today())
+
+    # The roster as this viewer sees it (phones and links depend on who looks; the user's row
+    # changes with their role), rendered once per data generation, day and query.
+    html = cache.cached_block("roster", "mentors/roster.html", "content", content, base.id, as_of, dt.date.today(),
+                              sorted(request.args.items(multi=True)), user.id, user.updated_at,
+                              keep=cache.without_form_tokens, ttl=cache.VIEWER_TTL)
+    return render_template("mentors/roster.html", base=base, content_html=html)
 
 
 @bp.route("/bases/<code>/mentors/new", methods=["GET", "POST"])

@@ -107,7 +107,7 @@ def base_detail(code):
     # Each area's panel, rendered once per data generation for this viewer (links depend on who
     # looks; the user's row changes with their role). A panel holding a form token is never kept.
     panels = cache.cached("base-panels", render_panels, base.id, as_of, str(get_locale()), user.id,
-                          user.updated_at, keep=lambda html: not any("csrf_token" in h for h in html))
+                          user.updated_at, keep=cache.without_form_tokens, ttl=cache.VIEWER_TTL)
     return render_template("orgs/base_detail.html", panels=[Markup(h) for h in panels], **page)
 
 
