@@ -48,8 +48,9 @@ if __name__ == "__main__":  # `python3 scripts/bench.py` from a fresh clone: set
 
 AS_OF = dt.date(2024, 6, 30)
 IMPORT_ROWS = 10_000
-TARGETS = {"ratio_report": 1.5, "import_10k_xlsx": 3.0, "export_40k_xlsx": 1.5}
-MEMORY_TARGET_MB = 400
+TARGETS = {"ratio_report": 1.5, "import_10k_xlsx": 2.0, "export_40k_xlsx": 1.5}
+MEMORY_TARGET_MB = 500  # peak of a 100,000-row import, in a process of its own
+BIG_IMPORT_ROWS = 100_000
 
 HAND_WRITTEN_RATIO = """
 SELECT b.id, b.code, b.name,
@@ -127,7 +128,7 @@ def bench_ratio(repeat: int) -> dict:
 
 # ---- 2. the import -------------------------------------------------------------------------
 
-def write_import_file(path: Path, base_id: int) -> dict:
+def write_import_file(path: Path, base_id: int, rows: int = IMPORT_ROWS) -> dict:
     """10,000 rows for one base: 9,000 new people, 1,000 people already on record elsewhere (a new
     title: an update, and a new appointment here), the contract's date forms, date cells."""
     import openpyxl
@@ -138,7 +139,7 @@ def write_import_file(path: Path, base_id: int) -> dict:
 
     here = select(Appointment.mentor_id).where(Appointment.base_id == base_id)
     existing = db.session.execute(select(Mentor.name, Mentor.side, Mentor.organisation, Mentor.staff_no)
-                                  .where(Mentor.id.not_in(here)).order_by(Mentor.id).limit(IMPORT_ROWS // 10)).all()
+                                  .where(Mentor.id.not_in(here)).order_by(Mentor.id).limit(rows // 10)).all()
     forms = ("2024-09-01", "2024/9/1", "2024.9.1", "2024年9月1日", dt.datetime(2024, 9, 1))
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("导师名单")
@@ -146,7 +147,7 @@ def write_import_file(path: Path, base_id: int) -> dict:
     sheet.append(["姓名", "导师类型", "所在单位", "工号", "职称", "最高学位", "专业领域", "聘任开始日期", "聘任结束日期",
                   "邮箱", "手机"])
     side_zh = {"enterprise": "企业导师", "university": "校内导师"}
-    for i in range(IMPORT_ROWS):
+    for i in range(rows):
         if i < len(existing):
             name, side, organisation, staff_no = existing[i]
             title = "首席专家"
@@ -160,7 +161,7 @@ def write_import_file(path: Path, base_id: int) -> dict:
                       f"138 {i % 10000:04d} {i % 7000:04d}"])
     workbook.save(path)
     db.session.rollback()
-    return {"rows": IMPORT_ROWS, "existing_people": len(existing)}
+    return {"rows": rows, "existing_people": len(existing)}
 
 
 def openpyxl_read(path: Path) -> int:
@@ -229,10 +230,13 @@ def bench_import(repeat: int, workdir: Path, base_id: int, database_url: str) ->
     undo = ImportUndo(base_id)
     undo.remember()
     t_ours, t_read = compare(repeat, ours, lambda: openpyxl_read(path), after_ours=undo.undo)
-    memory = import_memory(path, base_id, database_url)
+    big = workdir / "roster-100000.xlsx"
+    write_import_file(big, base_id, BIG_IMPORT_ROWS)
+    memory = import_memory(big, base_id, database_url)
     return entry(t_ours, t_read, TARGETS["import_10k_xlsx"], summary=summaries[-1], **shape,
                  peak_rss_mb=memory["peak_rss_mb"], baseline_process_rss_mb=memory["baseline_rss_mb"],
-                 memory_target_mb=MEMORY_TARGET_MB, memory_passed=memory["peak_rss_mb"] <= MEMORY_TARGET_MB)
+                 memory_rows=BIG_IMPORT_ROWS, memory_summary=memory["summary"], memory_target_mb=MEMORY_TARGET_MB,
+                 memory_passed=memory["ok"] and memory["peak_rss_mb"] <= MEMORY_TARGET_MB)
 
 
 def import_memory(path: Path, base_id: int, database_url: str) -> dict:
@@ -256,35 +260,58 @@ def child_import(path: str, base_id: int, database_url: str) -> None:
         from registry.orgs.models import Base
 
         db.session.get(Base, base_id)
-        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        baseline = peak_memory_mb()
         result = run_import(RosterImporter(db.session.get(Base, base_id)), path, Path(path).name)
         db.session.rollback()
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-        print(json.dumps({"peak_rss_mb": round(peak, 1), "baseline_rss_mb": round(baseline, 1), "ok": result.ok}))
+        print(json.dumps({"peak_rss_mb": round(peak_memory_mb(), 1), "baseline_rss_mb": round(baseline, 1),
+                          "ok": result.ok, "summary": result.summary}))
+
+
+def peak_memory_mb() -> float:
+    """This process's own peak resident memory (VmHWM). ru_maxrss is inherited across fork and exec,
+    so a child of a large parent would report the parent's high-water mark."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ---- 3. the export -------------------------------------------------------------------------
 
 def bench_export(repeat: int, workdir: Path) -> dict:
-    import pandas as pd
+    """The directory of every mentor to .xlsx (query included) against the same query and openpyxl's
+    write-only mode writing the plain values: the least any export of these rows can cost."""
+    from openpyxl import Workbook
 
     from registry.extensions import db
     from registry.reports.roster import DIRECTORY_COLUMNS, DIRECTORY_SHEET, directory_rows, directory_sheet
     from registry.reports.safe import write_xlsx
 
-    rows = list(directory_rows(None))
-    frame = pd.DataFrame(rows, columns=list(DIRECTORY_COLUMNS))
-    db.session.rollback()
-    ours_path, pandas_path = workdir / "ours.xlsx", workdir / "pandas.xlsx"
+    ours_path, floor_path = workdir / "ours.xlsx", workdir / "floor.xlsx"
+    counted = []
 
     def ours():
         write_xlsx(ours_path, [directory_sheet(None)])
         db.session.rollback()
 
-    t_ours, t_pandas = compare(repeat, ours, lambda: frame.to_excel(pandas_path, sheet_name=DIRECTORY_SHEET,
-                                                                      index=False))
-    return entry(t_ours, t_pandas, TARGETS["export_40k_xlsx"], mentors=len(rows),
-                 pandas_engine="openpyxl (xlsxwriter is not installed)")
+    def floor():
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(DIRECTORY_SHEET)
+        sheet.append(list(DIRECTORY_COLUMNS))
+        n = 0
+        for row in directory_rows(None):
+            sheet.append(list(row))
+            n += 1
+        workbook.save(floor_path)
+        db.session.rollback()
+        counted.append(n)
+
+    t_ours, t_floor = compare(repeat, ours, floor)
+    return entry(t_ours, t_floor, TARGETS["export_40k_xlsx"], mentors=counted[-1],
+                 floor="the same query + openpyxl write-only, plain values")
 
 
 # ---- the run -------------------------------------------------------------------------------
@@ -319,7 +346,7 @@ def print_table(results: dict) -> None:
               f"{'ok' if r['passed'] else 'MISSED'}")
         if "peak_rss_mb" in r:
             limit = "≤" + str(r["memory_target_mb"])
-            print(f"{'  peak memory (MB)':<28}{r['peak_rss_mb']:>10.1f}{'':>14}{'':>8}{limit:>8}  "
+            print(f"{'  peak memory, 100k rows (MB)':<28}{r['peak_rss_mb']:>10.1f}{'':>14}{'':>8}{limit:>8}  "
                   f"{'ok' if r['memory_passed'] else 'MISSED'}")
 
 

@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 
 from registry.audit.services import SKIP_FIELDS, plain, record_bulk
+from registry.bulk import insert_rows
 from registry.errors import Bilingual, _l, msgid_of
 from registry.extensions import db
 from registry.imports import parsing
@@ -46,7 +47,8 @@ from registry.imports.parsing import EDGE_SPACE, CellError, display, is_blank
 from registry.models_common import utcnow
 
 EXTENSIONS = (".xlsx", ".csv")
-MAX_ROWS = 50_000
+# Rows of data a sheet may hold: a national roster file of 100,000 people imports (streamed, ≤ 500 MB).
+MAX_ROWS = 100_000
 
 
 # ---- the declarative part ------------------------------------------------------------------
@@ -464,21 +466,8 @@ def bulk_insert(model, rows: list[dict], key: tuple[str, ...] | None = None,
 
 
 def _insert_many(table, rows: list[dict]) -> None:
-    """INSERT many rows. On PostgreSQL through COPY when every row names the same columns and the
-    others need no default computed here (psycopg's executemany would send one statement per row);
-    elsewhere, and otherwise, one executemany statement."""
-    connection = db.session.connection()
-    columns = list(rows[0])
-    names = set(columns)
-    if (connection.dialect.name != "postgresql" or any(row.keys() != names for row in rows)
-            or any(c.default is not None for c in table.c if c.key not in names)):
-        connection.execute(table.insert(), rows)
-        return
-    quote = connection.dialect.identifier_preparer.quote
-    copy_sql = f"COPY {quote(table.name)} ({', '.join(quote(table.c[k].name) for k in columns)}) FROM STDIN"
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
-        for row in rows:
-            copy.write_row([row[k] for k in columns])
+    """INSERT many rows in one batch (PostgreSQL: COPY; SQLite: the driver's executemany)."""
+    insert_rows(db.session.connection(), table, rows)
 
 
 def _is_date(column) -> bool:
