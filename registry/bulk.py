@@ -6,6 +6,8 @@ PostgreSQL through COPY and to SQLite through the driver's own executemany.
 """
 from __future__ import annotations
 
+CHUNK = 5000
+
 
 def insert_rows(connection, table, rows: list[dict]) -> None:
     """Insert `rows` (dicts keyed by column key) into `table` on `connection` (in its transaction).
@@ -39,7 +41,8 @@ def insert_rows(connection, table, rows: list[dict]) -> None:
         return
     if dialect.name == "sqlite":
         placeholders = ", ".join("?" for _ in columns)
-        connection.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({column_list}) VALUES ({placeholders})",
-                                   [tuple(converted(row)) for row in rows])
+        sql = f"INSERT INTO {quote(table.name)} ({column_list}) VALUES ({placeholders})"
+        for start in range(0, len(rows), CHUNK):  # converted values of one chunk at a time in memory
+            connection.exec_driver_sql(sql, [tuple(converted(row)) for row in rows[start:start + CHUNK]])
         return
     connection.execute(table.insert(), rows)

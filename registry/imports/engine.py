@@ -49,6 +49,7 @@ from registry.models_common import utcnow
 EXTENSIONS = (".xlsx", ".csv")
 # Rows of data a sheet may hold: a national roster file of 100,000 people imports (streamed, ≤ 500 MB).
 MAX_ROWS = 100_000
+AUDIT_CHUNK = 5000
 
 
 # ---- the declarative part ------------------------------------------------------------------
@@ -451,17 +452,18 @@ def bulk_insert(model, rows: list[dict], key: tuple[str, ...] | None = None,
         ids = list(db.session.execute(statement, rows).scalars())
     dated = [c.key for c in table.c if c.key not in SKIP_FIELDS and c.key != "id" and _is_date(c)]
     plain_keys = [c.key for c in table.c if c.key not in SKIP_FIELDS and c.key != "id" and c.key not in dated]
-    entries = []
-    for new_id, row in zip(ids, rows):  # the flush hook's snapshot: {column: [None, value]}
-        changes = {"id": [None, new_id]}
-        for k in plain_keys:
-            changes[k] = [None, row.get(k)]
-        for k in dated:
-            value = row.get(k)
-            changes[k] = [None, value.isoformat() if value is not None else None]
-        entries.append({"action": "create", "record_id": new_id, "label": label(row), "base_id": base_id(row),
-                        "changes": changes})
-    record_bulk(db.session, table.name, entries)
+    for start in range(0, len(rows), AUDIT_CHUNK):  # a chunk of audit entries at a time in memory
+        entries = []
+        for new_id, row in zip(ids[start:start + AUDIT_CHUNK], rows[start:start + AUDIT_CHUNK]):
+            changes = {"id": [None, new_id]}  # the flush hook's snapshot: {column: [None, value]}
+            for k in plain_keys:
+                changes[k] = [None, row.get(k)]
+            for k in dated:
+                value = row.get(k)
+                changes[k] = [None, value.isoformat() if value is not None else None]
+            entries.append({"action": "create", "record_id": new_id, "label": label(row), "base_id": base_id(row),
+                            "changes": changes})
+        record_bulk(db.session, table.name, entries)
     return ids
 
 
