@@ -358,6 +358,9 @@ def main(argv=None) -> int:
                         "checks, http (default: all)")
     parser.add_argument("--http-seconds", type=float, default=3.0,
                         help="seconds of load per page in the HTTP benchmark (default 3); 0 skips it")
+    parser.add_argument("--scales", default="1", help="comma-separated multiples of the national data set "
+                        "(200 bases, 40,000 mentors), e.g. 1,10 for the growth check (default 1)")
+    parser.add_argument("--http-every-scale", action="store_true", help="run the HTTP benchmark at every scale")
     parser.add_argument("--child-import", help=argparse.SUPPRESS)
     parser.add_argument("--base-id", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
@@ -367,65 +370,107 @@ def main(argv=None) -> int:
         return 0
 
     started = time.perf_counter()
+    scales = [int(x) for x in args.scales.split(",") if x.strip()]
+    runs = {}
     with tempfile.TemporaryDirectory(prefix="registry-bench-") as tmp:
         workdir = Path(tmp)
         from registry.config import normalise_database_url
 
         database_url = normalise_database_url(os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}")
-        app = make_app(database_url)
-        with app.app_context():
-            from sqlalchemy import inspect
-
-            from registry.extensions import db
-
-            if inspect(db.engine).has_table("base"):
-                print("DATABASE_URL names a database that already holds registry tables; use an empty one.",
-                      file=sys.stderr)
+        for scale in scales:
+            # The HTTP benchmark runs at the first scale only unless --http-every-scale is given.
+            http = args.http_seconds if (scale == scales[0] or args.http_every_scale) else 0
+            outcome = run_scale(scale, args, workdir, database_url, http)
+            if outcome is None:
                 return 2
-            db.create_all()
-            try:
-                import bench_data
-
-                t0 = time.perf_counter()
-                dataset = bench_data.build()
-                print(f"data set: {dataset['bases']} bases, {dataset['mentors']} mentors, "
-                      f"{dataset['appointments']} appointments in {time.perf_counter() - t0:.1f} s "
-                      f"({db.engine.dialect.name})", flush=True)
-                wanted = set(filter(None, args.only.split(","))) or {"ratio", "import", "export", "checks", "http"}
-                results = {}
-                if "ratio" in wanted:
-                    results["ratio_report"] = bench_ratio(args.repeat)
-                    print("ratio report done", flush=True)
-                if "import" in wanted:
-                    results["import_10k_xlsx"] = bench_import(args.repeat, workdir, dataset["base_ids"][0],
-                                                              database_url)
-                    print("import done", flush=True)
-                if "export" in wanted:
-                    results["export_40k_xlsx"] = bench_export(args.repeat, workdir)
-                    print("export done", flush=True)
-                ctx = {"app": app, "engine": db.engine, "base_ids": dataset["base_ids"],
-                       "base_codes": dataset["base_codes"], "as_of": AS_OF, "repeat": args.repeat,
-                       "best_of": best_of, "dataset": dataset, "database_url": database_url,
-                       "redis_url": os.environ.get("REDIS_URL"), "http_seconds": args.http_seconds}
-                if "checks" in wanted or "http" in wanted:  # the HTTP pages need what it adds
-                    checks = run_plugin(ctx)
-                    if "checks" in wanted:
-                        results.update(checks)
-                if "http" in wanted and args.http_seconds > 0:
-                    db.session.remove()
-                    results.update(run_http(ctx))
-            finally:
-                db.session.remove()
-                db.drop_all()
-                db.engine.dispose()
+            runs[scale] = outcome
     summary = {"when": dt.datetime.now().isoformat(timespec="seconds"), "database": database_url.split(":")[0],
                "cpus": os.cpu_count(), "repeat": args.repeat, "as_of": AS_OF.isoformat(),
-               "dataset": {k: v for k, v in dataset.items() if k not in ("base_ids", "base_codes")},
-               "results": results, "seconds": round(time.perf_counter() - started, 1)}
-    print_table(results)
+               "scales": {str(k): {"dataset": {d: v for d, v in ds.items() if d not in ("base_ids", "base_codes")},
+                                   "results": res} for k, (ds, res) in runs.items()},
+               "seconds": round(time.perf_counter() - started, 1)}
+    growth = growth_of(runs)
+    if growth:
+        summary["growth"] = growth
+    for scale, (dataset, results) in runs.items():
+        print(f"\n== scale {scale}×: {dataset['bases']} bases, {dataset['mentors']} mentors, "
+              f"{dataset['appointments']} appointments ({summary['database']})")
+        print_table(results)
+    if growth:
+        print(f"\n== growth of the ratio to its floor from {scales[0]}× to {scales[-1]}× (target: does not grow)")
+        for name, g in growth.items():
+            print(f"{name:<28}{g['first']:>8.2f}× → {g['last']:.2f}×  {'ok' if g['passed'] else 'GREW'}")
     Path(args.output).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.output} ({summary['seconds']} s)")
-    return 0 if all(r.get("passed", True) for r in results.values() if isinstance(r, dict)) else 1
+    every = [r for _, res in runs.values() for r in res.values() if isinstance(r, dict)] + list(growth.values())
+    return 0 if all(r.get("passed", True) for r in every) else 1
+
+
+# Figures over every base whose cost must grow no faster than their floor's.
+GROWTH_FIGURES = ("ratio_report", "eligibility_200", "dashboard_figures")
+GROWTH_SLACK = 1.15  # a ratio may wobble by this much between runs on a shared machine
+
+
+def growth_of(runs: dict) -> dict:
+    if len(runs) < 2:
+        return {}
+    scales = sorted(runs)
+    first, last = runs[scales[0]][1], runs[scales[-1]][1]
+    growth = {}
+    for name in GROWTH_FIGURES:
+        if name in first and name in last:
+            a, b = first[name]["ratio"], last[name]["ratio"]
+            growth[name] = {"first": a, "last": b, "passed": b <= a * GROWTH_SLACK}
+    return growth
+
+
+def run_scale(scale: int, args, workdir: Path, database_url: str, http_seconds: float):
+    app = make_app(database_url)
+    with app.app_context():
+        from sqlalchemy import inspect
+
+        from registry.extensions import db
+
+        if inspect(db.engine).has_table("base"):
+            print("DATABASE_URL names a database that already holds registry tables; use an empty one.",
+                  file=sys.stderr)
+            return None
+        db.create_all()
+        try:
+            import bench_data
+
+            t0 = time.perf_counter()
+            dataset = bench_data.build(bases=200 * scale, mentors=40_000 * scale)
+            print(f"data set: {dataset['bases']} bases, {dataset['mentors']} mentors, "
+                  f"{dataset['appointments']} appointments in {time.perf_counter() - t0:.1f} s "
+                  f"({db.engine.dialect.name})", flush=True)
+            wanted = set(filter(None, args.only.split(","))) or {"ratio", "import", "export", "checks", "http"}
+            results = {}
+            if "ratio" in wanted:
+                results["ratio_report"] = bench_ratio(args.repeat)
+                print("ratio report done", flush=True)
+            if "import" in wanted and scale == 1:
+                results["import_10k_xlsx"] = bench_import(args.repeat, workdir, dataset["base_ids"][0], database_url)
+                print("import done", flush=True)
+            if "export" in wanted and scale == 1:
+                results["export_40k_xlsx"] = bench_export(args.repeat, workdir)
+                print("export done", flush=True)
+            ctx = {"app": app, "engine": db.engine, "base_ids": dataset["base_ids"],
+                   "base_codes": dataset["base_codes"], "as_of": AS_OF, "repeat": args.repeat,
+                   "best_of": best_of, "dataset": dataset, "database_url": database_url,
+                   "redis_url": os.environ.get("REDIS_URL"), "http_seconds": http_seconds}
+            if "checks" in wanted or ("http" in wanted and http_seconds > 0):  # the pages need what it adds
+                checks = run_plugin(ctx)
+                if "checks" in wanted:
+                    results.update(checks)
+            if "http" in wanted and http_seconds > 0:
+                db.session.remove()
+                results.update(run_http(ctx))
+            return dataset, results
+        finally:
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
 
 
 if __name__ == "__main__":
