@@ -272,3 +272,8 @@ def can_view_appointment(user, appointment) -> bool:
     if _role(user) == MENTOR:
         return user.mentor_id == appointment.mentor_id
     return can_view_base(user, appointment.base)
+
+
+def can_read_notification(user, notification) -> bool:
+    """A notification is its recipient's alone."""
+    return user is not None and notification is not None and notification.user_id == user.id

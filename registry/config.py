@@ -72,6 +72,17 @@ class Config:
     # Mentor ratio early warning: appointments ending within this many days.
     RATIO_WARNING_DAYS = int(os.environ.get("RATIO_WARNING_DAYS", 90))
 
+    # Notifications by e-mail (spec/interfaces.md, "Notifications"): without MAIL_SERVER, in the app only.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes", "on")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER") or "registry@localhost"
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT") or 30)
+    # The address the registry is served at, for the links in e-mails.
+    REGISTRY_BASE_URL = os.environ.get("REGISTRY_BASE_URL", "http://127.0.0.1:5000")
+
     def __init__(self):
         self.SECRET_KEY = _secret_key()
 

@@ -58,7 +58,9 @@ SELECT b.id, b.code, b.name,
        COUNT(DISTINCT CASE WHEN m.side = 'university' THEN a.mentor_id END) AS university
 FROM base b
 LEFT JOIN appointment a ON a.base_id = b.id AND a.starts_on <= :d
-     AND (a.ends_on IS NULL OR a.ends_on >= :d) AND a.state <> 'suspended'
+     AND (a.ends_on IS NULL OR a.ends_on >= :d)
+     AND NOT EXISTS (SELECT 1 FROM suspension s WHERE s.appointment_id = a.id AND s.starts_on <= :d
+                     AND (s.ends_on IS NULL OR s.ends_on >= :d))
 LEFT JOIN mentor m ON m.id = a.mentor_id
 GROUP BY b.id, b.code, b.name
 ORDER BY b.code

@@ -31,7 +31,9 @@ FLOOR_SQL = {
                       COUNT(DISTINCT CASE WHEN m.side = 'university' THEN a.mentor_id END)
                 FROM base b
                 LEFT JOIN appointment a ON a.base_id = b.id AND a.starts_on <= :d
-                     AND (a.ends_on IS NULL OR a.ends_on >= :d) AND a.state <> 'suspended'
+                     AND (a.ends_on IS NULL OR a.ends_on >= :d)
+                     AND NOT EXISTS (SELECT 1 FROM suspension s WHERE s.appointment_id = a.id
+                                     AND s.starts_on <= :d AND (s.ends_on IS NULL OR s.ends_on >= :d))
                 LEFT JOIN mentor m ON m.id = a.mentor_id
                 GROUP BY b.id""",
     "postgraduates": """SELECT s.base_id, COUNT(DISTINCT s.id) FROM student s
@@ -64,7 +66,7 @@ def enrich(base_ids: list[int], seed: int = 2022) -> dict:
     """Give every base what R1, R4, R5, R8 and R6/R7 read, and a life-cycle history (Core inserts)."""
     from sqlalchemy import insert, select, update
 
-    from registry.checks.models import ApplicationRound, StatusChange, Submission
+    from registry.checks.models import ApplicationRound, Cycle, StatusChange, Submission
     from registry.extensions import db
     from registry.governance.models import (REGULATION_AREAS, CooperationAgreement, ExchangeArrangement, Regulation,
                                             TrainingPlan)
@@ -125,10 +127,13 @@ def enrich(base_ids: list[int], seed: int = 2022) -> dict:
             history.append({"base_id": base_id, "submission_id": len(subs), "from_status": frm, "to_status": to,
                             "effective_on": on, "reason": "bench", "evidence": "", "actor_id": None,
                             "actor_label": "bench", "notice_ends_on": on + dt.timedelta(days=6) if to == "public_notice"
-                            else None, "cycle_ends_on": dt.date(2025, 12, 27) if to == "in_construction" else None,
+                            else None, "cycle_ends_on": dt.date(2025, 12, 26) if to in ("recognised", "in_construction") else None,
                             "deadline": None, **stamp})
     db.session.execute(insert(Submission), subs)
     db.session.execute(insert(StatusChange), history)
+    db.session.execute(insert(Cycle), [{"base_id": base_id, "number": 1, "starts_on": dt.date(2022, 12, 27),
+                                        "ends_on": dt.date(2025, 12, 26), "state": "in_construction", **stamp}
+                                       for base_id, _university_id in bases])
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         for table in ("student", "submission", "application_round"):

@@ -2,7 +2,7 @@
 
 200 bases (100 universities, 200 partner enterprises), 40,000 mentors (about 40 % enterprise),
 120,000 appointments: each person holds two successive appointments (a renewal) at a home base
-and one at a second base; about 5 % are suspended, some have ended. Written with Core executemany
+and one at a second base; about 5 % are suspended (a dated period), some have ended. Written with Core executemany
 in chunks, in a few seconds. Deterministic (a fixed random seed), so runs compare.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import random
 from sqlalchemy import insert
 
 from registry.extensions import db
-from registry.mentors.models import Appointment, Mentor
+from registry.mentors.models import Appointment, Mentor, Suspension
 from registry.models_common import utcnow
 from registry.orgs.models import Base, Enterprise, University, base_enterprise
 
@@ -52,7 +52,7 @@ def build(bases: int = 200, mentors: int = 40_000, seed: int = 2024) -> dict:
     _insert(Base.__table__, base_rows)
     _insert(base_enterprise, [{"base_id": i + 1, "enterprise_id": i + 1} for i in range(bases)])
 
-    mentor_rows, appointment_rows = [], []
+    mentor_rows, appointment_rows, suspension_rows = [], [], []
     for i in range(mentors):
         home = i % bases + 1
         enterprise = rng.random() < 0.4
@@ -66,7 +66,8 @@ def build(bases: int = 200, mentors: int = 40_000, seed: int = 2024) -> dict:
         first = dt.date(2017 + rng.randrange(5), 1 + rng.randrange(12), 1)
         renewal = first.replace(year=first.year + 3)
         ended = rng.random() < 0.15
-        state = "suspended" if rng.random() < 0.05 else ("ended" if ended else "active")
+        suspended = rng.random() < 0.05  # the renewal is suspended from some day on, until resumed
+        state = "ended" if ended else "active"
         other = (home + rng.randrange(bases - 1)) % bases + 1  # any base but home
         appointment_rows += [
             {"base_id": home, "mentor_id": i + 1, "starts_on": first, "ends_on": renewal - dt.timedelta(days=1),
@@ -77,18 +78,25 @@ def build(bases: int = 200, mentors: int = 40_000, seed: int = 2024) -> dict:
             {"base_id": other, "mentor_id": i + 1, "starts_on": dt.date(2020 + rng.randrange(4), 3, 1),
              "ends_on": None, "state": "active", "reason": "", **stamp},
         ]
+        for offset, row in enumerate(appointment_rows[-3:]):
+            row["id"] = len(appointment_rows) - 2 + offset
+        if suspended:
+            suspension_rows.append({"appointment_id": appointment_rows[-2]["id"], "base_id": home,
+                                    "starts_on": renewal + dt.timedelta(days=rng.randrange(300)), "ends_on": None,
+                                    "reason": "", "recorded_by_id": None, "recorded_at": stamp["created_at"]})
     _insert(Mentor.__table__, mentor_rows)
     _insert(Appointment.__table__, appointment_rows)
+    _insert(Suspension.__table__, suspension_rows)
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
-        for table in ("base", "mentor", "appointment"):
+        for table in ("base", "mentor", "appointment", "suspension"):
             db.session.execute(db.text(f"ANALYZE {table}"))
             db.session.commit()
     elif db.engine.dialect.name == "sqlite":
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()
     if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
-        for table in ("university", "enterprise", "base", "mentor"):
+        for table in ("university", "enterprise", "base", "mentor", "appointment"):
             db.session.execute(db.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                        f"(SELECT max(id) FROM {table}))"))
         db.session.commit()

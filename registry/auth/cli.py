@@ -36,7 +36,8 @@ def _read_password(from_stdin: bool) -> str:
 @click.option("--university", help="University name (university coordinators).")
 @click.option("--mentor", help="ORGANISATION:STAFF_NO of the mentor record (mentor accounts).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create(username, role, bases, university, mentor, password_stdin):
+@click.option("--email", default=None, help="The address notifications are e-mailed to.")
+def create(username, role, bases, university, mentor, password_stdin, email):
     """Create an account scoped as its role needs."""
     from registry.auth import services
 
@@ -47,7 +48,8 @@ def create(username, role, bases, university, mentor, password_stdin):
             username, role, password,
             bases=services.bases_by_codes(bases),
             university=services.university_by_name(university) if university is not None else None,
-            mentor=services.mentor_by_key(mentor) if mentor is not None else None)
+            mentor=services.mentor_by_key(mentor) if mentor is not None else None,
+            email=email)
         label = f"{user.username} ({user.role})"
     click.echo(f"created user {label}")
 

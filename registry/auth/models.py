@@ -29,6 +29,8 @@ class User(Audited, TimestampMixin, UserMixin, db.Model):
     role: Mapped[str] = enum_column(ROLES)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(16))
+    # Where notifications are e-mailed (none: in the app only).
+    email: Mapped[str | None] = mapped_column(String(254))
     university_id: Mapped[int | None] = mapped_column(ForeignKey("university.id", ondelete="SET NULL"))
     # The mentor record a mentor account keeps (no FK constraint name clash: mentors area owns it).
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("mentor.id", ondelete="SET NULL"))

@@ -72,8 +72,32 @@ def _display_name(value: str, username: str) -> str:
     return value or username
 
 
+EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+$")
+
+
+def clean_email(value) -> str | None:
+    """An e-mail address as given (trimmed), None when blank; refused when it is not an address."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if len(value) > 254 or not EMAIL_RE.match(value):
+        raise DomainError(_l("%(email)s is not an e-mail address."), field="email", email=value)
+    return value
+
+
+def set_email(user: User, email, *, actor) -> User:
+    """A user changes their own address (or an administrator anyone's); blank removes it."""
+    from registry import authz
+
+    if actor is None or (actor.id != user.id and actor.role != authz.ADMIN):
+        raise DomainError(_l("You may not change this account's e-mail address."), field="email")
+    user.email = clean_email(email)
+    db.session.flush()
+    return user
+
+
 def create_user(username: str, role: str, password: str, *, display_name: str = "",
-                bases=(), university=None, mentor=None) -> User:
+                bases=(), university=None, mentor=None, email=None) -> User:
     username = (username or "").strip()
     if not username or len(username) > 64:
         raise DomainError(_l("A username of 1 to 64 characters is required."), field="username")
@@ -90,6 +114,7 @@ def create_user(username: str, role: str, password: str, *, display_name: str = 
         role=role,
         university_id=university.id if university is not None else None,
         mentor_id=mentor.id if mentor is not None else None,
+        email=clean_email(email),
     )
     user.bases = list(bases)
     db.session.add(user)

@@ -12,6 +12,7 @@ from registry.errors import DomainError, _l
 from registry.extensions import db, limiter
 from registry.forms_support import apply_domain_error, options, save_form
 from registry.nav import ROLE_LABELS, register_nav
+from registry.notify.views import account_panel
 from registry.web import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -67,7 +68,7 @@ def account():
     done = save_form(
         form, lambda: services.change_password(user, form.old_password.data, form.new_password.data),
         message=_("Your password was changed."), done=url_for("auth.account"))
-    return done or render_template("auth/account.html", form=form, user=user)
+    return done or render_template("auth/account.html", form=form, user=user, notify_form=account_panel(user))
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

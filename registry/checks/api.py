@@ -34,21 +34,38 @@ def eligibility(code):
     return jsonify(eligibility_cached(base, as_of).as_json())
 
 
+@bp.route("/bases/<code>/lifecycle")
+@allow(*ALL)
+def base_lifecycle(code):
+    """The JSON of `flask base show` (state, cycle number, cycle and construction years)."""
+    base = visible_base_or_404(code)
+    if request.args.get("as_of"):
+        as_of, error = _as_of()
+        if error is not None:
+            return error
+    else:
+        as_of = None
+    return jsonify(lifecycle.show(base, as_of))
+
+
 @bp.route("/bases/<code>/evaluation")
 @allow(*STAFF)  # as the evaluation page: a token sees what its owner sees
 def evaluation(code):
     base = visible_base_or_404(code)
-    state = lifecycle.state_of(base)
-    ev = evaluation_of(base)
-    body = {"base": base.code, "status": base.status,
-            "cycle_starts_on": state.cycle_starts_on.isoformat() if state.cycle_starts_on else None,
-            "cycle_ends_on": state.cycle_ends_on.isoformat() if state.cycle_ends_on else None,
-            "years": list(ev.years) if ev else [], "indicators": []}
+    number = request.args.get("cycle", type=int)
+    ev = evaluation_of(base, number)
+    if ev is None and number is not None:
+        return api_error(404, "not_found", _("The base has no cycle %(n)s.", n=number))
+    body = {"base": base.code, "status": base.status, "cycle": ev.cycle.number if ev else None,
+            "cycle_starts_on": ev.cycle.starts_on.isoformat() if ev else None,
+            "cycle_ends_on": ev.cycle.ends_on.isoformat() if ev else None,
+            "years": [y.as_json() for y in ev.years] if ev else [], "indicators": []}
     if ev is not None:
         for row in ev.rows:
             body["indicators"].append({
                 "indicator": row.indicator.key, "unit": row.indicator.unit,
-                "years": [{"year": y, "target": c.target, "actual": _number(c), "shortfall": c.shortfall}
+                "years": [{"year": y.number, "from": y.starts_on.isoformat(), "until": y.ends_on.isoformat(),
+                           "target": c.target, "actual": _number(c), "shortfall": c.shortfall}
                           for y, c in zip(ev.years, row.cells)],
                 "cycle": {"target": row.cycle.target, "actual": _number(row.cycle), "shortfall": row.cycle.shortfall},
             })
@@ -88,13 +105,17 @@ SCHEMAS["Evaluation"] = {
     "required": ["base", "status", "years", "indicators"],
     "properties": {
         "base": {"type": "string"}, "status": {"type": "string"},
+        "cycle": {"type": ["integer", "null"], "description": "the cycle's number (1, 2, ...)"},
         "cycle_starts_on": {"type": ["string", "null"], "format": "date"},
         "cycle_ends_on": {"type": ["string", "null"], "format": "date"},
-        "years": {"type": "array", "items": {"type": "integer"}},
+        "years": {"type": "array", "items": {"type": "object", "properties": {
+            "year": {"type": "integer"}, "from": {"type": "string", "format": "date"},
+            "until": {"type": "string", "format": "date"}}}},
         "indicators": {"type": "array", "items": {"type": "object", "properties": {
             "indicator": {"type": "string"}, "unit": {"enum": ["count", "percent"]},
             "years": {"type": "array", "items": {"type": "object", "properties": {
-                "year": {"type": "integer"}, "target": {"type": ["integer", "null"]},
+                "year": {"type": "integer"}, "from": {"type": "string", "format": "date"},
+                "until": {"type": "string", "format": "date"}, "target": {"type": ["integer", "null"]},
                 "actual": {"type": "number"}, "shortfall": {"type": "boolean"}}}},
             "cycle": {"type": "object", "properties": {
                 "target": {"type": ["integer", "null"]}, "actual": {"type": "number"},
@@ -104,6 +125,29 @@ SCHEMAS["Evaluation"] = {
 add_path("/bases/{code}/eligibility", "get", "Eligibility check of one base (rules R1-R8) as of a day",
          {"$ref": "#/components/schemas/Eligibility"}, parameters=[CODE_PARAM, AS_OF_OPTIONAL],
          errors=(400, 401, 404))
+SCHEMAS["Lifecycle"] = {
+    "type": "object",
+    "required": ["base", "status", "cycle", "recognised_on", "cycle_starts_on", "cycle_ends_on",
+                 "construction_years", "evaluation_from", "rectification_deadline", "open_objections"],
+    "properties": {
+        "base": {"type": "string"}, "status": {"type": "string"},
+        "cycle": {"type": ["integer", "null"]},
+        "recognised_on": {"type": ["string", "null"], "format": "date"},
+        "cycle_starts_on": {"type": ["string", "null"], "format": "date"},
+        "cycle_ends_on": {"type": ["string", "null"], "format": "date"},
+        "construction_years": {"type": "array", "items": {"type": "object", "properties": {
+            "year": {"type": "integer"}, "from": {"type": "string", "format": "date"},
+            "until": {"type": "string", "format": "date"}}}},
+        "evaluation_from": {"type": ["string", "null"], "format": "date"},
+        "rectification_deadline": {"type": ["string", "null"], "format": "date"},
+        "open_objections": {"type": "integer"},
+    },
+}
+add_path("/bases/{code}/lifecycle", "get", "Life-cycle state, cycle number and construction years (as `base show`)",
+         {"$ref": "#/components/schemas/Lifecycle"}, parameters=[CODE_PARAM, AS_OF_OPTIONAL], errors=(400, 401, 404))
 add_path("/bases/{code}/evaluation", "get",
          "Construction-plan targets beside the registry's counts, per year and over the cycle",
-         {"$ref": "#/components/schemas/Evaluation"}, parameters=[CODE_PARAM], errors=(401, 404))
+         {"$ref": "#/components/schemas/Evaluation"},
+         parameters=[CODE_PARAM, {"name": "cycle", "in": "query", "required": False,
+                                  "description": "The cycle's number (default: the current cycle)",
+                                  "schema": {"type": "integer"}}], errors=(401, 404))

@@ -90,17 +90,17 @@ def load(ctx) -> None:
                          reason="建设方案已备案，进入三年建设周期。")
     coordinator = users["base_coordinator"]
     targets = {}
-    for year, mentors_total, enterprise, share, students, courses, secondments in (
-            (2023, 16, 5, 34, 4, 1, 1), (2024, 18, 6, 34, 6, 2, 2), (2025, 20, 7, 35, 8, 2, 2)):
+    for year, mentors_total, enterprise, share, students, courses, secondments in (  # construction years 1-3
+            (1, 16, 5, 34, 4, 1, 1), (2, 18, 6, 34, 6, 2, 2), (3, 20, 7, 35, 8, 2, 2)):
         targets.update({("mentors_total", year): mentors_total, ("enterprise_mentors", year): enterprise,
                         ("enterprise_share", year): share, ("students_jointly_trained", year): students,
                         ("industry_courses", year): courses, ("secondments_to_enterprise", year): secondments,
-                        ("teaching_cases", year): 2, ("joint_labs", year): 1 if year == 2023 else 0})
+                        ("teaching_cases", year): 2, ("joint_labs", year): 1 if year == 1 else 0})
     services.set_targets(base, targets, actor=coordinator)
-    services.save_annual_report(base, 2023, actor=coordinator,
+    services.save_annual_report(base, 1, actor=coordinator,
                                 plan="新增企业导师2名；开设行业精品课程1门；选派青年教师赴企业挂职1人。",
                                 summary="完成导师队伍扩充；“液体火箭发动机设计实践”课程首次开设；挂职教师参与试车台改造项目。")
-    services.save_annual_report(base, 2024, actor=coordinator,
+    services.save_annual_report(base, 2, actor=coordinator,
                                 plan="联合培养研究生6名；新增教学案例2个；完善质量评价制度。",
                                 summary="联合培养研究生按计划推进；质量评价制度修订稿待发布。")
     db.session.flush()

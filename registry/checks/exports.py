@@ -23,13 +23,13 @@ def evaluation_workbook(ev, state) -> bytes:
     base = ev.base
     ws.append([safe(_("Base")), safe(f"{base.code} {base.name}")])
     ws.append([safe(_("University")), safe(base.university.name)])
-    ws.append([safe(_("Construction cycle")),
-               safe(f"{state.cycle_starts_on.isoformat() if state.cycle_starts_on else ''} – "
-                    f"{state.cycle_ends_on.isoformat() if state.cycle_ends_on else ''}")])
+    ws.append([safe(_("Construction cycle")), ev.cycle.number,
+               safe(f"{ev.cycle.starts_on.isoformat()} – {ev.cycle.ends_on.isoformat()}")])
     ws.append([])
     header = [_("Indicator")]
     for y in ev.years:
-        header += [_("%(year)s target", year=y), _("%(year)s counted", year=y), _("%(year)s shortfall", year=y)]
+        header += [_("%(year)s target", year=y.label), _("%(year)s counted", year=y.label),
+                   _("%(year)s shortfall", year=y.label)]
     header += [_("Cycle target"), _("Cycle counted"), _("Cycle shortfall")]
     ws.append([safe(h) for h in header])
     header_row = ws.max_row
@@ -60,9 +60,9 @@ def evaluation_workbook(ev, state) -> bytes:
         rs = wb.create_sheet(_("Annual plans and summaries")[:31])
         rs.append([safe(_("Year")), safe(_("Annual plan")), safe(_("Annual summary"))])
         for year in ev.years:
-            report = ev.reports.get(year)
+            report = ev.reports.get(year.number)
             if report is not None:
-                rs.append([year, safe(report.plan), safe(report.summary)])
+                rs.append([safe(year.label), safe(report.plan), safe(report.summary)])
         rs.column_dimensions["B"].width = 60
         rs.column_dimensions["C"].width = 60
     out = io.BytesIO()

@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from registry.checks.models import GRADES
 from registry.errors import _l
 from registry.forms_support import not_blank, strip
 
@@ -43,11 +44,53 @@ class TransitionForm(FlaskForm):
     evidence = StringField(_l("Evidence (document number or reference)"), filters=[strip],
                            validators=[Length(max=500)])
     deadline = DateField(_l("Rectification deadline"), validators=[Optional()])
+    grade = SelectField(_l("Grade (the evaluation)"), validators=[Optional()],
+                        choices=[("", "—")] + [(k, v) for k, v in GRADES.items()])
+    support_conditions = TextAreaField(_l("Support granted: training conditions"), filters=[strip],
+                                       validators=[Length(max=4000)])
+    support_enrolment = TextAreaField(_l("Support granted: enrolment plan"), filters=[strip],
+                                      validators=[Length(max=4000)])
+    support_other = TextAreaField(_l("Support granted: other"), filters=[strip], validators=[Length(max=4000)])
     submit = SubmitField(_l("Record the step"))
+
+    def expert_lines(self) -> list[dict]:
+        return [{"name": getattr(self, f"expert{i}_name").data, "score": getattr(self, f"expert{i}_score").data,
+                 "opinion": getattr(self, f"expert{i}_opinion").data} for i in range(1, EXPERT_LINES + 1)]
+
+
+EXPERT_LINES = 5
+for _i in range(1, EXPERT_LINES + 1):
+    setattr(TransitionForm, f"expert{_i}_name", StringField(_l("Expert %(n)s: name", n=_i), filters=[strip],
+                                                            validators=[Length(max=120)]))
+    setattr(TransitionForm, f"expert{_i}_score", IntegerField(_l("Expert %(n)s: score (0–100)", n=_i),
+                                                              validators=[Optional(), NumberRange(min=0, max=100)]))
+    setattr(TransitionForm, f"expert{_i}_opinion", TextAreaField(_l("Expert %(n)s: opinion", n=_i), filters=[strip],
+                                                                 validators=[Length(max=10000)]))
+
+
+class SummaryReportForm(FlaskForm):
+    reported_on = DateField(_l("Date of the report"), validators=[InputRequired()])
+    overview = TextAreaField(_l("Overview of the cycle"), filters=[strip],
+                             validators=[InputRequired(), not_blank, Length(max=20000)])
+    submit = SubmitField(_l("Save the summary report"))
+
+
+class ObjectionForm(FlaskForm):
+    raised_by = StringField(_l("Raised by"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=200)])
+    received_on = DateField(_l("Received on"), validators=[InputRequired()])
+    content = TextAreaField(_l("Content"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=10000)])
+    submit = SubmitField(_l("Record the objection"))
+
+
+class ResolveObjectionForm(FlaskForm):
+    resolved_on = DateField(_l("Resolved on"), validators=[InputRequired()])
+    resolution = TextAreaField(_l("Resolution"), filters=[strip],
+                               validators=[InputRequired(), not_blank, Length(max=10000)])
+    submit = SubmitField(_l("Record the resolution"))
 
 
 class AnnualReportForm(FlaskForm):
-    year = SelectField(_l("Year"), coerce=int, validators=[InputRequired()])
+    year = SelectField(_l("Construction year"), coerce=int, validators=[InputRequired()])
     plan = TextAreaField(_l("Annual plan"), filters=[strip], validators=[Length(max=20000)])
     summary = TextAreaField(_l("Annual summary"), filters=[strip], validators=[Length(max=20000)])
     submit = SubmitField(_l("Save the annual plan and summary"))

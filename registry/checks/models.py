@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship, validates
 
 from registry.errors import DomainError, _l
 from registry.extensions import db
@@ -142,36 +142,178 @@ class StatusChange(Audited, TimestampMixin, db.Model):
         return f"{self.from_status} -> {self.to_status} on {self.effective_on}"
 
 
-class PlanTarget(Audited, TimestampMixin, db.Model):
-    """The construction plan's promise for one indicator in one calendar year of the cycle."""
+# The state of one construction cycle: running, in rectification, passed (its evaluation or its
+# rectification accepted), or revoked (rectification not accepted).
+CYCLE_STATES = {
+    "in_construction": _l("In construction cycle"),
+    "rectification": _l("Rectification"),
+    "passed": _l("Evaluation passed"),
+    "revoked": _l("Revoked"),
+}
+# The evaluation's grades (成效评估): 优秀, 良好, 合格, 不合格; "fail" opens rectification.
+GRADES = {
+    "excellent": _l("Excellent"),
+    "good": _l("Good"),
+    "pass": _l("Pass"),
+    "fail": _l("Fail"),
+}
+EVALUATION_KINDS = {"evaluation": _l("Evaluation"), "re_evaluation": _l("Re-evaluation after rectification")}
 
-    __tablename__ = "plan_target"
-    __table_args__ = (UniqueConstraint("base_id", "indicator", "year"),)
+
+class Cycle(Audited, TimestampMixin, db.Model):
+    """Construction cycle n of a base (建设周期): from its start S to S + 3 years - 1 day, both
+    included, in three construction years (see lifecycle.construction_years)."""
+
+    __tablename__ = "construction_cycle"
+    __table_args__ = (UniqueConstraint("base_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     base_id: Mapped[int] = mapped_column(ForeignKey("base.id", ondelete="RESTRICT"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = enum_column(CYCLE_STATES, default="in_construction")
+
+    # `Base.cycles` (by number) is declared here, by the area that owns cycles: the base list shows
+    # the current cycle's number (loaded with selectinload, one query per page).
+    base = relationship("Base", backref=backref("cycles", order_by="Cycle.number", viewonly=True))
+
+    @property
+    def years(self):
+        from registry.checks.lifecycle import construction_years
+
+        return construction_years(self.starts_on)
+
+    @property
+    def evaluation_from(self) -> dt.date:
+        return self.ends_on + dt.timedelta(days=1)
+
+    def audit_label(self) -> str:
+        return f"cycle {self.number} {self.starts_on} – {self.ends_on}"
+
+
+class PlanTarget(Audited, TimestampMixin, db.Model):
+    """The construction plan's promise for one indicator in one construction year (1-3) of a cycle."""
+
+    __tablename__ = "plan_target"
+    __table_args__ = (UniqueConstraint("cycle_id", "indicator", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("base.id", ondelete="RESTRICT"), index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("construction_cycle.id", ondelete="RESTRICT"), index=True)
     indicator: Mapped[str] = mapped_column(String(40))
-    year: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int] = mapped_column(Integer)  # the construction year's number, 1 to 3
     value: Mapped[int] = mapped_column(Integer)  # a count; the enterprise share in whole percent
 
     def audit_label(self) -> str:
-        return f"{self.indicator} {self.year} = {self.value}"
+        return f"{self.indicator} cycle {self.cycle_id} year {self.year} = {self.value}"
 
 
 class AnnualReport(Audited, TimestampMixin, db.Model):
-    """The annual plan and summary of one year of the construction cycle (年度计划及总结)."""
+    """The annual plan and summary of one construction year (1-3) of a cycle (年度计划及总结)."""
 
     __tablename__ = "annual_report"
-    __table_args__ = (UniqueConstraint("base_id", "year"),)
+    __table_args__ = (UniqueConstraint("cycle_id", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     base_id: Mapped[int] = mapped_column(ForeignKey("base.id", ondelete="RESTRICT"), index=True)
-    year: Mapped[int] = mapped_column(Integer)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("construction_cycle.id", ondelete="RESTRICT"), index=True)
+    year: Mapped[int] = mapped_column(Integer)  # the construction year's number, 1 to 3
     plan: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
 
     def audit_label(self) -> str:
-        return f"annual report {self.year}"
+        return f"annual report cycle {self.cycle_id} year {self.year}"
+
+
+class SummaryReport(Audited, TimestampMixin, db.Model):
+    """The summary report (总结报告) of one cycle: what was built against each target, in words,
+    beside the registry's counts frozen when it was recorded; the signed document hangs on it as
+    evidence (attachable "summary_report")."""
+
+    __tablename__ = "summary_report"
+    __table_args__ = (UniqueConstraint("cycle_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("base.id", ondelete="RESTRICT"), index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("construction_cycle.id", ondelete="RESTRICT"), index=True)
+    reported_on: Mapped[dt.date] = mapped_column(Date)
+    overview: Mapped[str] = mapped_column(Text, default="")
+    built: Mapped[dict] = mapped_column(JSON, default=dict)  # indicator -> what was built, in words
+    figures: Mapped[dict] = mapped_column(JSON, default=dict)  # indicator -> targets and counts, frozen
+
+    cycle = relationship(Cycle)
+
+    def audit_label(self) -> str:
+        return f"summary report cycle {self.cycle_id}"
+
+
+class CycleEvaluation(Audited, TimestampMixin, db.Model):
+    """The evaluation of a cycle (成效评估: grade, experts, support granted), or the re-evaluation
+    that ends its rectification (accepted or not)."""
+
+    __tablename__ = "cycle_evaluation"
+    __table_args__ = (UniqueConstraint("cycle_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("base.id", ondelete="RESTRICT"), index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("construction_cycle.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[str] = enum_column(EVALUATION_KINDS)
+    evaluated_on: Mapped[dt.date] = mapped_column(Date)
+    grade: Mapped[str | None] = enum_column(GRADES, nullable=True)  # the evaluation's
+    accepted: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # the re-evaluation's
+    deadline: Mapped[dt.date | None] = mapped_column(Date)  # rectification deadline (grade "fail")
+    support_conditions: Mapped[str] = mapped_column(Text, default="")  # 培养条件
+    support_enrolment: Mapped[str] = mapped_column(Text, default="")  # 招生计划
+    support_other: Mapped[str] = mapped_column(Text, default="")
+    status_change_id: Mapped[int | None] = mapped_column(ForeignKey("status_change.id", ondelete="SET NULL"))
+
+    cycle = relationship(Cycle)
+    experts = relationship("EvaluationExpert", back_populates="evaluation", cascade="all, delete-orphan",
+                           order_by="EvaluationExpert.id")
+
+    def audit_label(self) -> str:
+        return f"{self.kind} cycle {self.cycle_id} {self.grade or self.accepted}"
+
+
+class EvaluationExpert(Audited, TimestampMixin, db.Model):
+    """An expert assigned to an evaluation, with their score (0-100) and opinion."""
+
+    __tablename__ = "evaluation_expert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("cycle_evaluation.id", ondelete="CASCADE"), index=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("base.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    score: Mapped[int | None] = mapped_column(Integer)
+    opinion: Mapped[str] = mapped_column(Text, default="")
+
+    evaluation = relationship(CycleEvaluation, back_populates="experts")
+
+    def audit_label(self) -> str:
+        return f"expert {self.name} on evaluation {self.evaluation_id}"
+
+
+class Objection(Audited, TimestampMixin, db.Model):
+    """An objection (异议) received during a public notice (公示), and how it was resolved.
+    Recognition waits while one is open (no resolution yet)."""
+
+    __tablename__ = "objection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("base.id", ondelete="RESTRICT"), index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id", ondelete="SET NULL"))
+    raised_by: Mapped[str] = mapped_column(String(200))
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    content: Mapped[str] = mapped_column(Text)
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    def open_on(self, day: dt.date) -> bool:
+        return self.received_on <= day and (self.resolved_on is None or self.resolved_on > day)
+
+    def audit_label(self) -> str:
+        return f"objection {self.raised_by} {self.received_on}"
 
 
 @event.listens_for(Session, "before_flush")

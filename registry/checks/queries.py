@@ -226,22 +226,30 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
 )}
 
 
-def yearly_actuals(base_ids, first_year: int, last_year: int) -> dict[tuple[int, str, int], int | Fraction]:
-    """{(base_id, indicator, year): the registry's count} for every indicator of `INDICATORS`.
+def period_actuals(periods) -> dict[tuple[int, str, object], int | Fraction]:
+    """{(base_id, indicator, key): the registry's count} for every period `(base_id, key, first,
+    last)` (see `registry.periods`) and every indicator of `INDICATORS`.
 
-    Counts come from the areas' `yearly_counts` (one query each); the enterprise share is
-    enterprise_mentors / mentors_total of the same year, an exact fraction (0 when no mentor).
+    Counts come from the areas' `period_counts` (one or two queries each); the enterprise share is
+    enterprise_mentors / mentors_total of the same period, an exact fraction (0 when no mentor).
     """
-    ids = list(base_ids)
+    periods = list(periods)
     counts: dict = {}
-    for yearly_counts in (mentor_queries.yearly_counts, exchange_queries.yearly_counts, teaching_queries.yearly_counts):
-        counts.update(yearly_counts(ids, first_year, last_year))
-    for b in ids:
-        for y in range(first_year, last_year + 1):
-            total = counts.get((b, "mentors_total", y), 0)
-            counts[(b, "enterprise_share", y)] = Fraction(counts.get((b, "enterprise_mentors", y), 0), total) \
-                if total else Fraction(0)
-    return {k: v for k, v in counts.items() if k[1] in INDICATORS}
+    for period_counts in (mentor_queries.period_counts, exchange_queries.period_counts,
+                          teaching_queries.period_counts):
+        counts.update(period_counts(periods))
+    for b, k, _first, _last in periods:
+        total = counts.get((b, "mentors_total", k), 0)
+        counts[(b, "enterprise_share", k)] = Fraction(counts.get((b, "enterprise_mentors", k), 0), total) \
+            if total else Fraction(0)
+    return {key: v for key, v in counts.items() if key[1] in INDICATORS}
+
+
+def yearly_actuals(base_ids, first_year: int, last_year: int) -> dict[tuple[int, str, int], int | Fraction]:
+    """`period_actuals` over calendar years: {(base_id, indicator, year): count}."""
+    from registry.periods import calendar_periods
+
+    return period_actuals(calendar_periods(list(base_ids), first_year, last_year))
 
 
 @dataclass(frozen=True)
@@ -293,27 +301,43 @@ class IndicatorRow:
 @dataclass(frozen=True)
 class Evaluation:
     base: Base
-    years: tuple[int, ...]
+    cycle: object  # models.Cycle
+    years: tuple  # lifecycle.ConstructionYear, one per construction year
     rows: tuple[IndicatorRow, ...]
-    reports: dict  # year -> AnnualReport
-    cycle_starts_on: dt.date | None
-    cycle_ends_on: dt.date | None
+    reports: dict  # construction year number -> AnnualReport
 
     @property
     def shortfalls(self) -> list[IndicatorRow]:
         return [r for r in self.rows if r.shortfall]
 
+    @property
+    def cycle_starts_on(self) -> dt.date:
+        return self.cycle.starts_on
 
-def targets_of(base_ids, years) -> dict[tuple[int, str, int], int]:
-    years = list(years)
-    rows = db.session.scalars(select(PlanTarget).where(PlanTarget.base_id.in_(list(base_ids)),
-                                                       PlanTarget.year.in_(years))) if years else []
-    return {(t.base_id, t.indicator, t.year): t.value for t in rows}
+    @property
+    def cycle_ends_on(self) -> dt.date:
+        return self.cycle.ends_on
+
+    def figures(self) -> dict:
+        """The rows as plain JSON (frozen into the summary report)."""
+        def number(cell):
+            return round(float(cell.actual) * 100, 2) if cell.unit == "percent" else int(cell.actual)
+
+        return {row.indicator.key: {
+            "years": [{"year": y.number, "from": y.starts_on.isoformat(), "until": y.ends_on.isoformat(),
+                       "target": c.target, "actual": number(c)} for y, c in zip(self.years, row.cells)],
+            "cycle": {"target": row.cycle.target, "actual": number(row.cycle)}} for row in self.rows}
 
 
-def reports_of(base_id: int, years) -> dict[int, AnnualReport]:
-    return {r.year: r for r in db.session.scalars(select(AnnualReport).where(AnnualReport.base_id == base_id,
-                                                                           AnnualReport.year.in_(list(years))))}
+def targets_of(cycle_ids) -> dict[tuple[int, str, int], int]:
+    """{(cycle_id, indicator, construction year number): target}."""
+    ids = list(cycle_ids)
+    rows = db.session.scalars(select(PlanTarget).where(PlanTarget.cycle_id.in_(ids))) if ids else []
+    return {(t.cycle_id, t.indicator, t.year): t.value for t in rows}
+
+
+def reports_of(cycle_id: int) -> dict[int, AnnualReport]:
+    return {r.year: r for r in db.session.scalars(select(AnnualReport).where(AnnualReport.cycle_id == cycle_id))}
 
 
 def _cycle_value(indicator: Indicator, values: list):
@@ -335,44 +359,42 @@ def _cycle_target(indicator: Indicator, values: list[int | None]) -> int | None:
     return next(v for v in reversed(values) if v is not None)  # the last year's promise
 
 
-def evaluation_many(bases: list[Base], years_of: dict[int, tuple[int, ...]]) -> dict[int, Evaluation]:
-    """The evaluation of several bases; `years_of[base_id]` are its plan years. Fixed queries."""
-    bases = [b for b in bases if years_of.get(b.id)]
+def evaluation_many(bases: list[Base], cycles_of: dict) -> dict[int, Evaluation]:
+    """The evaluation of several bases; `cycles_of[base_id]` is the cycle to evaluate (a Cycle).
+    Counts per construction year, labelled with its dates. A fixed number of queries."""
+    bases = [b for b in bases if cycles_of.get(b.id) is not None]
     if not bases:
         return {}
-    first = min(min(years_of[b.id]) for b in bases)
-    last = max(max(years_of[b.id]) for b in bases)
-    ids = [b.id for b in bases]
-    actuals = yearly_actuals(ids, first, last)
-    targets = targets_of(ids, range(first, last + 1))
-    states = lifecycle.states_many(bases)
-    report_rows = db.session.scalars(select(AnnualReport).where(AnnualReport.base_id.in_(ids)))
+    years_of = {b.id: lifecycle.construction_years(cycles_of[b.id].starts_on) for b in bases}
+    periods = [(b.id, y.number, y.starts_on, y.ends_on) for b in bases for y in years_of[b.id]]
+    actuals = period_actuals(periods)
+    cycle_ids = [cycles_of[b.id].id for b in bases]
+    targets = targets_of(cycle_ids)
     reports: dict[int, dict] = {}
-    for r in report_rows:
-        reports.setdefault(r.base_id, {})[r.year] = r
+    for r in db.session.scalars(select(AnnualReport).where(AnnualReport.cycle_id.in_(cycle_ids))):
+        reports.setdefault(r.cycle_id, {})[r.year] = r
     result = {}
     for b in bases:
-        years = tuple(years_of[b.id])
+        cycle, years = cycles_of[b.id], years_of[b.id]
         rows = []
         for ind in INDICATORS.values():
-            cells = tuple(Cell(targets.get((b.id, ind.key, y)), actuals.get((b.id, ind.key, y), 0), ind.unit)
-                          for y in years)
-            values = [actuals.get((b.id, ind.key, y), 0) for y in years]
+            cells = tuple(Cell(targets.get((cycle.id, ind.key, y.number)), actuals.get((b.id, ind.key, y.number), 0),
+                               ind.unit) for y in years)
+            values = [actuals.get((b.id, ind.key, y.number), 0) for y in years]
             actual = _cycle_value(ind, values)
-            cycle = Cell(_cycle_target(ind, [c.target for c in cells]), actual, ind.unit)
-            rows.append(IndicatorRow(ind, cells, cycle))
-        state = states[b.id]
-        result[b.id] = Evaluation(b, years, tuple(rows), reports.get(b.id, {}), state.cycle_starts_on,
-                                  state.cycle_ends_on)
+            rows.append(IndicatorRow(ind, cells, Cell(_cycle_target(ind, [c.target for c in cells]), actual,
+                                                      ind.unit)))
+        result[b.id] = Evaluation(b, cycle, years, tuple(rows), reports.get(cycle.id, {}))
     return result
 
 
-def evaluation_of(base: Base) -> Evaluation | None:
-    """The evaluation of a recognised base over its plan years (None before recognition)."""
-    years = lifecycle.plan_years(lifecycle.states_many([base])[base.id])
-    if not years:
+def evaluation_of(base: Base, number: int | None = None) -> Evaluation | None:
+    """The evaluation of cycle `number` (default: the current one) of a recognised base, None
+    before recognition or for a cycle it does not have."""
+    cycle = lifecycle.plan_cycle(lifecycle.state_of(base), number)
+    if cycle is None:
         return None
-    return evaluation_many([base], {base.id: years})[base.id]
+    return evaluation_many([base], {base.id: cycle})[base.id]
 
 
 # ---- the dashboard ----------------------------------------------------------------------------
@@ -463,3 +485,110 @@ def dashboard(as_of: dt.date, *, round_id: int | None = None, field: str | None 
     if kind:
         quota = [q for q in quota if q.university.kind == kind]
     return Dashboard(as_of, rows, all_rounds, quota)
+
+
+# ---- what is due soon (read by the notifications) ---------------------------------------------
+
+ROUND_DEADLINE_WARNING_DAYS = 14
+ANNUAL_SUMMARY_WARNING_DAYS = 30
+# A base is being built (and writes its annual plan and summary) in these states.
+BUILDING_STATES = ("recognised", "in_construction", "rectification")
+# A submission waits for its reviewers while its base is in these states.
+REVIEW_STATES = ("submitted", "under_review")
+
+
+def rounds_closing(as_of: dt.date, days: int = ROUND_DEADLINE_WARNING_DAYS) -> list[ApplicationRound]:
+    """Rounds whose deadline falls within `days` days (as_of ≤ deadline ≤ as_of + days). One query."""
+    return list(db.session.scalars(
+        select(ApplicationRound).where(ApplicationRound.deadline >= as_of,
+                                       ApplicationRound.deadline <= as_of + dt.timedelta(days=days))
+        .order_by(ApplicationRound.deadline, ApplicationRound.year)))
+
+
+def rectifications_due(as_of: dt.date, days: int = RECTIFICATION_WARNING_DAYS) -> list[tuple[Base, object]]:
+    """(base, life-cycle state) of the bases in rectification whose deadline is within `days` days (or
+    passed): the dashboard's "due" rule, `LifecycleState.rectification_due`. Two queries."""
+    bases = list(db.session.scalars(select(Base).where(Base.status == "rectification").order_by(Base.code)))
+    states = lifecycle.states_many(bases)
+    return [(b, states[b.id]) for b in bases if states[b.id].rectification_due(as_of, days)]
+
+
+@dataclass(frozen=True)
+class ReportDue:
+    """An annual plan (`part` = "plan", due from the construction year's first day) or summary ("summary",
+    due by its last day) of one construction year of the current cycle that is not on record."""
+
+    base: Base
+    cycle: int  # the cycle's number
+    year: lifecycle.ConstructionYear
+    part: str
+    due_on: dt.date
+
+
+def annual_reports_due(as_of: dt.date, days: int = ANNUAL_SUMMARY_WARNING_DAYS) -> list[ReportDue]:
+    """For every base being built: the current construction year's plan when empty, and a construction
+    year's summary when empty from `days` days before the year ends (overdue ones included). Three queries."""
+    bases = list(db.session.scalars(select(Base).where(Base.status.in_(BUILDING_STATES)).order_by(Base.code)))
+    if not bases:
+        return []
+    states = lifecycle.states_many(bases)
+    cycle_ids = [states[b.id].cycle.id for b in bases if states[b.id].cycle is not None]
+    reports = {(r.cycle_id, r.year): r for r in db.session.scalars(
+        select(AnnualReport).where(AnnualReport.cycle_id.in_(cycle_ids)))} if cycle_ids else {}
+    due = []
+    for b in bases:
+        state = states[b.id]
+        if state.cycle is None:
+            continue
+        for year in state.construction_years:
+            if year.starts_on > as_of:
+                continue
+            report = reports.get((state.cycle.id, year.number))
+            if year.ends_on >= as_of and not (report and report.plan.strip()):
+                due.append(ReportDue(b, state.cycle.number, year, "plan", year.starts_on))
+            if year.ends_on - dt.timedelta(days=days) <= as_of and not (report and report.summary.strip()):
+                due.append(ReportDue(b, state.cycle.number, year, "summary", year.ends_on))
+    return due
+
+
+@dataclass(frozen=True)
+class WaitingReview:
+    """A submission waiting for a reviewer: `reviewer_id` is assigned to its round and has not reviewed
+    it, or (None) the round has no reviewer at all."""
+
+    submission_id: int
+    round_id: int
+    round_year: int
+    base: Base
+    reviewer_id: int | None
+
+
+def reviews_waiting() -> list[WaitingReview]:
+    """Submissions still being decided (the base's latest, the base submitted or under review) without a
+    review from each reviewer assigned to their round, and those whose round has no reviewer. Three queries."""
+    latest = select(func.max(Submission.id)).group_by(Submission.base_id)
+    rows = db.session.execute(
+        select(Submission.id, Submission.round_id, ApplicationRound.year, Base)
+        .join(Base, Base.id == Submission.base_id)
+        .join(ApplicationRound, ApplicationRound.id == Submission.round_id)
+        .where(Submission.id.in_(latest), Base.status.in_(REVIEW_STATES))
+        .order_by(Submission.id)).all()
+    if not rows:
+        return []
+    reviewers: dict[int, list[int]] = {}
+    reviewed: set[tuple[int, int]] = set()
+    for round_id, user_id in db.session.execute(
+            select(RoundReviewer.round_id, RoundReviewer.user_id)
+            .where(RoundReviewer.round_id.in_({r.round_id for r in rows}))):
+        reviewers.setdefault(round_id, []).append(user_id)
+    for sub_id, user_id in db.session.execute(
+            select(Review.submission_id, Review.reviewer_id).where(Review.submission_id.in_([r.id for r in rows]))):
+        reviewed.add((sub_id, user_id))
+    waiting = []
+    for r in rows:
+        assigned = reviewers.get(r.round_id, [])
+        if not assigned:
+            waiting.append(WaitingReview(r.id, r.round_id, r.year, r.Base, None))
+        waiting.extend(WaitingReview(r.id, r.round_id, r.year, r.Base, u) for u in sorted(assigned)
+                       if (r.id, u) not in reviewed)
+    return waiting

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from registry import authz
 from registry.checks import lifecycle
-from registry.checks.models import (AnnualReport, ApplicationRound, PlanTarget, Review, RoundReviewer, StatusChange,
-                                    Submission)
-from registry.checks.queries import INDICATORS, eligibility_of, reviewer_round_ids, yearly_actuals
+from registry.checks.models import (AnnualReport, ApplicationRound, Objection, PlanTarget, Review, RoundReviewer,
+                                    StatusChange, Submission, SummaryReport)
+from registry.checks.queries import INDICATORS, eligibility_of, evaluation_many, reviewer_round_ids, yearly_actuals
 from registry.checks.text import Joined, Msg
 from registry.errors import DomainError, Forbidden, _l, bilingual
 from registry.extensions import db
@@ -236,37 +236,56 @@ def record_review(submission: Submission, *, actor, score, opinion) -> Review:
 
 # ---- construction plan ------------------------------------------------------------------------
 
-def _plan_years(base: Base, actor) -> tuple[int, ...]:
+def _plan_cycle(base: Base, actor, number: int | None = None):
+    """The cycle whose plan may be changed: the current one, while the base is in a plan state."""
     if not authz.can_edit_plan(actor, base):
         raise Forbidden(_l("You may not change the construction plan of this base."))
-    years = lifecycle.plan_years(lifecycle.state_of(base))
-    if not years or base.status not in lifecycle.PLAN_STATES:
+    state = lifecycle.state_of(base)
+    cycle = state.cycle
+    if cycle is None or base.status not in lifecycle.PLAN_STATES:
         raise DomainError(_l("The construction plan is kept once the base is recognised; %(code)s is %(status)s."),
                           code=base.code, status=lifecycle._label(base.status))
-    return years
+    if number is not None and number != cycle.number:
+        raise DomainError(_l("Cycle %(n)s is over; only the current cycle's plan (cycle %(current)s) can change."),
+                          n=number, current=cycle.number)
+    return cycle
 
 
-def set_targets(base: Base, values: dict, *, actor) -> int:
-    """Set the plan's targets: `values` maps (indicator, year) to a whole number, or None to clear.
-    All or nothing: one bad value and none is saved. Returns how many changed."""
-    years = _plan_years(base, actor)
+def _year_numbers(cycle) -> tuple[int, ...]:
+    return tuple(y.number for y in cycle.years)
+
+
+def _year_number(cycle, year, field=None) -> int:
+    numbers = _year_numbers(cycle)
+    try:
+        number = int(year)
+    except (TypeError, ValueError):
+        number = None
+    if number not in numbers:
+        raise DomainError(_l("%(year)s is not a construction year of cycle %(n)s (%(years)s)."), field=field,
+                          year=year, n=cycle.number, years=Joined(y.label for y in cycle.years))
+    return number
+
+
+def set_targets(base: Base, values: dict, *, actor, cycle_number: int | None = None) -> int:
+    """Set the plan's targets: `values` maps (indicator, construction year number) to a whole number,
+    or None to clear. All or nothing: one bad value and none is saved. Returns how many changed."""
+    cycle = _plan_cycle(base, actor, cycle_number)
     clean = {}
     for (indicator, year), value in values.items():
         ind = INDICATORS.get(indicator)
         if ind is None:
             raise DomainError(_l("Unknown indicator: %(indicator)s"), indicator=indicator)
-        if year not in years:
-            raise DomainError(_l("%(year)s is not a year of the construction plan (%(years)s)."), year=year,
-                              years=Joined(str(y) for y in years))
+        year = _year_number(cycle, year)
         field = f"t-{indicator}-{year}"
         if value is None or (isinstance(value, str) and not value.strip()):
             clean[(indicator, year)] = None
             continue
         high = 100 if ind.unit == "percent" else MAX_TARGET
-        clean[(indicator, year)] = _int(value, field, Msg(_l("%(indicator)s, %(year)s"), indicator=ind.label,
-                                                           year=year), 0, high)
+        clean[(indicator, year)] = _int(value, field, Msg(_l("%(indicator)s, %(label)s"), indicator=ind.label,
+                                                           label=cycle.years[year - 1].label), 0, high)
     existing = {(t.indicator, t.year): t for t in db.session.scalars(
-        select(PlanTarget).where(PlanTarget.base_id == base.id, PlanTarget.year.in_(years)))}
+        select(PlanTarget).where(PlanTarget.cycle_id == cycle.id))}
     changed = 0
     for key, value in clean.items():
         row = existing.get(key)
@@ -275,7 +294,8 @@ def set_targets(base: Base, values: dict, *, actor) -> int:
                 db.session.delete(row)
                 changed += 1
         elif row is None:
-            db.session.add(PlanTarget(base_id=base.id, indicator=key[0], year=key[1], value=value))
+            db.session.add(PlanTarget(base_id=base.id, cycle_id=cycle.id, indicator=key[0], year=key[1],
+                                      value=value))
             changed += 1
         elif row.value != value:
             row.value = value
@@ -285,23 +305,115 @@ def set_targets(base: Base, values: dict, *, actor) -> int:
 
 
 def save_annual_report(base: Base, year, *, actor, plan: str, summary: str) -> AnnualReport:
-    years = _plan_years(base, actor)
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        year = None
-    if year not in years:
-        raise DomainError(_l("%(year)s is not a year of the construction plan (%(years)s)."), field="year",
-                          year=year, years=Joined(str(y) for y in years))
+    """The annual plan and summary of construction year `year` (1-3) of the current cycle."""
+    cycle = _plan_cycle(base, actor)
+    year = _year_number(cycle, year, field="year")
     plan = _text(plan, "plan", 20000, _l("Annual plan"))
     summary = _text(summary, "summary", 20000, _l("Annual summary"))
-    report = db.session.scalar(select(AnnualReport).where(AnnualReport.base_id == base.id, AnnualReport.year == year))
+    report = db.session.scalar(select(AnnualReport).where(AnnualReport.cycle_id == cycle.id,
+                                                          AnnualReport.year == year))
     if report is None:
-        report = AnnualReport(base_id=base.id, year=year)
+        report = AnnualReport(base_id=base.id, cycle_id=cycle.id, year=year)
         db.session.add(report)
     report.plan, report.summary = plan, summary
     db.session.flush()
     return report
+
+
+# ---- the summary report of a cycle (总结报告) --------------------------------------------------
+
+def save_summary_report(base: Base, *, actor, reported_on, overview: str, built: dict) -> SummaryReport:
+    """Record (or update, until the evaluation) the current cycle's summary report: an overview and,
+    per indicator, what was built against its target; the registry's counts are filled in and frozen
+    with it. The signed document is attached to it as evidence."""
+    cycle = _plan_cycle(base, actor)
+    if cycle.state != "in_construction" or base.status != "in_construction":
+        raise DomainError(_l("The summary report of cycle %(n)s can no longer change: the cycle has been "
+                             "evaluated."), n=cycle.number)
+    if not isinstance(reported_on, dt.date):
+        raise DomainError(_l("The date of the report is required."), field="reported_on")
+    if reported_on > lifecycle.today():
+        raise DomainError(_l("The date %(date)s is in the future; record a step once it has happened."),
+                          field="reported_on", date=reported_on.isoformat())
+    if reported_on < cycle.starts_on:
+        raise DomainError(_l("The report's date %(date)s is before cycle %(n)s began (%(start)s)."),
+                          field="reported_on", date=reported_on.isoformat(), n=cycle.number,
+                          start=cycle.starts_on.isoformat())
+    overview = _text(overview, "overview", 20000, _l("Overview"), required=True)
+    clean = {}
+    for key, text in (built or {}).items():
+        if key not in INDICATORS:
+            raise DomainError(_l("Unknown indicator: %(indicator)s"), indicator=key)
+        value = _text(text, f"built-{key}", 4000, INDICATORS[key].label)
+        if value:
+            clean[key] = value
+    ev = evaluation_many([base], {base.id: cycle})[base.id]
+    report = db.session.scalar(select(SummaryReport).where(SummaryReport.cycle_id == cycle.id))
+    if report is None:
+        report = SummaryReport(base_id=base.id, cycle_id=cycle.id)
+        db.session.add(report)
+    report.reported_on, report.overview, report.built = reported_on, overview, clean
+    report.figures = ev.figures()
+    db.session.flush()
+    return report
+
+
+def summary_report_of(cycle_id: int) -> SummaryReport | None:
+    return db.session.scalar(select(SummaryReport).where(SummaryReport.cycle_id == cycle_id))
+
+
+# ---- objections to the public notice (异议) -----------------------------------------------------
+
+def record_objection(base: Base, *, actor, raised_by: str, received_on, content: str) -> Objection:
+    """An objection received during the base's public notice (start to start + 6 days)."""
+    if not authz.can_decide_lifecycle(actor):
+        raise Forbidden(_l("Only an administrator may record objections."))
+    state = lifecycle.state_of(base)
+    if base.status != "public_notice" or state.notice_starts_on is None:
+        raise DomainError(_l("Objections are recorded during the public notice; %(code)s is %(status)s."),
+                          code=base.code, status=lifecycle._label(base.status))
+    if not isinstance(received_on, dt.date):
+        raise DomainError(_l("The day the objection was received is required."), field="received_on")
+    if not state.notice_starts_on <= received_on <= state.notice_ends_on:
+        raise DomainError(_l("The public notice runs from %(start)s to %(end)s; an objection received on "
+                             "%(date)s is outside it."), field="received_on", start=state.notice_starts_on.isoformat(),
+                          end=state.notice_ends_on.isoformat(), date=received_on.isoformat())
+    if received_on > lifecycle.today():
+        raise DomainError(_l("The date %(date)s is in the future; record a step once it has happened."),
+                          field="received_on", date=received_on.isoformat())
+    objection = Objection(base_id=base.id, submission_id=state.submission_id,
+                          raised_by=_text(raised_by, "raised_by", 200, _l("Raised by"), required=True),
+                          received_on=received_on, content=_text(content, "content", 10000, _l("Content"),
+                                                                 required=True))
+    db.session.add(objection)
+    db.session.flush()
+    return objection
+
+
+def resolve_objection(objection: Objection, *, actor, resolved_on, resolution: str) -> Objection:
+    """Record how an objection was resolved, and when (not before it was received)."""
+    if not authz.can_decide_lifecycle(actor):
+        raise Forbidden(_l("Only an administrator may record objections."))
+    if objection.resolved_on is not None:
+        raise DomainError(_l("This objection was resolved on %(date)s."), date=objection.resolved_on.isoformat())
+    if not isinstance(resolved_on, dt.date):
+        raise DomainError(_l("The day of the resolution is required."), field="resolved_on")
+    if resolved_on < objection.received_on:
+        raise DomainError(_l("The resolution's date %(date)s is before the objection was received (%(received)s)."),
+                          field="resolved_on", date=resolved_on.isoformat(),
+                          received=objection.received_on.isoformat())
+    if resolved_on > lifecycle.today():
+        raise DomainError(_l("The date %(date)s is in the future; record a step once it has happened."),
+                          field="resolved_on", date=resolved_on.isoformat())
+    objection.resolution = _text(resolution, "resolution", 10000, _l("Resolution"), required=True)
+    objection.resolved_on = resolved_on
+    db.session.flush()
+    return objection
+
+
+def objections_of(base_id: int) -> list[Objection]:
+    return list(db.session.scalars(select(Objection).where(Objection.base_id == base_id)
+                                   .order_by(Objection.received_on, Objection.id)))
 
 
 def history_of(base: Base) -> list[StatusChange]:

@@ -15,9 +15,10 @@ from registry.auth.models import User
 from registry.authz import ADMIN, REVIEWER, STAFF, UNIVERSITY_COORDINATOR, actor, allow
 from registry.checks import charts, lifecycle, queries, services
 from registry.checks.exports import evaluation_workbook
-from registry.checks.forms import (AnnualReportForm, AssignReviewerForm, ReviewForm, RoundForm, SubmitBaseForm,
-                                   TargetsForm, TransitionForm)
-from registry.checks.models import ApplicationRound, RoundReviewer, Submission
+from registry.checks.forms import (AnnualReportForm, AssignReviewerForm, ObjectionForm, ResolveObjectionForm, ReviewForm,
+                                   RoundForm, SubmitBaseForm, SummaryReportForm, TargetsForm, TransitionForm)
+from registry.checks.models import (CYCLE_STATES, GRADES, ApplicationRound, CycleEvaluation, Objection, RoundReviewer, Submission,
+                                    SummaryReport)
 from registry.checks.rules import Link
 from registry.errors import DomainError, _l
 from registry.extensions import db
@@ -26,6 +27,7 @@ from registry.nav import register_nav
 from registry.orgs.models import BASE_STATUSES, FIELDS, UNIVERSITY_KINDS, Base
 from registry.orgs.panels import register_panel
 from registry.orgs.views import load_base
+from registry.records.pages import register_attachable
 from registry.web import parse_as_of
 
 bp = Blueprint("checks", __name__)
@@ -42,13 +44,20 @@ def _panel(base, user, as_of):
         "check": queries.eligibility_cached(base, as_of),
         "state": state,
         "as_of": as_of,
-        "has_plan": bool(lifecycle.plan_years(state)),
+        "has_plan": state.cycle is not None,
         "can_edit_plan": authz.can_edit_plan(user, base),
         "can_see_evaluation": getattr(user, "role", None) in STAFF,
     }
 
 
 register_panel("checks", 15, "checks/_base_panel.html", _panel)
+
+
+def _summary_report_url(report, base):
+    return url_for("checks.base_summary_report", code=base.code, number=report.cycle.number)
+
+
+register_attachable("summary_report", SummaryReport, _l("Summary report"), _summary_report_url)
 
 
 # ---- rounds -----------------------------------------------------------------------------------
@@ -279,7 +288,7 @@ def submission_review(submission_id):
 
 # ---- the life cycle of a base -----------------------------------------------------------------
 
-def _lifecycle_page(base, form=None):
+def _lifecycle_page(base, form=None, objection_form=None):
     user = actor()
     state = lifecycle.state_of(base)
     if form is None and authz.can_decide_lifecycle(user):
@@ -290,8 +299,16 @@ def _lifecycle_page(base, form=None):
         form.to_status.choices = options((to, str(lifecycle.TRANSITIONS[(base.status, to)]))
                                          for to in lifecycle.allowed_from(base.status))
     subs = queries.submissions_of_base(base.id)
+    can_decide = authz.can_decide_lifecycle(user)
+    if objection_form is None and can_decide and base.status == "public_notice":
+        objection_form = ObjectionForm(formdata=None)
+    evaluations = list(db.session.scalars(select(CycleEvaluation).where(CycleEvaluation.base_id == base.id)
+                                          .order_by(CycleEvaluation.evaluated_on, CycleEvaluation.id)))
     return render_template("checks/lifecycle.html", base=base, state=state, form=form, statuses=BASE_STATUSES,
-                           submissions=subs, notice_days=lifecycle.NOTICE_DAYS, today=lifecycle.today())
+                           submissions=subs, notice_days=lifecycle.NOTICE_DAYS, today=lifecycle.today(),
+                           objections=services.objections_of(base.id), objection_form=objection_form,
+                           resolve_form=ResolveObjectionForm(formdata=None) if can_decide else None,
+                           evaluations=evaluations, grades=GRADES, cycle_states=CYCLE_STATES)
 
 
 @bp.route("/bases/<code>/lifecycle")
@@ -311,7 +328,10 @@ def base_transition(code):
         try:
             change = lifecycle.transition(base, form.to_status.data, actor=actor(), effective_on=form.effective_on.data,
                                           reason=form.reason.data, evidence=form.evidence.data,
-                                          deadline=form.deadline.data)
+                                          deadline=form.deadline.data, grade=form.grade.data or None,
+                                          experts=form.expert_lines(), support_conditions=form.support_conditions.data,
+                                          support_enrolment=form.support_enrolment.data,
+                                          support_other=form.support_other.data)
             db.session.commit()
             flash(_("%(code)s is now: %(status)s.", code=base.code,
                     status=BASE_STATUSES[change.to_status]), "success")
@@ -322,12 +342,57 @@ def base_transition(code):
     return _lifecycle_page(base, form=form)
 
 
+@bp.route("/bases/<code>/objections", methods=["POST"])
+@allow(ADMIN)
+def base_objection(code):
+    base = load_base(code)
+    form = ObjectionForm()
+    if form.validate_on_submit():
+        try:
+            services.record_objection(base, actor=actor(), raised_by=form.raised_by.data,
+                                      received_on=form.received_on.data, content=form.content.data)
+            db.session.commit()
+            flash(_("The objection was recorded; recognition waits until it is resolved."), "success")
+            return redirect(url_for("checks.base_lifecycle", code=base.code))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return _lifecycle_page(base, objection_form=form)
+
+
+@bp.route("/bases/<code>/objections/<int:objection_id>/resolve", methods=["POST"])
+@allow(ADMIN)
+def base_objection_resolve(code, objection_id):
+    base = load_base(code)
+    objection = db.session.get(Objection, objection_id)
+    if objection is None or objection.base_id != base.id:
+        abort(404)
+    form = ResolveObjectionForm()
+    if form.validate_on_submit():
+        try:
+            services.resolve_objection(objection, actor=actor(), resolved_on=form.resolved_on.data,
+                                       resolution=form.resolution.data)
+            db.session.commit()
+            flash(_("The resolution was recorded."), "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.localized(), "danger")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "danger")
+    return redirect(url_for("checks.base_lifecycle", code=base.code))
+
+
 # ---- construction plan and evaluation ---------------------------------------------------------
 
 def _evaluation_or_none(base):
+    """The state and the evaluation of the cycle the page asks for (`?cycle=n`, default the current)."""
     state = lifecycle.state_of(base)
-    years = lifecycle.plan_years(state)
-    ev = queries.evaluation_many([base], {base.id: years})[base.id] if years else None
+    cycle = lifecycle.plan_cycle(state, request.args.get("cycle", type=int))
+    if cycle is None and request.args.get("cycle"):
+        abort(404)
+    ev = queries.evaluation_many([base], {base.id: cycle})[base.id] if cycle is not None else None
     return state, ev
 
 
@@ -336,8 +401,9 @@ def _evaluation_or_none(base):
 def base_plan(code):
     base = load_base(code)
     user = actor()
-    editable = authz.can_edit_plan(user, base)
     state, ev = _evaluation_or_none(base)
+    editable = (authz.can_edit_plan(user, base) and base.status in lifecycle.PLAN_STATES
+                and (ev is None or ev.cycle is state.cycle))
     form = TargetsForm()
     errors = {}
     if request.method == "POST":
@@ -350,9 +416,9 @@ def base_plan(code):
             values = {}
             for key in queries.INDICATORS:
                 for year in ev.years:
-                    name = f"t-{key}-{year}"
+                    name = f"t-{key}-{year.number}"
                     if name in request.form:
-                        values[(key, year)] = request.form.get(name, "").strip() or None
+                        values[(key, year.number)] = request.form.get(name, "").strip() or None
             try:
                 n = services.set_targets(base, values, actor=user)
                 db.session.commit()
@@ -366,9 +432,9 @@ def base_plan(code):
                                 "again.")
     report_form = AnnualReportForm()
     if ev is not None:
-        report_form.year.choices = options((y, str(y)) for y in ev.years)
+        report_form.year.choices = options((y.number, y.label) for y in ev.years)
         year = request.args.get("year", type=int)
-        if request.method == "GET" and year in ev.years:
+        if request.method == "GET" and year in [y.number for y in ev.years]:
             report = ev.reports.get(year)
             report_form.year.data = year
             report_form.plan.data = report.plan if report else ""
@@ -389,13 +455,14 @@ def base_plan_report(code):
     base = load_base(code, edit=True)
     state, ev = _evaluation_or_none(base)
     report_form = AnnualReportForm()
-    report_form.year.choices = options((y, str(y)) for y in (ev.years if ev else ()))
+    report_form.year.choices = options((y.number, y.label) for y in (ev.years if ev else ()))
     if report_form.validate_on_submit():
         try:
             services.save_annual_report(base, report_form.year.data, actor=actor(), plan=report_form.plan.data,
                                         summary=report_form.summary.data)
             db.session.commit()
-            flash(_("The annual plan and summary of %(year)s were saved.", year=report_form.year.data), "success")
+            flash(_("The annual plan and summary of construction year %(year)s were saved.",
+                    year=report_form.year.data), "success")
             return redirect(url_for("checks.base_plan", code=base.code))
         except DomainError as exc:
             db.session.rollback()
@@ -430,8 +497,51 @@ def base_evaluation_xlsx(code):
         flash(_("The evaluation starts once the base is recognised."), "warning")
         return redirect(url_for("checks.base_evaluation", code=base.code))
     data = evaluation_workbook(ev, state)
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"evaluation-{base.code}.xlsx",
+    return send_file(io.BytesIO(data), as_attachment=True,
+                     download_name=f"evaluation-{base.code}-cycle{ev.cycle.number}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/bases/<code>/cycles/<int:number>/summary-report", methods=["GET", "POST"])
+@allow(*STAFF)
+def base_summary_report(code, number):
+    """The summary report (总结报告) of cycle `number`: what was built against each target, beside
+    the registry's counts; the signed document is attached below it."""
+    from registry.evidence.views import attachments_context
+
+    base = load_base(code)
+    user = actor()
+    state = lifecycle.state_of(base)
+    cycle = state.cycle_no(number)
+    if cycle is None:
+        abort(404)
+    report = services.summary_report_of(cycle.id)
+    editable = (authz.can_edit_plan(user, base) and cycle is state.cycle and cycle.state == "in_construction"
+                and base.status == "in_construction")
+    form = SummaryReportForm(obj=report)
+    errors = {}
+    if request.method == "POST":
+        if not editable:
+            abort(403)
+        if form.validate_on_submit():
+            built = {key: request.form.get(f"built-{key}", "") for key in queries.INDICATORS}
+            try:
+                services.save_summary_report(base, actor=user, reported_on=form.reported_on.data,
+                                             overview=form.overview.data, built=built)
+                db.session.commit()
+                flash(_("The summary report of cycle %(n)s was saved.", n=cycle.number), "success")
+                return redirect(url_for("checks.base_summary_report", code=base.code, number=cycle.number))
+            except DomainError as exc:
+                db.session.rollback()
+                apply_domain_error(form, exc)
+                errors[exc.field or "_form"] = exc.localized()
+    elif report is None:
+        form.reported_on.data = min(lifecycle.today(), cycle.ends_on)
+    ev = queries.evaluation_many([base], {base.id: cycle})[base.id]
+    attachments = attachments_context("summary_report", report, base) if report is not None else None
+    return render_template("checks/summary_report.html", base=base, state=state, cycle=cycle, report=report,
+                           form=form, ev=ev, editable=editable, errors=errors,
+                           submitted=request.form if request.method == "POST" else {}, **(attachments or {}))
 
 
 # ---- dashboard --------------------------------------------------------------------------------

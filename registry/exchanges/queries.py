@@ -1,12 +1,13 @@
 """Exchange lists and the yearly counts the evaluation reads (one source for page, checks, exports)."""
 from __future__ import annotations
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import and_, extract, func, select
 from sqlalchemy.orm import selectinload
 
 from registry.exchanges.models import DIRECTIONS, EXCHANGE_KINDS, Exchange
 from registry.errors import _l
 from registry.extensions import db
+from registry.periods import calendar_periods, keys_of, periods_table
 
 # Indicator -> (kind, direction or None for both directions).
 INDICATORS = {
@@ -33,26 +34,34 @@ def start_year():
 
 def yearly_counts(base_ids, first_year: int, last_year: int) -> dict[tuple[int, str, int], int]:
     """{(base_id, indicator, year): count} for every base in `base_ids`, every indicator of
-    `INDICATORS` and every year from `first_year` to `last_year` inclusive (zeros included).
+    `INDICATORS` and every calendar year from `first_year` to `last_year` inclusive (zeros
+    included): `period_counts` over calendar years."""
+    return period_counts(calendar_periods(list(base_ids), first_year, last_year))
 
-    An exchange counts once, in the calendar year of its START date (`starts_on`), whatever its
+
+def period_counts(periods) -> dict[tuple[int, str, object], int]:
+    """{(base_id, indicator, key): count} for every period `(base_id, key, first, last)` (see
+    `registry.periods`) and every indicator of `INDICATORS`, zeros included.
+
+    An exchange counts once, in the period holding its START date (`starts_on`), whatever its
     length: a secondment from 2023-11-01 to 2024-04-30 is one of 2023. Study tours count both
     directions together. Records count, not people (a study tour of a group is one). One query.
     """
-    ids = list(base_ids)
-    years = range(first_year, last_year + 1)
-    counts = {(b, ind, y): 0 for b in ids for ind in INDICATORS for y in years}
-    if not ids or first_year > last_year:
+    periods = list(periods)
+    counts = {(b, ind, k): 0 for b, k, _f, _l in periods for ind in INDICATORS}
+    if not periods:
         return counts
-    year = start_year()
+    keys = keys_of(periods)
+    p = periods_table(periods)
     rows = db.session.execute(
-        select(Exchange.base_id, Exchange.kind, Exchange.direction, year, func.count())
-        .where(Exchange.base_id.in_(ids), year >= first_year, year <= last_year)
-        .group_by(Exchange.base_id, Exchange.kind, Exchange.direction, year))
-    for base_id, kind, direction, y, n in rows:
-        for indicator, (k, d) in INDICATORS.items():
-            if k == kind and d in (None, direction):
-                counts[(base_id, indicator, int(y))] += n
+        select(p.c.base_id, p.c.k, Exchange.kind, Exchange.direction, func.count())
+        .join(Exchange, and_(Exchange.base_id == p.c.base_id, Exchange.starts_on >= p.c.first,
+                             Exchange.starts_on <= p.c.last))
+        .group_by(p.c.base_id, p.c.k, Exchange.kind, Exchange.direction))
+    for base_id, k, kind, direction, n in rows:
+        for indicator, (kd, d) in INDICATORS.items():
+            if kd == kind and d in (None, direction):
+                counts[(base_id, indicator, keys[(base_id, k)])] += n
     return counts
 
 

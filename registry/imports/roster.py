@@ -16,6 +16,7 @@ to the same changes made by hand (`registry.mentors.services`):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
@@ -27,7 +28,7 @@ from registry.imports import parsing
 from registry.imports.engine import (Change, Column, Importer, Row, Spec, Table, bulk_insert, bulk_update,
                                      not_before, run_import)
 from registry.imports.parsing import CellError
-from registry.mentors.fields import clean_name, normalise_phone, parse_side, validate_email
+from registry.mentors.fields import clean_name, mask_phone, normalise_phone, parse_side, validate_email
 from registry.mentors.models import Appointment, Mentor, MentorAssignment
 
 SIDE_LABELS_ZH = {"university": "校内导师", "enterprise": "企业导师"}
@@ -64,9 +65,29 @@ ROSTER = Spec("roster", columns=(
            description=_l("Same forms; empty means open-ended; not before the start.")),
     Column("邮箱", "email", False, parsing.field_rule(validate_email, 254), example="zhangming@example.com",
            aliases=("e-mail",), description=_l("A valid address.")),
-    Column("手机", "phone", False, parsing.field_rule(normalise_phone, 20), example="138 1234 5678",
-           aliases=("mobile",), description=_l("A mainland mobile number, 11 digits, may carry +86 or spaces.")),
+    Column("手机", "phone", False, lambda value: _phone_or_masked(value), example="138 1234 5678",
+           aliases=("mobile",), description=_l("A mainland mobile number, 11 digits, may carry +86 or spaces. "
+                                               "A masked number as exports write it (138****5678) means the "
+                                               "number on record, unchanged.")),
 ), row_checks=(not_before("appointed_until", "appointed_from"),))
+
+class MaskedPhone(str):
+    """A mobile number as the registry's exports mask it (138****5678): it stands for the number on record."""
+
+
+_MASKED = re.compile(r"^\s*(\d{3})[*＊]{4}(\d{4})\s*$")
+
+
+_phone = parsing.field_rule(normalise_phone, 20)
+
+
+def _phone_or_masked(value):
+    if isinstance(value, str) and ("*" in value or "＊" in value):
+        match = _MASKED.match(value)
+        if match:
+            return MaskedPhone(match.group(1) + "****" + match.group(2))
+    return _phone(value)
+
 
 PROFILE = ("title", "degree", "expertise", "email", "phone")
 MENTOR_COLUMNS = ("name", "side", *PROFILE)
@@ -172,6 +193,8 @@ class RosterImporter(Importer):
         assigned = mentors_with_assignments(ids) if ids else set()
         for key, (row, merged) in people.items():
             current = existing.get(key)
+            if isinstance(merged.get("phone"), MaskedPhone):
+                self._unmask(table, row, merged, current)
             if current is None:
                 plan.mentor_creates[key] = {"organisation": key[0], "staff_no": key[1], "name": merged["name"],
                                             "side": merged["side"], "biography": "",
@@ -210,6 +233,17 @@ class RosterImporter(Importer):
                             _l("conflicts with row %(row)s: the same appointment (same person and start date) "
                                "with a different end date"), row=other.number)
         return people, appointments
+
+    def _unmask(self, table, row, merged, current) -> None:
+        """A masked mobile number means "unchanged" when it matches the number on record (an export edited
+        and imported again); anything else cannot be known from it."""
+        masked = merged["phone"]
+        if current is not None and current.get("phone") and mask_phone(current["phone"]) == masked:
+            merged["phone"] = current["phone"]
+            return
+        merged["phone"] = None
+        table.error(row, "phone", _l("\"%(value)s\" is a masked number that does not match the number on record; "
+                                     "type the number in full, or leave the cell empty"), value=str(masked))
 
     def _plan_mentor_update(self, table, plan, row, merged, current, manageable, assigned):
         side_label = SIDE_LABELS_ZH.get(current["side"], current["side"])

@@ -6,7 +6,7 @@ none). The rules are the mentors area's (`registry.mentors.services.assign_mento
 
 - the university mentor is a university mentor, the enterprise mentor an enterprise mentor, both
   already on record (import the roster first);
-- each has non-suspended appointments at this base covering every day of the period (renewals
+- each has appointments at this base that count (`counting_spans`: not suspended) on every day of the period (renewals
   join up; an open-ended period needs an open-ended appointment);
 - the period starts no earlier than the enrolment year, ends by the graduation date if recorded;
 - a student's assignments share no day.
@@ -27,6 +27,7 @@ from registry.imports.parsing import CellError
 from registry.imports.roster import FIRST_YEAR, LAST_YEAR, preload_mentors
 from registry.mentors.fields import clean_name
 from registry.mentors.models import Appointment, MentorAssignment, Student
+from registry.mentors.queries import counting_spans, suspensions_of
 
 LEVEL_ALIASES = {
     "本科": "undergraduate", "本科生": "undergraduate", "undergraduate": "undergraduate",
@@ -198,11 +199,12 @@ class StudentImporter(Importer):
         spans: dict[int, list] = {}
         ids = [m["id"] for m in mentors.values()]
         for start in range(0, len(ids), 500):
-            for app in db.session.execute(
-                    select(Appointment.mentor_id, Appointment.starts_on, Appointment.ends_on)
-                    .where(Appointment.base_id == self.base_id, Appointment.mentor_id.in_(ids[start:start + 500]),
-                           Appointment.state != "suspended")):
-                spans.setdefault(app.mentor_id, []).append((app.starts_on, app.ends_on))
+            appts = db.session.execute(
+                select(Appointment.id, Appointment.mentor_id, Appointment.starts_on, Appointment.ends_on)
+                .where(Appointment.base_id == self.base_id, Appointment.mentor_id.in_(ids[start:start + 500]))).all()
+            periods = suspensions_of(app.id for app in appts)
+            for app in appts:  # the days each appointment counts (suspended days do not)
+                spans.setdefault(app.mentor_id, []).extend(counting_spans(app.starts_on, app.ends_on, periods[app.id]))
         current: dict[str, dict] = {}  # student_no -> {start: (_Assignment, id, mentors)}
         if plan.student_ids:
             by_id = {i: no for no, i in plan.student_ids.items()}
@@ -219,7 +221,11 @@ class StudentImporter(Importer):
         touched = set()
         for (student_no, start), row in assignments.items():
             end = row.values["assigned_until"]
-            pair = self._mentor_pair(table, row, mentors, spans, start, end)
+            known = current.get(student_no, {}).get(start)
+            # An assignment on record that the row repeats with the same end keeps its mentors unchecked: it was
+            # valid when made, and a later suspension or end must not make an unchanged export fail to import.
+            same = known[2] if known is not None and (not has_until or known[0].end == end) else None
+            pair = self._mentor_pair(table, row, mentors, spans, start, end, same)
             student = students[student_no][1]
             graduated = existing[student_no].graduated_on if student_no in existing else None
             if start.year < student["enrolment_year"]:
@@ -230,7 +236,6 @@ class StudentImporter(Importer):
                                                       "by then"), date=graduated.isoformat())
             if pair is None:
                 continue
-            known = current.get(student_no, {}).get(start)
             if known is None:
                 plan.assignment_creates.append((student_no, {
                     "base_id": self.base_id, "university_mentor_id": pair[0], "enterprise_mentor_id": pair[1],
@@ -272,9 +277,9 @@ class StudentImporter(Importer):
                 if reach is None or item.last > reach.last:
                     reach = item
 
-    def _mentor_pair(self, table, row, mentors, spans, start, end):
+    def _mentor_pair(self, table, row, mentors, spans, start, end, same=None):
         pair = []
-        for side, org_key, staff_key in SIDES:
+        for index, (side, org_key, staff_key) in enumerate(SIDES):
             key = (row.values[org_key], row.values[staff_key])
             mentor = mentors.get(key)
             if mentor is None:
@@ -288,7 +293,8 @@ class StudentImporter(Importer):
                            _l("\"%(value)s\" is a university mentor, not an enterprise mentor"))
                 table.error(row, staff_key, message, value=key[1])
                 continue
-            if not covers(spans.get(mentor["id"], []), start, end):
+            if not (same is not None and same[index] == mentor["id"]) and not covers(spans.get(mentor["id"], []),
+                                                                                    start, end):
                 table.error(row, staff_key, _l("\"%(value)s\" has no appointment at this base active over "
                                                "the whole period %(period)s (suspended appointments do not count)"),
                             value=key[1], period=_period(start, end))

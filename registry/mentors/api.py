@@ -32,7 +32,9 @@ def _date_param(name: str, required: bool = True):
 
 def _appointment_json(a, as_of: dt.date) -> dict:
     return {"starts_on": a.starts_on.isoformat(), "ends_on": a.ends_on.isoformat() if a.ends_on else None,
-            "state": a.state, "reason": a.reason, "counts_on_date": queries.appointment_counts_on(a, as_of)}
+            "state": a.state, "reason": a.reason, "counts_on_date": queries.appointment_counts_on(a, as_of),
+            "suspensions": [{"from": s.starts_on.isoformat(), "until": s.ends_on.isoformat() if s.ends_on else None,
+                             "reason": s.reason} for s in a.suspensions]}
 
 
 @bp.route("/bases/<code>/mentors")
@@ -99,8 +101,11 @@ SCHEMAS["Appointment"] = {
     "properties": {
         "starts_on": {"type": "string", "format": "date"},
         "ends_on": {"type": ["string", "null"], "format": "date"},
-        "state": {"enum": ["active", "suspended", "ended"]}, "reason": {"type": "string"},
-        "counts_on_date": {"type": "boolean"},
+        "state": {"enum": ["active", "ended"]}, "reason": {"type": "string"},
+        "counts_on_date": {"type": "boolean", "description": "begun, not ended, and no suspension covers the day"},
+        "suspensions": {"type": "array", "items": {"type": "object", "properties": {
+            "from": {"type": "string", "format": "date"}, "until": {"type": ["string", "null"], "format": "date"},
+            "reason": {"type": "string"}}}},
     },
 }
 SCHEMAS["Mentor"] = {

@@ -105,8 +105,9 @@ def load(ctx) -> None:
                             starts_on=dt.date(2024, 9, 1))
     services.assign_mentors(None, s4, university_mentor=u["U1007"], enterprise_mentor=e["XH-0005"],
                             starts_on=dt.date(2024, 9, 1))
-    # 杨帆 goes abroad: suspended, so 刘思琪 lacks an enterprise mentor and 杨帆 does not count.
-    services.suspend_appointment(None, suspended, reason="外派海外项目，暂停指导")
+    # 杨帆 goes abroad from March 2025: suspended until further notice, so 刘思琪 lacks an enterprise mentor and
+    # 杨帆 does not count from then on (before it, the team stays as it was).
+    services.suspend_appointment(None, suspended, starts_on=dt.date(2025, 3, 1), reason="外派海外项目，暂停指导")
 
     # ---- SL-SO-01: a small team below one third ---------------------------------------------
     for i, (name, title, expertise) in enumerate([("钱江", "教授", "船舶总体"), ("许诺", "副教授", "船舶结构"),

@@ -62,9 +62,17 @@ class EndForm(FlaskForm):
     submit = SubmitField(_l("End appointment"))
 
 
-class ReasonForm(FlaskForm):
-    reason = StringField(_l("Reason"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=500)])
-    submit = SubmitField(_l("Confirm"))
+class SuspendForm(FlaskForm):
+    starts_on = DateField(_l("Suspended from"), validators=[InputRequired()], description=DATE_HELP)
+    ends_on = DateField(_l("Suspended through"), validators=[Optional()],
+                        description=_l("The last day not counted; empty: until resumed"))
+    reason = StringField(_l("Reason"), filters=[strip], validators=[Length(max=500)])
+    submit = SubmitField(_l("Suspend"))
+
+
+class ResumeForm(FlaskForm):
+    on = DateField(_l("Counts again from"), validators=[InputRequired()], description=DATE_HELP)
+    submit = SubmitField(_l("Resume"))
 
 
 class StudentForm(FlaskForm):

@@ -2,15 +2,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.errors import _l
 from registry.extensions import db
-from registry.models_common import Audited, TimestampMixin, enum_column
+from registry.models_common import Audited, TimestampMixin, enum_column, utcnow
 
 SIDES = {"university": _l("University mentor"), "enterprise": _l("Enterprise mentor")}
-APPOINTMENT_STATES = {"active": _l("Active"), "suspended": _l("Suspended"), "ended": _l("Ended")}
+# Suspension is not a state: it is a dated period (`Suspension`), so the team as of a past day never changes.
+APPOINTMENT_STATES = {"active": _l("Active"), "ended": _l("Ended")}
 
 
 class Mentor(Audited, TimestampMixin, db.Model):
@@ -46,13 +47,49 @@ class Appointment(Audited, TimestampMixin, db.Model):
     starts_on: Mapped[dt.date] = mapped_column(Date, index=True)
     ends_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     state: Mapped[str] = enum_column(APPOINTMENT_STATES, length=16, default="active")
-    reason: Mapped[str] = mapped_column(String(500), default="")  # why suspended or ended
+    reason: Mapped[str] = mapped_column(String(500), default="")  # why ended
 
     mentor = relationship(Mentor, back_populates="appointments")
     base = relationship("Base")
+    suspensions = relationship("Suspension", back_populates="appointment", order_by="Suspension.starts_on")
+
+    @property
+    def open_suspension(self):
+        """The suspension not yet resumed, if any (at most one: periods of one appointment never overlap)."""
+        return next((s for s in self.suspensions if s.ends_on is None), None)
+
+    def suspended_on(self, day: dt.date):
+        """The suspension covering `day`, if any."""
+        return next((s for s in self.suspensions if s.covers(day)), None)
 
     def audit_label(self) -> str:
         return f"{self.mentor_id}@{self.base_id} from {self.starts_on}"
+
+
+class Suspension(Audited, db.Model):
+    """A period (暂停) during which an appointment does not count: from a day through a day (both included),
+    or open until resumed (`ends_on` None). It never changes what was true before `starts_on`."""
+
+    __tablename__ = "suspension"
+    __table_args__ = (UniqueConstraint("appointment_id", "starts_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id", ondelete="RESTRICT"), index=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("base.id", ondelete="RESTRICT"), index=True)  # = appointment's
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    appointment = relationship(Appointment, back_populates="suspensions")
+    recorded_by = relationship("User")
+
+    def covers(self, day: dt.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+    def audit_label(self) -> str:
+        return f"appointment {self.appointment_id} suspended from {self.starts_on}"
 
 
 STUDENT_LEVELS = {"undergraduate": _l("Undergraduate"), "master": _l("Master's student"),

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import and_, case, distinct, exists, func, or_, select
 
 from registry.extensions import db
 from registry.mentors.models import Appointment, Mentor
@@ -21,11 +21,61 @@ def base_ids_of_mentor(mentor_id: int) -> list[int]:
     return list(db.session.scalars(select(Appointment.base_id).where(Appointment.mentor_id == mentor_id).distinct()))
 
 
-def active_on(as_of: dt.date):
-    """SQL condition: an appointment counts on `as_of` (start ≤ date ≤ end or open, not suspended)."""
-    return and_(Appointment.starts_on <= as_of,
-                or_(Appointment.ends_on.is_(None), Appointment.ends_on >= as_of),
-                Appointment.state != "suspended")
+# ---- THE definition of "this appointment counts on day D" ---------------------------------------
+# An appointment counts on D when it has begun (start ≤ D), has not ended (no end, or end ≥ D), and no
+# suspension period of it covers D (from ≤ D, and no end or end ≥ D). `counts_on` is the SQL form,
+# `appointment_counts_on` the Python form, `counting_spans` the same rule as the days an appointment
+# counts; every ratio, history, warning, eligibility fact, yearly count and pairing check goes through them.
+
+def counts_on(day):
+    """SQL condition on `Appointment`: it counts on `day` (a date or a date column)."""
+    from registry.mentors.models import Suspension
+
+    return and_(Appointment.starts_on <= day,
+                or_(Appointment.ends_on.is_(None), Appointment.ends_on >= day),
+                ~exists().where(Suspension.appointment_id == Appointment.id, Suspension.starts_on <= day,
+                                or_(Suspension.ends_on.is_(None), Suspension.ends_on >= day)))
+
+
+def appointment_counts_on(appt, day: dt.date, suspensions=None) -> bool:
+    """Python twin of `counts_on`, for one loaded appointment (`suspensions`: its periods, when the caller
+    has them already; else `appt.suspensions`)."""
+    periods = appt.suspensions if suspensions is None else suspensions
+    return (appt.starts_on <= day and (appt.ends_on is None or appt.ends_on >= day)
+            and not any(s.starts_on <= day and (s.ends_on is None or s.ends_on >= day) for s in periods))
+
+
+def counting_spans(starts_on: dt.date, ends_on: dt.date | None, suspensions) -> list[tuple[dt.date, dt.date | None]]:
+    """The (first, last|None) runs of days on which an appointment counts: its own span less its suspensions.
+    A day is inside a run exactly when `appointment_counts_on` is true for it."""
+    spans, day = [], starts_on
+    for s in sorted(suspensions, key=lambda s: s.starts_on):
+        if ends_on is not None and day > ends_on:
+            break
+        if s.ends_on is not None and s.ends_on < day:
+            continue
+        if s.starts_on > day:
+            last = s.starts_on - dt.timedelta(days=1)
+            spans.append((day, last if ends_on is None else min(last, ends_on)))
+        if s.ends_on is None:
+            return spans
+        day = max(day, s.ends_on + dt.timedelta(days=1))
+    if ends_on is None or day <= ends_on:
+        spans.append((day, ends_on))
+    return spans
+
+
+def suspensions_of(appointment_ids) -> dict[int, list]:
+    """The suspension periods of the given appointments, in one query (ids chunked for big teams)."""
+    from registry.mentors.models import Suspension
+
+    ids = list(appointment_ids)
+    result: dict[int, list] = {i: [] for i in ids}
+    for start in range(0, len(ids), 500):
+        for s in db.session.scalars(select(Suspension).where(Suspension.appointment_id.in_(ids[start:start + 500]))
+                                    .order_by(Suspension.starts_on)):
+            result[s.appointment_id].append(s)
+    return result
 
 
 @dataclass(frozen=True)
@@ -76,7 +126,7 @@ def ratio_as_of(as_of: dt.date, base_ids=None) -> list[Ratio]:
     """
     counted = (select(Appointment.base_id, Appointment.mentor_id, Mentor.side)
                .join(Mentor, Mentor.id == Appointment.mentor_id)
-               .where(active_on(as_of)))
+               .where(counts_on(as_of)))
     if base_ids is not None:
         # Narrow the appointments scanned, not only the bases shown: one base reads its own rows.
         counted = counted.where(Appointment.base_id.in_(list(base_ids)))
@@ -137,7 +187,7 @@ def ratio_series(dates, base_ids=None) -> list[Ratio]:
                    func.count(distinct(case((Mentor.side == "university", Appointment.mentor_id)))))
             .select_from(Base)
             .join(days, true())
-            .outerjoin(Appointment, and_(Appointment.base_id == Base.id, active_on(days.c.d)))
+            .outerjoin(Appointment, and_(Appointment.base_id == Base.id, counts_on(days.c.d)))
             .outerjoin(Mentor, Mentor.id == Appointment.mentor_id)
             .group_by(Base.id, Base.code, Base.name, days.c.d)
             .order_by(Base.code, days.c.d))
@@ -187,6 +237,12 @@ def ratio_history(base, as_of: dt.date, cycle: tuple[dt.date, dt.date] | None = 
 # ---- early warning ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class _Period:
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+
+@dataclass(frozen=True)
 class EndingAppointment:
     appointment_id: int
     mentor_id: int
@@ -194,7 +250,7 @@ class EndingAppointment:
     organisation: str
     side: str
     starts_on: dt.date
-    ends_on: dt.date
+    ends_on: dt.date  # the last day it counts: its end, or the day before a suspension begins
 
 
 @dataclass(frozen=True)
@@ -231,65 +287,132 @@ def warning_days(default: int = 90) -> int:
 
 
 def ratio_warning(base_id: int, today: dt.date, days: int | None = None) -> RatioWarning | None:
-    """Whether appointments ending within the next `days` days (ends_on in [today, today + days]) would drop
-    the base below one third; None when they would not. Two queries, whatever the team's size.
+    """Whether appointments ending within the next `days` days (ends_on in [today, today + days]), or suspensions
+    already recorded to begin by then, would drop the base below one third; None when they would not. See
+    `ratio_warnings`."""
+    return ratio_warnings([base_id], today, days).get(base_id)
+
+
+def ratio_warnings(base_ids, today: dt.date, days: int | None = None) -> dict[int, RatioWarning]:
+    """The warning of every base in `base_ids` (None: every base) that has one, by base id. Two queries,
+    whatever the number of bases and the teams' sizes.
 
     People whose appointment ends but who hold a following appointment (a renewal) are not dropping out;
     appointments already recorded to start later count from their start. The warning names the enterprise
     appointments that end before the weakest day, and `to_add` says how many enterprise mentors keep the base
     at one third then.
     """
+    from registry.mentors.models import Suspension
+
     days = warning_days() if days is None else int(days)
     horizon = today + dt.timedelta(days=max(days, 0))
-    # 1. Every non-suspended appointment, at this base, of the people with an appointment ending in the window.
-    ending_people = (select(Appointment.mentor_id)
-                     .where(Appointment.base_id == base_id, Appointment.state != "suspended",
-                            Appointment.ends_on >= today, Appointment.ends_on <= horizon))
+    if base_ids is not None:
+        base_ids = list(base_ids)
+        if not base_ids:
+            return {}
+    # 1. Every appointment, at its base, of the people who may stop counting there in the window: an
+    #    appointment of theirs ends in it, or a recorded suspension begins in it. Suspensions in the same query.
+    ending = (select(Appointment.base_id, Appointment.mentor_id)
+              .where(Appointment.ends_on >= today, Appointment.ends_on <= horizon))
+    suspended = (select(Appointment.base_id, Appointment.mentor_id)
+                 .join(Suspension, Suspension.appointment_id == Appointment.id)
+                 .where(Suspension.starts_on > today, Suspension.starts_on <= horizon + dt.timedelta(days=1)))
+    if base_ids is not None:
+        ending = ending.where(Appointment.base_id.in_(base_ids))
+        suspended = suspended.where(Appointment.base_id.in_(base_ids))
+    people = ending.union(suspended).subquery()
     rows = db.session.execute(
-        select(Appointment.id, Appointment.mentor_id, Appointment.starts_on, Appointment.ends_on,
-               Mentor.name, Mentor.organisation, Mentor.side)
+        select(Appointment.id, Appointment.base_id, Appointment.mentor_id, Appointment.starts_on,
+               Appointment.ends_on, Mentor.name, Mentor.organisation, Mentor.side,
+               Suspension.starts_on.label("s_from"), Suspension.ends_on.label("s_until"))
+        .join(people, and_(people.c.base_id == Appointment.base_id, people.c.mentor_id == Appointment.mentor_id))
         .join(Mentor, Mentor.id == Appointment.mentor_id)
-        .where(Appointment.base_id == base_id, Appointment.state != "suspended",
-               Appointment.mentor_id.in_(ending_people))
-        .order_by(Appointment.mentor_id, Appointment.starts_on)).all()
+        .outerjoin(Suspension, Suspension.appointment_id == Appointment.id)
+        .order_by(Appointment.base_id, Appointment.mentor_id, Appointment.starts_on)).all()
     if not rows:
-        return None
-    by_person: dict[int, list] = {}
+        return {}
+    by_person: dict[tuple[int, int], dict[int, tuple]] = {}  # (base, mentor) -> appointment id -> (row, [periods])
     for r in rows:
-        by_person.setdefault(r.mentor_id, []).append(r)
-    leaving = []  # (day the person stops counting, the appointment that ends)
-    for person_rows in by_person.values():
-        covering = [r for r in person_rows if r.starts_on <= today and (r.ends_on is None or r.ends_on >= today)]
-        if not covering:
+        entry = by_person.setdefault((r.base_id, r.mentor_id), {}).setdefault(r.id, (r, []))
+        if r.s_from is not None:
+            entry[1].append(_Period(r.s_from, r.s_until))
+    leaving: dict[int, list] = {}  # base -> [(day the person stops counting, the appointment whose counting stops)]
+    for (base_id, _mentor), appts in by_person.items():
+        runs = sorted(((first, last, r) for r, periods in appts.values()
+                       for first, last in counting_spans(r.starts_on, r.ends_on, periods)), key=lambda t: t[0])
+        if not any(first <= today and (last is None or last >= today) for first, last, _ in runs):
             continue
-        day, last = today, None
-        for r in person_rows:  # walk successive appointments (renewals join up)
-            if r.starts_on > day:
+        day, last_row = today, None
+        for first, last, r in runs:  # walk successive runs (renewals, resumptions join up)
+            if first > day:
                 break
-            if r.ends_on is None or r.ends_on >= day:
-                last = r
-                if r.ends_on is None:
+            if last is None or last >= day:
+                last_row = (r, last)
+                if last is None:
                     day = None
                     break
-                day = r.ends_on + dt.timedelta(days=1)
-        if day is not None and day <= horizon + dt.timedelta(days=1) and last is not None:
-            leaving.append((day, last))
+                day = last + dt.timedelta(days=1)
+        if day is not None and day <= horizon + dt.timedelta(days=1) and last_row is not None:
+            r, last = last_row
+            leaving.setdefault(base_id, []).append(
+                (day, EndingAppointment(r.id, r.mentor_id, r.name, r.organisation, r.side, r.starts_on, last)))
     if not leaving:
-        return None
-    # 2. The ratio today and on each day someone stops counting, in one query.
-    series = ratio_series([today] + [d for d, _ in leaving], [base_id])
-    current, later = series[0], series[1:]
-    failing = [r for r in later if not r.meets_requirement]
-    if not failing:
-        return None
-    worst = max(failing, key=lambda r: (r.shortfall, -r.as_of.toordinal()))
-    if current.meets_requirement is False and worst.shortfall <= current.shortfall:
-        return None  # already below one third, and the endings do not make it worse
-    named = tuple(sorted((EndingAppointment(a.id, a.mentor_id, a.name, a.organisation, a.side, a.starts_on,
-                                            a.ends_on)
-                          for d, a in leaving if a.side == "enterprise" and d <= worst.as_of),
-                         key=lambda e: (e.ends_on, e.name)))
-    return RatioWarning(base_id, today, horizon, current, worst, named)
+        return {}
+    # 2. The ratio today and on each day someone stops counting, for every such base, in one query.
+    all_days = {today} | {d for pairs in leaving.values() for d, _ in pairs}
+    series: dict[tuple[int, dt.date], Ratio] = {(r.base_id, r.as_of): r for r in ratio_series(all_days, list(leaving))}
+    warnings = {}
+    for base_id, pairs in leaving.items():
+        current = series[(base_id, today)]
+        later = [series[(base_id, d)] for d in sorted({d for d, _ in pairs})]
+        failing = [r for r in later if not r.meets_requirement]
+        if not failing:
+            continue
+        worst = max(failing, key=lambda r: (r.shortfall, -r.as_of.toordinal()))
+        if current.meets_requirement is False and worst.shortfall <= current.shortfall:
+            continue  # already below one third, and the endings do not make it worse
+        named = tuple(sorted((a for d, a in pairs if a.side == "enterprise" and d <= worst.as_of),
+                             key=lambda e: (e.ends_on, e.name)))
+        warnings[base_id] = RatioWarning(base_id, today, horizon, current, worst, named)
+    return warnings
+
+
+@dataclass(frozen=True)
+class EndingAppointmentAt(EndingAppointment):
+    """An ending appointment with the base it is at."""
+
+    base_id: int = 0
+
+
+def appointments_ending(today: dt.date, days: int, base_ids=None) -> list[EndingAppointment]:
+    """Appointments ending within `days` days (ends_on in [today, today + days]) that no following
+    appointment of the same person at the same base continues (a renewal is not an ending). Two queries."""
+    horizon = today + dt.timedelta(days=max(days, 0))
+    stmt = (select(Appointment.id, Appointment.base_id, Appointment.mentor_id, Appointment.starts_on,
+                   Appointment.ends_on, Mentor.name, Mentor.organisation, Mentor.side)
+            .join(Mentor, Mentor.id == Appointment.mentor_id)
+            .where(Appointment.ends_on >= today, Appointment.ends_on <= horizon,
+                   Appointment.starts_on <= today)
+            .order_by(Appointment.ends_on, Appointment.id))
+    if base_ids is not None:
+        stmt = stmt.where(Appointment.base_id.in_(list(base_ids)))
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        return []
+    later: dict[tuple[int, int], list] = {}
+    for a in db.session.execute(
+            select(Appointment.base_id, Appointment.mentor_id, Appointment.starts_on, Appointment.ends_on)
+            .where(Appointment.mentor_id.in_({r.mentor_id for r in rows}),
+                   Appointment.starts_on > today)):
+        later.setdefault((a.base_id, a.mentor_id), []).append(a)
+    ending = []
+    for r in rows:
+        renewed = any(a.starts_on <= r.ends_on + dt.timedelta(days=1)
+                      for a in later.get((r.base_id, r.mentor_id), ()))
+        if not renewed:
+            ending.append(EndingAppointmentAt(r.id, r.mentor_id, r.name, r.organisation, r.side, r.starts_on,
+                                              r.ends_on, r.base_id))
+    return ending
 
 
 # ---- the roster --------------------------------------------------------------------------
@@ -312,9 +435,9 @@ def roster_statement(base_id: int, as_of: dt.date, *, side: str | None = None, s
     if side in ("university", "enterprise"):
         stmt = stmt.where(Mentor.side == side)
     if state == "active":
-        stmt = stmt.where(appt(active_on(as_of)))
+        stmt = stmt.where(appt(counts_on(as_of)))
     elif state == "suspended":
-        stmt = stmt.where(appt(*covering, Appointment.state == "suspended"), ~appt(active_on(as_of)))
+        stmt = stmt.where(appt(*covering), ~appt(counts_on(as_of)))
     elif state == "upcoming":
         stmt = stmt.where(~appt(*covering), appt(Appointment.starts_on > as_of))
     elif state == "former":
@@ -327,12 +450,15 @@ def roster_statement(base_id: int, as_of: dt.date, *, side: str | None = None, s
 
 
 def appointments_by_mentor(base_id: int, mentor_ids) -> dict[int, list[Appointment]]:
-    """The appointments at one base of the given people, in one query."""
+    """The appointments at one base of the given people, with their suspensions, in two queries."""
+    from sqlalchemy.orm import selectinload
+
     ids = list(mentor_ids)
     result: dict[int, list[Appointment]] = {i: [] for i in ids}
     if ids:
         for appt in db.session.scalars(select(Appointment).where(Appointment.base_id == base_id,
                                                                  Appointment.mentor_id.in_(ids))
+                                       .options(selectinload(Appointment.suspensions))
                                        .order_by(Appointment.starts_on)):
             result[appt.mentor_id].append(appt)
     return result
@@ -341,19 +467,13 @@ def appointments_by_mentor(base_id: int, mentor_ids) -> dict[int, list[Appointme
 def state_on(appointments, as_of: dt.date) -> str:
     """A person's state on a base's team on `as_of`, from their appointments there."""
     covering = [a for a in appointments if a.starts_on <= as_of and (a.ends_on is None or a.ends_on >= as_of)]
-    if any(a.state != "suspended" for a in covering):
+    if any(appointment_counts_on(a, as_of) for a in covering):
         return "active"
     if covering:
         return "suspended"
     if any(a.starts_on > as_of for a in appointments):
         return "upcoming"
     return "former"
-
-
-def appointment_counts_on(appt: Appointment, as_of: dt.date) -> bool:
-    """Python twin of `active_on`, for one loaded appointment."""
-    return (appt.starts_on <= as_of and (appt.ends_on is None or appt.ends_on >= as_of)
-            and appt.state != "suspended")
 
 
 # ---- students and dual mentors -----------------------------------------------------------
@@ -423,7 +543,7 @@ def student_mentors(base_id: int, as_of: dt.date, *, student_ids=None, only_curr
 
     def serving(mentor_col):
         return exists().where(Appointment.base_id == base_id, Appointment.mentor_id == mentor_col,
-                              active_on(as_of))
+                              counts_on(as_of))
 
     uni_ok = and_(A.id.is_not(None), serving(A.university_mentor_id))
     ent_ok = and_(A.id.is_not(None), serving(A.enterprise_mentor_id))
@@ -493,23 +613,24 @@ def mentor_students(mentor_id: int, as_of: dt.date | None = None):
 
 
 def mentor_appointments(mentor_id: int, base_ids=None) -> list[Appointment]:
-    """A person's appointments (at `base_ids`, or everywhere) with their bases, in one query."""
-    from sqlalchemy.orm import joinedload
+    """A person's appointments (at `base_ids`, or everywhere) with their bases and suspensions, in two queries."""
+    from sqlalchemy.orm import joinedload, selectinload
 
     stmt = (select(Appointment).where(Appointment.mentor_id == mentor_id)
-            .options(joinedload(Appointment.base)).order_by(Appointment.starts_on))
+            .options(joinedload(Appointment.base), selectinload(Appointment.suspensions))
+            .order_by(Appointment.starts_on))
     if base_ids is not None:
         stmt = stmt.where(Appointment.base_id.in_(list(base_ids)))
     return list(db.session.scalars(stmt))
 
 
 def mentors_of_base_on(base_id: int, start: dt.date, side: str) -> list[Mentor]:
-    """People of one side with an appointment at the base that has not ended before `start` (choices for
+    """People of one side with an appointment at the base that counts on `start` or begins later (choices for
     a new assignment; the service checks the whole period)."""
     return list(db.session.scalars(
         select(Mentor).where(Mentor.side == side, Mentor.id.in_(
-            select(Appointment.mentor_id).where(Appointment.base_id == base_id, Appointment.state != "suspended",
-                                                or_(Appointment.ends_on.is_(None), Appointment.ends_on >= start))))
+            select(Appointment.mentor_id).where(Appointment.base_id == base_id,
+                                                or_(counts_on(start), Appointment.starts_on > start))))
         .order_by(Mentor.name)))
 
 
@@ -536,31 +657,45 @@ YEARLY_INDICATORS = ("mentors_total", "enterprise_mentors", "students_jointly_tr
 
 
 def yearly_counts(base_ids, first_year: int, last_year: int) -> dict[tuple[int, str, int], int]:
-    """Counts per (base id, indicator, year) for the evaluation's indicators, zeros included:
-    "mentors_total" and "enterprise_mentors" as of 31 December (the ratio's counting), and
-    "students_jointly_trained" (students with an assignment active on some day of the year).
-    Two queries, whatever the number of bases and years."""
-    from sqlalchemy import Date, Integer, literal, union_all
+    """Counts per (base id, indicator, calendar year) for the evaluation's indicators, zeros
+    included (`base_ids` None: every base): `period_counts` over calendar years."""
+    from registry.periods import calendar_periods
 
-    from registry.mentors.models import MentorAssignment as A
-
-    years = list(range(int(first_year), int(last_year) + 1))
-    ids = None if base_ids is None else list(base_ids)
-    if not years or (ids is not None and not ids):
+    ids = list(db.session.scalars(select(Base.id))) if base_ids is None else list(base_ids)
+    if not ids or int(first_year) > int(last_year):
         return {}
-    result: dict[tuple[int, str, int], int] = {}
-    for r in ratio_series([dt.date(y, 12, 31) for y in years], ids):
-        result[(r.base_id, "mentors_total", r.as_of.year)] = r.total
-        result[(r.base_id, "enterprise_mentors", r.as_of.year)] = r.enterprise
-        result[(r.base_id, "students_jointly_trained", r.as_of.year)] = 0
-    parts = [select(literal(y, Integer).label("y"), literal(dt.date(y, 1, 1), Date).label("first"),
-                    literal(dt.date(y, 12, 31), Date).label("last")) for y in years]
-    span = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("span")
-    stmt = (select(A.base_id, span.c.y, func.count(distinct(A.student_id)))
-            .join(span, and_(A.starts_on <= span.c.last, or_(A.ends_on.is_(None), A.ends_on >= span.c.first)))
-            .group_by(A.base_id, span.c.y))
-    if ids is not None:
-        stmt = stmt.where(A.base_id.in_(ids))
-    for base_id, year, n in db.session.execute(stmt):
-        result[(base_id, "students_jointly_trained", int(year))] = n
+    return period_counts(calendar_periods(ids, first_year, last_year))
+
+
+def period_counts(periods) -> dict[tuple[int, str, object], int]:
+    """Counts per (base id, indicator, key) for every period `(base_id, key, first, last)` (see
+    `registry.periods`), zeros included: "mentors_total" and "enterprise_mentors" on the period's
+    last day (the ratio's counting: distinct people with an appointment that counts that day), and
+    "students_jointly_trained" (students with an assignment active on some day of the period).
+    Two queries, whatever the number of bases and periods."""
+    from registry.mentors.models import MentorAssignment as A
+    from registry.periods import keys_of, periods_table
+
+    periods = list(periods)
+    result = {(b, ind, k): 0 for b, k, _f, _l in periods for ind in YEARLY_INDICATORS}
+    if not periods:
+        return result
+    keys = keys_of(periods)
+    p = periods_table(periods)
+    stmt = (select(p.c.base_id, p.c.k,
+                   func.count(distinct(case((Mentor.side == "enterprise", Appointment.mentor_id)))),
+                   func.count(distinct(Appointment.mentor_id)))
+            .join(Appointment, and_(Appointment.base_id == p.c.base_id, counts_on(p.c.last)))
+            .join(Mentor, Mentor.id == Appointment.mentor_id)
+            .group_by(p.c.base_id, p.c.k))
+    for base_id, k, enterprise, total in db.session.execute(stmt):
+        result[(base_id, "mentors_total", keys[(base_id, k)])] = total
+        result[(base_id, "enterprise_mentors", keys[(base_id, k)])] = enterprise
+    p = periods_table(periods, "span")
+    stmt = (select(p.c.base_id, p.c.k, func.count(distinct(A.student_id)))
+            .join(A, and_(A.base_id == p.c.base_id, A.starts_on <= p.c.last,
+                          or_(A.ends_on.is_(None), A.ends_on >= p.c.first)))
+            .group_by(p.c.base_id, p.c.k))
+    for base_id, k, n in db.session.execute(stmt):
+        result[(base_id, "students_jointly_trained", keys[(base_id, k)])] = n
     return result

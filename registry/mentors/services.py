@@ -15,8 +15,8 @@ from registry.errors import DomainError, Forbidden, _l
 from registry.extensions import db
 from registry.mentors.fields import FieldError, clean_name, normalise_phone, validate_email
 from registry.mentors.models import (EMPLOYMENT_OUTCOMES, SIDES, STUDENT_LEVELS, Appointment, Mentor,
-                                     MentorAssignment, Student)
-from registry.mentors.queries import find_mentor
+                                     MentorAssignment, Student, Suspension)
+from registry.mentors.queries import counting_spans, find_mentor, suspensions_of
 
 PROFILE_FIELDS = ("title", "degree", "expertise", "email", "phone", "biography")
 MAX_LEN = {"name": 100, "organisation": 200, "staff_no": 64, "title": 100, "degree": 100, "expertise": 500,
@@ -229,6 +229,7 @@ def update_appointment(user, appt: Appointment, *, starts_on, ends_on=None) -> A
         raise DomainError(_l("This appointment ended on %(date)s; it cannot run longer. Renew it instead."),
                           field="ends_on", date=appt.ends_on.isoformat())
     _refuse_overlap(appt.base_id, appt.mentor, start, end, exclude_id=appt.id)
+    _refuse_suspensions_outside(appt, start, end)
     appt.starts_on, appt.ends_on = start, end
     db.session.flush()
     return appt
@@ -239,13 +240,14 @@ def renew_appointment(user, appt: Appointment, *, starts_on, ends_on=None) -> Ap
     or runs past the new start, it now ends the day before. The person still counts once."""
     _require(authz.can_edit_roster(user, appt.base), user)
     start, end = _dates(starts_on, ends_on)
-    if appt.state == "suspended":
+    if appt.open_suspension is not None:
         raise DomainError(_l("This appointment is suspended: resume or end it before renewing."), field="starts_on")
     if start <= appt.starts_on:
         raise DomainError(_l("A renewal must start after the current appointment's start (%(start)s)."),
                           field="starts_on", start=appt.starts_on.isoformat())
     _refuse_overlap(appt.base_id, appt.mentor, start, end, exclude_id=appt.id)
     if appt.ends_on is None or appt.ends_on >= start:
+        _refuse_suspensions_outside(appt, appt.starts_on, start - dt.timedelta(days=1))
         appt.ends_on = start - dt.timedelta(days=1)
     new = Appointment(base_id=appt.base_id, mentor_id=appt.mentor_id, starts_on=start, ends_on=end, state="active",
                       reason="")
@@ -267,38 +269,67 @@ def end_appointment(user, appt: Appointment, *, ends_on, reason) -> Appointment:
     if appt.ends_on is not None and end > appt.ends_on:
         raise DomainError(_l("The appointment already ends on %(date)s; to extend it, renew it."), field="ends_on",
                           date=appt.ends_on.isoformat())
+    _refuse_suspensions_outside(appt, appt.starts_on, end)
     appt.ends_on, appt.state, appt.reason = end, "ended", reason
     db.session.flush()
     return appt
 
 
-def suspend_appointment(user, appt: Appointment, *, reason) -> Appointment:
-    """Suspend: the person does not count in the ratio while suspended."""
+def _refuse_suspensions_outside(appt: Appointment, start: dt.date, end: dt.date | None) -> None:
+    """New terms must keep every recorded suspension inside the appointment (a suspension outside it would
+    say nothing true); open suspensions may run past the end."""
+    for s in appt.suspensions:
+        last = s.ends_on or s.starts_on
+        if s.starts_on < start or (end is not None and last > end):
+            raise DomainError(_l("This appointment is suspended %(period)s, which would lie outside the new "
+                                 "terms %(terms)s."), field="ends_on" if s.starts_on >= start else "starts_on",
+                              period=_period(s.starts_on, s.ends_on), terms=_period(start, end))
+
+
+def suspend_appointment(user, appt: Appointment, *, starts_on, ends_on=None, reason="") -> Suspension:
+    """Suspend an appointment for a period: from `starts_on` through `ends_on` (both included), or open until
+    resumed. The person does not count on those days; days before `starts_on` stay as they were."""
     _require(authz.can_edit_roster(user, appt.base), user)
-    reason = _text(reason, "reason", required=True)
-    if appt.state != "active":
-        raise DomainError(_l("Only an active appointment can be suspended; this one is %(state)s."), field="reason",
-                          state=_state_label(appt.state))
-    appt.state, appt.reason = "suspended", reason
+    start = _date(starts_on, "starts_on", _l("First day of the suspension"))
+    end = _date(ends_on, "ends_on", _l("Last day of the suspension"), required=False)
+    reason = _text(reason, "reason")
+    if end is not None and end < start:
+        raise DomainError(_l("The last day %(end)s is before the first day %(start)s."), field="ends_on",
+                          end=end.isoformat(), start=start.isoformat())
+    if start < appt.starts_on or (appt.ends_on is not None and start > appt.ends_on):
+        raise DomainError(_l("%(date)s is outside the appointment %(period)s."), field="starts_on",
+                          date=start.isoformat(), period=_period(appt.starts_on, appt.ends_on))
+    if end is not None and appt.ends_on is not None and end > appt.ends_on:
+        raise DomainError(_l("%(date)s is outside the appointment %(period)s."), field="ends_on",
+                          date=end.isoformat(), period=_period(appt.starts_on, appt.ends_on))
+    for other in appt.suspensions:
+        if other.starts_on <= (end or FAR_FUTURE) and (other.ends_on or FAR_FUTURE) >= start:
+            raise DomainError(_l("The appointment is already suspended %(period)s, which overlaps %(new)s."),
+                              field="starts_on", period=_period(other.starts_on, other.ends_on),
+                              new=_period(start, end))
+    period = Suspension(appointment=appt, base_id=appt.base_id, starts_on=start, ends_on=end, reason=reason,
+                        recorded_by_id=getattr(user, "id", None))
+    db.session.add(period)
     db.session.flush()
-    return appt
+    return period
 
 
-def resume_appointment(user, appt: Appointment, *, reason) -> Appointment:
+def resume_appointment(user, appt: Appointment, *, on) -> Suspension:
+    """End the open suspension so that `on` is the first day the appointment counts again."""
     _require(authz.can_edit_roster(user, appt.base), user)
-    reason = _text(reason, "reason", required=True)
-    if appt.state != "suspended":
-        raise DomainError(_l("Only a suspended appointment can be resumed; this one is %(state)s."), field="reason",
-                          state=_state_label(appt.state))
-    appt.state, appt.reason = "active", reason
+    day = _date(on, "on", _l("First day counted again"))
+    period = appt.open_suspension
+    if period is None:
+        raise DomainError(_l("This appointment has no open suspension to resume."), field="on")
+    if day <= period.starts_on:
+        raise DomainError(_l("The suspension began on %(start)s: the appointment can count again from the day "
+                             "after at the earliest."), field="on", start=period.starts_on.isoformat())
+    if appt.ends_on is not None and day > appt.ends_on + dt.timedelta(days=1):
+        raise DomainError(_l("%(date)s is outside the appointment %(period)s."), field="on",
+                          date=day.isoformat(), period=_period(appt.starts_on, appt.ends_on))
+    period.ends_on = day - dt.timedelta(days=1)
     db.session.flush()
-    return appt
-
-
-def _state_label(state: str):
-    from registry.mentors.models import APPOINTMENT_STATES
-
-    return APPOINTMENT_STATES.get(state, state)
+    return period
 
 
 # ---- students ----------------------------------------------------------------------------
@@ -350,11 +381,13 @@ def update_student(user, student: Student, **fields) -> Student:
 
 
 def _covered(mentor: Mentor, base_id: int, start: dt.date, end: dt.date | None) -> bool:
-    """Whether the mentor's non-suspended appointments at the base cover every day of [start, end]
-    (end None = open-ended); successive appointments (renewals) join up."""
-    spans = sorted((a.starts_on, a.ends_on or FAR_FUTURE) for a in db.session.scalars(
-        select(Appointment).where(Appointment.base_id == base_id, Appointment.mentor_id == mentor.id,
-                                  Appointment.state != "suspended")))
+    """Whether the mentor's appointments at the base count on every day of [start, end] (end None =
+    open-ended; `counting_spans`: suspended days do not count); successive appointments (renewals) join up."""
+    appts = list(db.session.scalars(select(Appointment).where(Appointment.base_id == base_id,
+                                                              Appointment.mentor_id == mentor.id)))
+    periods = suspensions_of(a.id for a in appts)
+    spans = sorted((s, e or FAR_FUTURE) for a in appts for s, e in counting_spans(a.starts_on, a.ends_on,
+                                                                                   periods[a.id]))
     need_end = end or FAR_FUTURE
     day = start
     for s, e in spans:

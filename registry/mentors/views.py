@@ -19,7 +19,7 @@ from registry.mentors import queries, services
 from registry.mentors.charts import ratio_history_svg
 from registry.mentors.fields import mask_phone
 from registry.mentors.forms import (AddMentorForm, AppointmentForm, AssignmentForm, EndAssignmentForm, EndForm,
-                                    MentorForm, ProfileForm, ReasonForm, RenewForm, StudentForm)
+                                    MentorForm, ProfileForm, RenewForm, ResumeForm, StudentForm, SuspendForm)
 from registry.mentors.models import (APPOINTMENT_STATES, EMPLOYMENT_OUTCOMES, SIDES, STUDENT_LEVELS, Appointment,
                                      Mentor, MentorAssignment, Student)
 from registry.nav import register_nav
@@ -317,10 +317,13 @@ def appointment_end(appt_id):
 @allow(*EDITORS)
 def appointment_suspend(appt_id):
     appt = _load_appointment(appt_id)
-    form = ReasonForm()
+    form = SuspendForm()
+    if request.method == "GET":
+        form.starts_on.data = max(dt.date.today(), appt.starts_on)
     done = save_form(
-        form, lambda: services.suspend_appointment(actor(), appt, reason=form.reason.data),
-        message=_("The appointment was suspended."), done=url_for("mentors.roster", code=appt.base.code))
+        form, lambda: services.suspend_appointment(actor(), appt, starts_on=form.starts_on.data,
+                                                   ends_on=form.ends_on.data, reason=form.reason.data),
+        message=_("The appointment was suspended."), done=_back(appt))
     return done or _appointment_page(appt, form, _appointment_title(_("Suspend appointment"), appt), "suspend-form")
 
 
@@ -328,11 +331,20 @@ def appointment_suspend(appt_id):
 @allow(*EDITORS)
 def appointment_resume(appt_id):
     appt = _load_appointment(appt_id)
-    form = ReasonForm()
+    form = ResumeForm()
+    if request.method == "GET":
+        form.on.data = dt.date.today()
     done = save_form(
-        form, lambda: services.resume_appointment(actor(), appt, reason=form.reason.data),
-        message=_("The appointment was resumed."), done=url_for("mentors.roster", code=appt.base.code))
+        form, lambda: services.resume_appointment(actor(), appt, on=form.on.data),
+        message=_("The appointment was resumed."), done=_back(appt))
     return done or _appointment_page(appt, form, _appointment_title(_("Resume appointment"), appt), "resume-form")
+
+
+def _back(appt):
+    """Where a suspend or resume returns: the mentor page when it came from there, else the roster."""
+    if request.args.get("from") == "mentor":
+        return url_for("mentors.mentor_detail", mentor_id=appt.mentor_id)
+    return url_for("mentors.roster", code=appt.base.code)
 
 
 @bp.route("/bases/<code>/mentors/<int:mentor_id>/appoint", methods=["GET", "POST"])

@@ -28,7 +28,7 @@ class BaseForm(RegistryForm):
         DataRequired(), Length(max=40),
         Regexp(r"^[A-Za-z0-9-]+$", message=_l("Use only letters, digits and '-'."))])
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), not_blank, Length(max=200)])
-    field = SelectField(_l("Key field"), choices=choices(FIELDS), validators=[InputRequired()])
+    field = SelectField(_l("Key field"), choices=[], validators=[InputRequired()])  # the managed list: __init__
     university_id = SelectField(_l("University"), coerce=int, validators=[InputRequired()])
     enterprise_ids = SelectMultipleField(_l("Partner enterprises"), coerce=int, validators=[DataRequired()])
     cooperation_since = DateField(_l("Cooperation since"), validators=[InputRequired()])
@@ -37,3 +37,23 @@ class BaseForm(RegistryForm):
     description = TextAreaField(_l("Description"), filters=[strip], validators=[Length(max=4000)])
     excellent_engineer_programme = BooleanField(_l("Took part in the Excellent Engineer programme"))
     submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field.choices = choices(FIELDS)
+
+
+class KeyFieldForm(RegistryForm):
+    """A new key field: its code (kept by bases) and its names."""
+
+    code = StringField(_l("Code"), filters=[strip], validators=[DataRequired(), Length(max=32)],
+                       description=_l("Lower-case letters, digits and '_', e.g. aviation"))
+    name_zh = StringField(_l("Chinese name"), filters=[strip], validators=[DataRequired(), not_blank, Length(max=100)])
+    name_en = StringField(_l("English name"), filters=[strip], validators=[DataRequired(), not_blank, Length(max=200)])
+    submit = SubmitField(_l("Add key field"))
+
+
+class KeyFieldRenameForm(RegistryForm):
+    name_zh = StringField(_l("Chinese name"), filters=[strip], validators=[DataRequired(), not_blank, Length(max=100)])
+    name_en = StringField(_l("English name"), filters=[strip], validators=[DataRequired(), not_blank, Length(max=200)])
+    submit = SubmitField(_l("Rename"))

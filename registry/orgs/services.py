@@ -237,3 +237,58 @@ def create_base_with_parties(code: str, *, name: str, university_name: str, univ
             enterprises.append(ent)
     return create_base(code, name=name, university=uni, enterprises=enterprises, field=field,
                        cooperation_since=cooperation_since)
+
+
+# ---- key fields (a managed list: the ten seeded, the ministry adds more) ------------------------
+
+FIELD_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+
+
+def _require_admin(actor) -> None:
+    if actor is not None and getattr(actor, "role", None) != authz.ADMIN:
+        raise Forbidden(_l("You do not have permission to do this."))
+
+
+def _field_names(name_zh, name_en, exclude_id=None) -> tuple[str, str]:
+    from registry.orgs.models import KeyField
+
+    zh = _required_text(name_zh, "name_zh", 100, _l("Chinese name"))
+    en = _required_text(name_en, "name_en", 200, _l("English name"))
+    for column, value, field in ((KeyField.name_zh, zh, "name_zh"), (KeyField.name_en, en, "name_en")):
+        stmt = select(KeyField.code).where(func.lower(column) == value.lower())
+        if exclude_id is not None:
+            stmt = stmt.where(KeyField.id != exclude_id)
+        clash = db.session.scalar(stmt)
+        if clash is not None:
+            raise DomainError(_l("The key field %(code)s already has the name %(name)s."), field=field, code=clash,
+                              name=value)
+    return zh, en
+
+
+def add_key_field(code: str, *, name_zh: str, name_en: str, actor=None):
+    """Add a key field beyond the seeded ones; `base create --field` and every form accept it from then on."""
+    from registry.orgs.models import KeyField
+
+    _require_admin(actor)
+    code = clean(code)
+    if not FIELD_CODE_RE.match(code):
+        raise DomainError(_l("A key field's code is 2 to 32 lower-case letters, digits or '_', starting with a "
+                             "letter: %(code)s"), field="code", code=code)
+    if code in FIELDS:
+        raise DomainError(_l("The key field %(code)s exists already."), field="code", code=code)
+    zh, en = _field_names(name_zh, name_en)
+    position = (db.session.scalar(select(func.max(KeyField.position))) or 0) + 1
+    kf = KeyField(code=code, name_zh=zh, name_en=en, position=position)
+    db.session.add(kf)
+    db.session.flush()
+    FIELDS.refresh()
+    return kf
+
+
+def rename_key_field(kf, *, name_zh: str, name_en: str, actor=None):
+    """Rename a key field; its code (what bases record) stays."""
+    _require_admin(actor)
+    kf.name_zh, kf.name_en = _field_names(name_zh, name_en, exclude_id=kf.id)
+    db.session.flush()
+    FIELDS.refresh()
+    return kf

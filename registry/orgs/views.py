@@ -2,6 +2,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale, gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from registry import authz, cache
 from registry.authz import ADMIN, STAFF, UNIVERSITY_COORDINATOR, actor, allow
@@ -20,6 +21,7 @@ bp = Blueprint("orgs", __name__)
 register_nav(10, "orgs.base_list", _l("Bases"), authz.ALL)
 register_nav(80, "orgs.university_list", _l("Universities"), (ADMIN, "reviewer", UNIVERSITY_COORDINATOR))
 register_nav(81, "orgs.enterprise_list", _l("Enterprises"), STAFF)
+register_nav(83, "orgs.key_fields", _l("Key fields"), (ADMIN,))
 
 
 def _page(stmt):
@@ -47,6 +49,8 @@ def base_list():
     stmt = queries.bases_visible_to(actor(), field=args.get("field") or None, status=args.get("status") or None,
                                     university_id=args.get("university", type=int), kind=args.get("kind") or None,
                                     q=args.get("q") or None)
+    if hasattr(Base, "cycles"):  # the checks area's construction cycles: each base's cycle number
+        stmt = stmt.options(selectinload(Base.cycles))
     return render_template("orgs/base_list.html", page=_page(stmt), fields=FIELDS, statuses=BASE_STATUSES,
                            kinds=UNIVERSITY_KINDS, can_create=authz.can_create_base(actor()))
 
@@ -254,3 +258,39 @@ def enterprise_delete(enterprise_id):
         db.session.rollback()
         flash(exc.localized(), "danger")
     return redirect(url_for("orgs.enterprise_list"))
+
+
+# ---- key fields (administrators) ----------------------------------------------------------
+
+@bp.route("/admin/fields", methods=["GET", "POST"])
+@allow(ADMIN)
+def key_fields():
+    from registry.orgs.forms import KeyFieldForm
+    from registry.orgs.models import KeyField
+
+    form = KeyFieldForm()
+    done = save_form(form, lambda: services.add_key_field(form.code.data, name_zh=form.name_zh.data,
+                                                          name_en=form.name_en.data, actor=actor()),
+                     message=_("The key field was added."), done=url_for("orgs.key_fields"))
+    if done:
+        return done
+    rows = db.session.scalars(select(KeyField).order_by(KeyField.position, KeyField.id)).all()
+    used = dict(db.session.execute(select(Base.field, db.func.count()).group_by(Base.field)).all())
+    return render_template("orgs/key_fields.html", form=form, rows=rows, used=used)
+
+
+@bp.route("/admin/fields/<int:field_id>", methods=["GET", "POST"])
+@allow(ADMIN)
+def key_field_rename(field_id):
+    from registry.orgs.forms import KeyFieldRenameForm
+    from registry.orgs.models import KeyField
+
+    kf = db.session.get(KeyField, field_id)
+    if kf is None:
+        abort(404)
+    form = KeyFieldRenameForm(obj=kf)
+    done = save_form(form, lambda: services.rename_key_field(kf, name_zh=form.name_zh.data, name_en=form.name_en.data,
+                                                             actor=actor()),
+                     message=_("Saved."), done=url_for("orgs.key_fields"))
+    return done or render_template("orgs/simple_form.html", form=form,
+                                   title=_("Rename key field %(code)s", code=kf.code))

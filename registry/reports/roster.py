@@ -2,8 +2,9 @@
 and the directory of every mentor of the bases a user sees. Each is one query, streamed.
 
 The mentor sheet uses the roster import's own columns, so an export can be edited and imported
-back (export with unmasked mobile numbers, or clear the 手机 column first: a masked number is not
-a valid one). Mobile numbers are masked (138****5678) unless the caller allows them unmasked.
+back: a masked mobile number that matches the number on record means "unchanged" to the import, and
+the status columns are ignored. Mobile numbers are masked (138****5678) unless the caller allows them
+unmasked.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from registry.orgs.models import Base
 from registry.reports.safe import Sheet
 
 SIDE_ZH = {"university": "校内导师", "enterprise": "企业导师"}
-STATE_ZH = {"active": "在聘", "suspended": "暂停", "ended": "已结束"}
+STATE_ZH = {"active": "在聘", "suspended": "暂停", "ended": "已结束"}  # 暂停: a suspension covers today
 LEVEL_ZH = {"undergraduate": "本科生", "master": "硕士研究生", "doctoral": "博士研究生"}
 
 MENTOR_COLUMNS = ("姓名", "导师类型", "所在单位", "工号", "职称", "最高学位", "专业领域", "聘任开始日期", "聘任结束日期",
@@ -37,9 +38,19 @@ def _phone(unmasked: bool):
 def mentor_rows(base_id: int, unmasked: bool = False):
     """One row per appointment at the base: the person, then the appointment's terms."""
     phone = _phone(unmasked)
+    import datetime as dt
+
+    from sqlalchemy import and_, case, or_
+
+    from registry.mentors.queries import counts_on
+
+    today = dt.date.today()
+    running = and_(Appointment.starts_on <= today, or_(Appointment.ends_on.is_(None), Appointment.ends_on >= today))
+    state = case((Appointment.state == "ended", "ended"), (and_(running, ~counts_on(today)), "suspended"),
+                 else_=Appointment.state)
     stmt = (select(Mentor.name, Mentor.side, Mentor.organisation, Mentor.staff_no, Mentor.title, Mentor.degree,
                    Mentor.expertise, Appointment.starts_on, Appointment.ends_on, Mentor.email, Mentor.phone,
-                   Appointment.state, Appointment.reason)
+                   state.label("state"), Appointment.reason)
             .join(Appointment, Appointment.mentor_id == Mentor.id)
             .where(Appointment.base_id == base_id)
             .order_by(Mentor.side, Mentor.organisation, Mentor.staff_no, Appointment.starts_on))

@@ -7,6 +7,7 @@ from sqlalchemy import and_, extract, func, literal, or_, select, union_all
 
 from registry.errors import _l
 from registry.extensions import db
+from registry.periods import calendar_periods, keys_of, periods_table
 from registry.teaching.models import (IndustryCourse, JointLab, MajorProject, ResultTransfer, TeachingCase,
                                       TeachingTeam, TeachingTeamMember, Textbook)
 
@@ -22,7 +23,7 @@ INDICATOR_LABELS = {
     "results_transferred": _l("Results transferred"),
 }
 
-# indicator -> (model, the SQL expression of the year a record counts in)
+# indicator -> (model, the SQL expression of its calendar year), for the lists' year filters
 YEAR_OF = {
     "industry_courses": (IndustryCourse, IndustryCourse.first_year),
     "teaching_cases": (TeachingCase, TeachingCase.year),
@@ -32,62 +33,86 @@ YEAR_OF = {
     "results_transferred": (ResultTransfer, extract("year", ResultTransfer.transferred_on)),
 }
 
+# indicator -> (model, the column that places a record in a period, and whether it is a bare year)
+COUNTED_BY = {
+    "industry_courses": (IndustryCourse, IndustryCourse.first_year, True),
+    "teaching_cases": (TeachingCase, TeachingCase.year, True),
+    "textbooks": (Textbook, Textbook.year, True),
+    "joint_labs": (JointLab, JointLab.established_on, False),
+    "major_projects": (MajorProject, MajorProject.starts_on, False),
+    "results_transferred": (ResultTransfer, ResultTransfer.transferred_on, False),
+}
+
 
 def yearly_counts(base_ids, first_year: int, last_year: int) -> dict[tuple[int, str, int], int]:
     """{(base_id, indicator, year): count} for every base in `base_ids`, every indicator of
-    `INDICATORS` and every year from `first_year` to `last_year` inclusive (zeros included).
+    `INDICATORS` and every calendar year from `first_year` to `last_year` inclusive (zeros
+    included): `period_counts` over calendar years."""
+    return period_counts(calendar_periods(list(base_ids), first_year, last_year))
 
-    Which year a record counts in (each counts once, in one year) — except teaching teams:
+
+def period_counts(periods) -> dict[tuple[int, str, object], int]:
+    """{(base_id, indicator, key): count} for every period `(base_id, key, first, last)` (see
+    `registry.periods`) and every indicator of `INDICATORS`, zeros included.
+
+    Which period a record counts in (each counts once, in one period) — except teaching teams:
     - industry_courses: `first_year`, the year the course was first offered;
     - teaching_cases: `year`, the year the case was completed;
     - textbooks: `year`, the year of publication;
-    - joint_labs: the year of `established_on` (labs and innovation centres together);
-    - major_projects: the year of `starts_on`;
-    - results_transferred: the year of `transferred_on`;
+      (a bare year counts in the period holding 1 July of it: `registry.periods.years_counted_in`)
+    - joint_labs: `established_on` (labs and innovation centres together);
+    - major_projects: `starts_on`;
+    - results_transferred: `transferred_on`;
     - teaching_teams: a STANDING count, not new teams: the teams that are university–enterprise
-      teams on 31 December of the year (at least one member of each side active that day, and the
+      teams on the period's last day (at least one member of each side active that day, and the
       team established by then). A team of 2022 that stays joint counts in 2022, 2023 and 2024.
 
-    Two queries in all, whatever the number of bases.
+    Two queries in all, whatever the number of bases and periods.
     """
-    ids = list(base_ids)
-    years = range(first_year, last_year + 1)
-    counts = {(b, ind, y): 0 for b in ids for ind in INDICATORS for y in years}
-    if not ids or first_year > last_year:
+    periods = list(periods)
+    counts = {(b, ind, k): 0 for b, k, _f, _l in periods for ind in INDICATORS}
+    if not periods:
         return counts
+    keys = keys_of(periods)
+    p = periods_table(periods)
     parts = []
-    for indicator, (model, year) in YEAR_OF.items():
-        parts.append(select(model.base_id.label("base_id"), literal(indicator).label("indicator"),
-                            year.label("year"), func.count().label("n"))
-                     .where(model.base_id.in_(ids), year >= first_year, year <= last_year)
-                     .group_by(model.base_id, year))
-    for base_id, indicator, year, n in db.session.execute(union_all(*parts)):
-        counts[(base_id, indicator, int(year))] += n
-    for (base_id, year), n in _joint_teams_at_year_end(ids, first_year, last_year).items():
-        counts[(base_id, "teaching_teams", year)] = n
+    for indicator, (model, column, bare_year) in COUNTED_BY.items():
+        inside = (and_(column >= p.c.lo, column <= p.c.hi) if bare_year
+                  else and_(column >= p.c.first, column <= p.c.last))
+        parts.append(select(p.c.base_id.label("base_id"), p.c.k.label("k"), literal(indicator).label("indicator"),
+                            func.count().label("n"))
+                     .join(model, and_(model.base_id == p.c.base_id, inside))
+                     .group_by(p.c.base_id, p.c.k))
+    for base_id, k, indicator, n in db.session.execute(union_all(*parts)):
+        counts[(base_id, indicator, keys[(base_id, k)])] += n
+    for (base_id, key), n in _joint_teams_at_period_end(periods).items():
+        counts[(base_id, "teaching_teams", key)] = n
     return counts
 
 
-def _joint_teams_at_year_end(base_ids, first_year, last_year) -> dict[tuple[int, int], int]:
-    """{(base_id, year): teams that are university–enterprise teams on 31 December}. One query."""
-    first_day, last_day = dt.date(first_year, 12, 31), dt.date(last_year, 12, 31)
+def _joint_teams_at_period_end(periods) -> dict[tuple[int, object], int]:
+    """{(base_id, key): teams that are university–enterprise teams on the period's last day}. One query."""
+    ends: dict[int, list] = {}
+    for base_id, key, _first, last in periods:
+        ends.setdefault(base_id, []).append((key, last))
+    first_day = min(last for _b, _k, _f, last in periods)
+    last_day = max(last for _b, _k, _f, last in periods)
     rows = db.session.execute(
         select(TeachingTeam.base_id, TeachingTeam.id, TeachingTeam.established_on, TeachingTeamMember.side,
                TeachingTeamMember.from_on, TeachingTeamMember.until_on)
         .join(TeachingTeamMember, TeachingTeamMember.team_id == TeachingTeam.id)
-        .where(TeachingTeam.base_id.in_(base_ids), TeachingTeam.established_on <= last_day,
+        .where(TeachingTeam.base_id.in_(list(ends)), TeachingTeam.established_on <= last_day,
                TeachingTeamMember.from_on <= last_day,
                or_(TeachingTeamMember.until_on.is_(None), TeachingTeamMember.until_on >= first_day)))
-    sides: dict[tuple[int, int, int], set] = {}
+    sides: dict[tuple[int, int, object], set] = {}
     for base_id, team_id, established, side, start, until in rows:
-        for year in range(first_year, last_year + 1):
-            day = dt.date(year, 12, 31)
+        for key, day in ends[base_id]:
             if established <= day and start <= day and (until is None or until >= day):
-                sides.setdefault((base_id, team_id, year), set()).add(side)
-    result: dict[tuple[int, int], int] = {}
-    for (base_id, _team, year), present in sides.items():
+                sides.setdefault((base_id, team_id, key), set()).add(side)
+    result: dict[tuple[int, object], int] = {}
+    for (base_id, _team, key), present in sides.items():
         if present >= {"university", "enterprise"}:
-            result[(base_id, year)] = result.get((base_id, year), 0) + 1
+            result[(base_id, key)] = result.get((base_id, key), 0) + 1
     return result
 
 

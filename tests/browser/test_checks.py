@@ -104,7 +104,7 @@ def test_check_fix_submit_recognise_plan(page, monkeypatch):
     page.goto(f"/bases/{CODE}")
     page.click("#plan-link")
     page.wait_for_load_state("networkidle")
-    year = later.year
+    year = 1  # the first construction year, from the day of recognition
     page.fill(f"#t-mentors_total-{year}", "8")
     page.fill(f"#t-enterprise_mentors-{year}", "3")
     page.fill(f"#t-industry_courses-{year}", "1")
@@ -114,7 +114,7 @@ def test_check_fix_submit_recognise_plan(page, monkeypatch):
     page.click("#to-evaluation")
     page.wait_for_load_state("networkidle")
     row = page.locator("#ev-mentors_total").inner_text()
-    assert "8" in row and "差" in row  # 5 counted at the end of the year against 8 promised
+    assert "8" in row and "差" in row  # 5 counted at the end of the construction year against 8 promised
     assert "项指标未达目标" in page.locator("#shortfall-summary").inner_text()
     page.click("#print-view")
     page.wait_for_load_state("networkidle")

@@ -125,11 +125,27 @@ STEPS = {  # state -> (previous state, the step's date, extra arguments)
     "not_recognised": ("under_review", D(2022, 12, 1), {}),
     "public_notice": ("under_review", D(2022, 12, 20), {}),  # ends 2022-12-26
     "recognised": ("public_notice", D(2022, 12, 27), {}),
-    "in_construction": ("recognised", D(2023, 1, 1), {}),  # cycle 2022-12-27 – 2025-12-27
-    "passed": ("in_construction", D(2025, 12, 27), {}),
-    "rectification": ("in_construction", D(2025, 12, 27), {"deadline": D(2026, 6, 30)}),
+    "in_construction": ("recognised", D(2023, 1, 1), {}),  # cycle 2022-12-27 – 2025-12-26
+    "passed": ("in_construction", D(2025, 12, 27), {"grade": "good"}),
+    "rectification": ("in_construction", D(2025, 12, 27), {"grade": "fail", "deadline": D(2026, 6, 30)}),
     "revoked": ("rectification", D(2026, 7, 1), {}),
 }
+
+
+def summary_report(base, actor, reported_on=D(2025, 12, 20), signed=True):
+    """The current cycle's summary report, with its signed document attached (unless `signed` is False)."""
+    import io
+
+    from registry.checks import services
+    from registry.evidence import services as evidence
+    from tests.evidence.files import pdf
+
+    report = services.save_summary_report(base, actor=actor, reported_on=reported_on, overview="三年建设总结",
+                                          built={"industry_courses": "建成行业精品课程"})
+    if signed:
+        evidence.attach("summary_report", report, "总结报告（签章）.pdf", io.BytesIO(pdf("signed")),
+                        uploaded_by=actor)
+    return report
 
 
 def path_to(state: str) -> list[str]:
@@ -155,6 +171,9 @@ def walk_to(base, state: str, world, round_=None):
             if world.reviewer.id not in {link.user_id for link in r.reviewer_links}:
                 services.assign_reviewer(r, world.reviewer, actor=world.admin)
             sub = services.submit_base(r, base, actor=world.admin, on=on)
+        elif step in ("passed", "rectification") and STEPS[step][0] == "in_construction":
+            summary_report(base, world.admin)
+            lifecycle.transition(base, step, actor=world.admin, effective_on=on, reason=f"to {step}", **extra)
         elif step == "public_notice":
             services.record_review(sub, actor=world.reviewer, score=85, opinion="基础扎实，同意推荐。")
             lifecycle.transition(base, step, actor=world.admin, effective_on=on, reason="评审通过", **extra)

@@ -25,7 +25,7 @@ def test_demo_round_and_history(runner, monkeypatch):
     assert [c.to_status for c in state.history] == ["submitted", "under_review", "public_notice", "recognised",
                                                     "in_construction"]
     assert (state.notice_starts_on, state.notice_ends_on) == (dt.date(2022, 12, 26), dt.date(2023, 1, 1))
-    assert (state.cycle_starts_on, state.cycle_ends_on) == (dt.date(2023, 1, 5), dt.date(2026, 1, 5))
+    assert (state.cycle_starts_on, state.cycle_ends_on) == (dt.date(2023, 1, 5), dt.date(2026, 1, 4))
     sub = db.session.scalar(select(Submission).where(Submission.base_id == base.id))
     assert sub.snapshot["eligibility"]["eligible"] and sub.submitted_on == dt.date(2022, 11, 10)
     assert db.session.scalar(select(db.func.count()).select_from(PlanTarget).where(PlanTarget.base_id == base.id)) > 0

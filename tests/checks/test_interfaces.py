@@ -104,9 +104,14 @@ def test_api_evaluation(client, world):
     base = eligible_base("API-EV", world.uni, world.ent)
     walk_to(base, "in_construction", world)
     body = client.get("/api/v1/bases/API-EV/evaluation", headers=_token(world.admin)).get_json()
-    assert body["years"] == [2022, 2023, 2024] and body["cycle_ends_on"] == "2025-12-27"
+    assert body["cycle"] == 1 and body["cycle_ends_on"] == "2025-12-26"
+    assert body["years"] == [{"year": 1, "from": "2022-12-27", "until": "2023-12-26"},
+                             {"year": 2, "from": "2023-12-27", "until": "2024-12-26"},
+                             {"year": 3, "from": "2024-12-27", "until": "2025-12-26"}]
     mentors = next(i for i in body["indicators"] if i["indicator"] == "mentors_total")
-    assert mentors["years"][0] == {"year": 2022, "target": None, "actual": 7, "shortfall": False}
+    assert mentors["years"][0] == {"year": 1, "from": "2022-12-27", "until": "2023-12-26", "target": None,
+                                   "actual": 7, "shortfall": False}
+    assert client.get("/api/v1/bases/API-EV/evaluation?cycle=2", headers=_token(world.admin)).status_code == 404
     # A mentor's token sees what the mentor sees on the web: no evaluation page, so no evaluation.
     assert client.get("/bases/SF-AP-01/evaluation").status_code in (302, 401)  # (anonymous web: to login)
     response = client.get("/api/v1/bases/SF-AP-01/evaluation", headers=_token(world.mentor))

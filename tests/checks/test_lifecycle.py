@@ -15,7 +15,7 @@ from registry.checks.models import StatusChange
 from registry.errors import DomainError, Forbidden
 from registry.extensions import db
 from registry.orgs.models import BASE_STATUSES
-from tests.checks.conftest import eligible_base, walk_to
+from tests.checks.conftest import eligible_base, summary_report, walk_to
 
 D = dt.date
 STATES = list(BASE_STATUSES)
@@ -28,7 +28,7 @@ ALLOWED = {
     ("submitted", "under_review"), ("under_review", "public_notice"), ("under_review", "not_recognised"),
     ("public_notice", "recognised"), ("public_notice", "not_recognised"), ("recognised", "in_construction"),
     ("in_construction", "passed"), ("in_construction", "rectification"), ("rectification", "passed"),
-    ("rectification", "revoked"),
+    ("rectification", "revoked"), ("passed", "in_construction"),  # issue 9: a passed base starts its next cycle
 }
 
 
@@ -42,7 +42,9 @@ def _valid_date(state: lifecycle.LifecycleState) -> dt.date:
     if state.status == "public_notice":
         day = state.notice_ends_on + dt.timedelta(days=1)
     if state.status == "in_construction":
-        day = state.cycle_ends_on
+        day = state.cycle_ends_on + dt.timedelta(days=1)  # the evaluation, from the day after the cycle
+    if state.status == "rectification":
+        day = state.rectification_deadline  # a revocation, from the deadline on
     return day
 
 
@@ -55,6 +57,8 @@ def test_transition_table(world, from_status):
     state = lifecycle.state_of(base)
     if from_status == "under_review":  # the public notice follows a review (tested on its own below)
         services.record_review(lifecycle.submission_of_state(state), actor=world.reviewer, score=80, opinion="同意")
+    if from_status == "in_construction":  # the evaluation needs the summary report (tested on its own)
+        summary_report(base, world.admin)
     day = _valid_date(state)
     outcomes = []
     for to_status in STATES:
@@ -63,7 +67,8 @@ def test_transition_table(world, from_status):
             savepoint = db.session.begin_nested()
             try:
                 change = lifecycle.transition(base, to_status, actor=user, effective_on=day, reason="表驱动测试",
-                                              deadline=day + dt.timedelta(days=90))
+                                              deadline=day + dt.timedelta(days=90),
+                                              grade="fail" if to_status == "rectification" else "good")
                 outcomes.append((to_status, role, "passed"))
                 assert base.status == to_status and change.from_status == from_status
             except Forbidden as exc:
@@ -174,31 +179,53 @@ def test_public_notice_follows_a_review(world):
     assert "No reviewer has recorded an opinion" in exc.value.en
 
 
-def test_cycle_is_three_years_from_recognition_and_evaluation_waits_for_its_end(world):
+def test_cycle_is_three_years_from_recognition_less_a_day_and_evaluation_waits_for_the_day_after(world):
     set_actor(db.session, None, "fixture")
     base = eligible_base("LC-CYC", world.uni, world.ent)
     walk_to(base, "in_construction", world)
     state = lifecycle.state_of(base)
     assert (state.recognised_on, state.cycle_starts_on, state.cycle_ends_on) == (
-        D(2022, 12, 27), D(2022, 12, 27), D(2025, 12, 27))
-    assert lifecycle.plan_years(state) == (2022, 2023, 2024)
+        D(2022, 12, 27), D(2022, 12, 27), D(2025, 12, 26))
+    assert state.cycle_number == 1
+    assert [(y.number, y.starts_on, y.ends_on) for y in state.construction_years] == [
+        (1, D(2022, 12, 27), D(2023, 12, 26)), (2, D(2023, 12, 27), D(2024, 12, 26)),
+        (3, D(2024, 12, 27), D(2025, 12, 26))]
+    summary_report(base, world.admin)
+    with pytest.raises(DomainError) as exc:  # the cycle's last day
+        lifecycle.transition(base, "passed", actor=world.admin, effective_on=D(2025, 12, 26), reason="x",
+                             grade="good")
+    assert "ends on 2025-12-26" in exc.value.en and "from 2025-12-27" in exc.value.en
     with pytest.raises(DomainError) as exc:
-        lifecycle.transition(base, "passed", actor=world.admin, effective_on=D(2025, 12, 26), reason="x")
-    assert "ends on 2025-12-27" in exc.value.en
-    with pytest.raises(DomainError) as exc:
-        lifecycle.transition(base, "rectification", actor=world.admin, effective_on=D(2025, 12, 27), reason="x")
+        lifecycle.transition(base, "rectification", actor=world.admin, effective_on=D(2025, 12, 27), reason="x",
+                             grade="fail")
     assert exc.value.field == "deadline"
     with pytest.raises(DomainError):
         lifecycle.transition(base, "rectification", actor=world.admin, effective_on=D(2025, 12, 27), reason="x",
-                             deadline=D(2025, 12, 27))
+                             grade="fail", deadline=D(2025, 12, 27))
     lifecycle.transition(base, "rectification", actor=world.admin, effective_on=D(2025, 12, 27),
-                         reason="部分指标未达标", deadline=D(2026, 6, 30))
+                         reason="部分指标未达标", grade="fail", deadline=D(2026, 6, 30))
     assert lifecycle.state_of(base).rectification_deadline == D(2026, 6, 30)
 
 
-def test_cycle_from_29_february(world):
-    assert lifecycle.cycle_end(D(2020, 2, 29)) == D(2023, 2, 28)
-    assert lifecycle.notice_end(D(2022, 12, 28)) == D(2023, 1, 3)
+@pytest.mark.parametrize("start, ends, years", [
+    (D(2020, 2, 29), D(2023, 2, 27), [(D(2020, 2, 29), D(2021, 2, 27)), (D(2021, 2, 28), D(2022, 2, 27)),
+                                      (D(2022, 2, 28), D(2023, 2, 27))]),
+    (D(2024, 2, 29), D(2027, 2, 27), [(D(2024, 2, 29), D(2025, 2, 27)), (D(2025, 2, 28), D(2026, 2, 27)),
+                                      (D(2026, 2, 28), D(2027, 2, 27))]),
+    (D(2023, 3, 1), D(2026, 2, 28), [(D(2023, 3, 1), D(2024, 2, 29)), (D(2024, 3, 1), D(2025, 2, 28)),
+                                     (D(2025, 3, 1), D(2026, 2, 28))]),
+    (D(2023, 1, 1), D(2025, 12, 31), [(D(2023, 1, 1), D(2023, 12, 31)), (D(2024, 1, 1), D(2024, 12, 31)),
+                                      (D(2025, 1, 1), D(2025, 12, 31))]),
+    (D(2022, 12, 31), D(2025, 12, 30), [(D(2022, 12, 31), D(2023, 12, 30)), (D(2023, 12, 31), D(2024, 12, 30)),
+                                        (D(2024, 12, 31), D(2025, 12, 30))]),
+])
+def test_cycle_and_construction_years_at_29_february_and_year_ends(start, ends, years):
+    assert lifecycle.cycle_end(start) == ends
+    got = lifecycle.construction_years(start)
+    assert [(y.starts_on, y.ends_on) for y in got] == years
+    # the three years tile the cycle: no day left out, none counted twice
+    assert got[0].starts_on == start and got[-1].ends_on == ends
+    assert all(a.ends_on + dt.timedelta(days=1) == b.starts_on for a, b in zip(got, got[1:]))
 
 
 def test_a_base_not_recognised_may_apply_again_in_a_later_round(world):

@@ -81,8 +81,9 @@ def test_a_suspended_appointment_does_not_cover(team, files):
     from registry.mentors.models import Mentor
 
     app = db.session.scalars(select(Appointment).join(Appointment.mentor).where(Mentor.staff_no == "U-1")).one()
-    app.state = "suspended"
-    db.session.flush()
+    from registry.mentors.services import suspend_appointment
+
+    suspend_appointment(None, app, starts_on=app.starts_on, reason="出国")
     result = import_students(team.base, files.xlsx([student_row()], header=HEADER))
     assert not result.ok
 

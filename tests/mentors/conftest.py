@@ -8,7 +8,7 @@ import pytest
 
 from registry.audit.services import set_actor
 from registry.extensions import db
-from registry.mentors.models import Appointment, Mentor
+from registry.mentors.models import Appointment, Mentor, Suspension
 
 D = dt.date
 _seq = itertools.count(1)
@@ -26,17 +26,25 @@ def add_people(base, side: str, n: int, starts_on=D(2020, 1, 1), ends_on=None, s
         people.append(m)
     db.session.add_all(people)
     db.session.flush()
-    db.session.add_all([Appointment(base_id=base.id, mentor_id=m.id, starts_on=starts_on, ends_on=ends_on,
-                                    state=state, reason="") for m in people])
+    appts = [Appointment(base_id=base.id, mentor_id=m.id, starts_on=starts_on, ends_on=ends_on,
+                         state="active" if state == "suspended" else state, reason="") for m in people]
+    db.session.add_all(appts)
     db.session.flush()
+    if state == "suspended":  # suspended from the first day, until resumed
+        db.session.add_all([Suspension(appointment_id=a.id, base_id=base.id, starts_on=starts_on, reason="")
+                            for a in appts])
+        db.session.flush()
     return people
 
 
 def appoint(base, mentor, starts_on, ends_on=None, state="active") -> Appointment:
-    a = Appointment(base_id=base.id, mentor_id=mentor.id, starts_on=starts_on, ends_on=ends_on, state=state,
-                    reason="")
+    a = Appointment(base_id=base.id, mentor_id=mentor.id, starts_on=starts_on, ends_on=ends_on,
+                    state="active" if state == "suspended" else state, reason="")
     db.session.add(a)
     db.session.flush()
+    if state == "suspended":
+        db.session.add(Suspension(appointment_id=a.id, base_id=base.id, starts_on=starts_on, reason=""))
+        db.session.flush()
     return a
 
 

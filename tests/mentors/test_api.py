@@ -67,7 +67,7 @@ def test_base_mentors(api, team):
     li = by_staff["E001"]
     assert li["phone"] == "13812345678" and li["side"] == "enterprise" and li["state_on_date"] == "active"
     assert li["appointments"] == [{"starts_on": "2020-01-01", "ends_on": None, "state": "active", "reason": "",
-                                   "counts_on_date": True}]
+                                   "counts_on_date": True, "suspensions": []}]
     assert by_staff[gone.staff_no]["state_on_date"] == "former"
     masked = api("/api/v1/bases/SF-AP-01/mentors", team.reviewer).get_json()
     assert masked["phone_masked"] is True

@@ -151,7 +151,7 @@ def test_renew_closes_an_open_term_and_counts_once(team):
 
 def test_renewing_a_suspended_appointment_is_refused(team):
     _m, appt, _ = _add(team)
-    services.suspend_appointment(team.coord, appt, reason="出国")
+    services.suspend_appointment(team.coord, appt, starts_on=D(2025, 1, 1), reason="出国")
     with _raises("starts_on", "suspended: resume or end it"):
         services.renew_appointment(team.coord, appt, starts_on=D(2026, 9, 1))
 
@@ -181,37 +181,68 @@ def test_end_keeps_the_history(team):
 
 
 def test_suspend_and_resume(team):
-    _m, appt, _ = _add(team)
-    with _raises("reason", "required"):
-        services.suspend_appointment(team.coord, appt, reason="")
-    with _raises("reason", "Only a suspended appointment can be resumed; this one is Active"):
-        services.resume_appointment(team.coord, appt, reason="回国")
-    services.suspend_appointment(team.coord, appt, reason="出国")
+    _m, appt, _ = _add(team)  # from 2023-09-01, open-ended
+    with _raises("starts_on", "outside the appointment 2023-09-01"):
+        services.suspend_appointment(team.coord, appt, starts_on=D(2023, 8, 31))
+    with _raises("ends_on", "before the first day 2024-03-01"):
+        services.suspend_appointment(team.coord, appt, starts_on=D(2024, 3, 1), ends_on=D(2024, 2, 29))
+    with _raises("on", "no open suspension"):
+        services.resume_appointment(team.coord, appt, on=D(2024, 1, 1))
+    period = services.suspend_appointment(team.coord, appt, starts_on=D(2024, 1, 1), reason="出国")
+    assert (period.starts_on, period.ends_on, period.reason, period.recorded_by_id) == (
+        D(2024, 1, 1), None, "出国", team.coord.id)
+    assert ratio_of_base(team.base, D(2023, 12, 31)).university == 1  # the day before: unchanged
     assert ratio_of_base(team.base, D(2024, 1, 1)).university == 0
-    with _raises("reason", "Only an active appointment can be suspended; this one is Suspended"):
-        services.suspend_appointment(team.coord, appt, reason="出国")
-    services.resume_appointment(team.coord, appt, reason="回国")
-    assert (appt.state, appt.reason) == ("active", "回国")
-    assert ratio_of_base(team.base, D(2024, 1, 1)).university == 1
+    with _raises("starts_on", "already suspended 2024-01-01 – …"):
+        services.suspend_appointment(team.coord, appt, starts_on=D(2025, 1, 1))
+    with _raises("on", "from the day after at the earliest"):
+        services.resume_appointment(team.coord, appt, on=D(2024, 1, 1))
+    services.resume_appointment(team.coord, appt, on=D(2024, 3, 1))  # 29 Feb 2024 is the last day suspended
+    assert period.ends_on == D(2024, 2, 29)
+    assert ratio_of_base(team.base, D(2024, 2, 29)).university == 0
+    assert ratio_of_base(team.base, D(2024, 3, 1)).university == 1
+    assert appt.state == "active"
+    with _raises("starts_on", "overlaps 2023-12-01 – 2024-01-01"):
+        services.suspend_appointment(team.coord, appt, starts_on=D(2023, 12, 1), ends_on=D(2024, 1, 1))
+    # a closed period, then the days around it
+    services.suspend_appointment(team.coord, appt, starts_on=D(2024, 12, 31), ends_on=D(2025, 1, 1))
+    assert [ratio_of_base(team.base, d).university for d in (D(2024, 12, 30), D(2024, 12, 31), D(2025, 1, 1),
+                                                             D(2025, 1, 2))] == [1, 0, 0, 1]
+    # ending the appointment before a recorded suspension begins would leave it outside: refused
+    with _raises("ends_on", "outside the new terms"):
+        services.end_appointment(team.coord, appt, ends_on=D(2024, 6, 30), reason="离职")
+
+
+def test_suspension_of_an_appointment_with_an_end(team):
+    _m, appt, _ = _add(team, ends_on=D(2026, 8, 31))
+    with _raises("ends_on", "outside the appointment"):
+        services.suspend_appointment(team.coord, appt, starts_on=D(2026, 1, 1), ends_on=D(2026, 9, 1))
+    with _raises("starts_on", "outside the appointment"):
+        services.suspend_appointment(team.coord, appt, starts_on=D(2026, 9, 1))
+    services.suspend_appointment(team.coord, appt, starts_on=D(2026, 8, 31))  # its last day
+    assert ratio_of_base(team.base, D(2026, 8, 30)).university == 1
+    assert ratio_of_base(team.base, D(2026, 8, 31)).university == 0
 
 
 def test_roster_changes_are_audited_with_the_actor(team):
     mentor, appt, _ = _add(team)
-    services.suspend_appointment(team.coord, appt, reason="出国")
-    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.table.in_(("mentor", "appointment")))
+    services.suspend_appointment(team.coord, appt, starts_on=D(2025, 1, 1), reason="出国")
+    services.resume_appointment(team.coord, appt, on=D(2025, 3, 1))
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.table.in_(("mentor", "appointment",
+                                                                                 "suspension")))
                                  .order_by(AuditEntry.id)).all()
     mine = [e for e in entries if e.actor_label == "coord"]
     assert {(e.table, e.action) for e in mine} >= {("mentor", "create"), ("appointment", "create"),
-                                                   ("appointment", "update")}
+                                                   ("suspension", "create"), ("suspension", "update")}
     update = [e for e in mine if e.action == "update"][-1]
-    assert update.changes["state"] == ["active", "suspended"] and update.actor_id == team.coord.id
+    assert update.changes["ends_on"][1] == "2025-02-28" and update.actor_id == team.coord.id
     assert update.base_id == team.base.id
 
 
 def test_services_refuse_users_out_of_scope(team):
     mentor, appt, _ = _add(team)
     for call in (lambda: services.end_appointment(team.coord2, appt, ends_on=D(2025, 1, 1), reason="x"),
-                 lambda: services.suspend_appointment(team.reviewer, appt, reason="x"),
+                 lambda: services.suspend_appointment(team.reviewer, appt, starts_on=D(2025, 1, 1)),
                  lambda: services.appoint(team.coord2, team.base, mentor, starts_on=D(2030, 1, 1)),
                  lambda: services.update_profile(team.mentor, mentor, title="x")):
         with pytest.raises(Forbidden):
@@ -310,11 +341,16 @@ def test_assignment_must_fit_fixed_terms_and_renewals_join_up(team):
 
 def test_a_suspended_appointment_does_not_cover(team):
     uni, appt, _ = _add(team)
-    services.suspend_appointment(team.coord, appt, reason="出国")
+    services.suspend_appointment(team.coord, appt, starts_on=D(2024, 2, 29), ends_on=D(2024, 3, 31), reason="出国")
     student = services.create_student(team.coord, team.base, **STUDENT)
+    kw = dict(university_mentor=uni, enterprise_mentor=team.mentor_record)
     with _raises("university_mentor_id", "suspended appointments do not count"):
-        services.assign_mentors(team.coord, student, university_mentor=uni, enterprise_mentor=team.mentor_record,
-                                starts_on=D(2023, 9, 1))
+        services.assign_mentors(team.coord, student, **kw, starts_on=D(2023, 9, 1))
+    with _raises("university_mentor_id", "suspended appointments do not count"):
+        services.assign_mentors(team.coord, student, **kw, starts_on=D(2023, 9, 1), ends_on=D(2024, 2, 29))
+    # the day before the suspension, and from the day after it: covered
+    services.assign_mentors(team.coord, student, **kw, starts_on=D(2023, 9, 1), ends_on=D(2024, 2, 28))
+    assert services.assign_mentors(team.coord, student, **kw, starts_on=D(2024, 4, 1)).ends_on is None
 
 
 def test_one_assignment_at_a_time(team, assigned):
@@ -342,3 +378,14 @@ def test_graduated_student_assignment_must_end_by_graduation(team, assigned):
     with _raises("ends_on", "graduated on 2025-06-30"):
         services.assign_mentors(team.coord, student, university_mentor=assigned["university"],
                                 enterprise_mentor=assigned["enterprise"], starts_on=D(2023, 9, 1))
+
+
+def test_a_renewal_cannot_cut_a_recorded_suspension_short(team):
+    _m, appt, _ = _add(team)  # from 2023-09-01
+    services.suspend_appointment(team.coord, appt, starts_on=D(2025, 1, 1), ends_on=D(2025, 6, 30))
+    with _raises("ends_on", "suspended 2025-01-01 – 2025-06-30", "outside the new terms"):
+        services.renew_appointment(team.coord, appt, starts_on=D(2025, 3, 1))
+    new = services.renew_appointment(team.coord, appt, starts_on=D(2025, 7, 1))
+    assert appt.ends_on == D(2025, 6, 30) and new.starts_on == D(2025, 7, 1)
+    assert [ratio_of_base(team.base, d).university for d in (D(2024, 12, 31), D(2025, 1, 1), D(2025, 6, 30),
+                                                             D(2025, 7, 1))] == [1, 0, 0, 1]

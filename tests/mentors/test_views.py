@@ -63,7 +63,7 @@ def test_roster_flags_students_lacking_a_mentor_and_overloaded_mentors(client, t
     overloaded = html.split('id="mentors-overloaded"')[1].split("</ul>")[0]
     assert "王" in overloaded and "李工" in overloaded
     # suspend the enterprise mentor: both students now lack one
-    services.suspend_appointment(None, ent.appointments[0], reason="x")
+    services.suspend_appointment(None, ent.appointments[0], starts_on=D(2024, 9, 1), reason="x")
     lacking = client.get("/bases/SF-AP-01/mentors?as_of=2024-09-01").get_data(as_text=True)
     lacking = lacking.split('id="students-lacking"')[1].split("</ul>")[0]
     assert "甲生" in lacking and "乙生" in lacking
@@ -240,10 +240,17 @@ def test_appointment_actions_through_forms(client, team, login_as):
     login_as("coord")
     for path in ("edit", "renew", "end", "suspend", "resume"):
         assert client.get(f"/appointments/{appt.id}/{path}").status_code == 200
-    assert client.post(f"/appointments/{appt.id}/suspend", data={"reason": "出国"}).status_code == 302
-    assert appt.state == "suspended"
-    assert client.post(f"/appointments/{appt.id}/suspend", data={"reason": "出国"}).status_code == 200
-    assert client.post(f"/appointments/{appt.id}/resume", data={"reason": "回国"}).status_code == 302
+    assert client.post(f"/appointments/{appt.id}/suspend",
+                       data={"starts_on": "2024-01-01", "reason": "出国"}).status_code == 302
+    assert [(s.starts_on, s.ends_on, s.reason) for s in appt.suspensions] == [(D(2024, 1, 1), None, "出国")]
+    response = client.post(f"/appointments/{appt.id}/suspend", data={"starts_on": "2024-06-01", "reason": "出国"})
+    assert response.status_code == 200 and "2024-01-01" in response.get_data(as_text=True)
+    page = client.get(f"/appointments/{appt.id}/resume").get_data(as_text=True)
+    periods = page.split('id="appointment-suspensions"')[1].split("</table>")[0]
+    assert "2024-01-01" in periods and "出国" in periods
+    assert client.post(f"/appointments/{appt.id}/resume", data={"on": "2024-03-01"},
+                       query_string={"from": "mentor"}).headers["Location"].endswith(f"/mentors/{person.id}")
+    assert appt.suspensions[0].ends_on == D(2024, 2, 29)
     assert client.post(f"/appointments/{appt.id}/renew", data={"starts_on": "2025-01-01"}).status_code == 302
     assert appt.ends_on == D(2024, 12, 31)
     renewal = person.appointments[-1]
@@ -343,3 +350,29 @@ def test_empty_posts_never_500(client, team, login_as):
         assert client.post(url, data={}).status_code == 200, url
         assert client.post(url, data={"starts_on": "garbage", "university_mentor_id": "x",
                                       "enrolment_year": "x", "ends_on": "2024-02-30"}).status_code == 200, url
+
+
+def test_suspend_and_resume_from_the_roster_and_the_mentor_page(client, team, login_as):
+    (person,) = add_people(team.base, "enterprise", 1, starts_on=D(2022, 1, 1))
+    appt = person.appointments[0]
+    login_as("coord")
+    roster = client.get("/bases/SF-AP-01/mentors").get_data(as_text=True)
+    row = roster.split(f'data-appointment="{appt.id}"')[1].split("</li>")[0]
+    assert f"/appointments/{appt.id}/suspend" in row and f"/appointments/{appt.id}/resume" not in row
+    page = client.get(f"/mentors/{person.id}").get_data(as_text=True)
+    assert f"/appointments/{appt.id}/suspend?from=mentor" in page
+    response = client.post(f"/appointments/{appt.id}/suspend?from=mentor",
+                           data={"starts_on": "2024-02-29", "ends_on": "", "reason": "出国"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/mentors/{person.id}")
+    page = client.get(f"/mentors/{person.id}").get_data(as_text=True)
+    assert "2024-02-29" in page and "出国" in page and f"/appointments/{appt.id}/resume?from=mentor" in page
+    # the roster as of the day before shows the person active; as of the first day, suspended
+    assert person.name in client.get("/bases/SF-AP-01/mentors?as_of=2024-02-28&state=active").get_data(as_text=True)
+    assert person.name in client.get("/bases/SF-AP-01/mentors?as_of=2024-02-29&state=suspended").get_data(as_text=True)
+    # errors come back on the form, beside their field, nothing written
+    bad = client.post(f"/appointments/{appt.id}/resume", data={"on": "2024-02-29"})
+    assert bad.status_code == 200 and appt.suspensions[0].ends_on is None
+    assert client.post(f"/appointments/{appt.id}/resume", data={"on": "2025-01-01"}).status_code == 302
+    roster = client.get("/bases/SF-AP-01/mentors").get_data(as_text=True)
+    row = roster.split(f'data-appointment="{appt.id}"')[1].split("</li>")[0]
+    assert "2024-02-29 – 2024-12-31" in row and f"/appointments/{appt.id}/suspend" in row

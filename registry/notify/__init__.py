@@ -1,0 +1,1 @@
+"""Notifications: what each user should hear about (deadlines, shortfalls, reviews), in the app and by e-mail."""

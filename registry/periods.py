@@ -1,0 +1,67 @@
+"""Counting over periods of days (construction years, calendar years): the one place that turns a
+list of per-base periods into a SQL table and decides which period a record dated only by a year
+belongs to. The areas' `period_counts` read it; their `yearly_counts` are calendar-year periods.
+
+A period is `(base_id, key, first, last)`: the base it belongs to, a key the caller reads the
+counts back by (a year, a construction year's number), and its first and last day, both included.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import Date, Integer, String, text
+
+Period = tuple[int, object, dt.date, dt.date]
+
+
+def calendar_periods(base_ids, first_year: int, last_year: int) -> list[Period]:
+    """One period per base and calendar year, keyed by the year."""
+    return [(b, y, dt.date(y, 1, 1), dt.date(y, 12, 31)) for b in base_ids
+            for y in range(int(first_year), int(last_year) + 1)]
+
+
+def periods_table(periods: Iterable[Period], name: str = "period"):
+    """The periods as a table (`base_id`, `k`, `first`, `last`, and `lo`, `hi`: the years counted
+    in it by `years_counted_in`; `k` as text) usable in a join.
+
+    A multi-row VALUES list: portable (SQLite and PostgreSQL both name its columns column1...), and
+    not bound by SQLite's limit of 500 terms in a compound SELECT, so 600 construction years of 200
+    bases are one statement. Keys travel as text; read them back through the caller's own mapping.
+    """
+    rows = list(periods)
+    if not rows:
+        raise ValueError("periods_table needs at least one period")
+    params, values = {}, []
+    for i, (base_id, key, first, last) in enumerate(rows):
+        lo, hi = years_counted_in(first, last)
+        params.update({f"pb{i}": int(base_id), f"pk{i}": str(key), f"pf{i}": first, f"pl{i}": last,
+                       f"plo{i}": lo, f"phi{i}": hi})
+        values.append(f"(:pb{i}, :pk{i}, :pf{i}, :pl{i}, :plo{i}, :phi{i})")
+    stmt = text("SELECT column1 AS base_id, column2 AS k, column3 AS first, column4 AS last, column5 AS lo, "
+                "column6 AS hi FROM (VALUES " + ", ".join(values) + ") AS v")
+    stmt = stmt.bindparams(**params).columns(base_id=Integer, k=String, first=Date, last=Date, lo=Integer,
+                                             hi=Integer)
+    return stmt.subquery(name)
+
+
+def midyear(year: int) -> dt.date:
+    return dt.date(int(year), 7, 1)
+
+
+def years_counted_in(first: dt.date, last: dt.date) -> tuple[int, int]:
+    """The calendar years (lo, hi; empty when lo > hi) whose records, dated only by a year (a
+    textbook's year of publication, a course's first year), count in the period [first, last].
+
+    Such a record is taken as dated 1 July, the middle of its year: every year falls into at most
+    one construction year, nothing from a year mostly before recognition counts in the cycle, and
+    a calendar-year period takes exactly its own year.
+    """
+    lo = first.year if first <= midyear(first.year) else first.year + 1
+    hi = last.year if midyear(last.year) <= last else last.year - 1
+    return lo, hi
+
+
+def keys_of(periods: Iterable[Period]) -> dict[tuple[int, str], object]:
+    """{(base_id, str(key)): key}: the caller's keys back from the text the table carries."""
+    return {(int(b), str(k)): k for b, k, _f, _l in periods}
