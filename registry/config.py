@@ -52,6 +52,8 @@ class Config:
     BOOTSTRAP_BOOTSWATCH_THEME = None
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Shared by every worker and machine: the per-day figures cache and its data generation.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute"
     # werkzeug's scrypt with its default cost (N=2**15, r=8, p=1).
@@ -62,6 +64,11 @@ class Config:
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE / "evidence"))
+    # "local" (files under EVIDENCE_DIR) or s3://BUCKET[/PREFIX] for storage shared by several
+    # app machines; S3_ENDPOINT_URL names a non-AWS store (MinIO, Ceph, moto).
+    EVIDENCE_STORAGE = os.environ.get("EVIDENCE_STORAGE", "local")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+    S3_REGION = os.environ.get("S3_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
     # Mentor ratio early warning: appointments ending within this many days.
     RATIO_WARNING_DAYS = int(os.environ.get("RATIO_WARNING_DAYS", 90))
 

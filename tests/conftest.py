@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from registry import create_app
+from registry import cache, create_app
 from registry.config import PROJECT_ROOT, normalise_database_url
 from registry.extensions import db, limiter
 
@@ -78,6 +78,7 @@ def _transaction(app, request):
         original = db.session
         db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
         limiter.reset()
+        cache.bump()  # figures cached by an earlier test belong to data rolled back since
         try:
             yield
         finally:

@@ -13,6 +13,8 @@ from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.orm import Session
 
 from registry.audit.models import AuditEntry
+from registry.cache import CHANGED, NEUTRAL_TABLES
+from registry.models_common import utcnow
 
 ACTOR_KEY = "audit_actor"
 # The id is the entry's record_id; a session generation and a row version are bookkeeping.
@@ -156,8 +158,14 @@ def record_bulk(session, table: str, rows: list[dict]) -> None:
     """
     actor_id, actor_label = session.info.get(ACTOR_KEY, (None, "system"))
     if rows:
-        session.execute(AuditEntry.__table__.insert(), [
-            {"actor_id": actor_id, "actor_label": actor_label, "action": r["action"], "table": table,
+        from registry.bulk import insert_rows
+
+        now = utcnow()
+        insert_rows(session.connection(), AuditEntry.__table__, [
+            {"at": now, "actor_id": actor_id, "actor_label": actor_label, "action": r["action"], "table": table,
              "record_id": r.get("record_id"), "record_label": (r.get("label") or "")[:200],
              "base_id": r.get("base_id"), "changes": r.get("changes") or {}}
             for r in rows])
+        # Written past the session: the figures cache must still hear of it (see registry/cache.py).
+        if table not in NEUTRAL_TABLES:
+            session.info[CHANGED] = True

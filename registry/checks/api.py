@@ -10,7 +10,7 @@ from registry.api.openapi import CODE_PARAM, SCHEMAS, add_path
 from registry.api.views import bp, visible_base_or_404
 from registry.authz import ALL, STAFF, allow
 from registry.checks import lifecycle
-from registry.checks.queries import eligibility_of, evaluation_of
+from registry.checks.queries import eligibility_cached, evaluation_of
 from registry.web import api_error
 
 
@@ -31,7 +31,7 @@ def eligibility(code):
     as_of, error = _as_of()
     if error is not None:
         return error
-    return jsonify(eligibility_of(base, as_of).as_json())
+    return jsonify(eligibility_cached(base, as_of).as_json())
 
 
 @bp.route("/bases/<code>/lifecycle")

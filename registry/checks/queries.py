@@ -110,6 +110,13 @@ def eligibility_of(base: Base, as_of: dt.date, round: ApplicationRound | None = 
 
 # ---- rounds -----------------------------------------------------------------------------------
 
+def eligibility_cached(base: Base, as_of: dt.date) -> Eligibility:
+    """`eligibility_of` from the figures cache: the same answer until something is written."""
+    from registry import cache
+
+    return cache.cached("eligibility", lambda: eligibility_of(base, as_of), base.id, as_of)
+
+
 def rounds():
     return select(ApplicationRound).order_by(ApplicationRound.year.desc())
 

@@ -57,9 +57,21 @@ class Link:
             return None
 
 
+@dataclass(frozen=True)
+class EditsBase:
+    """A link's guard: may `user` edit this base? Plain data (the base's id and university), so a
+    check's outcome can be kept in the figures cache and read back in another process."""
+
+    id: int
+    university_id: int | None
+
+    def __call__(self, user) -> bool:
+        return authz.can_edit_base(user, self)
+
+
 def form_link(label, endpoint: str, base, **values) -> Link:
     """A link to a form changing `base` or its records: shown to whoever may edit the base."""
-    return Link(label, endpoint, {"code": base.code, **values}, guard=lambda user: authz.can_edit_base(user, base))
+    return Link(label, endpoint, {"code": base.code, **values}, guard=EditsBase(base.id, getattr(base, "university_id", None)))
 
 
 @dataclass(frozen=True)

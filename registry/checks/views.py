@@ -7,10 +7,10 @@ import datetime as dt
 import io
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from sqlalchemy import select
 
-from registry import authz
+from registry import authz, cache
 from registry.auth.models import User
 from registry.authz import ADMIN, REVIEWER, STAFF, UNIVERSITY_COORDINATOR, actor, allow
 from registry.checks import charts, lifecycle, queries, services
@@ -41,7 +41,7 @@ register_nav(5, "checks.dashboard", _l("Dashboard"), (ADMIN, REVIEWER))
 def _panel(base, user, as_of):
     state = lifecycle.state_of(base)
     return {
-        "check": queries.eligibility_of(base, as_of),
+        "check": queries.eligibility_cached(base, as_of),
         "state": state,
         "as_of": as_of,
         "has_plan": state.cycle is not None,
@@ -618,10 +618,14 @@ def _dashboard_filters():
 def dashboard():
     as_of = parse_as_of(request.args.get("as_of"))
     filters = _dashboard_filters()
-    data = queries.dashboard(as_of, **filters)
-    return render_template("checks/dashboard.html", data=data, as_of=as_of, filters=filters, fields=FIELDS,
-                           kinds=UNIVERSITY_KINDS, statuses=BASE_STATUSES, rules=queries.rules_in_order(),
-                           chart_names=charts.CHARTS)
+    page = dict(as_of=as_of, filters=filters, fields=FIELDS, kinds=UNIVERSITY_KINDS, statuses=BASE_STATUSES,
+                rules=queries.rules_in_order(), chart_names=charts.CHARTS)
+    # Every base's ratio and eligibility: computed once per day, filters and state of the data.
+    figures = cache.cached_block("dashboard", "checks/dashboard.html", "figures",
+                                 lambda: dict(page, data=queries.dashboard(as_of, **filters)),
+                                 as_of, sorted(filters.items()), getattr(actor(), "role", None))
+    return render_template("checks/dashboard.html", figures=figures, rounds=db.session.scalars(queries.rounds()),
+                           **page)
 
 
 @bp.route("/dashboard/chart/<name>.svg")
@@ -634,6 +638,7 @@ def dashboard_chart(name):
         as_of = dt.date.fromisoformat(value) if value else lifecycle.today()
     except ValueError:
         as_of = lifecycle.today()
-    data = queries.dashboard(as_of, **_dashboard_filters())
-    svg = charts.render(name, data)
+    filters = _dashboard_filters()
+    svg = cache.cached("dashboard-chart", lambda: charts.render(name, queries.dashboard(as_of, **filters)),
+                       str(get_locale()), name, as_of, sorted(filters.items()))
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=60"})

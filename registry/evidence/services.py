@@ -1,6 +1,7 @@
 """Attach, list and delete evidence files.
 
-Files live under app.config["EVIDENCE_DIR"] (outside the web root) as `<aa>/<random hex>`; the
+Files live in the evidence storage (`storage.py`: a directory outside the web root, or an
+S3-compatible bucket shared by several app machines) under keys `<aa>/<random hex>`; the
 database keeps the original name, the sniffed type, the size and the SHA-256. A file written for
 a transaction that rolls back is removed; a deleted attachment's file is removed only once the
 deletion is committed. Inserts and deletes are audited by the flush hook (Attachment is Audited).
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from registry.errors import DomainError, _l
 from registry.evidence.models import Attachment
 from registry.evidence.sniff import ACCEPTED, DOCX, XLSX, sniff
+from registry.evidence.storage import StorageError, storage
 from registry.extensions import db
 from registry.limits import zip_problem
 from registry.orgs.services import clean
@@ -28,12 +30,18 @@ NEW_FILES = "evidence_new_files"
 DOOMED_FILES = "evidence_doomed_files"
 
 
-def storage_root() -> Path:
-    return Path(current_app.config["EVIDENCE_DIR"])
+def key_of(attachment: Attachment) -> str:
+    return f"{attachment.stored_name[:2]}/{attachment.stored_name}"
 
 
 def path_of(attachment: Attachment) -> Path:
-    return storage_root() / attachment.stored_name[:2] / attachment.stored_name
+    """Where a file lies when the storage is the local directory."""
+    return Path(current_app.config["EVIDENCE_DIR"]) / key_of(attachment)
+
+
+def read(attachment: Attachment) -> bytes | None:
+    """The stored bytes, or None when the file is missing."""
+    return storage().get(key_of(attachment))
 
 
 def max_bytes() -> int:
@@ -85,11 +93,14 @@ def attach(record_type: str, record, filename: str, stream, *, uploaded_by=None,
                             original_name=name, stored_name=stored, sha256=hashlib.sha256(data).hexdigest(),
                             size=len(data), content_type=ftype.mime, extension=ftype.extension,
                             description=description, uploaded_by_id=getattr(uploaded_by, "id", None))
-    path = path_of(attachment)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "xb") as handle:  # never overwrite
-        handle.write(data)
-    db.session.info.setdefault(NEW_FILES, []).append(str(path))
+    store = storage()
+    try:
+        store.put(key_of(attachment), data)
+    except StorageError as exc:
+        current_app.logger.error("evidence storage refused %s: %s", key_of(attachment), exc)
+        raise DomainError(_l("The file store cannot be reached, so the file was not saved. Please try again "
+                             "later."), field="file") from exc
+    db.session.info.setdefault(NEW_FILES, []).append((store, key_of(attachment)))
     db.session.add(attachment)
     db.session.flush()
     return attachment
@@ -97,7 +108,7 @@ def attach(record_type: str, record, filename: str, stream, *, uploaded_by=None,
 
 def delete(attachment: Attachment) -> None:
     """Delete the record now (audited); its file goes when the transaction commits."""
-    db.session.info.setdefault(DOOMED_FILES, []).append(str(path_of(attachment)))
+    db.session.info.setdefault(DOOMED_FILES, []).append((storage(), key_of(attachment)))
     db.session.delete(attachment)
     db.session.flush()
 
@@ -113,18 +124,14 @@ def delete_for_record(record_type: str, record_id: int) -> int:
 
 def verify(attachment: Attachment) -> bool:
     """The stored bytes still have the recorded SHA-256."""
-    try:
-        return hashlib.sha256(path_of(attachment).read_bytes()).hexdigest() == attachment.sha256
-    except OSError:
-        return False
+    data = read(attachment)
+    return data is not None and hashlib.sha256(data).hexdigest() == attachment.sha256
 
 
-def _unlink(paths) -> None:
-    for path in paths:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
+def _unlink(entries) -> None:
+    # The store travels with the key: these hooks may run after the app context has gone.
+    for store, key in entries:
+        store.delete(key)
 
 
 @event.listens_for(Session, "after_commit")

@@ -1,6 +1,8 @@
 """Evidence files: upload to a record, download (as an attachment only), delete (audited)."""
 from __future__ import annotations
 
+import io
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 
@@ -8,6 +10,7 @@ from registry import authz
 from registry.authz import ALL, EDITORS, actor, allow
 from registry.errors import DomainError, _l
 from registry.evidence import queries, services
+from registry.evidence.storage import StorageError
 from registry.evidence.forms import UploadForm
 from registry.evidence.models import Attachment
 from registry.records.pages import ATTACHABLE, register_attachable
@@ -84,11 +87,16 @@ def download(attachment_id):
         appointment = db.session.get(Appointment, attachment.record_id)
         if appointment is None or not authz.can_view_appointment(actor(), appointment):
             abort(404)
-    path = services.path_of(attachment)
-    if not path.is_file():
-        current_app.logger.error("evidence file missing: attachment %s at %s", attachment.id, path)
+    try:
+        data = services.read(attachment)
+    except StorageError:
+        current_app.logger.exception("evidence storage unreachable")
+        abort(503)
+    if data is None:
+        current_app.logger.error("evidence file missing: attachment %s, key %s", attachment.id,
+                                 services.key_of(attachment))
         abort(404)
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+    response = send_file(io.BytesIO(data), mimetype=attachment.content_type, as_attachment=True,
                          download_name=attachment.download_name, max_age=0, etag=attachment.sha256)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 
 from registry.audit.services import SKIP_FIELDS, plain, record_bulk
+from registry.bulk import insert_rows
 from registry.errors import Bilingual, _l, msgid_of
 from registry.extensions import db
 from registry.imports import parsing
@@ -46,7 +47,9 @@ from registry.imports.parsing import EDGE_SPACE, CellError, display, is_blank
 from registry.models_common import utcnow
 
 EXTENSIONS = (".xlsx", ".csv")
-MAX_ROWS = 50_000
+# Rows of data a sheet may hold: a national roster file of 100,000 people imports (streamed, ≤ 500 MB).
+MAX_ROWS = 100_000
+AUDIT_CHUNK = 5000
 # Reading is bounded by what it scans, not only by what it keeps (issue 12): a sheet is read up to
 # its data rows plus this many blank or title rows; no further.
 SCAN_SLACK = 10_000
@@ -627,36 +630,24 @@ def bulk_insert(model, rows: list[dict], key: tuple[str, ...] | None = None,
         ids = list(db.session.execute(statement, rows).scalars())
     dated = [c.key for c in table.c if c.key not in SKIP_FIELDS and c.key != "id" and _is_date(c)]
     plain_keys = [c.key for c in table.c if c.key not in SKIP_FIELDS and c.key != "id" and c.key not in dated]
-    entries = []
-    for new_id, row in zip(ids, rows):  # the flush hook's snapshot: {column: [None, value]}
-        changes = {"id": [None, new_id]}
-        for k in plain_keys:
-            changes[k] = [None, row.get(k)]
-        for k in dated:
-            value = row.get(k)
-            changes[k] = [None, value.isoformat() if value is not None else None]
-        entries.append({"action": "create", "record_id": new_id, "label": label(row), "base_id": base_id(row),
-                        "changes": changes})
-    record_bulk(db.session, table.name, entries)
+    for start in range(0, len(rows), AUDIT_CHUNK):  # a chunk of audit entries at a time in memory
+        entries = []
+        for new_id, row in zip(ids[start:start + AUDIT_CHUNK], rows[start:start + AUDIT_CHUNK]):
+            changes = {"id": [None, new_id]}  # the flush hook's snapshot: {column: [None, value]}
+            for k in plain_keys:
+                changes[k] = [None, row.get(k)]
+            for k in dated:
+                value = row.get(k)
+                changes[k] = [None, value.isoformat() if value is not None else None]
+            entries.append({"action": "create", "record_id": new_id, "label": label(row), "base_id": base_id(row),
+                            "changes": changes})
+        record_bulk(db.session, table.name, entries)
     return ids
 
 
 def _insert_many(table, rows: list[dict]) -> None:
-    """INSERT many rows. On PostgreSQL through COPY when every row names the same columns and the
-    others need no default computed here (psycopg's executemany would send one statement per row);
-    elsewhere, and otherwise, one executemany statement."""
-    connection = db.session.connection()
-    columns = list(rows[0])
-    names = set(columns)
-    if (connection.dialect.name != "postgresql" or any(row.keys() != names for row in rows)
-            or any(c.default is not None for c in table.c if c.key not in names)):
-        connection.execute(table.insert(), rows)
-        return
-    quote = connection.dialect.identifier_preparer.quote
-    copy_sql = f"COPY {quote(table.name)} ({', '.join(quote(table.c[k].name) for k in columns)}) FROM STDIN"
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
-        for row in rows:
-            copy.write_row([row[k] for k in columns])
+    """INSERT many rows in one batch (PostgreSQL: COPY; SQLite: the driver's executemany)."""
+    insert_rows(db.session.connection(), table, rows)
 
 
 def _is_date(column) -> bool:

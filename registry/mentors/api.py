@@ -80,7 +80,7 @@ def ratio():
         ids = [base.id]
     else:
         ids = visible
-    rows = queries.ratio_as_of(as_of, ids)
+    rows = queries.ratio_of_bases(as_of, ids)
     return jsonify({"as_of": as_of.isoformat(), "bases": [r.as_json() for r in rows]})
 
 

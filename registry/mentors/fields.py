@@ -74,6 +74,24 @@ def mask_phone(phone) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+# The plain ASCII addresses nearly everyone has: a dot-atom local part and letter-digit-hyphen labels
+# under a letter TLD. email_validator gives exactly these back with the domain lower-cased; checking
+# them here first takes a tenth of its time (it was 12% of a 10,000-row import).
+_PLAIN_EMAIL = re.compile(r"(?P<local>[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
+                          r"@(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})")
+_SPECIAL_USE = ("arpa", "invalid", "local", "localhost", "onion", "test")
+
+
+def _plain_email(raw: str) -> str | None:
+    match = _PLAIN_EMAIL.fullmatch(raw)
+    if match is None or len(raw) > 254 or len(match["local"]) > 64:
+        return None
+    domain = match["domain"].lower()
+    if "xn--" in domain or domain.rsplit(".", 1)[-1] in _SPECIAL_USE or len(domain) > 253:
+        return None  # punycode and special-use names: the full check decides
+    return f"{match['local']}@{domain}"
+
+
 def validate_email(text) -> str:
     """A syntactically valid address (no DNS lookup), normalised. Blank → "". Raises FieldError."""
     from email_validator import EmailNotValidError
@@ -82,6 +100,9 @@ def validate_email(text) -> str:
     raw = clean_name(text)
     if not raw:
         return ""
+    plain = _plain_email(raw)
+    if plain is not None:
+        return plain
     try:
         return _validate(raw, check_deliverability=False).normalized
     except EmailNotValidError:

@@ -10,7 +10,7 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from registry import authz
+from registry import authz, cache
 from registry.authz import ALL, EDITORS, MENTOR, STAFF, actor, allow
 from registry.errors import DomainError, _l
 from registry.extensions import db
@@ -84,11 +84,15 @@ def _construction_cycle(base):
 
 
 def _panel_context(base, user, as_of):
+    cycle, days = _construction_cycle(base), queries.warning_days()
+    # The base page is opened far more often than its roster changes: figures per data generation.
     return {
-        "ratio": queries.ratio_of_base(base, as_of),
-        "history": queries.ratio_history(base, as_of, _construction_cycle(base)),
-        "warning": queries.ratio_warning(base.id, as_of),
-        "warning_days": queries.warning_days(),
+        "ratio": cache.cached("base-ratio", lambda: queries.ratio_of_base(base, as_of), base.id, as_of),
+        "history": cache.cached("ratio-history", lambda: queries.ratio_history(base, as_of, cycle), base.id, as_of,
+                                cycle),
+        "warning": cache.cached("ratio-warning", lambda: queries.ratio_warning(base.id, as_of, days), base.id, as_of,
+                                days),
+        "warning_days": days,
         "as_of": as_of,
         "base": base,
         "show_names": authz.can_view_rosters(user),
@@ -124,18 +128,28 @@ def roster(code):
     side = request.args.get("side") or None
     state = request.args.get("state") or None
     q = request.args.get("q") or None
-    page = _page(queries.roster_statement(base.id, as_of, side=side if side in SIDES else None,
-                                          state=state if state in queries.ROSTER_STATES else None, q=q))
-    appointments = queries.appointments_by_mentor(base.id, [m.id for m in page.items])
-    counts = queries.students_per_mentor(base.id, as_of)
-    rows = [{"mentor": m, "appointments": appointments[m.id], "state": queries.state_on(appointments[m.id], as_of),
-             "students": counts.get(m.id, 0), "phone": _phone_for(user, m, base)} for m in page.items]
-    return render_template(
-        "mentors/roster.html", base=base, as_of=as_of, page=page, rows=rows, sides=SIDES,
-        states=ROSTER_STATE_LABELS, appointment_states=APPOINTMENT_STATES, ratio=queries.ratio_of_base(base, as_of),
-        lacking=queries.student_mentors(base.id, as_of, only_lacking=True),
-        overloaded=queries.overloaded_mentors(base, as_of, counts), can_edit=authz.can_edit_roster(user, base),
-        today=dt.date.today())
+
+    def content():
+        page = _page(queries.roster_statement(base.id, as_of, side=side if side in SIDES else None,
+                                              state=state if state in queries.ROSTER_STATES else None, q=q))
+        appointments = queries.appointments_by_mentor(base.id, [m.id for m in page.items])
+        counts = queries.students_per_mentor(base.id, as_of)
+        rows = [{"mentor": m, "appointments": appointments[m.id], "state": queries.state_on(appointments[m.id], as_of),
+                 "students": counts.get(m.id, 0), "phone": _phone_for(user, m, base)} for m in page.items]
+        return dict(
+            base=base, as_of=as_of, page=page, rows=rows, sides=SIDES, states=ROSTER_STATE_LABELS,
+            appointment_states=APPOINTMENT_STATES,
+            ratio=cache.cached("base-ratio", lambda: queries.ratio_of_base(base, as_of), base.id, as_of),
+            lacking=queries.student_mentors(base.id, as_of, only_lacking=True),
+            overloaded=queries.overloaded_mentors(base, as_of, counts), can_edit=authz.can_edit_roster(user, base),
+            today=dt.date.today())
+
+    # The roster as this viewer sees it (phones and links depend on who looks; the user's row
+    # changes with their role), rendered once per data generation, day and query.
+    html = cache.cached_block("roster", "mentors/roster.html", "content", content, base.id, as_of, dt.date.today(),
+                              sorted(request.args.items(multi=True)), user.id, user.updated_at,
+                              keep=cache.without_form_tokens, ttl=cache.VIEWER_TTL)
+    return render_template("mentors/roster.html", base=base, content_html=html)
 
 
 @bp.route("/bases/<code>/mentors/new", methods=["GET", "POST"])
@@ -500,7 +514,14 @@ def ratio_overview():
     if sort not in SORT_KEYS:
         sort = "shortfall"
     descending = request.args.get("dir") == "desc"
-    rows = sorted(queries.ratio_as_of(as_of, base_ids_visible_to(user)), key=SORT_KEYS[sort], reverse=descending)
-    return render_template("mentors/ratio_overview.html", rows=rows, as_of=as_of, sort=sort, descending=descending,
-                           meeting=sum(1 for r in rows if r.meets_requirement),
-                           can_roster=authz.can_view_rosters(user))
+    visible = base_ids_visible_to(user)
+    page = dict(as_of=as_of, sort=sort, descending=descending, can_roster=authz.can_view_rosters(user))
+
+    def table():
+        rows = sorted(queries.ratio_of_bases(as_of, visible), key=SORT_KEYS[sort], reverse=descending)
+        return dict(page, rows=rows, meeting=sum(1 for r in rows if r.meets_requirement))
+
+    # The table of every base the viewer sees, rendered once per data generation, day and order.
+    ratio_table = cache.cached_block("ratio-table", "mentors/ratio_overview.html", "ratio_table", table,
+                                     as_of, sort, descending, page["can_roster"], visible)
+    return render_template("mentors/ratio_overview.html", ratio_table=ratio_table, **page)

@@ -1,9 +1,10 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from registry import authz
+from registry import authz, cache
 from registry.authz import ADMIN, STAFF, UNIVERSITY_COORDINATOR, actor, allow
 from registry.errors import DomainError, _l
 from registry.nav import register_nav
@@ -99,9 +100,17 @@ def base_detail(code):
     base = load_base(code)
     as_of = parse_as_of(request.args.get("as_of"))
     user = actor()
-    return render_template("orgs/base_detail.html", base=base, as_of=as_of, fields=FIELDS, statuses=BASE_STATUSES,
-                           kinds=UNIVERSITY_KINDS, panels=panels_for(base, user, as_of),
-                           can_edit=authz.can_edit_base(user, base))
+    page = dict(base=base, as_of=as_of, fields=FIELDS, statuses=BASE_STATUSES, kinds=UNIVERSITY_KINDS,
+                can_edit=authz.can_edit_base(user, base))
+
+    def render_panels():
+        return [render_template(template, panel=context, **page) for template, context in panels_for(base, user, as_of)]
+
+    # Each area's panel, rendered once per data generation for this viewer (links depend on who
+    # looks; the user's row changes with their role). A panel holding a form token is never kept.
+    panels = cache.cached("base-panels", render_panels, base.id, as_of, str(get_locale()), user.id,
+                          user.updated_at, keep=cache.without_form_tokens, ttl=cache.VIEWER_TTL)
+    return render_template("orgs/base_detail.html", panels=[Markup(h) for h in panels], **page)
 
 
 @bp.route("/bases/<code>/edit", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from registry.errors import DomainError
 from registry.evidence import services
 from registry.evidence.models import Attachment
 from registry.evidence.sniff import sniff
+from registry.evidence.storage import storage
 from registry.exchanges import services as exchanges
 from registry.extensions import db
 from registry.mentors.models import Appointment
@@ -22,6 +23,9 @@ from tests.conftest import text_of
 from tests.evidence import files
 
 D = dt.date
+
+# Every test here runs on both kinds of evidence storage.
+pytestmark = pytest.mark.usefixtures("evidence_store")
 
 
 @pytest.mark.parametrize("data,extension", [
@@ -60,11 +64,16 @@ def attachments():
     return list(db.session.scalars(select(Attachment).order_by(Attachment.id)))
 
 
-def stored_files(app) -> set[Path]:
-    return {p for p in Path(app.config["EVIDENCE_DIR"]).rglob("*") if p.is_file()}
+def stored_files(app) -> set[str]:
+    return set(storage().keys())
 
 
-def test_a_pdf_is_stored_under_a_random_name_with_its_hash(app, world, exchange, client, login_as):
+def is_stored(key: str) -> bool:
+    return storage().get(key) is not None
+
+
+def test_a_pdf_is_stored_under_a_random_name_with_its_hash(app, world, exchange, client, login_as,
+                                                              evidence_store):
     login_as("coord")
     data = files.pdf("任命书")
     response = upload(client, exchange, data, "聘任书.pdf", "聘任书")
@@ -75,11 +84,13 @@ def test_a_pdf_is_stored_under_a_random_name_with_its_hash(app, world, exchange,
                                                                                  exchange.id)
     assert attachment.original_name == "聘任书.pdf" and attachment.content_type == "application/pdf"
     assert attachment.sha256 == hashlib.sha256(data).hexdigest() and attachment.size == len(data)
-    path = services.path_of(attachment)
-    assert path.read_bytes() == data
-    assert "聘任书" not in str(path) and len(attachment.stored_name) == 32
-    assert Path(app.config["EVIDENCE_DIR"]) in path.parents
-    assert not str(path).startswith(str(Path(app.root_path) / "static"))
+    key = services.key_of(attachment)
+    assert services.read(attachment) == data and stored_files(app) >= {key}
+    assert "聘任书" not in key and len(attachment.stored_name) == 32
+    if evidence_store == "local":
+        path = services.path_of(attachment)
+        assert Path(app.config["EVIDENCE_DIR"]) in path.parents and path.read_bytes() == data
+        assert not str(path).startswith(str(Path(app.root_path) / "static"))
     assert services.verify(attachment)
     page = client.get(f"/bases/SF-AP-01/exchanges/{exchange.id}")
     assert "聘任书.pdf" in text_of(page)
@@ -178,15 +189,15 @@ def test_a_file_is_served_as_what_it_is_not_as_what_it_is_named(world, exchange,
 def test_delete_is_audited_and_removes_the_file(world, exchange, client, login_as):
     attachment = services.attach("exchange", exchange, "协议.pdf", io.BytesIO(files.pdf()))
     db.session.commit()
-    path, attachment_id = services.path_of(attachment), attachment.id
+    key, attachment_id = services.key_of(attachment), attachment.id
     login_as("reviewer")
     assert client.post(f"/evidence/{attachment_id}/delete").status_code == 403
-    assert path.exists()
+    assert is_stored(key)
     login_as("coord")
     response = client.post(f"/evidence/{attachment_id}/delete")
     assert response.status_code == 303
     assert db.session.get(Attachment, attachment_id) is None
-    assert not path.exists()
+    assert not is_stored(key)
     entries = db.session.execute(select(AuditEntry.action, AuditEntry.actor_label, AuditEntry.base_id,
                                         AuditEntry.record_label)
                                  .where(AuditEntry.table == "evidence_attachment",
@@ -198,28 +209,28 @@ def test_delete_is_audited_and_removes_the_file(world, exchange, client, login_a
 def test_deleting_a_record_deletes_its_files(world, exchange, client, login_as):
     attachment = services.attach("exchange", exchange, "a.pdf", io.BytesIO(files.pdf()))
     db.session.commit()
-    path = services.path_of(attachment)
+    key = services.key_of(attachment)
     login_as("coord")
     assert client.post(f"/bases/SF-AP-01/exchanges/{exchange.id}/delete").status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
-    assert not path.exists()
+    assert not is_stored(key)
 
 
 def test_a_file_whose_transaction_rolls_back_is_removed(world, exchange):
     attachment = services.attach("exchange", exchange, "a.pdf", io.BytesIO(files.pdf()))
-    path = services.path_of(attachment)
-    assert path.exists()
+    key = services.key_of(attachment)
+    assert is_stored(key)
     db.session.rollback()
-    assert not path.exists()
+    assert not is_stored(key)
 
 
 def test_a_failed_delete_keeps_the_file(world, exchange):
     attachment = services.attach("exchange", exchange, "a.pdf", io.BytesIO(files.pdf()))
     db.session.commit()
-    path = services.path_of(attachment)
+    key = services.key_of(attachment)
     services.delete(attachment)
     db.session.rollback()
-    assert path.exists()
+    assert is_stored(key)
 
 
 def test_appointment_letters(world, client, login_as):

@@ -62,3 +62,26 @@ def test_field_error_without_app_context():
     with pytest.raises(FieldError) as exc:
         normalise_phone("123")
     assert "mainland mobile" in str(exc.value)
+
+
+@pytest.mark.parametrize("address", [
+    "li.gong@example.com", "Li.Gong@Example.COM", "a+tag@sub.example.org", "x@xn--fiqs8s.cn", "user@mail.test",
+    "o'brien@example.ie", "first.last@a-b.example.co.uk", "1234567890@qq.com", "a@b.c", "a@b.cc", ".a@example.com",
+    "a..b@example.com", "a@-example.com", "a@example-.com", "a@example.123", "a" * 65 + "@example.com",
+    "名字@例子.中国", "a@localhost", "a@example.local", "abc@" + "d" * 63 + "." + "e" * 63 + ".com",
+])
+def test_the_fast_path_for_plain_addresses_agrees_with_email_validator(address):
+    from email_validator import EmailNotValidError
+    from email_validator import validate_email as full_check
+
+    from registry.mentors.fields import FieldError, validate_email
+
+    try:
+        expected = full_check(address, check_deliverability=False).normalized
+    except EmailNotValidError:
+        expected = None
+    try:
+        got = validate_email(address)
+    except FieldError:
+        got = None
+    assert got == expected

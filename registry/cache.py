@@ -1,0 +1,224 @@
+"""Figures that cover every base, computed once per day and state of the data and shared by all workers.
+
+The ratio of all bases, the dashboard and the eligibility of all bases cost a scan of the whole
+roster; people open those pages far more often than the roster changes. Each cached value is
+keyed by the *data generation*, a counter that every committed write to the registry's data
+bumps (after the commit, in the same request, so the writer's next page already misses the old
+entry), and by the day and filters it was computed for. A value is therefore never stale: it is
+reused only while nothing it could depend on has changed.
+
+Where the cache lives: Redis when `REDIS_URL` is set (one cache and one generation for every
+worker and machine; required when more than one process serves the app), else a small in-process
+store (one process: the development server, tests, a single worker).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import threading
+from collections import OrderedDict
+
+from flask import current_app, has_app_context
+from markupsafe import Markup
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+GENERATION_KEY = "registry:data-generation"
+DAY = 24 * 3600
+# Fragments kept per viewer expire sooner: there are many viewers, and each comes back within minutes.
+VIEWER_TTL = 3600
+# Model classes whose writes change no cached figure (logins, tokens, notifications, sessions).
+NEUTRAL_TABLES = {"user", "api_token", "notification", "notification_preference", "user_session"}
+
+
+class MemoryBackend:
+    """A bounded in-process store; the generation is a plain counter."""
+
+    def __init__(self, max_entries: int = 256):
+        self._data: OrderedDict[str, bytes] = OrderedDict()
+        self._generation = 0
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def generation(self) -> int:
+        return self._generation
+
+    def bump(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._data.clear()  # entries of older generations can never be read again
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: bytes, ttl: int) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+
+
+class RedisBackend:
+    def __init__(self, url: str):
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+    def generation(self) -> int:
+        return int(self.client.get(GENERATION_KEY) or 0)
+
+    def bump(self) -> None:
+        self.client.incr(GENERATION_KEY)
+
+    def get(self, key: str) -> bytes | None:
+        return self.client.get(key)
+
+    def set(self, key: str, value: bytes, ttl: int) -> None:
+        self.client.set(key, value, ex=ttl)
+
+
+def init_app(app) -> None:
+    url = app.config.get("REDIS_URL")
+    app.extensions["figures_cache"] = RedisBackend(url) if url else MemoryBackend()
+
+
+def backend():
+    found = current_app.extensions.get("figures_cache")
+    if found is None:
+        init_app(current_app)
+        found = current_app.extensions["figures_cache"]
+    return found
+
+
+def cached(name: str, compute, *key_parts, ttl: int = DAY, keep=None):
+    """`compute()`, or its value from the cache for this data generation, `name` and `key_parts`.
+
+    The value must be picklable and must not hold ORM objects (they belong to one session).
+    `keep(value)`, when given, says whether a computed value may be kept. When the cache cannot be
+    reached the figure is computed: slower, never wrong.
+    """
+    if _uncommitted_changes():
+        # This transaction has written: its view of the data is its own until it commits.
+        return compute()
+    store = backend()
+    try:
+        generation = store.generation()
+    except Exception:  # noqa: BLE001 — a cache outage must not take pages down
+        log.warning("figures cache unreachable; computing %s", name, exc_info=True)
+        return compute()
+    digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()[:32]
+    key = f"registry:figures:{name}:{generation}:{digest}"
+    try:
+        hit = store.get(key)
+    except Exception:  # noqa: BLE001
+        hit = None
+    if hit is not None:
+        return pickle.loads(hit)
+    value = compute()
+    if keep is not None and not keep(value):
+        return value
+    try:
+        store.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), ttl)
+    except Exception:  # noqa: BLE001
+        log.warning("figures cache unreachable; %s not kept", name, exc_info=True)
+    return value
+
+
+def bump() -> None:
+    """The data changed: every cached figure is out of date from now on."""
+    if not has_app_context():
+        return
+    try:
+        backend().bump()
+    except Exception:  # noqa: BLE001
+        log.error("figures cache unreachable: could not invalidate", exc_info=True)
+
+
+CHANGED = "figures_cache_changed"
+
+
+def _uncommitted_changes() -> bool:
+    from registry.extensions import db
+
+    try:
+        return bool(db.session.info.get(CHANGED))
+    except Exception:  # noqa: BLE001 — outside a request or app context
+        return False
+
+
+def _tables_of(objects) -> set[str]:
+    return {getattr(type(obj), "__tablename__", "") for obj in objects}
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session, flush_context):
+    tables = _tables_of(session.new) | _tables_of(session.dirty) | _tables_of(session.deleted)
+    if tables - NEUTRAL_TABLES:
+        session.info[CHANGED] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_changes(orm_execute_state):
+    # Bulk INSERT/UPDATE/DELETE statements (imports) bypass the unit of work. Every change to the
+    # registry's data is audited, so an audit row naming a table that matters counts as a change
+    # too: that catches the imports' COPY and Connection-level writes as well.
+    state = orm_execute_state
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(getattr(state.statement, "table", None), "name", "")
+    if table == "audit_entry":
+        params = state.parameters
+        rows = params if isinstance(params, (list, tuple)) else [params or {}]
+        if any(row.get("table") not in NEUTRAL_TABLES for row in rows):
+            state.session.info[CHANGED] = True
+    elif table not in NEUTRAL_TABLES:
+        state.session.info[CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session):
+    if session.info.pop(CHANGED, False):
+        bump()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session):
+    # Nothing computed inside the transaction was kept (see `cached`), so nothing to invalidate.
+    session.info.pop(CHANGED, None)
+
+
+def render_block(template_name: str, block: str, **context) -> str:
+    """One `{% block %}` of a template, rendered with the app's usual context (url_for, _, …)."""
+    app = current_app._get_current_object()
+    template = app.jinja_env.get_or_select_template(template_name)
+    app.update_template_context(context)
+    return "".join(template.blocks[block](template.new_context(context)))
+
+
+def cached_block(name: str, template_name: str, block: str, make_context, *key_parts, keep=None,
+                 ttl: int = DAY) -> Markup:
+    """A rendered block of a page, from the figures cache: for pages whose figures cover every base.
+
+    The key must name everything the block shows that is not data (the language, the viewer's role
+    where links depend on it); `make_context()` runs only on a miss.
+    """
+    from flask_babel import get_locale
+
+    html = cached(name, lambda: render_block(template_name, block, **make_context()), str(get_locale()),
+                  *key_parts, keep=keep, ttl=ttl)
+    return Markup(html)
+
+
+def without_form_tokens(html) -> bool:
+    """For `keep=`: a fragment holding a CSRF token belongs to one session and is never shared."""
+    if isinstance(html, str):
+        return "csrf_token" not in html
+    return not any("csrf_token" in h for h in html)
