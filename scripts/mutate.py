@@ -1,0 +1,224 @@
+"""Mutation testing of the rules, the life cycle and the ratio/counting queries (issue 9 point 11).
+
+    python3 scripts/mutate.py                       # every target, writes mutation-results.json
+    python3 scripts/mutate.py --target rules        # one target (rules, lifecycle, queries)
+    python3 scripts/mutate.py --list                # the mutants, without running anything
+    python3 scripts/mutate.py --target rules --line 231   # only the mutants on one line
+
+Not run in CI (it runs the target's tests once per mutant). A small self-contained runner rather
+than mutmut: mutmut 3 rewrites every function of the package into trampolines under `mutants/` and
+needs its own test-stats pass over the whole suite, which does not fit a Flask app whose rules are
+registered by decorators at import time; here each mutant is one token swapped in a copy of the
+project, and only the target's own test files run against it (`-x -q -m "not browser"`, SQLite).
+
+Operators (each mutant changes exactly one token):
+  <= ↔ <,  >= ↔ >,  == ↔ !=,  and ↔ or,  and_ ↔ or_ (SQL),  True ↔ False,  integer n → n+1 and n-1.
+
+A mutant is *killed* when the tests fail (or run past the time limit), *survived* when they pass.
+Explained survivors (equivalent mutants) are listed in docs/mutation.md and in EQUIVALENT below,
+keyed by (file, the stripped source line, the swap), and counted apart.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tokenize
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_PY = ROOT / ".venv" / "bin" / "python"
+
+# name -> (module, top-level functions/classes to mutate (None: the whole module), test files)
+TARGETS = {
+    "rules": ("registry/checks/rules.py", None,
+              ["tests/checks/test_rules.py", "tests/checks/test_submissions.py", "tests/checks/test_mutants.py"]),
+    "lifecycle": ("registry/checks/lifecycle.py", None,
+                  ["tests/checks/test_lifecycle.py", "tests/checks/test_cycles.py", "tests/checks/test_evaluation.py",
+                   "tests/checks/test_mutants.py"]),
+    "queries": ("registry/mentors/queries.py",
+                ["counts_on", "Ratio", "ratio_as_of", "ratio_series", "period_counts"],
+                ["tests/mentors/test_ratio.py", "tests/mentors/test_counts.py", "tests/mentors/test_history.py",
+                 "tests/mentors/test_suspension_periods.py", "tests/mentors/test_mutants.py"]),
+}
+
+SWAPS = {"<=": "<", "<": "<=", ">=": ">", ">": ">=", "==": "!=", "!=": "==",
+         "and": "or", "or": "and", "and_": "or_", "or_": "and_", "True": "False", "False": "True"}
+
+# Equivalent mutants, explained in docs/mutation.md: (file, stripped line, "old→new").
+EQUIVALENT: set[tuple[str, str, str]] = set()
+
+COPY = ["registry", "tests", "templates", "translations", "migrations", "pytest.ini", "babel.cfg"]
+
+
+@dataclass
+class Mutant:
+    target: str
+    path: str
+    line: int
+    col: int
+    old: str
+    new: str
+    source_line: str
+    status: str = "pending"  # killed, survived, timeout, equivalent
+    seconds: float = 0.0
+
+    @property
+    def key(self):
+        return (self.path, self.source_line, f"{self.old}→{self.new}")
+
+    def describe(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}  {self.old} → {self.new}   | {self.source_line}"
+
+
+def _ranges(source: str, names) -> list[tuple[int, int]]:
+    if names is None:
+        return [(1, len(source.splitlines()))]
+    tree = ast.parse(source)
+    found = {n.name: (n.lineno, n.end_lineno) for n in tree.body
+             if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))}
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise SystemExit(f"not found: {missing}")
+    return [found[n] for n in names]
+
+
+def _is_int(text: str) -> bool:
+    try:
+        int(text, 0)
+    except ValueError:
+        return False
+    return True
+
+
+def mutants_of(target: str) -> list[Mutant]:
+    path, names, _tests = TARGETS[target]
+    source = (ROOT / path).read_text(encoding="utf-8")
+    lines = source.splitlines()
+    ranges = _ranges(source, names)
+    out = []
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        (row, col) = tok.start
+        if not any(a <= row <= b for a, b in ranges) or lines[row - 1].lstrip().startswith("@"):
+            continue  # outside the target, or a decorator (`@dataclass(frozen=True)`, a rule's registration)
+        text = tok.string
+        news = []
+        if tok.type in (tokenize.OP, tokenize.NAME) and text in SWAPS:
+            news = [SWAPS[text]]
+        elif tok.type == tokenize.NUMBER and _is_int(text):
+            n = int(text, 0)
+            news = [str(n + 1), str(n - 1)]
+        for new in news:
+            m = Mutant(target, path, row, col, text, new, lines[row - 1].strip())
+            if m.key in EQUIVALENT:
+                m.status = "equivalent"
+            out.append(m)
+    return out
+
+
+def _apply(source: str, m: Mutant) -> str:
+    lines = source.splitlines(keepends=True)
+    line = lines[m.line - 1]
+    assert line[m.col:m.col + len(m.old)] == m.old, (m, line)
+    lines[m.line - 1] = line[:m.col] + m.new + line[m.col + len(m.old):]
+    return "".join(lines)
+
+
+def _pytest(workdir: Path, tests, timeout: float) -> tuple[str, float]:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env.pop("TEST_DATABASE_URL", None)  # SQLite: narrow and fast
+    start = time.monotonic()
+    try:
+        proc = subprocess.run([str(VENV_PY), "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not browser",
+                               *tests], cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "timeout", time.monotonic() - start
+    return ("survived" if proc.returncode == 0 else "killed"), time.monotonic() - start
+
+
+def run(targets, line=None, verbose=True) -> list[Mutant]:
+    results = []
+    with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
+        work = Path(tmp)
+        for name in COPY:
+            src = ROOT / name
+            if src.is_dir():
+                shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            elif src.exists():
+                shutil.copy2(src, work / name)
+        for target in targets:
+            path, _names, tests = TARGETS[target]
+            tests = [t for t in tests if (ROOT / t).exists()]
+            original = (ROOT / path).read_text(encoding="utf-8")
+            status, base_seconds = _pytest(work, tests, timeout=1800)
+            if status != "survived":
+                raise SystemExit(f"{target}: the tests fail without any mutant; fix them first")
+            timeout = max(60.0, 3 * base_seconds)
+            mutants = [m for m in mutants_of(target) if line is None or m.line == line]
+            if verbose:
+                print(f"== {target}: {len(mutants)} mutants, tests {base_seconds:.0f}s unmutated: {' '.join(tests)}",
+                      flush=True)
+            try:
+                for i, m in enumerate(mutants, 1):
+                    if m.status == "equivalent":
+                        continue
+                    (work / path).write_text(_apply(original, m), encoding="utf-8")
+                    m.status, m.seconds = _pytest(work, tests, timeout)
+                    if verbose and m.status == "survived":
+                        print(f"  [{i}/{len(mutants)}] SURVIVED {m.describe()}", flush=True)
+            finally:
+                (work / path).write_text(original, encoding="utf-8")
+            results += mutants
+    return results
+
+
+def summary(mutants: list[Mutant]) -> dict:
+    out = {}
+    for target in dict.fromkeys(m.target for m in mutants):
+        ms = [m for m in mutants if m.target == target]
+        killed = sum(m.status in ("killed", "timeout") for m in ms)
+        survived = [m for m in ms if m.status == "survived"]
+        equivalent = sum(m.status == "equivalent" for m in ms)
+        judged = killed + len(survived)
+        out[target] = {"mutants": len(ms), "killed": killed, "survived": len(survived), "equivalent": equivalent,
+                       "score": round(killed / judged, 3) if judged else None,
+                       "survivors": [m.describe() for m in survived]}
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--target", action="append", choices=sorted(TARGETS))
+    ap.add_argument("--line", type=int, help="only the mutants on this line (with one --target)")
+    ap.add_argument("--list", action="store_true", help="list the mutants and stop")
+    ap.add_argument("--out", default=str(ROOT / "mutation-results.json"))
+    args = ap.parse_args(argv)
+    targets = args.target or list(TARGETS)
+    if args.list:
+        for t in targets:
+            for m in mutants_of(t):
+                print(("(equivalent) " if m.status == "equivalent" else "") + m.describe())
+        return 0
+    if not VENV_PY.exists():
+        raise SystemExit("no .venv: run `python3 scripts/test.py -q tests/test_smoke.py` once first")
+    mutants = run(targets, args.line)
+    result = summary(mutants)
+    Path(args.out).write_text(json.dumps({"summary": result, "mutants": [asdict(m) for m in mutants]},
+                                         ensure_ascii=False, indent=1), encoding="utf-8")
+    for t, s in result.items():
+        print(f"{t}: {s['killed']} killed, {s['survived']} survived, {s['equivalent']} equivalent "
+              f"of {s['mutants']} — score {s['score']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
