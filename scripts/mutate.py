@@ -25,12 +25,14 @@ import ast
 import io
 import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import tokenize
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -107,8 +109,8 @@ def mutants_of(target: str) -> list[Mutant]:
     out = []
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         (row, col) = tok.start
-        if not any(a <= row <= b for a, b in ranges) or lines[row - 1].lstrip().startswith("@"):
-            continue  # outside the target, or a decorator (`@dataclass(frozen=True)`, a rule's registration)
+        if not any(a <= row <= b for a, b in ranges) or lines[row - 1].lstrip().startswith(("@", "from ", "import ")):
+            continue  # outside the target, a decorator (`@dataclass(frozen=True)`, a rule's registration), an import
         text = tok.string
         news = []
         if tok.type in (tokenize.OP, tokenize.NAME) and text in SWAPS:
@@ -138,45 +140,59 @@ def _pytest(workdir: Path, tests, timeout: float) -> tuple[str, float]:
     start = time.monotonic()
     try:
         proc = subprocess.run([str(VENV_PY), "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not browser",
-                               *tests], cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               f"--basetemp={workdir / '.pytest-tmp'}", *tests], cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               timeout=timeout)
     except subprocess.TimeoutExpired:
         return "timeout", time.monotonic() - start
     return ("survived" if proc.returncode == 0 else "killed"), time.monotonic() - start
 
 
-def run(targets, line=None, verbose=True) -> list[Mutant]:
+def _copy_project(dest: Path) -> None:
+    for name in COPY:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+
+
+def run(targets, line=None, jobs=1, only=None, verbose=True) -> list[Mutant]:
+    """Each of `jobs` workers has its own copy of the project; a mutant is written into the copy,
+    the target's tests run there, and the original file is put back."""
     results = []
     with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
-        work = Path(tmp)
-        for name in COPY:
-            src = ROOT / name
-            if src.is_dir():
-                shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-            elif src.exists():
-                shutil.copy2(src, work / name)
+        copies = queue.Queue()
+        for j in range(jobs):
+            _copy_project(Path(tmp) / f"w{j}")
+            copies.put(Path(tmp) / f"w{j}")
         for target in targets:
             path, _names, tests = TARGETS[target]
-            tests = [t for t in tests if (ROOT / t).exists()]
+            tests = [t for t in tests if (Path(tmp) / "w0" / t).exists()]
             original = (ROOT / path).read_text(encoding="utf-8")
-            status, base_seconds = _pytest(work, tests, timeout=1800)
+            status, base_seconds = _pytest(Path(tmp) / "w0", tests, timeout=1800)
             if status != "survived":
                 raise SystemExit(f"{target}: the tests fail without any mutant; fix them first")
-            timeout = max(60.0, 3 * base_seconds)
-            mutants = [m for m in mutants_of(target) if line is None or m.line == line]
+            timeout = max(120.0, 4 * base_seconds)
+            mutants = [m for m in mutants_of(target) if (line is None or m.line == line)
+                       and (only is None or m.key in only)]
             if verbose:
                 print(f"== {target}: {len(mutants)} mutants, tests {base_seconds:.0f}s unmutated: {' '.join(tests)}",
                       flush=True)
-            try:
-                for i, m in enumerate(mutants, 1):
-                    if m.status == "equivalent":
-                        continue
+
+            def one(m: Mutant) -> Mutant:
+                work = copies.get()
+                try:
                     (work / path).write_text(_apply(original, m), encoding="utf-8")
                     m.status, m.seconds = _pytest(work, tests, timeout)
-                    if verbose and m.status == "survived":
-                        print(f"  [{i}/{len(mutants)}] SURVIVED {m.describe()}", flush=True)
-            finally:
-                (work / path).write_text(original, encoding="utf-8")
+                finally:
+                    (work / path).write_text(original, encoding="utf-8")
+                    copies.put(work)
+                if verbose and m.status == "survived":
+                    print(f"  SURVIVED {m.describe()}", flush=True)
+                return m
+
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                list(pool.map(one, [m for m in mutants if m.status != "equivalent"]))
             results += mutants
     return results
 
@@ -199,6 +215,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--target", action="append", choices=sorted(TARGETS))
     ap.add_argument("--line", type=int, help="only the mutants on this line (with one --target)")
+    ap.add_argument("--jobs", type=int, default=1, help="mutants tested at once (each in its own copy)")
+    ap.add_argument("--survivors", metavar="RESULTS_JSON",
+                    help="only the mutants that survived in an earlier run (tests are only ever added, so a "
+                         "mutant killed then is still killed)")
     ap.add_argument("--list", action="store_true", help="list the mutants and stop")
     ap.add_argument("--out", default=str(ROOT / "mutation-results.json"))
     args = ap.parse_args(argv)
@@ -210,7 +230,11 @@ def main(argv=None) -> int:
         return 0
     if not VENV_PY.exists():
         raise SystemExit("no .venv: run `python3 scripts/test.py -q tests/test_smoke.py` once first")
-    mutants = run(targets, args.line)
+    only = None
+    if args.survivors:
+        earlier = json.loads(Path(args.survivors).read_text(encoding="utf-8"))["mutants"]
+        only = {(m["path"], m["source_line"], f"{m['old']}→{m['new']}") for m in earlier if m["status"] == "survived"}
+    mutants = run(targets, args.line, args.jobs, only)
     result = summary(mutants)
     Path(args.out).write_text(json.dumps({"summary": result, "mutants": [asdict(m) for m in mutants]},
                                          ensure_ascii=False, indent=1), encoding="utf-8")
