@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tokenize
 from concurrent.futures import ThreadPoolExecutor
@@ -156,18 +157,19 @@ def _copy_project(dest: Path) -> None:
             shutil.copy2(src, dest / name)
 
 
-def run(targets, line=None, jobs=1, only=None, verbose=True) -> list[Mutant]:
+def run(targets, line=None, jobs=1, only=None, verbose=True, save=None, before=False) -> list[Mutant]:
     """Each of `jobs` workers has its own copy of the project; a mutant is written into the copy,
     the target's tests run there, and the original file is put back."""
     results = []
     with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
-        copies = queue.Queue()
+        copies, lock = queue.Queue(), threading.Lock()
         for j in range(jobs):
             _copy_project(Path(tmp) / f"w{j}")
             copies.put(Path(tmp) / f"w{j}")
         for target in targets:
             path, _names, tests = TARGETS[target]
-            tests = [t for t in tests if (Path(tmp) / "w0" / t).exists()]
+            tests = [t for t in tests if (Path(tmp) / "w0" / t).exists()
+                     and not (before and t.endswith("test_mutants.py"))]
             original = (ROOT / path).read_text(encoding="utf-8")
             status, base_seconds = _pytest(Path(tmp) / "w0", tests, timeout=1800)
             if status != "survived":
@@ -189,6 +191,9 @@ def run(targets, line=None, jobs=1, only=None, verbose=True) -> list[Mutant]:
                     copies.put(work)
                 if verbose and m.status == "survived":
                     print(f"  SURVIVED {m.describe()}", flush=True)
+                if save:
+                    with lock:
+                        save(results + mutants)
                 return m
 
             with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -219,6 +224,8 @@ def main(argv=None) -> int:
     ap.add_argument("--survivors", metavar="RESULTS_JSON",
                     help="only the mutants that survived in an earlier run (tests are only ever added, so a "
                          "mutant killed then is still killed)")
+    ap.add_argument("--before", action="store_true",
+                    help="without the test_mutants.py files (the tests written to kill survivors): the score before")
     ap.add_argument("--list", action="store_true", help="list the mutants and stop")
     ap.add_argument("--out", default=str(ROOT / "mutation-results.json"))
     args = ap.parse_args(argv)
@@ -234,10 +241,14 @@ def main(argv=None) -> int:
     if args.survivors:
         earlier = json.loads(Path(args.survivors).read_text(encoding="utf-8"))["mutants"]
         only = {(m["path"], m["source_line"], f"{m['old']}→{m['new']}") for m in earlier if m["status"] == "survived"}
-    mutants = run(targets, args.line, args.jobs, only)
+
+    def save(mutants):  # after every mutant: a run cut short keeps what it measured
+        Path(args.out).write_text(json.dumps({"summary": summary(mutants), "mutants": [asdict(m) for m in mutants]},
+                                             ensure_ascii=False, indent=1), encoding="utf-8")
+
+    mutants = run(targets, args.line, args.jobs, only, save=save, before=args.before)
+    save(mutants)
     result = summary(mutants)
-    Path(args.out).write_text(json.dumps({"summary": result, "mutants": [asdict(m) for m in mutants]},
-                                         ensure_ascii=False, indent=1), encoding="utf-8")
     for t, s in result.items():
         print(f"{t}: {s['killed']} killed, {s['survived']} survived, {s['equivalent']} equivalent "
               f"of {s['mutants']} — score {s['score']}")

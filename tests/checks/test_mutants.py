@@ -71,3 +71,178 @@ def test_r4_links_the_records_present_and_the_forms_for_the_missing(world):
                                                     "governance.exchange_arrangement_list"]
     assert [in_locale(EN, link.label) for link in r4.links] == ["Cooperation agreements", "Add a training plan",
                                                                 "Exchange arrangements"]
+
+
+# ---- lifecycle.py -----------------------------------------------------------------------------
+
+def _in(world, code, state):
+    from tests.checks.conftest import walk_to
+
+    base = eligible_base(code, world.uni, world.ent)
+    walk_to(base, state, world)
+    return base
+
+
+def test_rectification_is_due_from_30_days_before_its_deadline():
+    from registry.checks.lifecycle import LifecycleState
+
+    state = LifecycleState("rectification", rectification_deadline=D(2026, 6, 30))
+    assert state.rectification_due(D(2026, 5, 31))  # deadline = the day + 30: due (default 30 days)
+    assert not state.rectification_due(D(2026, 5, 30))  # 31 days ahead: not yet
+    assert state.rectification_due(D(2026, 6, 20), within_days=10) and not state.rectification_due(D(2026, 6, 19), 10)
+    assert not LifecycleState("passed", rectification_deadline=D(2026, 6, 30)).rectification_due(D(2026, 6, 30))
+    assert not LifecycleState("rectification").rectification_due(D(2026, 6, 30))
+
+
+def test_state_on_a_day_includes_the_step_and_the_cycle_of_that_day(world):
+    from registry.checks import lifecycle
+
+    base = _in(world, "AS-OF", "recognised")  # recognised 2022-12-27
+    on = lifecycle.state_of(base, D(2022, 12, 27))
+    assert (on.status, on.cycle_number, on.recognised_on) == ("recognised", 1, D(2022, 12, 27))
+    before = lifecycle.state_of(base, D(2022, 12, 26))
+    assert (before.status, before.cycle_number) == ("public_notice", None)
+    body = lifecycle.show(base, D(2022, 12, 27))
+    assert (body["status"], body["cycle"], body["cycle_ends_on"]) == ("recognised", 1, "2025-12-26")
+
+
+def test_a_step_dated_today_is_accepted_and_one_on_the_previous_steps_day_too(world, monkeypatch):
+    from registry.checks import lifecycle
+
+    monkeypatch.setattr(lifecycle, "today", lambda: D(2022, 11, 20))
+    base = _in(world, "TODAY", "submitted")  # submitted 2022-11-01
+    lifecycle.transition(base, "under_review", actor=world.admin, effective_on=D(2022, 11, 20), reason="今天")
+    assert base.status == "under_review"
+    other = _in(world, "SAMEDAY", "submitted")
+    lifecycle.transition(other, "under_review", actor=world.admin, effective_on=D(2022, 11, 1), reason="同日")
+    assert other.status == "under_review"
+
+
+def test_the_notice_end_recorded_with_the_step_holds_recognition(world):
+    """A public notice recorded with a longer end than 7 days (as older records may have) holds
+    recognition until the day after that end."""
+    from registry.checks import lifecycle
+    from registry.errors import DomainError
+
+    base = _in(world, "LONGNOTICE", "under_review")
+    state = lifecycle.state_of(base)
+    lifecycle.record_change(base, "public_notice", actor=world.admin, effective_on=D(2022, 12, 20), reason="公示",
+                            notice_ends_on=D(2022, 12, 30), submission_id=state.submission_id, state=state)
+    with pytest.raises(DomainError) as exc:
+        lifecycle.transition(base, "recognised", actor=world.admin, effective_on=D(2022, 12, 30), reason="认定")
+    assert "from 2022-12-31" in exc.value.en
+    lifecycle.transition(base, "recognised", actor=world.admin, effective_on=D(2022, 12, 31), reason="认定")
+    assert base.status == "recognised"
+
+
+def test_a_base_under_review_without_a_submission_cannot_go_to_public_notice(world):
+    from registry.checks import lifecycle
+    from registry.errors import DomainError
+
+    base = make_base("NOSUB", world.uni, world.ent)
+    base.status = "under_review"  # e.g. entered before submissions were recorded
+    db.session.flush()
+    with pytest.raises(DomainError) as exc:
+        lifecycle.transition(base, "public_notice", actor=world.admin, effective_on=D(2022, 12, 20), reason="公示")
+    assert "No reviewer has recorded an opinion" in exc.value.en
+
+
+def test_a_step_starts_from_the_state_in_the_database_not_a_stale_copy(world):
+    from sqlalchemy import update
+
+    from registry.checks import lifecycle
+    from registry.errors import DomainError
+    from registry.orgs.models import Base
+
+    base = _in(world, "STALE", "recognised")
+    db.session.execute(update(Base).where(Base.id == base.id).values(status="in_construction")
+                       .execution_options(synchronize_session=False))
+    assert base.status == "recognised"  # the loaded object is stale
+    with pytest.raises(DomainError) as exc:
+        lifecycle.transition(base, "in_construction", actor=world.admin, effective_on=D(2023, 1, 1), reason="x")
+    assert "cannot go from" in exc.value.en
+    assert base.status == "in_construction"
+
+
+def test_a_rectification_deadline_on_the_evaluation_day_is_refused(world):
+    from registry.checks import lifecycle
+    from registry.errors import DomainError
+    from tests.checks.conftest import summary_report
+
+    base = _in(world, "DL-SAME", "in_construction")
+    summary_report(base, world.admin)
+    kw = dict(actor=world.admin, effective_on=D(2025, 12, 27), reason="评估", grade="fail")
+    with pytest.raises(DomainError) as exc:
+        lifecycle.transition(base, "rectification", deadline=D(2025, 12, 27), **kw)
+    assert exc.value.field == "deadline" and "after 2025-12-27" in exc.value.en
+    lifecycle.transition(base, "rectification", deadline=D(2025, 12, 28), **kw)  # the next day is the earliest
+    assert lifecycle.state_of(base).rectification_deadline == D(2025, 12, 28)
+
+
+@pytest.mark.parametrize("field, value, limit", [("reason", "因" * 4000, 4000), ("evidence", "E" * 500, 500)])
+def test_step_text_at_its_length_limit_is_accepted_and_one_more_refused(world, field, value, limit):
+    from registry.checks import lifecycle
+    from registry.errors import DomainError
+
+    base = _in(world, f"LEN-{field}", "submitted")
+    kw = dict(actor=world.admin, effective_on=D(2022, 11, 20), reason="评审", evidence="")
+    with pytest.raises(DomainError) as exc:
+        lifecycle.transition(base, "under_review", **{**kw, field: value + "x"})
+    assert exc.value.field == field and f"at most {limit} characters" in exc.value.en
+    change = lifecycle.transition(base, "under_review", **{**kw, field: value})
+    assert len(getattr(change, field)) == limit
+
+
+def _evaluate(world, code, **kw):
+    from registry.checks import lifecycle
+    from tests.checks.conftest import summary_report
+
+    base = _in(world, code, "in_construction")
+    summary_report(base, world.admin)
+    return base, dict(actor=world.admin, effective_on=D(2025, 12, 27), reason="评估", grade="good", **kw)
+
+
+def test_expert_lines_at_their_limits(world):
+    from registry.checks import lifecycle
+    from registry.checks.models import CycleEvaluation
+    from registry.errors import DomainError
+    from sqlalchemy import select
+
+    base, kw = _evaluate(world, "EXP-LIM")
+    refused = [
+        ([{"name": "甲", "score": 90}, {"name": "", "score": 80}], "Expert 2: the name is required."),
+        ([{"name": "名" * 121}], "Expert 1: the name may have at most 120 characters."),
+        ([{"name": "甲", "score": 101}], "Expert 1: the score must be a whole number from 0 to 100."),
+        ([{"name": "甲", "score": -1}], "the score must be a whole number"),
+        ([{"name": "甲", "score": "九十"}], "the score must be a whole number"),
+        ([{"name": "甲", "opinion": "意" * 10001}], "Expert 1: the opinion may have at most 10000 characters."),
+    ]
+    for experts, message in refused:
+        with pytest.raises(DomainError) as exc:
+            lifecycle.transition(base, "passed", experts=experts, **kw)
+        assert message in exc.value.en, (experts[0].get("name", "")[:3], exc.value.en)
+    for name in ("support_conditions", "support_enrolment", "support_other"):
+        with pytest.raises(DomainError) as exc:
+            lifecycle.transition(base, "passed", **{**kw, name: "支" * 4001})
+        assert exc.value.field == name and "at most 4000 characters" in exc.value.en
+    lifecycle.transition(base, "passed", experts=[
+        {"name": "名" * 120, "score": 0, "opinion": "意" * 10000},  # every limit, exactly
+        {"name": "乙", "score": 100},  # no opinion
+        {"name": "丙"},  # a name only
+    ], support_conditions="支" * 4000, support_enrolment="招" * 4000, support_other="他" * 4000, **kw)
+    ev = db.session.scalar(select(CycleEvaluation).where(CycleEvaluation.base_id == base.id))
+    assert [(len(x.name), x.score, len(x.opinion)) for x in ev.experts] == [(120, 0, 10000), (1, 100, 0), (1, None, 0)]
+    assert len(ev.support_conditions) == len(ev.support_enrolment) == len(ev.support_other) == 4000
+
+
+def test_the_actor_label_keeps_the_first_120_characters(world):
+    from types import SimpleNamespace
+
+    from registry.checks import lifecycle
+
+    base = _in(world, "LABEL", "submitted")
+    actor = SimpleNamespace(id=None, username="u" * 119 + "VW" + "x" * 9, role="admin")
+    change = lifecycle.record_change(base, "under_review", actor=actor, effective_on=D(2022, 11, 20), reason="x")
+    assert change.actor_label == "u" * 119 + "V"
+    anonymous = lifecycle.record_change(base, "not_recognised", actor=None, effective_on=D(2022, 12, 1), reason="x")
+    assert anonymous.actor_label == "system"
