@@ -73,6 +73,7 @@ class Mutant:
     source_line: str
     status: str = "pending"  # killed, survived, timeout, equivalent
     seconds: float = 0.0
+    tests: int = -1  # how many tests ran against it (-1: the whole list; 0: none runs its line)
 
     @property
     def key(self):
@@ -141,11 +142,13 @@ def _pytest(workdir: Path, tests, timeout: float) -> tuple[str, float]:
     start = time.monotonic()
     try:
         proc = subprocess.run([str(VENV_PY), "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not browser",
-                               f"--basetemp={workdir / '.pytest-tmp'}", *tests], cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              timeout=timeout)
+                               f"--basetemp={workdir / '.pytest-tmp'}", *tests], cwd=workdir, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "timeout", time.monotonic() - start
-    return ("survived" if proc.returncode == 0 else "killed"), time.monotonic() - start
+    # 1: a test failed, 2: collection stopped (the mutant breaks the import); 3-5: pytest itself went wrong
+    status = {0: "survived", 1: "killed", 2: "killed"}.get(proc.returncode, f"error {proc.returncode}")
+    return status, time.monotonic() - start
 
 
 def _copy_project(dest: Path) -> None:
@@ -155,6 +158,41 @@ def _copy_project(dest: Path) -> None:
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         elif src.exists():
             shutil.copy2(src, dest / name)
+
+
+CONTEXT_PLUGIN = """import coverage
+
+
+def pytest_runtest_setup(item):  # fixtures included: the context is the test's node id
+    cov = coverage.Coverage.current()
+    if cov is not None:
+        cov.switch_context(item.nodeid)
+"""
+
+
+def _coverage(workdir: Path, path: str, tests) -> tuple[dict[int, set[str]], float]:
+    """{line: node ids of the tests that run it} for the target file ("" for import time), from one
+    run of the target's tests under coverage; and the run's seconds."""
+    (workdir / "mutate_ctx.py").write_text(CONTEXT_PLUGIN, encoding="utf-8")
+    rc = workdir / ".mutate-coveragerc"
+    rc.write_text(f"[run]\ninclude = {workdir / path}\ndata_file = {workdir / '.mutate-coverage'}\n",
+                  encoding="utf-8")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env.pop("TEST_DATABASE_URL", None)
+    start = time.monotonic()
+    proc = subprocess.run([str(VENV_PY), "-m", "coverage", "run", f"--rcfile={rc}", "-m", "pytest", "-x", "-q",
+                           "-p", "no:cacheprovider", "-p", "mutate_ctx", "-m", "not browser",
+                           f"--basetemp={workdir / '.pytest-tmp'}", *tests], cwd=workdir, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seconds = time.monotonic() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"the tests fail without any mutant; fix them first:\n{proc.stdout[-3000:]}")
+    out = workdir / ".mutate-coverage.json"
+    subprocess.run([str(VENV_PY), "-m", "coverage", "json", f"--rcfile={rc}", "--show-contexts", "-o", str(out)],
+                   cwd=workdir, env=env, check=True, stdout=subprocess.DEVNULL)
+    files = json.loads(out.read_text(encoding="utf-8"))["files"]
+    (data,) = [v for k, v in files.items() if k.endswith(path) or path.endswith(k)]
+    return {int(line): set(ctx) for line, ctx in data.get("contexts", {}).items()}, seconds
 
 
 def run(targets, line=None, jobs=1, only=None, verbose=True, save=None, before=False) -> list[Mutant]:
@@ -171,9 +209,7 @@ def run(targets, line=None, jobs=1, only=None, verbose=True, save=None, before=F
             tests = [t for t in tests if (Path(tmp) / "w0" / t).exists()
                      and not (before and t.endswith("test_mutants.py"))]
             original = (ROOT / path).read_text(encoding="utf-8")
-            status, base_seconds = _pytest(Path(tmp) / "w0", tests, timeout=1800)
-            if status != "survived":
-                raise SystemExit(f"{target}: the tests fail without any mutant; fix them first")
+            covered, base_seconds = _coverage(Path(tmp) / "w0", path, tests)
             timeout = max(120.0, 4 * base_seconds)
             mutants = [m for m in mutants_of(target) if (line is None or m.line == line)
                        and (only is None or m.key in only)]
@@ -182,10 +218,20 @@ def run(targets, line=None, jobs=1, only=None, verbose=True, save=None, before=F
                       flush=True)
 
             def one(m: Mutant) -> Mutant:
+                contexts = covered.get(m.line)
+                if not contexts:  # no test runs this line: nothing can notice the change
+                    m.status = "survived"
+                    m.tests = 0
+                    if verbose:
+                        print(f"  SURVIVED (no test runs it) {m.describe()}", flush=True)
+                    return m
+                # a line run only at import time (a constant) reaches every test: run them all
+                selected = tests if "" in contexts else sorted(contexts)
+                m.tests = len(selected)
                 work = copies.get()
                 try:
                     (work / path).write_text(_apply(original, m), encoding="utf-8")
-                    m.status, m.seconds = _pytest(work, tests, timeout)
+                    m.status, m.seconds = _pytest(work, selected, timeout)
                 finally:
                     (work / path).write_text(original, encoding="utf-8")
                     copies.put(work)
@@ -209,8 +255,10 @@ def summary(mutants: list[Mutant]) -> dict:
         killed = sum(m.status in ("killed", "timeout") for m in ms)
         survived = [m for m in ms if m.status == "survived"]
         equivalent = sum(m.status == "equivalent" for m in ms)
+        errors = [m for m in ms if m.status.startswith("error")]
         judged = killed + len(survived)
         out[target] = {"mutants": len(ms), "killed": killed, "survived": len(survived), "equivalent": equivalent,
+                       "errors": [m.describe() for m in errors],
                        "score": round(killed / judged, 3) if judged else None,
                        "survivors": [m.describe() for m in survived]}
     return out
