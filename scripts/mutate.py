@@ -103,7 +103,7 @@ def _is_int(text: str) -> bool:
     return True
 
 
-def mutants_of(target: str) -> list[Mutant]:
+def mutants_of(target: str, ints: bool = True) -> list[Mutant]:
     path, names, _tests = TARGETS[target]
     source = (ROOT / path).read_text(encoding="utf-8")
     lines = source.splitlines()
@@ -117,7 +117,7 @@ def mutants_of(target: str) -> list[Mutant]:
         news = []
         if tok.type in (tokenize.OP, tokenize.NAME) and text in SWAPS:
             news = [SWAPS[text]]
-        elif tok.type == tokenize.NUMBER and _is_int(text):
+        elif ints and tok.type == tokenize.NUMBER and _is_int(text):
             n = int(text, 0)
             news = [str(n + 1), str(n - 1)]
         for new in news:
@@ -195,7 +195,7 @@ def _coverage(workdir: Path, path: str, tests) -> tuple[dict[int, set[str]], flo
     return {int(line): set(ctx) for line, ctx in data.get("contexts", {}).items()}, seconds
 
 
-def run(targets, line=None, jobs=1, only=None, verbose=True, save=None, before=False) -> list[Mutant]:
+def run(targets, line=None, jobs=1, only=None, verbose=True, save=None, before=False, ints=True) -> list[Mutant]:
     """Each of `jobs` workers has its own copy of the project; a mutant is written into the copy,
     the target's tests run there, and the original file is put back."""
     results = []
@@ -211,7 +211,7 @@ def run(targets, line=None, jobs=1, only=None, verbose=True, save=None, before=F
             original = (ROOT / path).read_text(encoding="utf-8")
             covered, base_seconds = _coverage(Path(tmp) / "w0", path, tests)
             timeout = max(120.0, 4 * base_seconds)
-            mutants = [m for m in mutants_of(target) if (line is None or m.line == line)
+            mutants = [m for m in mutants_of(target, ints) if (line is None or m.line == line)
                        and (only is None or m.key in only)]
             if verbose:
                 print(f"== {target}: {len(mutants)} mutants, tests {base_seconds:.0f}s unmutated: {' '.join(tests)}",
@@ -274,13 +274,15 @@ def main(argv=None) -> int:
                          "mutant killed then is still killed)")
     ap.add_argument("--before", action="store_true",
                     help="without the test_mutants.py files (the tests written to kill survivors): the score before")
+    ap.add_argument("--no-ints", action="store_true",
+                    help="leave out the integer-literal mutants (n±1): the comparison and boolean swaps only")
     ap.add_argument("--list", action="store_true", help="list the mutants and stop")
     ap.add_argument("--out", default=str(ROOT / "mutation-results.json"))
     args = ap.parse_args(argv)
     targets = args.target or list(TARGETS)
     if args.list:
         for t in targets:
-            for m in mutants_of(t):
+            for m in mutants_of(t, not args.no_ints):
                 print(("(equivalent) " if m.status == "equivalent" else "") + m.describe())
         return 0
     if not VENV_PY.exists():
@@ -294,7 +296,7 @@ def main(argv=None) -> int:
         Path(args.out).write_text(json.dumps({"summary": summary(mutants), "mutants": [asdict(m) for m in mutants]},
                                              ensure_ascii=False, indent=1), encoding="utf-8")
 
-    mutants = run(targets, args.line, args.jobs, only, save=save, before=args.before)
+    mutants = run(targets, args.line, args.jobs, only, save=save, before=args.before, ints=not args.no_ints)
     save(mutants)
     result = summary(mutants)
     for t, s in result.items():
