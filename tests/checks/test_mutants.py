@@ -246,3 +246,63 @@ def test_the_actor_label_keeps_the_first_120_characters(world):
     assert change.actor_label == "u" * 119 + "V"
     anonymous = lifecycle.record_change(base, "not_recognised", actor=None, effective_on=D(2022, 12, 1), reason="x")
     assert anonymous.actor_label == "system"
+
+
+def test_objections_are_open_from_the_day_received_until_the_day_resolved(world):
+    from registry.checks import lifecycle
+
+    base = _in(world, "OBJ-EDGE", "public_notice")  # notice 2022-12-20 to 2022-12-26
+    objection = services.record_objection(base, actor=world.admin, raised_by="某单位", received_on=D(2022, 12, 22),
+                                          content="导师信息有误")
+    services.resolve_objection(objection, actor=world.admin, resolved_on=D(2022, 12, 24), resolution="已核实")
+    counts = {day: lifecycle.open_objections([base.id], D(2022, 12, day))[base.id] for day in (21, 22, 23, 24)}
+    assert counts == {21: 0, 22: 1, 23: 1, 24: 0}
+    assert lifecycle.open_objections([base.id])[base.id] == 0
+
+
+def test_the_rectification_deadline_is_shown_only_during_rectification(world):
+    from registry.checks import lifecycle
+
+    base = _in(world, "RD-SHOW", "rectification")  # deadline 2026-06-30
+    assert lifecycle.show(base)["rectification_deadline"] == "2026-06-30"
+    lifecycle.transition(base, "passed", actor=world.admin, effective_on=D(2026, 1, 15), reason="整改通过")
+    assert lifecycle.show(base)["rectification_deadline"] is None
+
+
+def test_steps_record_the_end_of_the_cycle_they_open_or_build_and_no_other(world):
+    from sqlalchemy import select
+
+    from registry.checks import lifecycle
+    from registry.checks.models import StatusChange
+
+    base = _in(world, "CYC-END", "passed")
+    ends = {c.to_status: c.cycle_ends_on for c in db.session.scalars(
+        select(StatusChange).where(StatusChange.base_id == base.id))}
+    assert ends["recognised"] == ends["in_construction"] == D(2025, 12, 26)
+    assert ends["passed"] is None and ends["public_notice"] is None
+
+
+def test_a_base_recognised_before_cycles_were_recorded_gets_cycle_1_from_its_recognition(world):
+    from sqlalchemy import delete
+
+    from registry.checks import lifecycle
+    from registry.checks.models import Cycle
+
+    base = _in(world, "LEGACY", "recognised")  # recognised 2022-12-27
+    db.session.execute(delete(Cycle).where(Cycle.base_id == base.id))
+    db.session.expire_all()
+    lifecycle.transition(base, "in_construction", actor=world.admin, effective_on=D(2023, 1, 5), reason="建设")
+    cycle = lifecycle.state_of(base).cycle
+    assert (cycle.number, cycle.starts_on, cycle.ends_on) == (1, D(2022, 12, 27), D(2025, 12, 26))
+
+
+def test_a_base_in_public_notice_without_its_step_on_record_is_refused_not_crashed(world):
+    from registry.checks import lifecycle
+    from registry.errors import DomainError
+
+    base = make_base("NOTICE-LEGACY", world.uni, world.ent)
+    base.status = "public_notice"
+    db.session.flush()
+    with pytest.raises(DomainError) as exc:
+        lifecycle.transition(base, "recognised", actor=world.admin, effective_on=D(2022, 12, 27), reason="认定")
+    assert "public notice runs until 2023-01-02" in exc.value.en
