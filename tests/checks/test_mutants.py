@@ -59,6 +59,7 @@ def test_r1_links_the_student_form_only_when_it_fails(world):
     postgraduate(base, starts_on=D(2023, 9, 1))
     passing = eligibility_of(base, D(2024, 1, 1)).result("R1")
     assert passing.passed and [link.endpoint for link in passing.links] == ["mentors.students"]
+    assert failing.applicable and passing.applicable  # only R6/R7 outside a round are "not applicable"
     assert "Postgraduates jointly trained by 2024-01-01: 1." in passing.message.en
 
 
@@ -71,6 +72,18 @@ def test_r4_links_the_records_present_and_the_forms_for_the_missing(world):
                                                     "governance.exchange_arrangement_list"]
     assert [in_locale(EN, link.label) for link in r4.links] == ["Cooperation agreements", "Add a training plan",
                                                                 "Exchange arrangements"]
+
+
+def test_r3_without_a_start_date_and_r8_without_an_enterprise_fail(world):
+    """Records the database cannot hold today (a base without its cooperation start or partner),
+    judged directly by the rules: both fail and say what to enter."""
+    from types import SimpleNamespace
+
+    facts = SimpleNamespace(as_of=D(2024, 1, 1))
+    r3 = rules.cooperation_years(SimpleNamespace(cooperation_since=None, code="X"), facts)
+    assert (r3.passed, r3.measured) == (False, "—") and "not recorded" in r3.message.en
+    r8 = rules.enterprise_capacity(SimpleNamespace(enterprises=[], code="X"), facts)
+    assert (r8.passed, r8.measured, r8.applicable) == (False, "0/0", True)
 
 
 # ---- lifecycle.py -----------------------------------------------------------------------------
