@@ -209,8 +209,12 @@ def run(targets, line=None, jobs=1, only=None, verbose=True, save=None, before=F
             tests = [t for t in tests if (Path(tmp) / "w0" / t).exists()
                      and not (before and t.endswith("test_mutants.py"))]
             original = (ROOT / path).read_text(encoding="utf-8")
-            covered, base_seconds = _coverage(Path(tmp) / "w0", path, tests)
-            timeout = max(120.0, 4 * base_seconds)
+            if only is None:
+                covered, base_seconds = _coverage(Path(tmp) / "w0", path, tests)
+                timeout = max(120.0, 4 * base_seconds)
+            else:  # earlier survivors: every test of the target, the ones written to kill them first (-x)
+                tests = sorted(tests, key=lambda t: not t.endswith("test_mutants.py"))
+                covered, base_seconds, timeout = None, 0.0, 900.0
             mutants = [m for m in mutants_of(target, ints) if (line is None or m.line == line)
                        and (only is None or m.key in only)]
             if verbose:
@@ -218,7 +222,7 @@ def run(targets, line=None, jobs=1, only=None, verbose=True, save=None, before=F
                       flush=True)
 
             def one(m: Mutant) -> Mutant:
-                contexts = covered.get(m.line)
+                contexts = {""} if covered is None else covered.get(m.line)
                 if not contexts:  # no test runs this line: nothing can notice the change
                     m.status = "survived"
                     m.tests = 0
