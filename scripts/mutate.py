@@ -3,13 +3,18 @@
     python3 scripts/mutate.py                       # every target, writes mutation-results.json
     python3 scripts/mutate.py --target rules        # one target (rules, lifecycle, queries)
     python3 scripts/mutate.py --list                # the mutants, without running anything
-    python3 scripts/mutate.py --target rules --line 231   # only the mutants on one line
+    python3 scripts/mutate.py --target rules --line 237   # only the mutants on one line
+    python3 scripts/mutate.py --no-ints --jobs 2    # comparison/boolean swaps only, two at a time
+    python3 scripts/mutate.py --before ...          # without the tests/*/test_mutants.py files
+    python3 scripts/mutate.py --survivors mutation-results.json   # re-judge only earlier survivors
 
-Not run in CI (it runs the target's tests once per mutant). A small self-contained runner rather
-than mutmut: mutmut 3 rewrites every function of the package into trampolines under `mutants/` and
-needs its own test-stats pass over the whole suite, which does not fit a Flask app whose rules are
-registered by decorators at import time; here each mutant is one token swapped in a copy of the
-project, and only the target's own test files run against it (`-x -q -m "not browser"`, SQLite).
+Not run in CI. A small self-contained runner rather than mutmut: mutmut 3.8.1 (pinned in
+requirements-dev.txt) does run here with Python 3.11 and pytest 9, but it leaves decorated
+functions alone, and every rule R1-R8 is registered by the `@rule(...)` decorator, so it never
+mutates the rules (tried on rules.py: 38 mutants, none inside a rule). Here each mutant is one
+token swapped in a copy of the project, and against it run only the tests that execute its line
+(coverage contexts per test, fixtures included; a line run only at import time, such as a
+constant, gets every test of the target), `-x -q -m "not browser"`, on SQLite.
 
 Operators (each mutant changes exactly one token):
   <= ↔ <,  >= ↔ >,  == ↔ !=,  and ↔ or,  and_ ↔ or_ (SQL),  True ↔ False,  integer n → n+1 and n-1.
