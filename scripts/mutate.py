@@ -66,6 +66,11 @@ EQUIVALENT: set[tuple[str, str, str]] = {
     # The state read under lock only decides whether to reload the base; reloading when nothing
     # changed is harmless, and a persisted base always has its row (current is never None).
     ("registry/checks/lifecycle.py", "if current is not None and current != base.status:", "and→or"),
+    # The next cycle's "not before the day after the last one ended": a passed base's last step is
+    # dated on or after that day (the evaluation or re-evaluation comes after the cycle's end), and
+    # no step goes back before the previous one, so this guard never decides on its own.
+    ("registry/checks/lifecycle.py",
+     'elif to_status == "in_construction" and frm == "passed" and cycle is not None:  # the next cycle', "==→!="),
     # Any negative number is refused the same way as -1.
     ("registry/checks/lifecycle.py", "score = -1", "1→2"),
     # Any order above every rule number sorts an unnumbered rule last; there are 8 rules, not 998.
