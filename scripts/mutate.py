@@ -21,7 +21,7 @@ Operators (each mutant changes exactly one token):
 
 A mutant is *killed* when the tests fail (or run past the time limit), *survived* when they pass.
 Explained survivors (equivalent mutants) are listed in docs/mutation.md and in EQUIVALENT below,
-keyed by (file, the stripped source line, the swap), and counted apart.
+keyed by (file, the stripped source line, the column, the swap), and counted apart.
 """
 from __future__ import annotations
 
@@ -61,21 +61,22 @@ TARGETS = {
 SWAPS = {"<=": "<", "<": "<=", ">=": ">", ">": ">=", "==": "!=", "!=": "==",
          "and": "or", "or": "and", "and_": "or_", "or_": "and_", "True": "False", "False": "True"}
 
-# Equivalent mutants, explained in docs/mutation.md: (file, stripped line, "old→new").
-EQUIVALENT: set[tuple[str, str, str]] = {
+# Equivalent mutants, explained in docs/mutation.md: (file, stripped line, column, "old→new").
+EQUIVALENT: set[tuple[str, str, int, str]] = {
     # The state read under lock only decides whether to reload the base; reloading when nothing
     # changed is harmless, and a persisted base always has its row (current is never None).
-    ("registry/checks/lifecycle.py", "if current is not None and current != base.status:", "and→or"),
+    ("registry/checks/lifecycle.py", "if current is not None and current != base.status:", 27, "and→or"),
     # The next cycle's "not before the day after the last one ended": a passed base's last step is
     # dated on or after that day (the evaluation or re-evaluation comes after the cycle's end), and
     # no step goes back before the previous one, so this guard never decides on its own.
     ("registry/checks/lifecycle.py",
-     'elif to_status == "in_construction" and frm == "passed" and cycle is not None:  # the next cycle', "==→!="),
+     'elif to_status == "in_construction" and frm == "passed" and cycle is not None:  # the next cycle', 19,
+     "==→!="),
     # Any negative number is refused the same way as -1.
-    ("registry/checks/lifecycle.py", "score = -1", "1→2"),
+    ("registry/checks/lifecycle.py", "score = -1", 25, "1→2"),
     # Any order above every rule number sorts an unnumbered rule last; there are 8 rules, not 998.
-    ("registry/checks/rules.py", "return int(self.id[1:]) if self.id[1:].isdigit() else 999", "999→1000"),
-    ("registry/checks/rules.py", "return int(self.id[1:]) if self.id[1:].isdigit() else 999", "999→998"),
+    ("registry/checks/rules.py", "return int(self.id[1:]) if self.id[1:].isdigit() else 999", 62, "999→1000"),
+    ("registry/checks/rules.py", "return int(self.id[1:]) if self.id[1:].isdigit() else 999", 62, "999→998"),
 }
 
 COPY = ["registry", "tests", "templates", "translations", "migrations", "pytest.ini", "babel.cfg"]
@@ -96,7 +97,7 @@ class Mutant:
 
     @property
     def key(self):
-        return (self.path, self.source_line, f"{self.old}→{self.new}")
+        return (self.path, self.source_line, self.col, f"{self.old}→{self.new}")
 
     def describe(self) -> str:
         return f"{self.path}:{self.line}:{self.col}  {self.old} → {self.new}   | {self.source_line}"
@@ -313,7 +314,8 @@ def main(argv=None) -> int:
     only = None
     if args.survivors:
         earlier = json.loads(Path(args.survivors).read_text(encoding="utf-8"))["mutants"]
-        only = {(m["path"], m["source_line"], f"{m['old']}→{m['new']}") for m in earlier if m["status"] == "survived"}
+        only = {(m["path"], m["source_line"], m["col"], f"{m['old']}→{m['new']}") for m in earlier
+                if m["status"] == "survived"}
 
     def save(mutants):  # after every mutant: a run cut short keeps what it measured
         Path(args.out).write_text(json.dumps({"summary": summary(mutants), "mutants": [asdict(m) for m in mutants]},
