@@ -71,7 +71,7 @@ class EditsBase:
 
 def form_link(label, endpoint: str, base, **values) -> Link:
     """A link to a form changing `base` or its records: shown to whoever may edit the base."""
-    return Link(label, endpoint, {"code": base.code, **values}, guard=EditsBase(base.id, getattr(base, "university_id", None)))
+    return Link(label, endpoint, {"code": base.code, **values}, guard=EditsBase(getattr(base, "id", None), getattr(base, "university_id", None)))
 
 
 @dataclass(frozen=True)
