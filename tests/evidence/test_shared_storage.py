@@ -1,7 +1,8 @@
 """Several app machines: evidence files live in the object store they share, not on one disk.
 
 Two real app processes run on the same database and the same S3-compatible server (moto's server
-mode); a file uploaded through one is downloaded through the other.
+mode); a file uploaded through one is downloaded through the other, and a session ended through one
+is ended on the other.
 """
 from __future__ import annotations
 
@@ -73,11 +74,12 @@ def login(base_url: str) -> requests.Session:
     return browser
 
 
-def test_a_file_uploaded_through_one_machine_downloads_through_another(s3_server, shared_database, tmp_path):
+def test_a_file_uploaded_through_one_machine_downloads_through_another_and_logout_ends_both(s3_server, shared_database, tmp_path):
     bucket_prefix = f"two-apps-{uuid.uuid4().hex[:8]}"
     config = {"SQLALCHEMY_DATABASE_URI": shared_database, "SECRET_KEY": "x" * 40, "WTF_CSRF_ENABLED": False,
               "CHECK_DATABASE_ON_START": False, "EVIDENCE_STORAGE": f"s3://registry-evidence/{bucket_prefix}",
-              "S3_ENDPOINT_URL": s3_server, "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL", "memory://")}
+              "S3_ENDPOINT_URL": s3_server, "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL", "memory://"),
+              "REDIS_URL": os.environ.get("TEST_REDIS_URL")}
     # Each machine has its own local disk: nothing may be read from there.
     first, url_a = start_app({**config, "EVIDENCE_DIR": str(tmp_path / "disk-a")}, seed=True)
     second, url_b = start_app({**config, "EVIDENCE_DIR": str(tmp_path / "disk-b")})
@@ -97,6 +99,13 @@ def test_a_file_uploaded_through_one_machine_downloads_through_another(s3_server
         download = on_b.get(f"{url_b}/evidence/{attachment_id}/download", timeout=30)
         assert download.status_code == 200 and download.content == data
         assert not any(p.is_file() for p in tmp_path.rglob("disk-*/**/*"))
+
+        # One login, both machines: logging out through one ends the session on the other too.
+        copied = on_a.cookies.get_dict()
+        assert on_a.get(f"{url_b}/bases/SF-AP-01", cookies=copied, allow_redirects=False, timeout=30).status_code == 200
+        assert on_a.post(f"{url_a}/auth/logout", allow_redirects=False, timeout=30).status_code in (302, 303)
+        after = requests.get(f"{url_b}/bases/SF-AP-01", cookies=copied, allow_redirects=False, timeout=30)
+        assert after.status_code == 302 and "/auth/login" in after.headers["Location"]
     finally:
         for process in (first, second):
             process.terminate()
