@@ -2,8 +2,8 @@
 
 The ratio of all bases, the dashboard and the eligibility of all bases cost a scan of the whole
 roster; people open those pages far more often than the roster changes. Each cached value is
-keyed by the *data generation*, a counter that every committed write to the registry's data
-bumps (after the commit, in the same request, so the writer's next page already misses the old
+keyed by the *data generation*, a random token that every committed write to the registry's data
+replaces (after the commit, in the same request, so the writer's next page already misses the old
 entry), and by the day and filters it was computed for. A value is therefore never stale: it is
 reused only while nothing it could depend on has changed.
 
@@ -17,6 +17,7 @@ import hashlib
 import logging
 import pickle
 import threading
+import uuid
 from collections import OrderedDict
 
 from flask import current_app, has_app_context
@@ -35,20 +36,20 @@ NEUTRAL_TABLES = {"user", "api_token", "notification", "notification_preference"
 
 
 class MemoryBackend:
-    """A bounded in-process store; the generation is a plain counter."""
+    """A bounded in-process store; the generation is a random token."""
 
     def __init__(self, max_entries: int = 256):
         self._data: OrderedDict[str, bytes] = OrderedDict()
-        self._generation = 0
+        self._generation = uuid.uuid4().hex
         self._lock = threading.Lock()
         self.max_entries = max_entries
 
-    def generation(self) -> int:
+    def generation(self) -> str:
         return self._generation
 
     def bump(self) -> None:
         with self._lock:
-            self._generation += 1
+            self._generation = uuid.uuid4().hex
             self._data.clear()  # entries of older generations can never be read again
 
     def get(self, key: str) -> bytes | None:
@@ -72,11 +73,17 @@ class RedisBackend:
 
         self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
-    def generation(self) -> int:
-        return int(self.client.get(GENERATION_KEY) or 0)
+    def generation(self) -> str:
+        # A random token, not a counter: a database restored from a backup, or a Redis that outlives
+        # its registry's data, can never meet figures kept under a number it happens to reach again.
+        token = self.client.get(GENERATION_KEY)
+        if token is None:
+            self.client.set(GENERATION_KEY, uuid.uuid4().hex, nx=True)
+            token = self.client.get(GENERATION_KEY)
+        return token.decode() if isinstance(token, bytes) else str(token)
 
     def bump(self) -> None:
-        self.client.incr(GENERATION_KEY)
+        self.client.set(GENERATION_KEY, uuid.uuid4().hex)
 
     def get(self, key: str) -> bytes | None:
         return self.client.get(key)
