@@ -3,6 +3,8 @@ the demo data and as the base's coordinator: list, delete, add, change on the we
 and .csv; and its export imported back after its records were deleted."""
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import decimal
 
@@ -23,7 +25,7 @@ def _kinds() -> list[str]:
     return sorted(KINDS)
 
 
-LABEL_FIELDS = ("title", "name", "person_name")  # the field a person reads a record by
+LABEL_FIELDS = ("title", "name", "person_name", "assessor")  # the field a person reads a record by
 
 
 def form_values(form) -> dict:
@@ -108,9 +110,11 @@ def test_every_record_kind_lists_deletes_adds_changes_exports_and_imports(app, c
         response = coordinator.post(f"{detail}/members", data=member_values)
         assert response.status_code == 302, text_of(response)[-1500:]
 
-    # change
+    # change, from the edit form as it is now (it carries the record's current version)
     shown = f"{shown}（修订）"
-    response = coordinator.post(f"{detail}/edit", data={**values, label: shown})
+    version = re.search(r'name="row_version"[^>]*value="(\d+)"', coordinator.get(f"{detail}/edit").get_data(as_text=True))
+    edit = {**values, label: shown, **({"row_version": version.group(1)} if version else {})}
+    response = coordinator.post(f"{detail}/edit", data=edit)
     assert response.status_code == 302, text_of(response)[-1500:]
     assert shown in text_of(coordinator.get(detail))
 
