@@ -191,7 +191,7 @@ def _page_queries(app, engine, path: str) -> int:
         db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(admin.id), True
+        session["_user_id"], session["_fresh"] = admin.get_id(), True  # id and session generation
     assert client.get(path).status_code == 200  # warm: templates, catalogues
     db.session.remove()
     with QueryCount(engine) as counter:
