@@ -32,7 +32,7 @@ DAY = 24 * 3600
 # Fragments kept per viewer expire sooner: there are many viewers, and each comes back within minutes.
 VIEWER_TTL = 3600
 # Model classes whose writes change no cached figure (logins, tokens, notifications, sessions).
-NEUTRAL_TABLES = {"user", "api_token", "notification", "notification_preference", "user_session"}
+NEUTRAL_TABLES = {"user", "api_token", "notification", "notification_setting"}
 
 
 class MemoryBackend:

@@ -152,3 +152,8 @@ def test_an_unreachable_cache_costs_speed_not_answers(app, world, admin):
         assert ratio_of(admin) == before + 1
     finally:
         app.extensions["figures_cache"] = saved
+
+
+def test_the_tables_whose_writes_keep_the_figures_all_exist():
+    """A misspelt name would silently let every write to that table throw the figures away."""
+    assert cache.NEUTRAL_TABLES <= set(db.metadata.tables)
