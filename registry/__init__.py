@@ -1,26 +1,39 @@
-"""The registry of university–enterprise joint-education demonstration bases."""
+"""The registry of university–enterprise joint-education demonstration bases.
+
+`create_app` is the composition root: it imports every area and calls each area's `setup(app)`
+in the order of `AREAS`. That set-up is the only place the shared registries are filled (the
+navigation, the base-page panels, record kinds and sheets, import kinds, attachable record types,
+API endpoints and their OpenAPI paths, notification kinds, the hooks of registry/hooks.py);
+importing a module registers nothing. The import graph runs one way, from the later areas down
+(README, "Code map"; `python3 scripts/import_graph.py` prints it).
+"""
 from __future__ import annotations
 
-import importlib
 import os
+import tempfile
+from pathlib import Path
 
 from flask import Flask
 
+# The areas in the order of AREAS (below): a model may name another area's model by string,
+# and a few modules build aliased models when imported, so the tables come in that order.
+from registry import audit, auth, orgs, mentors, governance, exchanges, teaching  # noqa: I001 (order matters)
+from registry import evidence, records, checks, application, quality, imports, reports, api, notify, backup
+from registry import cache, db_state, demo, i18n, serving, web
+from registry.catalogues import ensure_compiled
 from registry.config import CONFIGS, PROJECT_ROOT
+from registry.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from registry.imports.views import sweep_stale_uploads
 
-# Every area, in the order their models depend on each other. Each may have models, views (bp)
-# and cli (register(app)) modules; adding an area is adding it here.
+# Every area, in the order they are set up (their models, then what each adds to the registries:
+# record kinds before the imports that list them, the areas' API endpoints before the api area
+# makes its blueprint of them). Adding an area is adding it here.
 AREAS = ("audit", "auth", "orgs", "mentors", "governance", "exchanges", "teaching", "evidence", "records", "checks",
          "application", "quality", "imports", "reports", "api", "notify", "backup")
-
-
-def import_models() -> None:
-    for area in AREAS:
-        try:
-            importlib.import_module(f"registry.{area}.models")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"registry.{area}.models":
-                raise
+_PACKAGES = {"audit": audit, "auth": auth, "orgs": orgs, "mentors": mentors, "governance": governance,
+             "exchanges": exchanges, "teaching": teaching, "evidence": evidence, "records": records, "checks": checks,
+             "application": application, "quality": quality, "imports": imports, "reports": reports, "api": api,
+             "notify": notify, "backup": backup}
 
 
 def create_app(config: str | dict | None = None, overrides: dict | None = None) -> Flask:
@@ -39,15 +52,10 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
         app.config.update(config)
     app.config.update(overrides or {})
 
-    from registry import cache, db_state, i18n, serving, web
-
     serving.configure_logging(app)
     serving.check_production(app)
     _catalogues(app)
-    from registry.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-
     db_state.check_database_url(app)
-    import_models()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
@@ -59,27 +67,12 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
     cache.init_app(app)
 
     for area in AREAS:
-        for module_name in ("views", "cli"):
-            try:
-                module = importlib.import_module(f"registry.{area}.{module_name}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"registry.{area}.{module_name}":
-                    raise
-                continue
-            if module_name == "views" and hasattr(module, "bp"):
-                app.register_blueprint(module.bp)
-            if module_name == "cli" and hasattr(module, "register"):
-                module.register(app)
-
-    from registry import demo
-
+        _PACKAGES[area].setup(app)
     demo.register(app)
     web.init_app(app)
     if app.config.get("CHECK_DATABASE_ON_START"):
         db_state.check_connection(app)
     # Every command (and every worker) starts here: uploads left unconfirmed for an hour go.
-    from registry.imports.views import sweep_stale_uploads
-
     sweep_stale_uploads(app)
     serving.wrap_wsgi(app)
     return app
@@ -87,11 +80,6 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
 
 def _catalogues(app: Flask) -> None:
     """Chinese however the app is started: compile stale catalogues now (see registry/catalogues.py)."""
-    import tempfile
-    from pathlib import Path
-
-    from registry.catalogues import ensure_compiled
-
     source = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
     cache = Path(app.instance_path) / "catalogues"
     try:

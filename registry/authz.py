@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from flask import g
 
+from registry.hooks import Hook
+
 ADMIN = "admin"
 REVIEWER = "reviewer"
 UNIVERSITY_COORDINATOR = "university_coordinator"
@@ -22,6 +24,17 @@ PUBLIC = "public"  # pseudo-role: anonymous visitors too
 STAFF = (ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, BASE_COORDINATOR)  # see base rosters
 EDITORS = (ADMIN, UNIVERSITY_COORDINATOR, BASE_COORDINATOR)  # may change rosters in scope
 ALL = ROLES
+
+# Facts about the data a few predicates need, answered by the areas that own the tables: their
+# setup() fills these (orgs: enterprises; mentors: appointments), so this module imports no area.
+enterprises_of_other_universities = Hook(
+    "authz.enterprises_of_other_universities",
+    "(university_id, enterprise ids) -> the ids among them that partner a base of another university")
+serves_visible_base = Hook(
+    "authz.serves_visible_base", "Whether the mentor holds (or held) an appointment at a base `user` may see.")
+serves_only_bases_in_scope = Hook(
+    "authz.serves_only_bases_in_scope",
+    "Whether every base the mentor serves (or served) is one `user` keeps, and there is one.")
 
 
 def allow(*roles: str):
@@ -152,8 +165,6 @@ def can_edit_enterprise(user, enterprise=None) -> bool:
         return False
     if enterprise is None:
         return True
-    from registry.orgs.queries import enterprises_of_other_universities
-
     return not enterprises_of_other_universities(user.university_id, [enterprise.id])
 
 
@@ -222,22 +233,6 @@ def visible_base_filter(user, base_model):
 
 # ---- mentors area: a mentor's own record -------------------------------------------------
 
-def _serves_visible_base(user, mentor) -> bool:
-    """Whether the mentor holds (or held) an appointment at a base `user` may see."""
-    from sqlalchemy import func, select
-
-    from registry.extensions import db
-    from registry.mentors.models import Appointment
-    from registry.orgs.models import Base
-
-    stmt = (select(func.count()).select_from(Appointment).join(Base, Base.id == Appointment.base_id)
-            .where(Appointment.mentor_id == mentor.id))
-    scope = visible_base_filter(user, Base)
-    if scope is not None:
-        stmt = stmt.where(scope)
-    return bool(db.session.scalar(stmt))
-
-
 def can_view_mentor(user, mentor) -> bool:
     """A mentor account sees only its own record; staff see mentors of the bases they see."""
     role = _role(user)
@@ -246,24 +241,8 @@ def can_view_mentor(user, mentor) -> bool:
     if role in (ADMIN, REVIEWER):
         return True
     if role in (UNIVERSITY_COORDINATOR, BASE_COORDINATOR):
-        return _serves_visible_base(user, mentor)
+        return serves_visible_base(user, mentor)
     return False
-
-
-def _serves_only_bases_in_scope(user, mentor) -> bool:
-    """Whether every base the mentor serves (or served) is one `user` keeps, and there is one."""
-    from sqlalchemy import func, not_, select
-
-    from registry.extensions import db
-    from registry.mentors.models import Appointment
-    from registry.orgs.models import Base
-
-    scope = visible_base_filter(user, Base)
-    inside, outside = db.session.execute(
-        select(func.count().filter(scope), func.count().filter(not_(scope)))
-        .select_from(Appointment).join(Base, Base.id == Appointment.base_id)
-        .where(Appointment.mentor_id == mentor.id)).one()
-    return inside > 0 and outside == 0
 
 
 def can_manage_mentor(user, mentor) -> bool:
@@ -274,7 +253,7 @@ def can_manage_mentor(user, mentor) -> bool:
     if role == ADMIN:
         return True
     if role in (UNIVERSITY_COORDINATOR, BASE_COORDINATOR):
-        return _serves_only_bases_in_scope(user, mentor)
+        return serves_only_bases_in_scope(user, mentor)
     return False
 
 

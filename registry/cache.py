@@ -24,6 +24,7 @@ from flask import current_app, has_app_context
 from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from registry.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -153,8 +154,6 @@ CHANGED = "figures_cache_changed"
 
 
 def _uncommitted_changes() -> bool:
-    from registry.extensions import db
-
     try:
         return bool(db.session.info.get(CHANGED))
     except Exception:  # noqa: BLE001 — outside a request or app context

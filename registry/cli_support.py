@@ -20,9 +20,9 @@ from flask.cli import ScriptInfo
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from registry import db_state
-from registry.audit.services import set_actor
 from registry.errors import DomainError, _l, bilingual
 from registry.extensions import db
+from registry.models_common import set_actor
 
 USAGE_EXIT = 2
 

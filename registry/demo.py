@@ -1,24 +1,37 @@
 """`flask demo load`: an obviously fictional university, enterprise and base, and demo accounts.
 
-Each area may add its own records in `registry/<area>/demo.py` with `load(ctx)`, where `ctx` is
-the dict built here (the organisations and accounts). Loading twice changes nothing.
+Each area may add its own records in `registry/<area>/demo.py` with `load(ctx)`, listed in
+`AREA_LOADERS` below, where `ctx` is the dict built here (the organisations and accounts).
+Loading twice changes nothing.
 """
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from registry import AREAS
+from registry.auth.models import User
+from registry.auth.services import create_user
+from registry.checks import demo as checks_demo
 from registry.cli_support import ensure_schema, fail, transaction
 from registry.errors import _l
+from registry.exchanges import demo as exchanges_demo
 from registry.extensions import db
+from registry.governance import demo as governance_demo
+from registry.mentors import demo as mentors_demo
+from registry.mentors.models import Appointment, Mentor
+from registry.orgs import services as orgs
+from registry.quality import demo as quality_demo
+from registry.teaching import demo as teaching_demo
 
 demo = AppGroup("demo", help="Demo data.")
+
+# Each area's demo records, in the order of registry.AREAS (later areas read earlier ones' records).
+AREA_LOADERS = (mentors_demo.load, governance_demo.load, exchanges_demo.load, teaching_demo.load, checks_demo.load,
+                quality_demo.load)
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ACCOUNTS = (
@@ -33,11 +46,6 @@ DEMO_ACCOUNTS = (
 @demo.command("load")
 def load():
     """Load the demo data unless it is there already."""
-    from registry.auth.models import User
-    from registry.auth.services import create_user
-    from registry.mentors.models import Appointment, Mentor
-    from registry.orgs import services as orgs
-
     if current_app.config.get("PRODUCTION"):  # its accounts' password is published in the README
         fail(_l("Demo data is refused in production: its accounts have a published password."), exit_code=2)
     ensure_schema()
@@ -66,14 +74,8 @@ def load():
             users[role] = create_user(username, role, DEMO_PASSWORD, display_name=username, **scope.get(role, {}))
         ctx = {"university": uni, "university2": uni2, "enterprise": ent, "enterprise2": ent2,
                "base": base, "base2": base2, "users": users, "mentor": mentor}
-        for area in AREAS:
-            try:
-                module = importlib.import_module(f"registry.{area}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"registry.{area}.demo":
-                    raise
-                continue
-            module.load(ctx)
+        for load_area in AREA_LOADERS:
+            load_area(ctx)
     click.echo("demo data loaded; accounts: " + ", ".join(u for u, _ in DEMO_ACCOUNTS) + f" (password {DEMO_PASSWORD})")
 
 

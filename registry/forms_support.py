@@ -7,10 +7,13 @@ import decimal
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
+from markupsafe import Markup
 from wtforms import HiddenField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from registry.errors import DomainError, msgid_of
+from registry.extensions import db
+from registry.limits import DATE_OUT_OF_RANGE, FIRST_DATE, INT_MAX, INT_MIN, LAST_DATE, date_in_range, int_in_range
 
 
 def apply_domain_error(form, exc: DomainError) -> None:
@@ -43,10 +46,24 @@ def _submitted_version(form) -> int | None:
         return -1  # tampered with: treated as stale, never as "no check"
 
 
+def display(value) -> str:
+    """How a value reads on a page: dates ISO, empty as a dash, enums through their labels."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return format(value.normalize(), "f")
+    text = str(value)
+    if "\n" in text:  # keep the writer's lines; each line is escaped by Markup.join
+        return Markup("<br>").join(text.splitlines())
+    return text
+
+
 def _shown(field, value) -> str:
     """A field's value as the user reads it: the label of a chosen option, dates ISO, "—" for empty."""
-    from registry.records.pages import display
-
     if isinstance(value, (list, tuple, set)):
         return "、".join(_shown(field, v) for v in value) or "—"
     choices = getattr(field, "choices", None) or ()
@@ -132,8 +149,6 @@ def save_form(form, action, *, done, message):
         return None
     from flask import flash, redirect
     from sqlalchemy.orm.exc import StaleDataError
-
-    from registry.extensions import db
 
     edited = getattr(form, "edited", None)
     if edited is not None and refuse_stale(form, edited):
@@ -223,9 +238,6 @@ class RegistryForm(FlaskForm):
         """WTForms' validation, then the bounds of every value (registry.limits): a date in
         1900–2100, a whole number within an INTEGER column."""
         from wtforms import DateField, DateTimeField, IntegerField
-
-        from registry.limits import DATE_OUT_OF_RANGE, FIRST_DATE, INT_MAX, INT_MIN, LAST_DATE, date_in_range, \
-            int_in_range
 
         ok = super().validate(extra_validators)
         for field in self:

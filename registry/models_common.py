@@ -39,6 +39,15 @@ class Audited:
         return str(getattr(self, "name", None) or getattr(self, "code", None) or getattr(self, "id", ""))
 
 
+# Who acts in a session, for the audit log (registry/audit/services.py writes the entries). Here,
+# beside `Audited`, so that the request and command wiring (web.py, cli_support.py) need not
+# import the audit area.
+ACTOR_KEY = "audit_actor"
+
+
+def set_actor(session, user=None, label: str | None = None) -> None:
+    session.info[ACTOR_KEY] = (getattr(user, "id", None), label or getattr(user, "username", None) or "system")
+
 
 class Versioned:
     """Optimistic locking: every UPDATE checks and bumps `row_version` (SQLAlchemy's

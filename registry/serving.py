@@ -18,6 +18,8 @@ import time
 import uuid
 
 from flask import current_app, jsonify
+from registry import db_state
+from registry.extensions import db
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:@+=/-]{1,128}$")
@@ -183,9 +185,6 @@ def readyz():
     """Ready when the database answers and is at the newest migration, and Redis (when the
     configuration names one) answers."""
     from sqlalchemy import text
-
-    from registry import db_state
-    from registry.extensions import db
 
     app = current_app
     try:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from registry.errors import DomainError, _l
 from registry.extensions import db
 from registry.forms_support import options
+from registry.mentors.models import Appointment, Mentor
 from registry.orgs.services import clean
 
 
@@ -105,8 +106,6 @@ def unique(model, base_id: int, obj, field: str, message, **where) -> None:
 
 def mentor_of_base(data: dict, key: str, base_id: int):
     """The roster mentor chosen by id (a form), or None; refused unless appointed at the base."""
-    from registry.mentors.models import Appointment, Mentor
-
     value = data.get(key)
     if value in (None, "", 0, "0"):
         return None
@@ -124,8 +123,6 @@ def mentor_of_base(data: dict, key: str, base_id: int):
 
 def mentor_choices(base_id: int) -> list:
     """(id, label) of the mentors with an appointment (ever) at the base, for a select. One query."""
-    from registry.mentors.models import Appointment, Mentor
-
     rows = db.session.execute(select(Mentor.id, Mentor.name, Mentor.organisation)
                               .where(Mentor.id.in_(select(Appointment.mentor_id)
                                                    .where(Appointment.base_id == base_id)))

@@ -13,11 +13,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from registry import authz, db_state, serving
-from registry.audit.services import set_actor
 from registry.authz import PUBLIC, allowed_roles, has_declared_role
+from registry.cli_support import bilingual_commands
 from registry.errors import DomainError, msgid_of
 from registry.extensions import db, login_manager
+from registry.hooks import Hook
 from registry.limits import NUL_REFUSED, query_problem
+from registry.models_common import set_actor
+from registry.nav import nav_items, role_label
 
 PUBLIC_ENDPOINTS = {"static", "bootstrap.static"}
 # Served even when the database is not ready (they touch no table, or check it themselves): the
@@ -92,8 +95,6 @@ def _resolve_actor():
         token = _bearer_token()
         if not token:
             return None
-        from registry.auth.models import token_owner
-
         user, problem = token_owner(token)
         g.token_problem = problem
         return user
@@ -116,6 +117,10 @@ def fresh_request_state(endpoint=None, values=None):
     for key in list(vars(g)):
         delattr(g, key)
 
+
+# The owner of an API token, with the reason a token is refused: the auth area's setup() fills it
+# (with registry.auth.models.token_owner), as it gives Flask-Login its user loader.
+token_owner = Hook("web.token_owner", "(token) -> (user or None, problem or None)")
 
 TRACE_KEY = "registry.trace"
 
@@ -257,18 +262,6 @@ def init_app(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 
-    @login_manager.user_loader
-    def load_user(user_id):
-        from registry.auth.models import User, parse_session_id
-
-        parsed = parse_session_id(user_id)
-        if parsed is None:  # not written by this version (or tampered with): no user
-            return None
-        user = db.session.get(User, parsed[0])
-        if user is None or not user.active or (user.session_generation or 0) != parsed[1]:
-            return None  # the session was ended (logout, password change or reset, deactivation)
-        return user
-
     @app.after_request
     def security_headers(response: Response):
         response.headers.setdefault("Content-Security-Policy", CSP)
@@ -337,8 +330,6 @@ def init_app(app):
 
     @app.context_processor
     def template_globals():
-        from registry.nav import nav_items, role_label
-
         return {"actor": g.get("actor"), "current_locale": str(get_locale()),
                 "languages": app.config["LANGUAGES"], "nav_items": nav_items, "role_label": role_label,
                 **PREDICATES}
@@ -349,8 +340,6 @@ def init_app(app):
     app.add_url_rule("/", "index", index)
 
     # Last step of create_app: every command group is registered by now.
-    from registry.cli_support import bilingual_commands
-
     bilingual_commands(app)
 
 

@@ -323,7 +323,7 @@ def bench_export(repeat: int, workdir: Path) -> dict:
 
     from registry.extensions import db
     from registry.reports.roster import DIRECTORY_COLUMNS, DIRECTORY_SHEET, directory_rows, directory_sheet
-    from registry.reports.safe import write_xlsx
+    from registry.safe_sheets import write_xlsx
 
     ours_path, floor_path = workdir / "ours.xlsx", workdir / "floor.xlsx"
     counted = []

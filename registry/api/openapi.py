@@ -50,15 +50,6 @@ def add_path(path: str, method: str, summary: str, response_schema: dict, parame
     }
 
 
-add_path("/bases", "get", "Bases the token's owner may see",
-         {"type": "object", "properties": {"bases": {"type": "array", "items": {"$ref": "#/components/schemas/Base"}}}},
-         parameters=[{"name": "field", "in": "query", "required": False, "schema": {"type": "string"}}],
-         errors=(401,))
-add_path("/bases/{code}", "get", "One base", {"$ref": "#/components/schemas/Base"}, parameters=[CODE_PARAM])
-add_path("/openapi.json", "get", "This OpenAPI document (no token needed)", {"type": "object"}, errors=())
-PATHS["/openapi.json"]["get"]["security"] = []
-
-
 def document() -> dict:
     return {
         "openapi": "3.1.0",
@@ -69,3 +60,14 @@ def document() -> dict:
         "components": {"schemas": SCHEMAS,
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
+
+
+def register() -> None:
+    """The api area's own paths (called from the area's setup())."""
+    add_path("/bases", "get", "Bases the token's owner may see",
+             {"type": "object", "properties": {"bases": {"type": "array", "items": {"$ref": "#/components/schemas/Base"}}}},
+             parameters=[{"name": "field", "in": "query", "required": False, "schema": {"type": "string"}}],
+             errors=(401,))
+    add_path("/bases/{code}", "get", "One base", {"$ref": "#/components/schemas/Base"}, parameters=[CODE_PARAM])
+    add_path("/openapi.json", "get", "This OpenAPI document (no token needed)", {"type": "object"}, errors=())
+    PATHS["/openapi.json"]["get"]["security"] = []

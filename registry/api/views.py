@@ -1,7 +1,8 @@
 """/api/v1: JSON for outside scripts. A token sees exactly what its owner sees on the web.
 
-Other areas add endpoints to `bp` from their own `api.py` modules (imported below), and describe
-them in `registry/api/openapi.py`.
+Other areas collect their endpoints in a `Routes` of their own `api.py` (mentors, checks) and hand
+it over from their setup() with `contribute`; this area's setup() then makes the app's blueprint
+of them all (`blueprint`). Each area describes its endpoints with `registry.api.openapi.add_path`.
 """
 from __future__ import annotations
 
@@ -9,13 +10,46 @@ from flask import Blueprint, abort, jsonify, request
 from sqlalchemy import select
 
 from registry import authz
+from registry.api.openapi import document
 from registry.authz import ALL, PUBLIC, actor, allow
 from registry.extensions import csrf, db
 from registry.orgs import queries
 from registry.orgs.models import Base
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)  # bearer tokens, no cookies: CSRF does not apply
+
+class Routes:
+    """An area's /api/v1 endpoints, collected by `@routes.route(rule)` as a blueprint would."""
+
+    def __init__(self):
+        self.rules: list[tuple[str, object, dict]] = []
+
+    def route(self, rule: str, **options):
+        def decorate(view):
+            self.rules.append((rule, view, options))
+            return view
+
+        return decorate
+
+
+routes = Routes()  # this area's own endpoints
+API_ROUTES = "registry.api_routes"  # app.extensions key: the Routes the areas contributed
+
+
+def contribute(app, area_routes: Routes) -> None:
+    """Hand an area's endpoints to the app's /api/v1 blueprint (from the area's setup())."""
+    contributed = app.extensions.setdefault(API_ROUTES, [])
+    if area_routes not in contributed:
+        contributed.append(area_routes)
+
+
+def blueprint(app) -> Blueprint:
+    """The app's /api/v1 blueprint: this area's endpoints, then those the areas contributed."""
+    bp = Blueprint("api", __name__, url_prefix="/api/v1")
+    for area_routes in (routes, *app.extensions.get(API_ROUTES, ())):
+        for rule, view, options in area_routes.rules:
+            bp.add_url_rule(rule, view_func=view, **options)
+    csrf.exempt(bp)  # bearer tokens, no cookies: CSRF does not apply
+    return bp
 
 
 def base_json(base: Base) -> dict:
@@ -38,38 +72,20 @@ def visible_base_or_404(code: str) -> Base:
     return base
 
 
-@bp.route("/bases")
+@routes.route("/bases")
 @allow(*ALL)
 def bases():
     rows = db.session.scalars(queries.bases_visible_to(actor(), field=request.args.get("field") or None)).all()
     return jsonify({"bases": [base_json(b) for b in rows]})
 
 
-@bp.route("/bases/<code>")
+@routes.route("/bases/<code>")
 @allow(*ALL)
 def base(code):
     return jsonify(base_json(visible_base_or_404(code)))
 
 
-@bp.route("/openapi.json")
+@routes.route("/openapi.json")
 @allow(PUBLIC)
 def openapi():
-    from registry.api.openapi import document
-
     return jsonify(document())
-
-
-def _load_area_endpoints():
-    import importlib
-
-    from registry import AREAS
-
-    for area in AREAS:
-        try:
-            importlib.import_module(f"registry.{area}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"registry.{area}.api":
-                raise
-
-
-_load_area_endpoints()

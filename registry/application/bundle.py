@@ -13,7 +13,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from registry.errors import DomainError, _l
-from registry.reports.safe import safe_row
+from registry.evidence.models import Attachment
+from registry.evidence.services import path_of
+from registry.extensions import db
+from registry.safe_sheets import safe_row
 
 INDEX_NAME = "佐证材料目录.xlsx"
 EVIDENCE_DIR = "佐证材料"
@@ -30,10 +33,6 @@ def evidence_path(index: int, item: dict) -> str:
 
 
 def _file_bytes(item: dict) -> bytes:
-    from registry.evidence.models import Attachment
-    from registry.evidence.services import path_of
-    from registry.extensions import db
-
     attachment = db.session.get(Attachment, item["id"])
     try:
         data = path_of(attachment).read_bytes() if attachment is not None else None

@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from registry.application.queries import indicator_labels
 
 SONG, FANG, HEI = "宋体", "仿宋", "黑体"
 KINDS = {"ministry": "部属高校", "co_built": "部省共建高校"}
@@ -177,8 +178,6 @@ def _cover(w: Writer, data: dict, submitted_on: str | None) -> None:
 
 def render(data: dict, *, submitted_on: str | None = None) -> bytes:
     """The .docx bytes of the form `data` (see `queries.collect`)."""
-    from registry.application.queries import indicator_labels
-
     w = Writer()
     base, ratio, gov, teaching = data["base"], data["ratio"], data["governance"], data["teaching"]
     _cover(w, data, submitted_on)

@@ -13,9 +13,21 @@ from collections import Counter, defaultdict
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
-from registry.application.models import ApplicationPlan, FrozenForm
+from registry.application.models import ApplicationPlan, FrozenForm, IndicatorScore, ReviewIndicator
+from registry.checks.lifecycle import today as registry_today
+from registry.checks.models import ApplicationRound, Review, RoundReviewer, Submission
+from registry.checks.queries import INDICATORS
+from registry.evidence.attachables import ATTACHABLE
+from registry.evidence.models import Attachment
+from registry.exchanges.models import Exchange
 from registry.extensions import db
+from registry.governance import models as g
+from registry.governance.queries import regulation_areas_many, working_groups_many
+from registry.mentors.models import Student
+from registry.mentors.queries import postgraduates_trained, ratio_as_of, roster_statement
 from registry.orgs.models import Base, KeyField
+from registry.teaching import models as t
+from registry.teaching.queries import team_sides_on
 
 FORM_VERSION = 1
 TITLE = "工业和信息化部校企协同育人示范基地建设申请书"
@@ -34,16 +46,12 @@ def _cooperation_years(since: dt.date, on: dt.date) -> int:
 
 
 def _mentors(base: Base, on: dt.date) -> list[dict]:
-    from registry.mentors.queries import roster_statement
-
     return [{"name": m.name, "side": m.side, "organisation": m.organisation, "title": m.title or "",
              "degree": m.degree or "", "expertise": m.expertise or ""}
             for m in db.session.scalars(roster_statement(base.id, on, state="active"))]
 
 
 def _exchanges(base_id: int, on: dt.date) -> dict:
-    from registry.exchanges.models import Exchange
-
     rows = list(db.session.scalars(select(Exchange).where(Exchange.base_id == base_id, Exchange.starts_on <= on)
                                    .order_by(Exchange.starts_on, Exchange.id)))
     counts: dict = defaultdict(int)
@@ -58,8 +66,6 @@ def _exchanges(base_id: int, on: dt.date) -> dict:
 
 
 def _teaching(base_id: int, on: dt.date) -> dict:
-    from registry.teaching import models as t
-
     def rows(model, *where, order):
         return list(db.session.scalars(select(model).where(model.base_id == base_id, *where).order_by(*order)))
 
@@ -96,15 +102,10 @@ def _teaching(base_id: int, on: dt.date) -> dict:
 
 
 def t_team_sides(team_ids, on):
-    from registry.teaching.queries import team_sides_on
-
     return team_sides_on(team_ids, on) if team_ids else {}
 
 
 def _governance(base_id: int, on: dt.date) -> dict:
-    from registry.governance import models as g
-    from registry.governance.queries import regulation_areas_many, working_groups_many
-
     def rows(model, date_col):
         return list(db.session.scalars(select(model).where(model.base_id == base_id, date_col <= on)
                                        .order_by(date_col, model.id)))
@@ -137,8 +138,6 @@ def _governance(base_id: int, on: dt.date) -> dict:
 
 
 def _students(base_id: int, on: dt.date) -> dict:
-    from registry.mentors.models import Student
-
     rows = db.session.execute(select(Student.level, Student.graduated_on, Student.employment)
                               .where(Student.base_id == base_id, Student.enrolment_year <= on.year)).all()
     levels = Counter(r.level for r in rows)
@@ -150,9 +149,6 @@ def _students(base_id: int, on: dt.date) -> dict:
 def evidence_of(base_id: int) -> list[dict]:
     """Every evidence file of the base, by section (the record's kind) and record, in one query
     plus one per kind of record that has files (a handful)."""
-    from registry.evidence.models import Attachment
-    from registry.records.pages import ATTACHABLE
-
     files = list(db.session.scalars(select(Attachment).where(Attachment.base_id == base_id)
                                     .order_by(Attachment.record_type, Attachment.record_id, Attachment.id)))
     labels: dict = {}
@@ -196,8 +192,6 @@ def _zh(label) -> str:
 
 def collect(base: Base, on: dt.date, plan: ApplicationPlan | None = None) -> dict:
     """The whole form's content for `base` as of `on`, as JSON-able data."""
-    from registry.mentors.queries import postgraduates_trained, ratio_as_of
-
     plan = plan if plan is not None else plan_of(base.id)
     ratio = ratio_as_of(on, [base.id])[0]
     field = db.session.scalar(select(KeyField).where(KeyField.code == base.field))
@@ -232,8 +226,6 @@ def frozen_form_of(submission_id: int) -> FrozenForm | None:
 
 
 def latest_frozen(base_id: int) -> FrozenForm | None:
-    from registry.checks.models import Submission
-
     return db.session.scalar(select(FrozenForm).join(Submission, Submission.id == FrozenForm.submission_id)
                              .where(FrozenForm.base_id == base_id)
                              .order_by(Submission.submitted_on.desc(), Submission.id.desc()).limit(1))
@@ -244,30 +236,23 @@ def form_of(base: Base, today: dt.date | None = None) -> tuple[dict, bool]:
     frozen = latest_frozen(base.id)
     if frozen is not None:
         return frozen.data, True
-    from registry.checks.lifecycle import today as registry_today
 
     return collect(base, today or registry_today()), False
 
 
 def indicator_labels() -> dict[str, str]:
     """The plan's indicators with their Chinese names, in the evaluation's order."""
-    from registry.checks.queries import INDICATORS
-
     return {key: _zh(ind.label) for key, ind in INDICATORS.items()}
 
 
 def indicator_labels_here() -> dict[str, object]:
     """The plan's indicators with their names in the interface's language (for pages)."""
-    from registry.checks.queries import INDICATORS
-
     return {key: ind.label for key, ind in INDICATORS.items()}
 
 
 # ---- the reviewers' file ---------------------------------------------------------------------------
 
 def indicators_of(round_id: int) -> list:
-    from registry.application.models import ReviewIndicator
-
     return list(db.session.scalars(select(ReviewIndicator).where(ReviewIndicator.round_id == round_id)
                                    .order_by(ReviewIndicator.position, ReviewIndicator.id)))
 
@@ -276,9 +261,6 @@ def round_results(round_id: int) -> list[dict]:
     """Each submission of the round with every reviewer's total, the mean, the spread between the
     experts (highest − lowest) and the mean per indicator; ranked by mean (ties share a rank,
     unreviewed last). A fixed number of queries."""
-    from registry.application.models import IndicatorScore
-    from registry.checks.models import Review, Submission
-
     subs = db.session.execute(select(Submission.id, Base.code, Base.name, Base.status)
                               .join(Base, Base.id == Submission.base_id)
                               .where(Submission.round_id == round_id).order_by(Base.code)).all()
@@ -320,8 +302,6 @@ def round_results(round_id: int) -> list[dict]:
 
 def reviewer_home(user) -> dict:
     """A reviewer's rounds, the submissions waiting for their review, and those done. Four queries."""
-    from registry.checks.models import ApplicationRound, Review, RoundReviewer, Submission
-
     rounds = list(db.session.scalars(select(ApplicationRound)
                                      .join(RoundReviewer, RoundReviewer.round_id == ApplicationRound.id)
                                      .where(RoundReviewer.user_id == user.id)

@@ -9,9 +9,14 @@ import datetime as dt
 from sqlalchemy import select
 
 from registry import authz
-from registry.application.models import CONTACTS, NARRATIVE, OPINIONS, PLAN_YEARS, ApplicationPlan, FrozenForm
-from registry.application.queries import collect, plan_of
-from registry.errors import DomainError, Forbidden, _l
+from registry.application.models import (CONTACTS, NARRATIVE, OPINIONS, PLAN_YEARS, ApplicationPlan, FrozenForm,
+                                         IndicatorScore, ReviewIndicator)
+from registry.application.queries import collect, frozen_form_of, indicators_of, plan_of
+from registry.checks import lifecycle
+from registry.checks.models import Objection, PlanTarget, Review, StatusChange
+from registry.checks.queries import INDICATORS
+from registry.checks.services import record_review
+from registry.errors import DomainError, Forbidden, _l, bilingual
 from registry.extensions import db
 from registry.orgs.models import Base
 
@@ -23,8 +28,6 @@ LABELS = {**NARRATIVE, **CONTACTS, **OPINIONS}
 
 
 def _clean_targets(targets) -> dict:
-    from registry.checks.queries import INDICATORS
-
     clean: dict = {}
     for (indicator, year), value in (targets or {}).items():
         ind = INDICATORS.get(indicator)
@@ -97,9 +100,6 @@ def freeze_form(submission, base: Base, on: dt.date) -> FrozenForm:
 def plan_to_cycle(base: Base, cycle, submission_id: int | None) -> int:
     """At recognition, the frozen plan's targets become the new cycle's (no second typing).
     Returns how many targets were written."""
-    from registry.application.queries import frozen_form_of
-    from registry.checks.models import PlanTarget
-
     form = frozen_form_of(submission_id) if submission_id else None
     plan = (form.data.get("plan") if form is not None else None) or {}
     existing = {(t.indicator, t.year) for t in db.session.scalars(
@@ -121,8 +121,6 @@ def plan_to_cycle(base: Base, cycle, submission_id: int | None) -> int:
 def set_indicators(r, items, *, actor) -> list:
     """Set a round's review indicators: `items` is [(name, weight)] in order (weights 1-100).
     Refused once a reviewer has scored the round against them (the totals would change under them)."""
-    from registry.application.models import IndicatorScore, ReviewIndicator
-
     if not authz.can_manage_rounds(actor):
         raise Forbidden(_l("Only the administrator sets a round's review indicators."))
     clean, seen = [], set()
@@ -172,10 +170,6 @@ def score_submission(submission, *, actor, scores: dict, opinion: str):
     """A reviewer scores each of the round's indicators (0-100) and writes an opinion; the review's
     score is the weighted mean (recorded through `checks.services.record_review`, with its rules:
     only a reviewer assigned to the round, while the base is submitted or under review)."""
-    from registry.application.models import IndicatorScore
-    from registry.application.queries import indicators_of
-    from registry.checks.services import record_review
-
     indicators = indicators_of(submission.round_id)
     if not indicators:
         raise DomainError(_l("The administrator has not set this round's review indicators yet."))
@@ -209,11 +203,6 @@ def withdraw_submission(submission, *, actor, on: dt.date | None = None) -> None
     or before the round's deadline and before any review: the submission and its frozen form go,
     its quota place is free again, and the base steps back to where it was before submitting (the
     step is recorded in its history). It can be submitted again before the deadline."""
-    from registry.application.models import FrozenForm
-    from registry.checks import lifecycle
-    from registry.checks.models import Objection, Review, StatusChange
-    from registry.errors import bilingual
-
     base = submission.base
     if not authz.can_submit_base(actor, base):
         raise Forbidden(_l("Only the administrator or the coordinator of the base's university may withdraw its "

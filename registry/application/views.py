@@ -11,10 +11,13 @@ from flask_babel import gettext as _
 
 from registry import authz
 from registry.application import queries, services
+from registry.application.bundle import results_workbook
 from registry.application.export import form_document
 from registry.application.forms import ApplicationPlanForm, IndicatorsForm, ScoreForm
-from registry.application.models import PLAN_YEARS
+from registry.application.models import PLAN_YEARS, IndicatorScore
 from registry.authz import ADMIN, BASE_COORDINATOR, EDITORS, REVIEWER, UNIVERSITY_COORDINATOR, actor, allow
+from registry.checks.models import ApplicationRound, Review, Submission
+from registry.checks.queries import INDICATORS, reviewer_round_ids
 from registry.errors import DomainError, _l
 from registry.extensions import db
 from registry.forms_support import apply_domain_error
@@ -32,12 +35,7 @@ def _panel(base, user, as_of):
             "frozen": queries.latest_frozen(base.id) is not None if authz.can_edit_base(user, base) else False}
 
 
-register_panel("application", 14, "application/_base_panel.html", _panel)
-
-
 def _targets_from_request() -> dict:
-    from registry.checks.queries import INDICATORS
-
     values = {}
     for key in INDICATORS:
         for year in PLAN_YEARS:
@@ -97,9 +95,6 @@ def base_application_docx(code):
 @allow(ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, BASE_COORDINATOR)
 def submission_application_docx(submission_id):
     """The submission's frozen form (reviewers: only in rounds they are assigned to; 404 otherwise)."""
-    from registry.checks.models import Submission
-    from registry.checks.queries import reviewer_round_ids
-
     sub = db.session.get(Submission, submission_id)
     user = actor()
     rounds = reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
@@ -114,13 +109,8 @@ def submission_application_docx(submission_id):
 
 # ---- the reviewers' file ---------------------------------------------------------------------------
 
-register_nav(6, "application.reviewer_home", _l("My reviews"), (REVIEWER,))
-
 
 def _visible_submission(submission_id: int):
-    from registry.checks.models import Submission
-    from registry.checks.queries import reviewer_round_ids
-
     sub = db.session.get(Submission, submission_id)
     user = actor()
     rounds = reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
@@ -131,9 +121,6 @@ def _visible_submission(submission_id: int):
 
 def _results_round(round_id: int):
     """The round's results: the administrator, and the reviewers assigned to it (others: 404)."""
-    from registry.checks.models import ApplicationRound
-    from registry.checks.queries import reviewer_round_ids
-
     r = db.session.get(ApplicationRound, round_id)
     user = actor()
     if r is None or (authz.sees_assigned_rounds_only(user) and r.id not in reviewer_round_ids(user.id)):
@@ -190,9 +177,6 @@ def submission_score(submission_id):
 def _own_scores(submission_id: int, user_id: int) -> dict:
     from sqlalchemy import select
 
-    from registry.application.models import IndicatorScore
-    from registry.checks.models import Review
-
     review = db.session.scalar(select(Review).where(Review.submission_id == submission_id,
                                                     Review.reviewer_id == user_id))
     if review is None:
@@ -238,8 +222,6 @@ def round_results(round_id):
 @bp.route("/rounds/<int:round_id>/results.xlsx")
 @allow(ADMIN, REVIEWER)
 def round_results_xlsx(round_id):
-    from registry.application.bundle import results_workbook
-
     r = _results_round(round_id)
     content = results_workbook(r, queries.indicators_of(r.id), queries.round_results(r.id))
     return send_file(io.BytesIO(content), as_attachment=True, download_name=f"评审结果-{r.year}.xlsx",
@@ -261,3 +243,9 @@ def submission_withdraw(submission_id):
             abort(403)
         flash(exc.localized(), "danger")
     return redirect(url_for("checks.round_detail", round_id=round_id))
+
+
+def register() -> None:
+    """This area's navigation entries and base-page panel (called from the area's setup())."""
+    register_panel("application", 14, "application/_base_panel.html", _panel)
+    register_nav(6, "application.reviewer_home", _l("My reviews"), (REVIEWER,))

@@ -3,14 +3,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from registry.audit.models import AuditEntry
+from registry.extensions import db
+from registry.orgs.models import Base
 
 ACTIONS = ("create", "update", "delete")
 
 
 def audited_tables() -> list[str]:
     """The record types the audit log can hold: every table of an `Audited` model."""
-    from registry.extensions import db
-
     return sorted({mapper.local_table.name for mapper in db.Model.registry.mappers
                    if getattr(mapper.class_, "__audited__", False)})
 
@@ -34,9 +34,6 @@ def audit_entries(table: str | None = None, actor: str | None = None, base_id: i
 
 def base_codes(base_ids) -> dict[int, str]:
     """{base id: code} for the entries on one page (one query; deleted bases are simply missing)."""
-    from registry.extensions import db
-    from registry.orgs.models import Base
-
     ids = {i for i in base_ids if i}
     if not ids:
         return {}

@@ -14,18 +14,14 @@ from sqlalchemy.orm import Session
 
 from registry.audit.models import AuditEntry
 from registry.cache import CHANGED, NEUTRAL_TABLES
-from registry.models_common import utcnow
+from registry.models_common import ACTOR_KEY, set_actor, utcnow  # noqa: F401 (set_actor: the audit area's API too)
+from registry.bulk import insert_rows
 
-ACTOR_KEY = "audit_actor"
 # The id is the entry's record_id; a session generation and a row version are bookkeeping.
 SKIP_FIELDS = {"id", "created_at", "updated_at", "session_generation", "row_version"}
 # Secrets: the log says that they changed, never what they are.
 MASKED_FIELDS = {"password_hash", "token_hash"}
 MASK = "***"
-
-
-def set_actor(session, user=None, label: str | None = None) -> None:
-    session.info[ACTOR_KEY] = (getattr(user, "id", None), label or getattr(user, "username", None) or "system")
 
 
 def plain(value):
@@ -158,8 +154,6 @@ def record_bulk(session, table: str, rows: list[dict]) -> None:
     """
     actor_id, actor_label = session.info.get(ACTOR_KEY, (None, "system"))
     if rows:
-        from registry.bulk import insert_rows
-
         now = utcnow()
         insert_rows(session.connection(), AuditEntry.__table__, [
             {"at": now, "actor_id": actor_id, "actor_label": actor_label, "action": r["action"], "table": table,

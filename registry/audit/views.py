@@ -5,9 +5,9 @@ from registry.authz import ADMIN, allow
 from registry.errors import _l
 from registry.extensions import db
 from registry.nav import register_nav
+from registry.orgs.services import find_base
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-register_nav(90, "audit.audit_list", _l("Audit log"), (ADMIN,))
 
 ACTION_LABELS = {"create": _l("Created"), "update": _l("Updated"), "delete": _l("Deleted")}
 
@@ -15,8 +15,6 @@ ACTION_LABELS = {"create": _l("Created"), "update": _l("Updated"), "delete": _l(
 @bp.route("/")
 @allow(ADMIN)
 def audit_list():
-    from registry.orgs.services import find_base
-
     args = request.args
     base_code = (args.get("base") or "").strip()
     base_id = None
@@ -51,3 +49,8 @@ def beijing_time(value):
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
     return value.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def register() -> None:
+    """This area's navigation entry (called from the area's setup())."""
+    register_nav(90, "audit.audit_list", _l("Audit log"), (ADMIN,))

@@ -6,6 +6,8 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from registry.auth import services
+from registry.auth.services import create_token, find_user
 from registry.authz import ROLES
 from registry.cli_support import ensure_schema, fail, parse_date, transaction
 from registry.errors import _l
@@ -39,8 +41,6 @@ def _read_password(from_stdin: bool) -> str:
 @click.option("--email", default=None, help="The address notifications are e-mailed to.")
 def create(username, role, bases, university, mentor, password_stdin, email):
     """Create an account scoped as its role needs."""
-    from registry.auth import services
-
     ensure_schema()
     password = _read_password(password_stdin)
     with transaction():
@@ -60,8 +60,6 @@ def create(username, role, bases, university, mentor, password_stdin, email):
 @click.option("--expires", default=None, metavar="YYYY-MM-DD", help="The last day the token works (default: until revoked).")
 def token(username, name, expires):
     """Print a new API token for USERNAME, once (only its hash is stored)."""
-    from registry.auth.services import create_token, find_user
-
     expires_on = parse_date(expires, "--expires") if expires is not None else None
     ensure_schema()
     with transaction():

@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from registry.authz import ROLES
 from registry.extensions import db
+from registry.mentors.queries import base_ids_of_mentor
 from registry.models_common import Audited, TimestampMixin, Versioned, enum_column, utcnow
 
 user_base = Table(
@@ -65,8 +66,6 @@ class User(Versioned, Audited, TimestampMixin, UserMixin, db.Model):
             return frozenset()
         cached = getattr(self, "_mentor_base_ids", None)
         if cached is None:
-            from registry.mentors.queries import base_ids_of_mentor  # area boundary, read-only
-
             cached = self._mentor_base_ids = frozenset(base_ids_of_mentor(self.mentor_id))
         return cached
 

@@ -8,11 +8,15 @@ import secrets
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from registry import authz
 from registry.auth.models import ApiToken, User, hash_token
 from registry.authz import ROLES, scope_of
 from registry.errors import DomainError, NotFound, _l
 from registry.extensions import db
+from registry.mentors.queries import find_mentor
 from registry.models_common import utcnow
+from registry.orgs.models import Base, University
+from registry.orgs.services import find_base, find_university
 
 MIN_PASSWORD = 8
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._@-]+$")
@@ -89,8 +93,6 @@ def clean_email(value) -> str | None:
 
 def set_email(user: User, email, *, actor) -> User:
     """A user changes their own address (or an administrator anyone's); blank removes it."""
-    from registry import authz
-
     if not authz.can_change_email_of(actor, user):
         raise DomainError(_l("You may not change this account's e-mail address."), field="email")
     user.email = clean_email(email)
@@ -167,8 +169,6 @@ def reset_password(user: User, new: str) -> None:
 # ---- looking up the scope of an account --------------------------------------------------
 
 def bases_by_codes(codes) -> list:
-    from registry.orgs.services import find_base
-
     rows = []
     for code in codes:
         base = find_base(code)
@@ -180,8 +180,6 @@ def bases_by_codes(codes) -> list:
 
 
 def bases_by_ids(ids) -> list:
-    from registry.orgs.models import Base
-
     ids = list(dict.fromkeys(ids or []))
     rows = list(db.session.scalars(select(Base).where(Base.id.in_(ids)).order_by(Base.code))) if ids else []
     if len(rows) != len(ids):
@@ -190,8 +188,6 @@ def bases_by_ids(ids) -> list:
 
 
 def university_by_name(name: str):
-    from registry.orgs.services import find_university
-
     uni = find_university(name)
     if uni is None:
         raise DomainError(_l("No university named %(name)s."), field="university_id", name=name)
@@ -199,8 +195,6 @@ def university_by_name(name: str):
 
 
 def university_by_id(university_id):
-    from registry.orgs.models import University
-
     uni = db.session.get(University, university_id) if university_id else None
     if uni is None:
         raise DomainError(_l("No university with id %(id)s."), field="university_id", id=university_id)
@@ -209,8 +203,6 @@ def university_by_id(university_id):
 
 def mentor_by_key(key: str):
     """`ORGANISATION:STAFF_NO` (the command line's --mentor) to the mentor record."""
-    from registry.mentors.queries import find_mentor
-
     organisation, sep, staff_no = (key or "").rpartition(":")
     organisation, staff_no = organisation.strip(), staff_no.strip()
     if not sep or not organisation or not staff_no:

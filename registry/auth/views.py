@@ -5,19 +5,23 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry.auth import queries, services
-from registry.auth.forms import EmptyForm, LoginForm, PasswordForm, PasswordResetForm, TokenForm, UserCreateForm, \
-    UserScopeForm
+from registry.auth.forms import (EmptyForm, LoginForm, PasswordForm, PasswordResetForm, TokenForm, UserCreateForm,
+                                 UserScopeForm)
 from registry.auth.models import User
 from registry.authz import ADMIN, ALL, PUBLIC, ROLES, actor, allow, scope_of
 from registry.errors import DomainError, _l
 from registry.extensions import db, limiter
 from registry.forms_support import apply_domain_error, options, refuse_stale, save_form, stale_write
+from registry.hooks import Hook
 from registry.nav import ROLE_LABELS, register_nav
-from registry.notify.views import account_panel
+from registry.orgs import queries as orgs_queries
+from registry.orgs.models import Base
 from registry.web import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-register_nav(85, "auth.user_list", _l("Accounts"), (ADMIN,))
+
+# The notification settings form on the account page: the notify area fills it in its setup().
+account_panel = Hook("auth.account_panel", "(user, formdata=None) -> the notification settings form")
 
 
 def _failed_login(response):
@@ -115,9 +119,6 @@ def _load_user(user_id: int) -> User:
 
 
 def _fill_scope_choices(form):
-    from registry.orgs import queries as orgs_queries
-    from registry.orgs.models import Base
-
     form.role.choices = options((r, ROLE_LABELS[r]) for r in ROLES)
     form.base_ids.choices = options((b.id, f"{b.code} {b.name}")
                                     for b in db.session.scalars(select(Base).order_by(Base.code)))
@@ -236,3 +237,8 @@ def user_password(user_id):
         form, lambda: services.reset_password(user, form.new_password.data),
         message=_("A new password was set for %(username)s.", username=user.username), done=url_for("auth.user_list"))
     return done or render_template("auth/user_password.html", form=form, user=user)
+
+
+def register() -> None:
+    """This area's navigation entry (called from the area's setup())."""
+    register_nav(85, "auth.user_list", _l("Accounts"), (ADMIN,))

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from registry.backup.services import create_backup, restore_backup
 from registry.cli_support import ensure_schema, fail, transaction
 from registry.errors import _l
 
@@ -22,8 +23,6 @@ backup = AppGroup("backup", help="Back up and restore every table and evidence f
 @click.argument("path")
 def create(path):
     """Write a backup archive of the whole registry to PATH."""
-    from registry.backup.services import create_backup
-
     target = Path(path)
     if not target.parent.is_dir():
         fail(_l("The folder %(path)s does not exist."), path=str(target.parent))
@@ -40,8 +39,6 @@ def create(path):
 @click.option("--replace", is_flag=True, help="Empty a non-empty database (and add to the evidence folder) first.")
 def restore(path, replace):
     """Load the backup archive at PATH into this empty, migrated database."""
-    from registry.backup.services import restore_backup
-
     ensure_schema()
     with transaction():
         manifest = restore_backup(Path(path), replace=replace)

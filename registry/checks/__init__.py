@@ -1,0 +1,16 @@
+"""Eligibility checks (rules R1–R8), application rounds, reviews and the life cycle of a base."""
+from __future__ import annotations
+
+from registry.api.views import contribute
+from registry.checks import api, cli, lifecycle, models, views  # noqa: F401 (models: the tables)
+from registry.mentors.views import life_cycle_state
+
+
+def setup(app) -> None:
+    """Called once per app by `registry.create_app`, in the order of `registry.AREAS`."""
+    views.register()
+    app.register_blueprint(views.bp)
+    cli.register(app)
+    api.register()
+    contribute(app, api.routes)
+    life_cycle_state.fill(lifecycle.state_of)

@@ -7,11 +7,13 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from registry.api.openapi import CODE_PARAM, SCHEMAS, add_path
-from registry.api.views import bp, visible_base_or_404
+from registry.api.views import Routes, visible_base_or_404
 from registry.authz import ALL, STAFF, allow
 from registry.checks import lifecycle
 from registry.checks.queries import eligibility_cached, evaluation_of
 from registry.web import api_error
+
+routes = Routes()  # this area's /api/v1 endpoints, handed to the api area by setup()
 
 
 def _as_of():
@@ -24,7 +26,7 @@ def _as_of():
         return None, api_error(400, "bad_request", _("\"%(value)s\" is not a date (YYYY-MM-DD).", value=value))
 
 
-@bp.route("/bases/<code>/eligibility")
+@routes.route("/bases/<code>/eligibility")
 @allow(*ALL)
 def eligibility(code):
     base = visible_base_or_404(code)
@@ -34,7 +36,7 @@ def eligibility(code):
     return jsonify(eligibility_cached(base, as_of).as_json())
 
 
-@bp.route("/bases/<code>/lifecycle")
+@routes.route("/bases/<code>/lifecycle")
 @allow(*ALL)
 def base_lifecycle(code):
     """The JSON of `flask base show` (state, cycle number, cycle and construction years)."""
@@ -48,7 +50,7 @@ def base_lifecycle(code):
     return jsonify(lifecycle.show(base, as_of))
 
 
-@bp.route("/bases/<code>/evaluation")
+@routes.route("/bases/<code>/evaluation")
 @allow(*STAFF)  # as the evaluation page: a token sees what its owner sees
 def evaluation(code):
     base = visible_base_or_404(code)
@@ -81,73 +83,76 @@ def _number(cell):
 AS_OF_OPTIONAL = {"name": "as_of", "in": "query", "required": False,
                   "description": "The day to check (default: today)", "schema": {"type": "string", "format": "date"}}
 
-SCHEMAS["Eligibility"] = {
-    "type": "object",
-    "required": ["base", "as_of", "eligible", "rules"],
-    "properties": {
-        "base": {"type": "string"},
-        "as_of": {"type": "string", "format": "date"},
-        "eligible": {"type": "boolean", "description": "true only when every rule passed"},
-        "rules": {"type": "array", "items": {
-            "type": "object",
-            "required": ["id", "name", "clause", "passed", "measured", "required", "message_zh", "message_en"],
-            "properties": {"id": {"type": "string", "examples": ["R2"]},
-                           "name": {"type": "string", "examples": ["enterprise-mentor-ratio"]},
-                           "clause": {"type": "string", "examples": ["四(二)"]},
-                           "passed": {"type": "boolean"},
-                           "measured": {"type": "string", "examples": ["10/30"]},
-                           "required": {"type": "string", "examples": ["≥ 1/3"]},
-                           "message_zh": {"type": "string"}, "message_en": {"type": "string"}}}},
-    },
-}
-SCHEMAS["Evaluation"] = {
-    "type": "object",
-    "required": ["base", "status", "years", "indicators"],
-    "properties": {
-        "base": {"type": "string"}, "status": {"type": "string"},
-        "cycle": {"type": ["integer", "null"], "description": "the cycle's number (1, 2, ...)"},
-        "cycle_starts_on": {"type": ["string", "null"], "format": "date"},
-        "cycle_ends_on": {"type": ["string", "null"], "format": "date"},
-        "years": {"type": "array", "items": {"type": "object", "properties": {
-            "year": {"type": "integer"}, "from": {"type": "string", "format": "date"},
-            "until": {"type": "string", "format": "date"}}}},
-        "indicators": {"type": "array", "items": {"type": "object", "properties": {
-            "indicator": {"type": "string"}, "unit": {"enum": ["count", "percent"]},
+
+def register() -> None:
+    """This area's schemas and paths in the OpenAPI document (called from the area's setup())."""
+    SCHEMAS["Eligibility"] = {
+        "type": "object",
+        "required": ["base", "as_of", "eligible", "rules"],
+        "properties": {
+            "base": {"type": "string"},
+            "as_of": {"type": "string", "format": "date"},
+            "eligible": {"type": "boolean", "description": "true only when every rule passed"},
+            "rules": {"type": "array", "items": {
+                "type": "object",
+                "required": ["id", "name", "clause", "passed", "measured", "required", "message_zh", "message_en"],
+                "properties": {"id": {"type": "string", "examples": ["R2"]},
+                               "name": {"type": "string", "examples": ["enterprise-mentor-ratio"]},
+                               "clause": {"type": "string", "examples": ["四(二)"]},
+                               "passed": {"type": "boolean"},
+                               "measured": {"type": "string", "examples": ["10/30"]},
+                               "required": {"type": "string", "examples": ["≥ 1/3"]},
+                               "message_zh": {"type": "string"}, "message_en": {"type": "string"}}}},
+        },
+    }
+    SCHEMAS["Evaluation"] = {
+        "type": "object",
+        "required": ["base", "status", "years", "indicators"],
+        "properties": {
+            "base": {"type": "string"}, "status": {"type": "string"},
+            "cycle": {"type": ["integer", "null"], "description": "the cycle's number (1, 2, ...)"},
+            "cycle_starts_on": {"type": ["string", "null"], "format": "date"},
+            "cycle_ends_on": {"type": ["string", "null"], "format": "date"},
             "years": {"type": "array", "items": {"type": "object", "properties": {
                 "year": {"type": "integer"}, "from": {"type": "string", "format": "date"},
-                "until": {"type": "string", "format": "date"}, "target": {"type": ["integer", "null"]},
-                "actual": {"type": "number"}, "shortfall": {"type": "boolean"}}}},
-            "cycle": {"type": "object", "properties": {
-                "target": {"type": ["integer", "null"]}, "actual": {"type": "number"},
-                "shortfall": {"type": "boolean"}}}}}},
-    },
-}
-add_path("/bases/{code}/eligibility", "get", "Eligibility check of one base (rules R1-R8) as of a day",
-         {"$ref": "#/components/schemas/Eligibility"}, parameters=[CODE_PARAM, AS_OF_OPTIONAL],
-         errors=(400, 401, 404))
-SCHEMAS["Lifecycle"] = {
-    "type": "object",
-    "required": ["base", "status", "cycle", "recognised_on", "cycle_starts_on", "cycle_ends_on",
-                 "construction_years", "evaluation_from", "rectification_deadline", "open_objections"],
-    "properties": {
-        "base": {"type": "string"}, "status": {"type": "string"},
-        "cycle": {"type": ["integer", "null"]},
-        "recognised_on": {"type": ["string", "null"], "format": "date"},
-        "cycle_starts_on": {"type": ["string", "null"], "format": "date"},
-        "cycle_ends_on": {"type": ["string", "null"], "format": "date"},
-        "construction_years": {"type": "array", "items": {"type": "object", "properties": {
-            "year": {"type": "integer"}, "from": {"type": "string", "format": "date"},
-            "until": {"type": "string", "format": "date"}}}},
-        "evaluation_from": {"type": ["string", "null"], "format": "date"},
-        "rectification_deadline": {"type": ["string", "null"], "format": "date"},
-        "open_objections": {"type": "integer"},
-    },
-}
-add_path("/bases/{code}/lifecycle", "get", "Life-cycle state, cycle number and construction years (as `base show`)",
-         {"$ref": "#/components/schemas/Lifecycle"}, parameters=[CODE_PARAM, AS_OF_OPTIONAL], errors=(400, 401, 404))
-add_path("/bases/{code}/evaluation", "get",
-         "Construction-plan targets beside the registry's counts, per year and over the cycle",
-         {"$ref": "#/components/schemas/Evaluation"},
-         parameters=[CODE_PARAM, {"name": "cycle", "in": "query", "required": False,
-                                  "description": "The cycle's number (default: the current cycle)",
-                                  "schema": {"type": "integer"}}], errors=(401, 404))
+                "until": {"type": "string", "format": "date"}}}},
+            "indicators": {"type": "array", "items": {"type": "object", "properties": {
+                "indicator": {"type": "string"}, "unit": {"enum": ["count", "percent"]},
+                "years": {"type": "array", "items": {"type": "object", "properties": {
+                    "year": {"type": "integer"}, "from": {"type": "string", "format": "date"},
+                    "until": {"type": "string", "format": "date"}, "target": {"type": ["integer", "null"]},
+                    "actual": {"type": "number"}, "shortfall": {"type": "boolean"}}}},
+                "cycle": {"type": "object", "properties": {
+                    "target": {"type": ["integer", "null"]}, "actual": {"type": "number"},
+                    "shortfall": {"type": "boolean"}}}}}},
+        },
+    }
+    add_path("/bases/{code}/eligibility", "get", "Eligibility check of one base (rules R1-R8) as of a day",
+             {"$ref": "#/components/schemas/Eligibility"}, parameters=[CODE_PARAM, AS_OF_OPTIONAL],
+             errors=(400, 401, 404))
+    SCHEMAS["Lifecycle"] = {
+        "type": "object",
+        "required": ["base", "status", "cycle", "recognised_on", "cycle_starts_on", "cycle_ends_on",
+                     "construction_years", "evaluation_from", "rectification_deadline", "open_objections"],
+        "properties": {
+            "base": {"type": "string"}, "status": {"type": "string"},
+            "cycle": {"type": ["integer", "null"]},
+            "recognised_on": {"type": ["string", "null"], "format": "date"},
+            "cycle_starts_on": {"type": ["string", "null"], "format": "date"},
+            "cycle_ends_on": {"type": ["string", "null"], "format": "date"},
+            "construction_years": {"type": "array", "items": {"type": "object", "properties": {
+                "year": {"type": "integer"}, "from": {"type": "string", "format": "date"},
+                "until": {"type": "string", "format": "date"}}}},
+            "evaluation_from": {"type": ["string", "null"], "format": "date"},
+            "rectification_deadline": {"type": ["string", "null"], "format": "date"},
+            "open_objections": {"type": "integer"},
+        },
+    }
+    add_path("/bases/{code}/lifecycle", "get", "Life-cycle state, cycle number and construction years (as `base show`)",
+             {"$ref": "#/components/schemas/Lifecycle"}, parameters=[CODE_PARAM, AS_OF_OPTIONAL], errors=(400, 401, 404))
+    add_path("/bases/{code}/evaluation", "get",
+             "Construction-plan targets beside the registry's counts, per year and over the cycle",
+             {"$ref": "#/components/schemas/Evaluation"},
+             parameters=[CODE_PARAM, {"name": "cycle", "in": "query", "required": False,
+                                      "description": "The cycle's number (default: the current cycle)",
+                                      "schema": {"type": "integer"}}], errors=(401, 404))

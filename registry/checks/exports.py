@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from registry.reports.safe import safe_cell as safe  # text that would start a formula gets a leading '
+from registry.safe_sheets import safe_cell as safe  # text that would start a formula gets a leading '
 
 SHORT_FILL = PatternFill("solid", fgColor="F8D7DA")
 

@@ -36,15 +36,20 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, or_, select
 
 from registry import authz
-from registry.checks.models import (GRADES, Cycle, CycleEvaluation, EvaluationExpert, Objection, Review, StatusChange,
-                                    Submission, SummaryReport)
+from registry.checks.models import (CYCLE_YEARS, GRADES, ConstructionYear, Cycle, CycleEvaluation, EvaluationExpert,
+                                    Objection, Review, StatusChange, Submission, SummaryReport, construction_years)
 from registry.checks.text import Joined, Msg
 from registry.errors import DomainError, Forbidden, _l
+from registry.evidence.queries import attachment_counts
 from registry.extensions import db
+from registry.hooks import Hook
 from registry.orgs.models import BASE_STATUSES, Base
 
+# The application area (above this one) fills it in its setup().
+plan_to_cycle = Hook("checks.plan_to_cycle",
+                     "(base, cycle, submission_id): the application's frozen plan becomes the new cycle's targets")
+
 NOTICE_DAYS = 7
-CYCLE_YEARS = 3
 
 # (from, to) -> what the step means; only the administrator records these.
 TRANSITIONS = {
@@ -85,36 +90,6 @@ def notice_end(start: dt.date) -> dt.date:
 def cycle_end(starts_on: dt.date) -> dt.date:
     """The last day of a cycle starting on `starts_on`: S + 3 years - 1 day."""
     return starts_on + relativedelta(years=CYCLE_YEARS) - dt.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class ConstructionYear:
-    """Construction year `number` (1-3) of a cycle, from `starts_on` to `ends_on`, both included."""
-
-    number: int
-    starts_on: dt.date
-    ends_on: dt.date
-
-    @property
-    def label(self) -> str:
-        from flask_babel import gettext
-
-        return gettext("Year %(n)s (%(start)s – %(end)s)", n=self.number, start=self.starts_on.isoformat(),
-                       end=self.ends_on.isoformat())
-
-    def __str__(self) -> str:
-        return self.label
-
-    def as_json(self) -> dict:
-        return {"year": self.number, "from": self.starts_on.isoformat(), "until": self.ends_on.isoformat()}
-
-
-def construction_years(starts_on: dt.date) -> tuple[ConstructionYear, ...]:
-    """The cycle's three construction years, each computed from the cycle's start (never chained:
-    from 29 February, year 2 starts on 28 February and year 3 on 28 February too)."""
-    return tuple(ConstructionYear(k, starts_on + relativedelta(years=k - 1),
-                                  starts_on + relativedelta(years=k) - dt.timedelta(days=1))
-                 for k in range(1, CYCLE_YEARS + 1))
 
 
 @dataclass
@@ -316,7 +291,6 @@ def record_change(base: Base, to_status: str, *, actor, effective_on: dt.date, r
     db.session.flush()
     if cycle is not None and to_status == "recognised":
         # The application's frozen plan becomes the new cycle's targets (no second typing).
-        from registry.application.services import plan_to_cycle
         plan_to_cycle(base, cycle, submission_id)
     return change
 
@@ -360,8 +334,6 @@ def _experts(experts) -> list[dict]:
 
 
 def _check_summary_report(base, cycle: Cycle) -> None:
-    from registry.evidence.queries import attachment_counts
-
     report = db.session.scalar(select(SummaryReport).where(SummaryReport.cycle_id == cycle.id))
     if report is None:
         raise DomainError(_l("The summary report of cycle %(n)s is not on record; the evaluation needs it."),

@@ -3,6 +3,10 @@ base, and its construction plan (targets per indicator and year, annual plans an
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from flask_babel import gettext
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship, validates
@@ -11,6 +15,38 @@ from registry.errors import DomainError, _l
 from registry.extensions import db
 from registry.models_common import Audited, TimestampMixin, Versioned, enum_column
 from registry.orgs.models import BASE_STATUSES
+
+CYCLE_YEARS = 3  # a construction cycle's years (registry.checks.lifecycle)
+
+
+@dataclass(frozen=True)
+class ConstructionYear:
+    """Construction year `number` (1-3) of a cycle, from `starts_on` to `ends_on`, both included."""
+
+    number: int
+    starts_on: dt.date
+    ends_on: dt.date
+
+    @property
+    def label(self) -> str:
+        return gettext("Year %(n)s (%(start)s – %(end)s)", n=self.number, start=self.starts_on.isoformat(),
+                       end=self.ends_on.isoformat())
+
+    def __str__(self) -> str:
+        return self.label
+
+    def as_json(self) -> dict:
+        return {"year": self.number, "from": self.starts_on.isoformat(), "until": self.ends_on.isoformat()}
+
+
+def construction_years(starts_on: dt.date) -> tuple[ConstructionYear, ...]:
+    """The cycle's three construction years, each computed from the cycle's start (never chained:
+    from 29 February, year 2 starts on 28 February and year 3 on 28 February too)."""
+    return tuple(ConstructionYear(k, starts_on + relativedelta(years=k - 1),
+                                  starts_on + relativedelta(years=k) - dt.timedelta(days=1))
+                 for k in range(1, CYCLE_YEARS + 1))
+
+
 
 # Default quota per university kind (五(一)): editable per round.
 DEFAULT_QUOTAS = {"ministry": 3, "co_built": 2}
@@ -180,8 +216,6 @@ class Cycle(Audited, TimestampMixin, db.Model):
 
     @property
     def years(self):
-        from registry.checks.lifecycle import construction_years
-
         return construction_years(self.starts_on)
 
     @property

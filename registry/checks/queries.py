@@ -15,7 +15,7 @@ from flask_babel import force_locale, get_translations
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer, selectinload
 
-from registry import authz
+from registry import authz, cache
 from registry.checks import lifecycle
 from registry.checks.facts import Facts, load_bases
 from registry.checks.models import (AnnualReport, ApplicationRound, Objection, PlanTarget, Review, RoundReviewer,
@@ -23,10 +23,12 @@ from registry.checks.models import (AnnualReport, ApplicationRound, Objection, P
 from registry.checks.rules import Outcome, Rule, rules_in_order
 from registry.checks.text import render
 from registry.errors import EN, ZH, _l
+from registry.evidence.queries import attachment_counts
 from registry.exchanges import queries as exchange_queries
 from registry.extensions import db
 from registry.mentors import queries as mentor_queries
 from registry.orgs.models import Base, University
+from registry.periods import calendar_periods
 from registry.teaching import queries as teaching_queries
 
 
@@ -112,8 +114,6 @@ def eligibility_of(base: Base, as_of: dt.date, round: ApplicationRound | None = 
 
 def eligibility_cached(base: Base, as_of: dt.date) -> Eligibility:
     """`eligibility_of` from the figures cache: the same answer until something is written."""
-    from registry import cache
-
     return cache.cached("eligibility", lambda: eligibility_of(base, as_of), base.id, as_of)
 
 
@@ -249,8 +249,6 @@ def period_actuals(periods) -> dict[tuple[int, str, object], int | Fraction]:
 
 def yearly_actuals(base_ids, first_year: int, last_year: int) -> dict[tuple[int, str, int], int | Fraction]:
     """`period_actuals` over calendar years: {(base_id, indicator, year): count}."""
-    from registry.periods import calendar_periods
-
     return period_actuals(calendar_periods(list(base_ids), first_year, last_year))
 
 
@@ -614,8 +612,6 @@ def summary_reports_due(as_of: dt.date, days: int = SUMMARY_REPORT_WARNING_DAYS)
     """For every base whose current cycle still waits for its evaluation and ends within `days` days (or
     has ended): its summary report when not on record, or its signed document when not attached (the two
     things `lifecycle.transition` requires before the evaluation). Five queries."""
-    from registry.evidence.queries import attachment_counts
-
     bases = list(db.session.scalars(select(Base).where(Base.status.in_(EVALUATION_PENDING_STATES))
                                     .order_by(Base.code)))
     if not bases:

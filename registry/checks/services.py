@@ -15,12 +15,22 @@ from registry.checks.queries import INDICATORS, eligibility_of, evaluation_many,
 from registry.checks.text import Joined, Msg
 from registry.errors import DomainError, Forbidden, _l, bilingual
 from registry.extensions import db
+from registry.hooks import Hook
 from registry.mentors.queries import ratio_as_of
 from registry.orgs.models import UNIVERSITY_KINDS, Base, University
 from registry.quality import services as quality
 
+# The application area (above this one) fills it in its setup().
+freeze_form = Hook("checks.freeze_form", "(submission, base, on): freeze the application form with the snapshot")
+
 MAX_QUOTA = 50
 MAX_TARGET = 1_000_000
+
+
+def ensure_no_conflict_in_round(user, round_id: int) -> None:
+    """A round's reviewer reads every base submitted into it: refuse one affiliated with any of them."""
+    quality.ensure_no_conflict(user, db.session.scalars(select(Base).join(Submission, Submission.base_id == Base.id)
+                                                .where(Submission.round_id == round_id)))
 
 
 def _text(value, field, max_len, label, required=False):
@@ -113,7 +123,7 @@ def assign_reviewer(r: ApplicationRound, user, *, actor) -> RoundReviewer:
     if existing is not None:
         raise DomainError(_l("%(user)s is already assigned to this round."), field="user_id", user=user.username)
     # A reviewer of a round reviews every base submitted into it: never one of their own organisations.
-    quality.ensure_no_conflict_in_round(user, r.id)
+    ensure_no_conflict_in_round(user, r.id)
     link = RoundReviewer(round_id=r.id, user_id=user.id)
     db.session.add(link)
     db.session.flush()
@@ -206,7 +216,6 @@ def submit_base(r: ApplicationRound, base: Base, *, actor, on: dt.date | None = 
     db.session.add(sub)
     db.session.flush()
     # The application form (plan, narrative, figures, evidence list) is frozen with the snapshot.
-    from registry.application.services import freeze_form
     freeze_form(sub, base, on)
     zh, en = bilingual(_l("Submitted into the %(year)s round."), year=r.year)
     lifecycle.record_change(base, "submitted", actor=actor, effective_on=on, reason=f"{zh} / {en}",

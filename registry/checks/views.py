@@ -15,25 +15,24 @@ from registry.auth.models import User
 from registry.authz import ADMIN, REVIEWER, STAFF, UNIVERSITY_COORDINATOR, actor, allow
 from registry.checks import charts, lifecycle, queries, services
 from registry.checks.exports import evaluation_workbook
-from registry.checks.forms import (AnnualReportForm, AssignReviewerForm, ObjectionForm, ResolveObjectionForm, ReviewForm,
-                                   RoundForm, SubmitBaseForm, SummaryReportForm, TargetsForm, TransitionForm)
-from registry.checks.models import (CYCLE_STATES, GRADES, ApplicationRound, CycleEvaluation, Objection, RoundReviewer, Submission,
-                                    SummaryReport)
+from registry.checks.forms import (AnnualReportForm, AssignReviewerForm, ObjectionForm, ResolveObjectionForm,
+                                   ReviewForm, RoundForm, SubmitBaseForm, SummaryReportForm, TargetsForm,
+                                   TransitionForm)
+from registry.checks.models import (CYCLE_STATES, GRADES, ApplicationRound, CycleEvaluation, Objection, RoundReviewer,
+                                    Submission, SummaryReport)
 from registry.checks.rules import Link
 from registry.errors import DomainError, _l
+from registry.evidence.attachables import register_attachable
+from registry.evidence.views import attachments_context
 from registry.extensions import db
 from registry.forms_support import apply_domain_error, options, refuse_stale, save_form
 from registry.nav import register_nav
 from registry.orgs.models import BASE_STATUSES, FIELDS, UNIVERSITY_KINDS, Base
 from registry.orgs.panels import register_panel
 from registry.orgs.views import load_base
-from registry.records.pages import register_attachable
 from registry.web import parse_as_of
 
 bp = Blueprint("checks", __name__)
-
-register_nav(30, "checks.round_list", _l("Application rounds"), (ADMIN, REVIEWER, UNIVERSITY_COORDINATOR))
-register_nav(5, "checks.dashboard", _l("Dashboard"), (ADMIN, REVIEWER))
 
 
 # ---- the base page's panel --------------------------------------------------------------------
@@ -50,14 +49,8 @@ def _panel(base, user, as_of):
     }
 
 
-register_panel("checks", 15, "checks/_base_panel.html", _panel)
-
-
 def _summary_report_url(report, base):
     return url_for("checks.base_summary_report", code=base.code, number=report.cycle.number)
-
-
-register_attachable("summary_report", SummaryReport, _l("Summary report"), _summary_report_url)
 
 
 # ---- rounds -----------------------------------------------------------------------------------
@@ -565,8 +558,6 @@ def base_evaluation_xlsx(code):
 def base_summary_report(code, number):
     """The summary report (总结报告) of cycle `number`: what was built against each target, beside
     the registry's counts; the signed document is attached below it."""
-    from registry.evidence.views import attachments_context
-
     base = load_base(code)
     user = actor()
     state = lifecycle.state_of(base)
@@ -642,3 +633,11 @@ def dashboard_chart(name):
     svg = cache.cached("dashboard-chart", lambda: charts.render(name, queries.dashboard(as_of, **filters)),
                        str(get_locale()), name, as_of, sorted(filters.items()))
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=60"})
+
+
+def register() -> None:
+    """This area's navigation entries, base-page panel and attachable record type (called from the area's setup())."""
+    register_nav(30, "checks.round_list", _l("Application rounds"), (ADMIN, REVIEWER, UNIVERSITY_COORDINATOR))
+    register_nav(5, "checks.dashboard", _l("Dashboard"), (ADMIN, REVIEWER))
+    register_panel("checks", 15, "checks/_base_panel.html", _panel)
+    register_attachable("summary_report", SummaryReport, _l("Summary report"), _summary_report_url)

@@ -10,18 +10,24 @@ from registry import authz
 from registry.authz import ALL, EDITORS, actor, allow
 from registry.errors import DomainError, _l
 from registry.evidence import queries, services
-from registry.evidence.storage import StorageError
+from registry.evidence.attachables import ATTACHABLE, register_attachable
 from registry.evidence.forms import UploadForm
 from registry.evidence.models import Attachment
-from registry.records.pages import ATTACHABLE, register_attachable
+from registry.evidence.storage import StorageError
 from registry.extensions import db
 from registry.mentors.models import Appointment
 from registry.orgs.models import Base
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 
-register_attachable("appointment", Appointment, _l("Appointment"),
-                    lambda obj, base: url_for("evidence.appointment_evidence", appointment_id=obj.id))
+
+def _appointment_url(obj, base):
+    return url_for("evidence.appointment_evidence", appointment_id=obj.id)
+
+
+def register() -> None:
+    """The evidence area's own attachable: a mentor's appointment (called from `setup`)."""
+    register_attachable("appointment", Appointment, _l("Appointment"), _appointment_url)
 
 
 def attachments_context(record_type: str, obj, base) -> dict:

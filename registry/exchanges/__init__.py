@@ -1,0 +1,11 @@
+"""Two-way exchange: secondments and visits between the university and the enterprises."""
+from __future__ import annotations
+
+from registry.exchanges import models, spreadsheets, views  # noqa: F401 (models: the tables)
+
+
+def setup(app) -> None:
+    """Called once per app by `registry.create_app`, in the order of `registry.AREAS`."""
+    views.register()
+    spreadsheets.register()
+    app.register_blueprint(views.bp)

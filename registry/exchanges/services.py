@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy import and_, or_, select
 
+from registry import values as v
 from registry.errors import DomainError, _l
 from registry.evidence import services as evidence
-from registry import values as v
 from registry.exchanges.models import DIRECTIONS, EXCHANGE_KINDS, SIDE_OF_DIRECTION, Exchange
 from registry.extensions import db
+from registry.orgs.models import Base
 
 LABELS = {
     "kind": _l("Kind"), "direction": _l("Direction"), "person_name": _l("Name"),
@@ -78,8 +79,6 @@ def _check(base_id: int, values: dict, exchange: Exchange | None) -> None:
     if values["kind"] == "secondment":
         other = overlapping_secondment(values, exclude)
         if other is not None:
-            from registry.orgs.models import Base
-
             raise DomainError(
                 _l("%(person)s is already on a secondment at %(host)s from %(start)s to %(end)s (base %(base)s); "
                    "one person's secondments may not overlap."),

@@ -4,12 +4,12 @@ from __future__ import annotations
 import datetime as dt
 
 from registry.errors import _l
-from registry.records.sheets import (RecordSheet, first_label, labelled_choice, register_sheet,
-                                            resolve_staff_numbers, text)
 from registry.exchanges import services
 from registry.exchanges.models import DIRECTIONS, EXCHANGE_KINDS, Exchange
 from registry.imports import parsing
 from registry.imports.engine import Column, Spec, not_before
+from registry.records.sheets import (RecordSheet, first_label, labelled_choice, register_sheet, resolve_staff_numbers,
+                                     text)
 
 KIND_ALIASES = {"挂职锻炼": "secondment", "挂职": "secondment", "交流访学": "visit", "访学": "visit",
                 "企业游学": "study_tour", "游学": "study_tour"}
@@ -84,9 +84,18 @@ def _options():
     return (selectinload(Exchange.mentor),)
 
 
-SHEET = register_sheet(RecordSheet(
+SHEET = RecordSheet(
     name="exchanges", title="双向交流", spec=SPEC, model=Exchange, key=_key,
     record_key=lambda e: (e.kind, e.person_name, e.person_organisation, e.starts_on),
     create=services.create_exchange, update=services.update_exchange, check=services.check_exchange,
     export=_export, resolve=_resolve_mentors, in_file=_no_overlap_in_file, counted_as="exchanges",
-    options=_options()))
+    options=_options())
+
+
+SHEETS = (SHEET,)
+
+
+def register() -> None:
+    """This area's record sheets, for the command line and the web import (from the area's setup())."""
+    for sheet in SHEETS:
+        register_sheet(sheet)

@@ -7,9 +7,9 @@ from sqlalchemy.orm import selectinload
 
 from registry import authz
 from registry.errors import _l
-from registry.records.pages import Column, Filter, RecordKind, add_routes
+from registry.records.pages import Column, Filter, RecordKind, add_routes, register_kind
 from registry.values import mentor_choices
-from registry.exchanges import queries, services, spreadsheets  # noqa: F401 (registers the sheet)
+from registry.exchanges import queries, services
 from registry.exchanges.forms import ExchangeForm
 from registry.exchanges.models import DIRECTIONS, EXCHANGE_KINDS, Exchange
 from registry.exchanges.services import LABELS
@@ -84,4 +84,7 @@ def _panel(base, user, as_of):
             "new_url": url_for("exchanges.exchange_new", code=base.code) if authz.can_edit_base(user, base) else None}
 
 
-register_panel("exchanges", 40, "exchanges/_panel.html", _panel)
+def register() -> None:
+    """This area's record kind and base-page panel (called from the area's setup())."""
+    register_panel("exchanges", 40, "exchanges/_panel.html", _panel)
+    register_kind(EXCHANGE)

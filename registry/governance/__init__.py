@@ -1,0 +1,11 @@
+"""Governance records: cooperation agreements, training plans, exchange arrangements, working groups, regulations."""
+from __future__ import annotations
+
+from registry.governance import models, spreadsheets, views  # noqa: F401 (models: the tables)
+
+
+def setup(app) -> None:
+    """Called once per app by `registry.create_app`, in the order of `registry.AREAS`."""
+    views.register()
+    spreadsheets.register()
+    app.register_blueprint(views.bp)

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from registry.errors import DomainError, _l
-from registry.records.sheets import (RecordSheet, first_label, labelled_choice, register_sheet, text, SIDE_ALIASES, earliest_start, members_of_base, resolve_staff_numbers, retarget, same_person, spans_meet, staff_number)
 from registry.extensions import db
 from registry.governance import services
 from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, CooperationAgreement,
@@ -18,6 +17,9 @@ from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AR
                                         WorkingGroupMember)
 from registry.imports import parsing
 from registry.imports.engine import Column, Spec, not_before
+from registry.records.sheets import (SIDE_ALIASES, RecordSheet, earliest_start, first_label, labelled_choice,
+                                     members_of_base, register_sheet, resolve_staff_numbers, retarget, same_person,
+                                     spans_meet, staff_number, text)
 
 DATE = parsing.date_between(1950, 2100)
 AREA_ALIASES = {"基地建设": "base_building", "联合培养": "joint_training", "导师管理": "mentor_management",
@@ -31,7 +33,7 @@ def _checked(values_of):
     return lambda base, data, record: values_of(data)
 
 
-AGREEMENTS = register_sheet(RecordSheet(
+AGREEMENTS = RecordSheet(
     name="cooperation_agreements", title="合作协议", model=CooperationAgreement, counted_as="agreements",
     spec=Spec("cooperation_agreements", columns=(
         Column("协议名称", "title", True, text(200), example="校企联合培养研究生合作协议"),
@@ -46,9 +48,9 @@ AGREEMENTS = register_sheet(RecordSheet(
     key=lambda v: (v["title"], v["signed_on"]), record_key=lambda r: (r.title, r.signed_on),
     create=services.create_agreement, update=services.update_agreement,
     check=_checked(services._agreement_values),
-    export=lambda r: [r.title, r.document_no, r.parties, r.signed_on, r.valid_until, r.notes]))
+    export=lambda r: [r.title, r.document_no, r.parties, r.signed_on, r.valid_until, r.notes])
 
-PLANS = register_sheet(RecordSheet(
+PLANS = RecordSheet(
     name="training_plans", title="人才培养方案", model=TrainingPlan, counted_as="plans",
     spec=Spec("training_plans", columns=(
         Column("方案名称", "title", True, text(200), example="航空宇航工程专业学位研究生培养方案"),
@@ -61,9 +63,9 @@ PLANS = register_sheet(RecordSheet(
     key=lambda v: (v["version"],), record_key=lambda r: (r.version,),
     create=services.create_plan, update=services.update_plan,
     check=lambda base, data, record: services._plan_values(base.id, data, record),
-    export=lambda r: [r.title, r.version, r.adopted_on, r.authors, r.notes]))
+    export=lambda r: [r.title, r.version, r.adopted_on, r.authors, r.notes])
 
-ARRANGEMENTS = register_sheet(RecordSheet(
+ARRANGEMENTS = RecordSheet(
     name="exchange_arrangements", title="双向交流机制", model=ExchangeArrangement, counted_as="arrangements",
     spec=Spec("exchange_arrangements", columns=(
         Column("名称", "title", True, text(200), example="校企人员双向交流管理办法"),
@@ -75,9 +77,9 @@ ARRANGEMENTS = register_sheet(RecordSheet(
     key=lambda v: (v["title"], v["established_on"]), record_key=lambda r: (r.title, r.established_on),
     create=services.create_arrangement, update=services.update_arrangement,
     check=_checked(services._arrangement_values),
-    export=lambda r: [r.title, r.established_on, r.valid_until, r.description]))
+    export=lambda r: [r.title, r.established_on, r.valid_until, r.description])
 
-REGULATIONS = register_sheet(RecordSheet(
+REGULATIONS = RecordSheet(
     name="regulations", title="规章制度", model=Regulation, counted_as="regulations",
     spec=Spec("regulations", columns=(
         Column("领域", "area", True, labelled_choice(REGULATION_AREAS, AREA_ALIASES), example="导师管理",
@@ -95,7 +97,7 @@ REGULATIONS = register_sheet(RecordSheet(
     create=services.create_regulation, update=services.update_regulation,
     check=_checked(services._regulation_values),
     export=lambda r: [first_label(AREA_ALIASES, r.area), r.title, r.document_no, r.issued_on, r.valid_until,
-                      r.summary]))
+                      r.summary])
 
 
 # ---- the working group's members -----------------------------------------------------------
@@ -175,7 +177,7 @@ def _export_group_member(m) -> list:
             m.position, first_label(ROLE_ALIASES, m.group_role), m.from_on, m.until_on, m.group.established_on]
 
 
-GROUP_MEMBERS = register_sheet(RecordSheet(
+GROUP_MEMBERS = RecordSheet(
     name="working_group_members", title="建设工作组成员", model=GroupMember, counted_as="members",
     spec=Spec("working_group_members", columns=(
         Column("工作组名称", "group_name", True, text(200), example="示范基地建设工作组",
@@ -201,4 +203,13 @@ GROUP_MEMBERS = register_sheet(RecordSheet(
     record_key=lambda m: (m.name, m.organisation, m.from_on),
     create=_create_group_member, update=services.update_group_member, check=_check_group_member,
     export=_export_group_member, resolve=_resolve_group, in_file=_group_in_file,
-    options=(selectinload(GroupMember.group), selectinload(GroupMember.mentor))))
+    options=(selectinload(GroupMember.group), selectinload(GroupMember.mentor)))
+
+
+SHEETS = (AGREEMENTS, PLANS, ARRANGEMENTS, REGULATIONS, GROUP_MEMBERS)
+
+
+def register() -> None:
+    """This area's record sheets, for the command line and the web import (from the area's setup())."""
+    for sheet in SHEETS:
+        register_sheet(sheet)

@@ -8,9 +8,9 @@ from flask import Blueprint, request, url_for
 
 from registry import authz
 from registry.errors import _l
-from registry.records.pages import Column, Filter, MemberKind, RecordKind, add_routes
+from registry.records.pages import Column, Filter, MemberKind, RecordKind, add_routes, register_kind
 from registry.values import mentor_choices
-from registry.governance import forms, queries, services, spreadsheets  # noqa: F401 (registers the sheets)
+from registry.governance import forms, queries, services
 from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, CooperationAgreement,
                                         ExchangeArrangement, Regulation, TrainingPlan, WorkingGroup,
                                         WorkingGroupMember)
@@ -125,7 +125,8 @@ REGULATION = RecordKind(
     sheet="regulations",
 )
 
-for _kind in (AGREEMENT, PLAN, ARRANGEMENT, GROUP, REGULATION):
+KINDS = (AGREEMENT, PLAN, ARRANGEMENT, GROUP, REGULATION)
+for _kind in KINDS:
     add_routes(bp, _kind)
 
 
@@ -160,4 +161,9 @@ def _panel(base, user, as_of):
 KIND_OF = {"agreement": AGREEMENT, "training_plan": PLAN, "exchange_arrangement": ARRANGEMENT,
            "working_group": GROUP}
 
-register_panel("governance", 30, "governance/_panel.html", _panel)
+
+def register() -> None:
+    """This area's record kinds and base-page panel (called from the area's setup())."""
+    register_panel("governance", 30, "governance/_panel.html", _panel)
+    for kind in KINDS:
+        register_kind(kind)

@@ -13,23 +13,14 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
-from sqlalchemy import select
 
 from registry.cli_support import ensure_schema, fail, transaction
-from registry.errors import _l
-from registry.extensions import db
-
-roster = AppGroup("roster", help="Mentor rosters: spreadsheet import.")
-
-
-def _base(code: str):
-    from registry.orgs.models import Base
-
-    base = db.session.scalar(select(Base).where(Base.code == code.strip()))
-    if base is None:
-        fail(_l("Unknown base \"%(base)s\"."), base=code)
-    return base
+from registry.errors import _l, bilingual
+from registry.imports.engine import WAITED, run_import
+from registry.imports.roster import RosterImporter
+from registry.imports.students import StudentImporter
+from registry.mentors.cli import roster
+from registry.orgs.cli import base_or_fail
 
 
 def run(importer_factory, path: str, code: str, dry_run: bool) -> None:
@@ -38,10 +29,8 @@ def run(importer_factory, path: str, code: str, dry_run: bool) -> None:
     file = Path(path)
     if not file.is_file():
         fail(_l("No such file: %(path)s"), path=path)
-    from registry.imports.engine import run_import
-
     with transaction("import"):
-        base = _base(code)
+        base = base_or_fail(code)
         result = run_import(importer_factory(base), file, file.name, dry_run=dry_run)
         if not result.ok:
             for error in result.errors:
@@ -52,34 +41,29 @@ def run(importer_factory, path: str, code: str, dry_run: bool) -> None:
                     click.echo(error.line(), err=True)
             sys.exit(1)  # transaction() rolls back: nothing written
     if result.waited:
-        from registry.errors import bilingual
-        from registry.imports.engine import WAITED
-
         click.echo(" / ".join(bilingual(WAITED)), err=True)
     click.echo(result.summary)
 
 
-@roster.command("import")
+@click.command("import")
 @click.argument("path")
 @click.option("--base", "code", required=True, help="The base's code.")
 @click.option("--dry-run", is_flag=True, help="Validate and report without writing.")
 def import_roster(path, code, dry_run):
     """Import mentors and their appointments to a base from .xlsx or .csv (all or nothing)."""
-    from registry.imports.roster import RosterImporter
-
     run(RosterImporter, path, code, dry_run)
 
 
-@roster.command("import-students")
+@click.command("import-students")
 @click.argument("path")
 @click.option("--base", "code", required=True, help="The base's code.")
 @click.option("--dry-run", is_flag=True, help="Validate and report without writing.")
 def import_students(path, code, dry_run):
     """Import students and their dual-mentor assignments at a base from .xlsx or .csv (all or nothing)."""
-    from registry.imports.students import StudentImporter
-
     run(StudentImporter, path, code, dry_run)
 
 
 def register(app):
-    app.cli.add_command(roster)
+    """The imports join the mentors area's `roster` group (registered by the mentors area)."""
+    roster.add_command(import_roster)
+    roster.add_command(import_students)

@@ -44,6 +44,7 @@ from registry.errors import Bilingual, _l, msgid_of
 from registry.extensions import db
 from registry.imports import parsing
 from registry.imports.parsing import EDGE_SPACE, CellError, display, is_blank
+from registry.limits import zip_problem
 from registry.models_common import utcnow
 
 EXTENSIONS = (".xlsx", ".csv")
@@ -283,8 +284,6 @@ def _bounded_workbook_sheets():
 
 def _xlsx_sheets(path, max_scan: int):
     import openpyxl
-
-    from registry.limits import zip_problem
 
     _bounded_workbook_sheets()
     problem = zip_problem(path, XLSX_MAX_EXPANDED, parts={"xl/sharedstrings.xml": XLSX_MAX_SHARED_STRINGS})

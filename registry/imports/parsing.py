@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from registry.errors import BilingualValueError, _l
+from registry.limits import FIRST_DATE, LAST_DATE
 
 # Spaces trimmed at both ends of every cell: ASCII, full-width (U+3000), no-break (U+00A0),
 # zero-width (U+200B, U+FEFF: a BOM pasted into a cell).
@@ -83,8 +84,6 @@ def to_date(value) -> dt.date | None:
 
 def date(value) -> dt.date:
     """A date (see `to_date`) in 1900–2100: no cell takes date arithmetic or a column out of range."""
-    from registry.limits import FIRST_DATE, LAST_DATE
-
     parsed = to_date(value)
     if parsed is None:
         raise CellError(_l("\"%(value)s\" is not a date"), value=display(value))

@@ -25,11 +25,12 @@ from registry import authz
 from registry.errors import _l
 from registry.extensions import db
 from registry.imports import parsing
-from registry.imports.engine import (Change, Column, Importer, Row, Spec, Table, bulk_insert, bulk_update,
-                                     not_before, run_import)
+from registry.imports.engine import (Change, Column, Importer, Row, Spec, Table, bulk_insert, bulk_update, not_before,
+                                     run_import)
 from registry.imports.parsing import CellError
 from registry.mentors.fields import clean_name, mask_phone, normalise_phone, parse_side, validate_email
 from registry.mentors.models import Appointment, Mentor, MentorAssignment
+from registry.orgs.models import Base
 
 SIDE_LABELS_ZH = {"university": "校内导师", "enterprise": "企业导师"}
 SIDE_CHOICES = ("校内导师", "企业导师")
@@ -117,8 +118,6 @@ def manageable_mentor_ids(user, mentor_ids) -> set[int]:
     """The mentors among `mentor_ids` whom `user` may manage (as `authz.can_manage_mentor` decides,
     in bulk): everyone for the system (None) and the administrator; for coordinators, people
     holding an appointment at a base they may see."""
-    from registry.orgs.models import Base
-
     mentor_ids = set(mentor_ids)
     if user is None or authz.can_manage_system(user):
         return mentor_ids

@@ -21,12 +21,12 @@ from registry.authz import EDITORS, actor, allow
 from registry.db_state import INTEGRITY_ERRORS
 from registry.errors import _l
 from registry.extensions import db
+from registry.imports.blank_workbooks import NOTES, build_template
 from registry.imports.engine import WAITED, run_import
 from registry.imports.forms import UploadForm
 from registry.imports.kinds import KINDS, ImportKind, register_import
 from registry.imports.roster import ROSTER, RosterImporter
 from registry.imports.students import STUDENTS, StudentImporter
-from registry.imports.blank_workbooks import NOTES, build_template
 from registry.orgs.views import load_base
 
 bp = Blueprint("imports", __name__)
@@ -47,17 +47,6 @@ COUNT_LABELS = {
     "assignments_updated": _l("Mentor assignments to update"),
     "created": _l("Records to create"), "updated": _l("Records to update"), "unchanged": _l("Records unchanged"),
 }
-
-register_import(ImportKind(
-    "roster", ROSTER, RosterImporter, order=10, sheet_title="导师名单", note=ROSTER_NOTE,
-    title=_l("Import the mentor roster"),
-    done=_l("Imported %(rows)s rows: %(mentors_created)s mentors created, %(mentors_updated)s updated, "
-            "%(appointments_created)s appointments created, %(appointments_updated)s updated.")))
-register_import(ImportKind(
-    "students", STUDENTS, StudentImporter, order=20, sheet_title="学生名单", note=STUDENTS_NOTE,
-    title=_l("Import students and their mentors"),
-    done=_l("Imported %(rows)s rows: %(students_created)s students created, %(students_updated)s updated, "
-            "%(assignments_created)s mentor assignments created, %(assignments_updated)s updated.")))
 
 
 def upload_dir() -> Path:
@@ -216,3 +205,16 @@ def template(kind):
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{kind.name}-template.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
+
+def register() -> None:
+    """The web import's own kinds: mentor rosters and students (called from the area's setup())."""
+    register_import(ImportKind(
+        "roster", ROSTER, RosterImporter, order=10, sheet_title="导师名单", note=ROSTER_NOTE,
+        title=_l("Import the mentor roster"),
+        done=_l("Imported %(rows)s rows: %(mentors_created)s mentors created, %(mentors_updated)s updated, "
+                "%(appointments_created)s appointments created, %(appointments_updated)s updated.")))
+    register_import(ImportKind(
+        "students", STUDENTS, StudentImporter, order=20, sheet_title="学生名单", note=STUDENTS_NOTE,
+        title=_l("Import students and their mentors"),
+        done=_l("Imported %(rows)s rows: %(students_created)s students created, %(students_updated)s updated, "
+                "%(assignments_created)s mentor assignments created, %(assignments_updated)s updated.")))

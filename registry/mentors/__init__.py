@@ -1,0 +1,17 @@
+"""Dual-mentor rosters: mentors, appointments, suspensions, students, and the enterprise-mentor ratio."""
+from __future__ import annotations
+
+from registry import authz
+from registry.api.views import contribute
+from registry.mentors import api, cli, models, queries, views  # noqa: F401 (models: the tables)
+
+
+def setup(app) -> None:
+    """Called once per app by `registry.create_app`, in the order of `registry.AREAS`."""
+    views.register()
+    app.register_blueprint(views.bp)
+    cli.register(app)
+    api.register()
+    contribute(app, api.routes)
+    authz.serves_visible_base.fill(queries.serves_visible_base)
+    authz.serves_only_bases_in_scope.fill(queries.serves_only_bases_in_scope)

@@ -11,22 +11,24 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from registry.cli_support import ensure_schema, fail, parse_date, transaction
 from registry.errors import _l
 from registry.extensions import db
-from registry.imports.cli import roster
+from registry.mentors import services
+from registry.mentors.models import Appointment
+from registry.mentors.queries import find_mentor
+from registry.orgs.cli import base_or_fail
+
+roster = AppGroup("roster", help="Mentor rosters: spreadsheet import.")
 
 
 def _person_at_base(code: str, organisation: str, staff_no: str):
-    from registry.imports.cli import _base
-    from registry.mentors.models import Appointment
-    from registry.mentors.queries import find_mentor
-
     if current_app.config.get("CHECK_DATABASE_ON_START", True):
         ensure_schema()
-    base = _base(code)
+    base = base_or_fail(code)
     mentor = find_mentor(organisation.strip(), staff_no.strip())
     appointments = [] if mentor is None else list(db.session.scalars(
         select(Appointment).where(Appointment.base_id == base.id, Appointment.mentor_id == mentor.id)
@@ -46,8 +48,6 @@ def _person_at_base(code: str, organisation: str, staff_no: str):
 @click.option("--reason", default="", help="Why.")
 def suspend(code, organisation, staff_no, from_, until, reason):
     """Suspend the person's appointment to the base that is active on --from, for a period."""
-    from registry.mentors import services
-
     start = parse_date(from_, "--from")
     end = parse_date(until, "--until") if until is not None else None
     with transaction():
@@ -70,8 +70,6 @@ def suspend(code, organisation, staff_no, from_, until, reason):
 @click.option("--on", "on", required=True, help="First day counted again, YYYY-MM-DD.")
 def resume(code, organisation, staff_no, on):
     """End the open suspension of the person's appointment to the base, so --on is counted again."""
-    from registry.mentors import services
-
     day = parse_date(on, "--on")
     with transaction():
         base, mentor, appointments = _person_at_base(code, organisation, staff_no)
@@ -85,4 +83,5 @@ def resume(code, organisation, staff_no, on):
 
 
 def register(app):
-    """The commands join the `roster` group (registry.imports.cli), registered with it."""
+    """The `roster` group; the imports area adds its `roster import` commands to it."""
+    app.cli.add_command(roster)

@@ -6,11 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import and_, case, distinct, exists, func, or_, select
+from sqlalchemy import and_, case, distinct, exists, func, not_, or_, select
 
+from registry import cache
+from registry.authz import visible_base_filter
 from registry.extensions import db
-from registry.mentors.models import Appointment, Mentor
+from registry.mentors.models import (POSTGRADUATE_LEVELS, Appointment, Mentor, MentorAssignment as A, Student,
+                                     Suspension)
 from registry.orgs.models import Base
+from registry.periods import calendar_periods, keys_of, periods_table
 
 
 def find_mentor(organisation: str, staff_no: str) -> Mentor | None:
@@ -21,6 +25,28 @@ def base_ids_of_mentor(mentor_id: int) -> list[int]:
     return list(db.session.scalars(select(Appointment.base_id).where(Appointment.mentor_id == mentor_id).distinct()))
 
 
+# ---- whom a mentor serves, for the permissions (registry.authz fills its hooks with these) ----------
+
+def serves_visible_base(user, mentor) -> bool:
+    """Whether the mentor holds (or held) an appointment at a base `user` may see."""
+    stmt = (select(func.count()).select_from(Appointment).join(Base, Base.id == Appointment.base_id)
+            .where(Appointment.mentor_id == mentor.id))
+    scope = visible_base_filter(user, Base)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return bool(db.session.scalar(stmt))
+
+
+def serves_only_bases_in_scope(user, mentor) -> bool:
+    """Whether every base the mentor serves (or served) is one `user` keeps, and there is one."""
+    scope = visible_base_filter(user, Base)
+    inside, outside = db.session.execute(
+        select(func.count().filter(scope), func.count().filter(not_(scope)))
+        .select_from(Appointment).join(Base, Base.id == Appointment.base_id)
+        .where(Appointment.mentor_id == mentor.id)).one()
+    return inside > 0 and outside == 0
+
+
 # ---- THE definition of "this appointment counts on day D" ---------------------------------------
 # An appointment counts on D when it has begun (start ≤ D), has not ended (no end, or end ≥ D), and no
 # suspension period of it covers D (from ≤ D, and no end or end ≥ D). `counts_on` is the SQL form,
@@ -29,8 +55,6 @@ def base_ids_of_mentor(mentor_id: int) -> list[int]:
 
 def counts_on(day):
     """SQL condition on `Appointment`: it counts on `day` (a date or a date column)."""
-    from registry.mentors.models import Suspension
-
     return and_(Appointment.starts_on <= day,
                 or_(Appointment.ends_on.is_(None), Appointment.ends_on >= day),
                 ~exists().where(Suspension.appointment_id == Appointment.id, Suspension.starts_on <= day,
@@ -67,8 +91,6 @@ def counting_spans(starts_on: dt.date, ends_on: dt.date | None, suspensions) -> 
 
 def suspensions_of(appointment_ids) -> dict[int, list]:
     """The suspension periods of the given appointments, in one query (ids chunked for big teams)."""
-    from registry.mentors.models import Suspension
-
     ids = list(appointment_ids)
     result: dict[int, list] = {i: [] for i in ids}
     for start in range(0, len(ids), 500):
@@ -144,8 +166,6 @@ def ratio_of_bases(as_of: dt.date, base_ids=None) -> list[Ratio]:
 
     The ministry page, the API and the exports open this far more often than rosters change.
     """
-    from registry import cache
-
     rows = cache.cached("ratio", lambda: ratio_as_of(as_of), as_of)
     if base_ids is None:
         return rows
@@ -299,8 +319,6 @@ def ratio_warnings(base_ids, today: dt.date, days: int | None = None) -> dict[in
     appointments that end before the weakest day, and `to_add` says how many enterprise mentors keep the base
     at one third then.
     """
-    from registry.mentors.models import Suspension
-
     days = warning_days() if days is None else int(days)
     horizon = today + dt.timedelta(days=max(days, 0))
     if base_ids is not None:
@@ -476,14 +494,10 @@ def state_on(appointments, as_of: dt.date) -> str:
 # ---- students and dual mentors -----------------------------------------------------------
 
 def _assignment_active(as_of):
-    from registry.mentors.models import MentorAssignment as A
-
     return and_(A.starts_on <= as_of, or_(A.ends_on.is_(None), A.ends_on >= as_of))
 
 
 def _current_student(as_of):
-    from registry.mentors.models import Student
-
     return and_(Student.enrolment_year <= as_of.year,
                 or_(Student.graduated_on.is_(None), Student.graduated_on >= as_of))
 
@@ -491,8 +505,6 @@ def _current_student(as_of):
 def students_statement(base_id: int, *, level: str | None = None, status: str | None = None,
                        q: str | None = None, as_of: dt.date | None = None):
     """Students of a base; status "current" (enrolled, not graduated on as_of) or "graduated"."""
-    from registry.mentors.models import Student
-
     stmt = select(Student).where(Student.base_id == base_id)
     if level:
         stmt = stmt.where(Student.level == level)
@@ -534,8 +546,6 @@ def student_mentors(base_id: int, as_of: dt.date, *, student_ids=None, only_curr
     from sqlalchemy import exists
     from sqlalchemy.orm import aliased
 
-    from registry.mentors.models import MentorAssignment as A, Student
-
     um, em = aliased(Mentor), aliased(Mentor)
 
     def serving(mentor_col):
@@ -571,8 +581,6 @@ def students_per_mentor(base_id: int, as_of: dt.date) -> dict[int, int]:
     """Students each mentor guides at a base on `as_of` (either side), in one query."""
     from sqlalchemy import union_all
 
-    from registry.mentors.models import MentorAssignment as A
-
     pairs = union_all(
         select(A.university_mentor_id.label("mentor_id"), A.student_id).where(A.base_id == base_id,
                                                                               _assignment_active(as_of)),
@@ -597,8 +605,6 @@ def overloaded_mentors(base, as_of: dt.date, counts: dict[int, int] | None = Non
 def mentor_students(mentor_id: int, as_of: dt.date | None = None):
     """A mentor's assignments (either side), with the student, the other mentor and the base, in one query."""
     from sqlalchemy.orm import joinedload
-
-    from registry.mentors.models import MentorAssignment as A, Student
 
     stmt = (select(A).where(or_(A.university_mentor_id == mentor_id, A.enterprise_mentor_id == mentor_id))
             .options(joinedload(A.student).joinedload(Student.base), joinedload(A.university_mentor),
@@ -636,8 +642,6 @@ def mentors_of_base_on(base_id: int, start: dt.date, side: str) -> list[Mentor]:
 def postgraduates_trained(base_ids, as_of: dt.date) -> dict[int, int]:
     """Master's and doctoral students with a mentor assignment starting on or before `as_of`, per base
     (rule R1: the base has jointly trained postgraduates). Every requested base appears; one query."""
-    from registry.mentors.models import POSTGRADUATE_LEVELS, MentorAssignment as A, Student
-
     stmt = (select(Student.base_id, func.count(distinct(Student.id)))
             .join(A, A.student_id == Student.id)
             .where(Student.level.in_(POSTGRADUATE_LEVELS), A.starts_on <= as_of)
@@ -656,8 +660,6 @@ YEARLY_INDICATORS = ("mentors_total", "enterprise_mentors", "students_jointly_tr
 def yearly_counts(base_ids, first_year: int, last_year: int) -> dict[tuple[int, str, int], int]:
     """Counts per (base id, indicator, calendar year) for the evaluation's indicators, zeros
     included (`base_ids` None: every base): `period_counts` over calendar years."""
-    from registry.periods import calendar_periods
-
     ids = list(db.session.scalars(select(Base.id))) if base_ids is None else list(base_ids)
     if not ids or int(first_year) > int(last_year):
         return {}
@@ -670,9 +672,6 @@ def period_counts(periods) -> dict[tuple[int, str, object], int]:
     last day (the ratio's counting: distinct people with an appointment that counts that day), and
     "students_jointly_trained" (students with an assignment active on some day of the period).
     Two queries, whatever the number of bases and periods."""
-    from registry.mentors.models import MentorAssignment as A
-    from registry.periods import keys_of, periods_table
-
     periods = list(periods)
     result = {(b, ind, k): 0 for b, k, _f, _l in periods for ind in YEARLY_INDICATORS}
     if not periods:

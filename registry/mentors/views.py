@@ -15,6 +15,7 @@ from registry.authz import ALL, EDITORS, MENTOR, STAFF, actor, allow
 from registry.errors import DomainError, _l
 from registry.extensions import db
 from registry.forms_support import apply_domain_error, form_data, options, save_form
+from registry.hooks import Hook
 from registry.mentors import queries, services
 from registry.mentors.charts import ratio_history_svg
 from registry.mentors.fields import mask_phone
@@ -30,12 +31,12 @@ from registry.web import parse_as_of
 
 bp = Blueprint("mentors", __name__)
 
+# The checks area owns the life cycle; it fills this in its setup().
+life_cycle_state = Hook("mentors.life_cycle_state", "(base) -> the base's life-cycle state (registry.checks.lifecycle)")
+
 ROSTER_STATE_LABELS = {"active": _l("Active"), "suspended": _l("Suspended"), "upcoming": _l("Not yet started"),
                        "former": _l("Former")}
 PER_PAGE = 50
-
-register_nav(20, "mentors.ratio_overview", _l("Mentor ratio"), STAFF)
-register_nav(15, "mentors.me", _l("My mentor profile"), (MENTOR,))
 
 
 def _page(stmt, per_page=PER_PAGE):
@@ -75,9 +76,7 @@ def _fail(form, exc: DomainError):
 
 def _construction_cycle(base):
     """(first day, last day) of the base's construction cycle, once its life cycle has one."""
-    from registry.checks.lifecycle import state_of  # the checks area owns the life cycle
-
-    state = state_of(base)
+    state = life_cycle_state(base)
     if state.cycle_starts_on and state.cycle_ends_on:
         return state.cycle_starts_on, state.cycle_ends_on
     return None
@@ -97,9 +96,6 @@ def _panel_context(base, user, as_of):
         "base": base,
         "show_names": authz.can_view_rosters(user),
     }
-
-
-register_panel("mentors", 20, "mentors/_base_panel.html", _panel_context)
 
 
 @bp.route("/bases/<code>/mentors/ratio-history.svg")
@@ -525,3 +521,10 @@ def ratio_overview():
     ratio_table = cache.cached_block("ratio-table", "mentors/ratio_overview.html", "ratio_table", table,
                                      as_of, sort, descending, page["can_roster"], visible)
     return render_template("mentors/ratio_overview.html", ratio_table=ratio_table, **page)
+
+
+def register() -> None:
+    """This area's navigation entries and base-page panel (called from the area's setup())."""
+    register_nav(20, "mentors.ratio_overview", _l("Mentor ratio"), STAFF)
+    register_nav(15, "mentors.me", _l("My mentor profile"), (MENTOR,))
+    register_panel("mentors", 20, "mentors/_base_panel.html", _panel_context)

@@ -19,7 +19,7 @@ from flask.cli import AppGroup
 
 from registry.cli_support import ensure_schema, parse_date, transaction
 from registry.extensions import db
-from registry.notify import events, mail, services
+from registry.notify import mail, services
 
 notify = AppGroup("notify", help="Notifications in the app and by e-mail.")
 
@@ -122,5 +122,4 @@ def _send_all(people) -> tuple[int, list[str]]:
 
 
 def register(app):
-    events.setup()
     app.cli.add_command(notify)

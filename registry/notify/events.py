@@ -18,9 +18,14 @@ from typing import Callable, Iterable
 from sqlalchemy import select
 
 from registry import authz
+from registry.auth.models import User, user_base
 from registry.authz import ADMIN, BASE_COORDINATOR, MENTOR, REVIEWER, UNIVERSITY_COORDINATOR
+from registry.checks.queries import (annual_reports_due, objections_open, rectifications_due, reviews_waiting,
+                                     rounds_closing, summary_reports_due)
 from registry.errors import _l
 from registry.extensions import db
+from registry.mentors.queries import appointments_ending, ratio_warnings
+from registry.orgs.models import Base
 
 APPOINTMENT_ENDING_DAYS = 30
 
@@ -78,8 +83,6 @@ class People:
 
     @classmethod
     def load(cls) -> "People":
-        from registry.auth.models import User, user_base
-
         people = cls()
         for u in db.session.execute(select(User.id, User.username, User.display_name, User.role,
                                            User.university_id, User.mentor_id, User.email, User.locale).where(User.active.is_(True))):
@@ -122,9 +125,6 @@ def _base_params(base) -> dict:
 
 def _ratio_warning(ctx: Context) -> list[Event]:
     """An appointment ending within the warning window breaks the one-third share (mentors.queries)."""
-    from registry.mentors.queries import ratio_warnings
-    from registry.orgs.models import Base
-
     warnings = ratio_warnings(None, ctx.as_of)
     if not warnings:
         return []
@@ -143,9 +143,6 @@ def _ratio_warning(ctx: Context) -> list[Event]:
 
 def _appointment_ending(ctx: Context) -> list[Event]:
     """An appointment (not renewed) ends within 30 days: to its mentor and the base's coordinators."""
-    from registry.mentors.queries import appointments_ending
-    from registry.orgs.models import Base
-
     ending = appointments_ending(ctx.as_of, APPOINTMENT_ENDING_DAYS)
     if not ending:
         return []
@@ -164,9 +161,6 @@ def _appointment_ending(ctx: Context) -> list[Event]:
 
 def _round_deadline(ctx: Context) -> list[Event]:
     """A round's deadline within 14 days: to university coordinators, and coordinators of bases being prepared."""
-    from registry.checks.queries import rounds_closing
-    from registry.orgs.models import Base
-
     rounds = rounds_closing(ctx.as_of)
     if not rounds:
         return []
@@ -186,8 +180,6 @@ def _round_deadline(ctx: Context) -> list[Event]:
 
 def _rectification_deadline(ctx: Context) -> list[Event]:
     """A rectification deadline within 30 days (checks.queries.rectifications_due)."""
-    from registry.checks.queries import rectifications_due
-
     return [Event("rectification_deadline", f"{base.id}:{state.rectification_deadline.isoformat()}",
                   {**_base_params(base), "date": state.rectification_deadline.isoformat()},
                   Link("checks.base_lifecycle", {"code": base.code}),
@@ -197,8 +189,6 @@ def _rectification_deadline(ctx: Context) -> list[Event]:
 
 def _annual_report_due(ctx: Context) -> list[Event]:
     """An annual plan or summary of a plan year not on record (checks.queries.annual_reports_due)."""
-    from registry.checks.queries import annual_reports_due
-
     return [Event("annual_report_due", f"{d.base.id}:{d.cycle}:{d.year.number}:{d.part}",
                   {**_base_params(d.base), "cycle": d.cycle, "year": d.year.number, "part": d.part,
                    "start": d.year.starts_on.isoformat(), "end": d.year.ends_on.isoformat(),
@@ -210,8 +200,6 @@ def _annual_report_due(ctx: Context) -> list[Event]:
 
 def _review_waiting(ctx: Context) -> list[Event]:
     """A submission waiting for an assigned reviewer's review: to that reviewer."""
-    from registry.checks.queries import reviews_waiting
-
     return [Event("review_waiting", str(w.submission_id),
                   {**_base_params(w.base), "year": w.round_year},
                   Link("checks.submission_detail", {"submission_id": w.submission_id}),
@@ -221,8 +209,6 @@ def _review_waiting(ctx: Context) -> list[Event]:
 
 def _reviewer_needed(ctx: Context) -> list[Event]:
     """A submission whose round has no reviewer: to the administrators."""
-    from registry.checks.queries import reviews_waiting
-
     return [Event("reviewer_needed", str(w.submission_id),
                   {**_base_params(w.base), "year": w.round_year},
                   Link("checks.round_detail", {"round_id": w.round_id}),
@@ -234,8 +220,6 @@ def _summary_report_due(ctx: Context) -> list[Event]:
     """The current cycle ends within 30 days (or has ended) without its summary report or the report's
     signed document (checks.queries.summary_reports_due): to the base's coordinators and the university
     coordinator."""
-    from registry.checks.queries import summary_reports_due
-
     return [Event("summary_report_due", f"{d.base.id}:{d.cycle.number}:{d.cycle.ends_on.isoformat()}:{d.part}",
                   {**_base_params(d.base), "cycle": d.cycle.number, "part": d.part,
                    "start": d.cycle.starts_on.isoformat(), "end": d.cycle.ends_on.isoformat(),
@@ -248,8 +232,6 @@ def _summary_report_due(ctx: Context) -> list[Event]:
 def _objection_recorded(ctx: Context) -> list[Event]:
     """An objection recorded during a public notice and not resolved (checks.queries.objections_open):
     one event per objection, to the administrators."""
-    from registry.checks.queries import objections_open
-
     admins = ctx.people.role(ADMIN)
     return [Event("objection_recorded", str(o.objection.id),
                   {**_base_params(o.base), "raised_by": o.objection.raised_by,

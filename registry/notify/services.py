@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, tuple_, update
 
+from registry.auth.services import set_email
+from registry.authz import can_read_notification
 from registry.errors import DomainError, Forbidden, _l
 from registry.extensions import db
 from registry.models_common import utcnow
@@ -185,8 +187,6 @@ def unread_count(user_id: int) -> int:
 
 
 def mark_read(notification: Notification, *, actor) -> Notification:
-    from registry.authz import can_read_notification
-
     if not can_read_notification(actor, notification):
         raise Forbidden(_l("This is another user's notification."))
     if notification.read_at is None:
@@ -218,8 +218,6 @@ def save_settings(user, *, actor, email, email_enabled: bool, email_kinds, local
     """Save a user's address, language, e-mail on/off and the kinds they want by e-mail (`email_kinds`:
     the kinds offered to their role that are wanted; the others are turned off)."""
     from flask import current_app
-
-    from registry.auth.services import set_email
 
     set_email(user, email, actor=actor)
     offered = [k.name for k in events.kinds_for(user.role)]

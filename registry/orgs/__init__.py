@@ -1,0 +1,13 @@
+"""Universities, enterprises, key fields and the demonstration bases themselves."""
+from __future__ import annotations
+
+from registry import authz
+from registry.orgs import cli, models, queries, views  # noqa: F401 (models: the tables)
+
+
+def setup(app) -> None:
+    """Called once per app by `registry.create_app`, in the order of `registry.AREAS`."""
+    views.register()
+    app.register_blueprint(views.bp)
+    cli.register(app)
+    authz.enterprises_of_other_universities.fill(queries.enterprises_of_other_universities)

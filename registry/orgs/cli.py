@@ -2,10 +2,23 @@
 import click
 from flask.cli import AppGroup
 
-from registry.cli_support import ensure_schema, parse_date, transaction
-from registry.orgs.models import UNIVERSITY_KINDS
+from sqlalchemy import select
+
+from registry.cli_support import ensure_schema, fail, parse_date, transaction
+from registry.errors import _l
+from registry.extensions import db
+from registry.orgs.models import UNIVERSITY_KINDS, Base, KeyField
+from registry.orgs.services import add_key_field, create_base_with_parties
 
 base = AppGroup("base", help="Demonstration bases.")
+
+
+def base_or_fail(code: str) -> Base:
+    """The base with this code, or a bilingual "Unknown base" and exit 1 (every command's --base)."""
+    base = db.session.scalar(select(Base).where(Base.code == code.strip()))
+    if base is None:
+        fail(_l("Unknown base \"%(base)s\"."), base=code)
+    return base
 
 
 @base.command("create")
@@ -18,8 +31,6 @@ base = AppGroup("base", help="Demonstration bases.")
 @click.option("--cooperation-since", required=True)
 def create(code, name, university, university_kind, enterprises, field, cooperation_since):
     """Create a base, and its university and enterprises when they do not exist yet."""
-    from registry.orgs.services import create_base_with_parties
-
     since = parse_date(cooperation_since, "--cooperation-since")
     ensure_schema()
     with transaction():
@@ -38,8 +49,6 @@ field = AppGroup("field", help="Key fields: the ten seeded, and those the minist
 @click.option("--name-en", "name_en", required=True, help="The name in English.")
 def field_add(code, name_zh, name_en):
     """Add a key field; `base create --field CODE` accepts it from then on."""
-    from registry.orgs.services import add_key_field
-
     ensure_schema()
     with transaction():
         kf = add_key_field(code, name_zh=name_zh, name_en=name_en)
@@ -50,11 +59,6 @@ def field_add(code, name_zh, name_en):
 @field.command("list")
 def field_list():
     """Every key field: code, Chinese name, English name (tab-separated)."""
-    from sqlalchemy import select
-
-    from registry.extensions import db
-    from registry.orgs.models import KeyField
-
     ensure_schema()
     for kf in db.session.scalars(select(KeyField).order_by(KeyField.position, KeyField.id)):
         click.echo(f"{kf.code}\t{kf.name_zh}\t{kf.name_en}")

@@ -5,7 +5,9 @@ from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
 from registry.authz import visible_base_filter
-from registry.orgs.models import BASE_STATUSES, FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, University
+from registry.extensions import db
+from registry.orgs.models import (BASE_STATUSES, FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, University,
+                                  base_enterprise)
 
 def bases_visible_to(user, *, field: str | None = None, status: str | None = None,
                      university_id: int | None = None, kind: str | None = None, q: str | None = None):
@@ -52,8 +54,6 @@ def enterprises(q: str | None = None, sector: str | None = None):
 
 def base_ids_visible_to(user) -> list[int] | None:
     """Ids of the bases `user` may see; None means every base."""
-    from registry.extensions import db
-
     scope = visible_base_filter(user, Base)
     if scope is None:
         return None
@@ -68,8 +68,6 @@ def references_to(obj) -> dict[str, int]:
     foreign-key enforcement (SQLite enforces none by default).
     """
     from sqlalchemy import func, inspect as sa_inspect
-
-    from registry.extensions import db
 
     target = sa_inspect(obj).mapper.local_table
     used: dict[str, int] = {}
@@ -86,9 +84,6 @@ def references_to(obj) -> dict[str, int]:
 
 def enterprises_of_other_universities(university_id: int | None, enterprise_ids) -> set[int]:
     """Which of `enterprise_ids` partner a base of another university (one query, for a whole page)."""
-    from registry.extensions import db
-    from registry.orgs.models import base_enterprise
-
     ids = list(enterprise_ids)
     if not ids:
         return set()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from registry import authz
 from registry.errors import DomainError, Forbidden, NotFound, _l
 from registry.extensions import db
-from registry.orgs.models import FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, University
+from registry.orgs.models import FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, KeyField, University
 from registry.orgs.queries import references_to
 
 CODE_RE = re.compile(r"^[A-Za-z0-9-]+$")
@@ -250,8 +250,6 @@ def _require_admin(actor) -> None:
 
 
 def _field_names(name_zh, name_en, exclude_id=None) -> tuple[str, str]:
-    from registry.orgs.models import KeyField
-
     zh = _required_text(name_zh, "name_zh", 100, _l("Chinese name"))
     en = _required_text(name_en, "name_en", 200, _l("English name"))
     for column, value, field in ((KeyField.name_zh, zh, "name_zh"), (KeyField.name_en, en, "name_en")):
@@ -267,8 +265,6 @@ def _field_names(name_zh, name_en, exclude_id=None) -> tuple[str, str]:
 
 def add_key_field(code: str, *, name_zh: str, name_en: str, actor=None):
     """Add a key field beyond the seeded ones; `base create --field` and every form accept it from then on."""
-    from registry.orgs.models import KeyField
-
     _require_admin(actor)
     code = clean(code)
     if not FIELD_CODE_RE.match(code):

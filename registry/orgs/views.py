@@ -7,21 +7,17 @@ from sqlalchemy.orm import selectinload
 from registry import authz, cache
 from registry.authz import ADMIN, STAFF, UNIVERSITY_COORDINATOR, actor, allow
 from registry.errors import DomainError, _l
-from registry.nav import register_nav
 from registry.extensions import db
 from registry.forms_support import apply_domain_error, options, save_form
+from registry.nav import register_nav
 from registry.orgs import queries, services
-from registry.orgs.forms import BaseForm, EnterpriseForm, UniversityForm
-from registry.orgs.models import BASE_STATUSES, FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, University
+from registry.orgs.forms import BaseForm, EnterpriseForm, KeyFieldForm, KeyFieldRenameForm, UniversityForm
+from registry.orgs.models import (BASE_STATUSES, FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, KeyField,
+                                  University)
 from registry.orgs.panels import panels_for
 from registry.web import parse_as_of
 
 bp = Blueprint("orgs", __name__)
-
-register_nav(10, "orgs.base_list", _l("Bases"), authz.ALL)
-register_nav(80, "orgs.university_list", _l("Universities"), (ADMIN, "reviewer", UNIVERSITY_COORDINATOR))
-register_nav(81, "orgs.enterprise_list", _l("Enterprises"), STAFF)
-register_nav(83, "orgs.key_fields", _l("Key fields"), (ADMIN,))
 
 
 def _page(stmt):
@@ -264,9 +260,6 @@ def enterprise_delete(enterprise_id):
 @bp.route("/admin/fields", methods=["GET", "POST"])
 @allow(ADMIN)
 def key_fields():
-    from registry.orgs.forms import KeyFieldForm
-    from registry.orgs.models import KeyField
-
     form = KeyFieldForm()
     done = save_form(form, lambda: services.add_key_field(form.code.data, name_zh=form.name_zh.data,
                                                           name_en=form.name_en.data, actor=actor()),
@@ -281,9 +274,6 @@ def key_fields():
 @bp.route("/admin/fields/<int:field_id>", methods=["GET", "POST"])
 @allow(ADMIN)
 def key_field_rename(field_id):
-    from registry.orgs.forms import KeyFieldRenameForm
-    from registry.orgs.models import KeyField
-
     kf = db.session.get(KeyField, field_id)
     if kf is None:
         abort(404)
@@ -293,3 +283,11 @@ def key_field_rename(field_id):
                      message=_("Saved."), done=url_for("orgs.key_fields"))
     return done or render_template("orgs/simple_form.html", form=form,
                                    title=_("Rename key field %(code)s", code=kf.code))
+
+
+def register() -> None:
+    """This area's navigation entries (called from the area's setup())."""
+    register_nav(10, "orgs.base_list", _l("Bases"), authz.ALL)
+    register_nav(80, "orgs.university_list", _l("Universities"), (ADMIN, "reviewer", UNIVERSITY_COORDINATOR))
+    register_nav(81, "orgs.enterprise_list", _l("Enterprises"), STAFF)
+    register_nav(83, "orgs.key_fields", _l("Key fields"), (ADMIN,))

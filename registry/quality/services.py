@@ -6,15 +6,13 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from registry import authz
-from registry import values as v
-from registry.checks.models import Submission
+from registry import authz, values as v
 from registry.errors import DomainError, Forbidden, _l
 from registry.evidence import services as evidence
 from registry.extensions import db
-from registry.orgs.models import Base, Enterprise, University
-from registry.quality.models import (EXPERT_PURPOSES, QUALITY_KINDS, ExpertAssignment,
-                                     QualityRecord, ReviewerAffiliation)
+from registry.orgs.models import Enterprise, University
+from registry.quality.models import (EXPERT_PURPOSES, QUALITY_KINDS, ExpertAssignment, QualityRecord,
+                                     ReviewerAffiliation)
 from registry.quality.queries import Conflict, conflicts
 
 LABELS = {
@@ -130,12 +128,6 @@ def ensure_no_conflict(user, bases) -> None:
     for base in sorted(bases, key=lambda b: b.code):
         if (user.id, base.id) in found:
             raise conflict_message(user, base, found[(user.id, base.id)])
-
-
-def ensure_no_conflict_in_round(user, round_id: int) -> None:
-    """A round's reviewer reads every base submitted into it: refuse one affiliated with any of them."""
-    ensure_no_conflict(user, db.session.scalars(select(Base).join(Submission, Submission.base_id == Base.id)
-                                                .where(Submission.round_id == round_id)))
 
 
 def assign_expert(base, user, *, actor, purpose: str, on: dt.date | None = None) -> ExpertAssignment:

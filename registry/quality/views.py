@@ -20,7 +20,7 @@ from registry.quality.forms import AffiliationForm, ExpertForm, QualityRecordFor
 from registry.quality.models import (EXPERT_PURPOSES, QUALITY_KINDS, ExpertAssignment, QualityRecord,
                                      ReviewerAffiliation)
 from registry.quality.services import LABELS
-from registry.records.pages import Column, Filter, RecordKind, add_routes
+from registry.records.pages import Column, Filter, RecordKind, add_routes, register_kind
 
 bp = Blueprint("quality", __name__)
 
@@ -182,4 +182,7 @@ def _panel(base, user, as_of):
             if authz.can_assign_experts(user) else None}
 
 
-register_panel("quality", 45, "quality/_panel.html", _panel)
+def register() -> None:
+    """This area's record kind and base-page panel (called from the area's setup())."""
+    register_panel("quality", 45, "quality/_panel.html", _panel)
+    register_kind(QUALITY)

@@ -8,3 +8,11 @@ Exchanges, teaching and governance describe their records once and get from here
 
 Evidence files attached to records live in `registry.evidence`; value checks in `registry.values`.
 """
+from __future__ import annotations
+
+from registry.records import cli
+
+
+def setup(app) -> None:
+    """Called once per app by `registry.create_app`, in the order of `registry.AREAS`."""
+    cli.register(app)

@@ -18,13 +18,14 @@ from flask.cli import AppGroup
 
 from registry.cli_support import fail, transaction
 from registry.errors import _l
+from registry.imports.cli import run
+from registry.orgs.services import find_base
+from registry.records.sheets import SHEETS, export_csv, export_xlsx, importer_factory, template_xlsx
 
 records = AppGroup("records", help="Exchange, teaching, innovation and governance records: spreadsheets.")
 
 
 def _sheet(kind: str):
-    from registry.records.sheets import SHEETS
-
     if kind not in SHEETS:
         fail(_l("Unknown record kind \"%(kind)s\"; use one of: %(kinds)s"), kind=kind, kinds=", ".join(SHEETS))
     return SHEETS[kind]
@@ -37,9 +38,6 @@ def _sheet(kind: str):
 @click.option("--dry-run", is_flag=True, help="Validate and report without writing.")
 def import_records(kind, path, code, dry_run):
     """Import one kind of record to a base from .xlsx or .csv (all or nothing, idempotent)."""
-    from registry.records.sheets import importer_factory
-    from registry.imports.cli import run
-
     _sheet(kind)
     run(importer_factory(kind), path, code, dry_run)
 
@@ -50,9 +48,6 @@ def import_records(kind, path, code, dry_run):
 @click.option("--output", required=True, help="The file to write: .xlsx or .csv.")
 def export_records(kind, code, output):
     """Export one kind of record of a base, with the import's own columns."""
-    from registry.records.sheets import export_csv, export_xlsx
-    from registry.orgs.services import find_base
-
     sheet = _sheet(kind)
     suffix = Path(output).suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -71,8 +66,6 @@ def export_records(kind, code, output):
 @click.option("--output", required=True, help="The .xlsx file to write.")
 def template(kind, output):
     """Write the Excel import template of one kind of record."""
-    from registry.records.sheets import template_xlsx
-
     Path(output).write_bytes(template_xlsx(_sheet(kind)))
     click.echo(f"template: {output}")
 

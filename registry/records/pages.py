@@ -2,7 +2,8 @@
 governance), described once, and the pages that list, show, add, change and delete them.
 
 An area describes each kind with a `RecordKind` (its model, form, service functions, list
-columns and filters) and calls `add_routes(bp, kind)`; it gets, under `/bases/<code>/<slug>`:
+columns and filters), calls `add_routes(bp, kind)` for its blueprint and `register_kind(kind)`
+from its setup(); it gets, under `/bases/<code>/<slug>`:
 
     GET       ``                       list (filters: year and the kind's own), paginated
     GET/POST  `/new`                   add (editors of the base)
@@ -18,20 +19,23 @@ inside that base (404 otherwise), call the service, commit once, redirect or ren
 """
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from markupsafe import Markup
 from sqlalchemy import select
 
 from registry import authz
 from registry.authz import ALL, EDITORS, actor, allow
+from registry.evidence.attachables import register_attachable
+from registry.evidence.queries import attachment_counts
+from registry.evidence.views import attachments_context
 from registry.extensions import db
-from registry.forms_support import form_data, save_form
+from registry.forms_support import display, form_data, save_form
+from registry.orgs.views import load_base
+from registry.records import sheets as spreadsheets
+from registry.records.sheets import web_import_available
 
 
 @dataclass(frozen=True)
@@ -47,23 +51,6 @@ class Filter:
     label: Any
     choices: dict  # value -> label
     column: Any  # compared for equality
-
-
-@dataclass(frozen=True)
-class Attachable:
-    """A record type evidence may hang on: its model and where its page is."""
-
-    key: str
-    model: type
-    label: Any
-    url: Callable  # (obj, base) -> the record's page
-
-
-ATTACHABLE: dict[str, Attachable] = {}
-
-
-def register_attachable(key: str, model, label, url: Callable) -> None:
-    ATTACHABLE[key] = Attachable(key, model, label, url)
 
 
 @dataclass(eq=False)
@@ -126,25 +113,7 @@ class RecordKind:
 KINDS: dict[str, RecordKind] = {}
 
 
-def display(value) -> str:
-    """How a value reads on a page: dates ISO, empty as a dash, enums through their labels."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return format(value.normalize(), "f")
-    text = str(value)
-    if "\n" in text:  # keep the writer's lines; each line is escaped by Markup.join
-        return Markup("<br>").join(text.splitlines())
-    return text
-
-
 def _web_import(sheet: str) -> bool:
-    from registry.records.sheets import web_import_available
-
     return web_import_available(sheet)
 
 
@@ -162,12 +131,14 @@ def _load_member(kind: RecordKind, parent, member_id: int):
     return member
 
 
-def add_routes(bp, kind: RecordKind) -> None:
-    """The list, detail, add, change and delete pages of one kind, on the area's blueprint."""
-    from registry.orgs.views import load_base
-
+def register_kind(kind: RecordKind) -> None:
+    """Make a kind known to the framework and its pages to evidence files (from the area's setup())."""
     KINDS[kind.key] = kind
     register_attachable(kind.key, kind.model, kind.label, lambda obj, base: kind.url("detail", base, obj))
+
+
+def add_routes(bp, kind: RecordKind) -> None:
+    """The list, detail, add, change and delete pages of one kind, on the area's blueprint."""
     prefix = f"/bases/<code>/{kind.slug}"
 
     @allow(*ALL)
@@ -187,7 +158,6 @@ def add_routes(bp, kind: RecordKind) -> None:
         page = db.paginate(stmt, per_page=args.get("per_page", 25, type=int) or 25, max_per_page=100,
                            error_out=False)
         items = list(page.items)
-        from registry.evidence.queries import attachment_counts
 
         extra = kind.list_extra(base, items, {"year": year, **active}) if kind.list_extra else {}
         years = []
@@ -204,7 +174,6 @@ def add_routes(bp, kind: RecordKind) -> None:
     def detail_view(code, record_id, member_form=None):
         base = load_base(code)
         obj = load_record(kind, base, record_id)
-        from registry.evidence.views import attachments_context
 
         if kind.members is not None and member_form is None:
             member_form = kind.members.form(formdata=None)
@@ -264,8 +233,6 @@ def _add_sheet_routes(bp, kind: RecordKind, prefix: str, load_base) -> None:
     import io
 
     from flask import send_file
-
-    from registry.records import sheets as spreadsheets
 
     @allow(*ALL)
     def export(code, fmt):

@@ -1,6 +1,6 @@
 """Spreadsheet import and export of the records beside the roster (exchanges, teaching, innovation),
 through the roster's import engine (`registry.imports.engine`) and the reports' safe writers
-(`registry.reports.safe`): the same header rules, row-numbered errors in both languages, all or
+(`registry.safe_sheets`): the same header rules, row-numbered errors in both languages, all or
 nothing, and idempotent (a row matching a record by its natural key updates it, or changes nothing).
 
 Each record type is described by a `RecordSheet`: its engine `Spec` (columns; the English alias of
@@ -19,8 +19,12 @@ from sqlalchemy import select
 from registry.errors import DomainError, _l
 from registry.extensions import db
 from registry.imports import parsing
+from registry.imports.blank_workbooks import build_template
 from registry.imports.engine import Importer, Row, Spec, Table, run_import
+from registry.imports.kinds import KINDS, ImportKind, register_import
 from registry.imports.parsing import CellError
+from registry.imports.roster import preload_mentors
+from registry.safe_sheets import Sheet, csv_bytes, is_guarded, xlsx_bytes
 
 
 def text(max_length: int):
@@ -29,8 +33,6 @@ def text(max_length: int):
     parse_text = parsing.text(max_length)
 
     def parse(value):
-        from registry.reports.safe import is_guarded
-
         if is_guarded(value):
             value = value[1:]
         return parse_text(value)
@@ -82,8 +84,6 @@ SHEETS: dict[str, RecordSheet] = {}
 
 def register_sheet(sheet: RecordSheet) -> RecordSheet:
     """Make a record sheet known to the command line and to the web import's pages."""
-    from registry.imports.kinds import ImportKind, register_import
-
     SHEETS[sheet.name] = sheet
     register_import(ImportKind(
         sheet.name, sheet.spec, importer_factory(sheet.name), title=_l("Import: %(title)s", title=sheet.title),
@@ -194,8 +194,6 @@ def export_rows(sheet: RecordSheet, base_id: int) -> list[list]:
 
 def export_xlsx(sheet: RecordSheet, base) -> bytes:
     """The base's records with the import's own headers: edit and import again, nothing is lost."""
-    from registry.reports.safe import Sheet, xlsx_bytes
-
     header = [c.name for c in sheet.spec.columns]
     formats = {i: "yyyy-mm-dd" for i, c in enumerate(sheet.spec.columns) if _is_date_column(c)}
     return xlsx_bytes([Sheet(sheet.title, header, export_rows(sheet, base.id),
@@ -203,8 +201,6 @@ def export_xlsx(sheet: RecordSheet, base) -> bytes:
 
 
 def export_csv(sheet: RecordSheet, base) -> bytes:
-    from registry.reports.safe import csv_bytes
-
     return csv_bytes([c.name for c in sheet.spec.columns], export_rows(sheet, base.id))
 
 
@@ -213,8 +209,6 @@ def _is_date_column(column) -> bool:
 
 
 def template_xlsx(sheet: RecordSheet) -> bytes:
-    from registry.imports.blank_workbooks import build_template
-
     return build_template(sheet.spec)
 
 
@@ -226,8 +220,6 @@ COUNT_LABELS = {"created": _l("Records to create"), "updated": _l("Records to up
 
 def web_import_available(name: str) -> bool:
     """Whether the imports area's web pages know this sheet (then the list page links to them)."""
-    from registry.imports.kinds import KINDS
-
     return name in KINDS
 
 
@@ -264,8 +256,6 @@ def resolve_staff_numbers(table, organisation: str = "organisation", name: str =
     """Staff numbers → roster mentors (one query): the row's name (and side, when the sheet has one)
     must be the roster's. Sets `mentor_id` on every row (None without a staff number). Refusals never
     name the holder: the staff number may belong to a person of a base the user does not keep."""
-    from registry.imports.roster import preload_mentors
-
     keys = {(r.values[organisation], r.values["staff_no"]) for r in table.rows if r.values.get("staff_no")}
     mentors = preload_mentors(keys) if keys else {}
     for row in list(table.rows):

@@ -14,11 +14,12 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from registry.cli_support import ensure_schema, fail, parse_date
 from registry.errors import _l
-from registry.extensions import db
+from registry.orgs.cli import base_or_fail
+from registry.reports import ratio as reports, roster as rosters
+from registry.safe_sheets import write_csv, write_xlsx
 
 report = AppGroup("report", help="Reports: the mentor ratio, roster exports.")
 
@@ -26,15 +27,6 @@ report = AppGroup("report", help="Reports: the mentor ratio, roster exports.")
 def _ready():
     if current_app.config.get("CHECK_DATABASE_ON_START", True):
         ensure_schema()
-
-
-def _base(code: str):
-    from registry.orgs.models import Base
-
-    base = db.session.scalar(select(Base).where(Base.code == code.strip()))
-    if base is None:
-        fail(_l("Unknown base \"%(base)s\"."), base=code)
-    return base
 
 
 def _format(value: str, allowed: tuple[str, ...]) -> str:
@@ -68,14 +60,12 @@ def _write(path: str, writer) -> None:
 @click.option("--output", default=None, help="The file to write (required for csv and xlsx).")
 def ratio(as_of, code, fmt, output):
     """The enterprise-mentor ratio of every base (or one) on a date."""
-    from registry.reports import ratio as reports
-
     day = parse_date(as_of, "--as-of") if as_of is not None else dt.date.today()
     fmt = _format(fmt, ("json", "csv", "xlsx"))
     if fmt != "json" and not output:
         fail(_l("--format %(format)s needs --output PATH."), format=fmt)
     _ready()
-    base_ids = [_base(code).id] if code else None
+    base_ids = [base_or_fail(code).id] if code else None
     rows = reports.ratios(day, base_ids)
     if fmt == "json":
         text = json.dumps(reports.as_json(day, rows), ensure_ascii=False, indent=2)
@@ -98,12 +88,9 @@ def ratio(as_of, code, fmt, output):
 @click.option("--unmasked", is_flag=True, help="Write mobile numbers in full (masked by default).")
 def roster(code, fmt, output, students, unmasked):
     """A base's full roster: mentors with their appointments, students with their mentors."""
-    from registry.reports import roster as rosters
-    from registry.reports.safe import write_csv, write_xlsx
-
     fmt = _format(fmt, ("xlsx", "csv"))
     _ready()
-    base = _base(code)
+    base = base_or_fail(code)
     if fmt == "xlsx":
         _write(output, lambda stream: write_xlsx(stream, rosters.roster_sheets(base, unmasked)))
     elif students:

@@ -27,7 +27,7 @@ from registry.checks.models import ApplicationRound, StatusChange, Submission
 from registry.errors import ZH, _l, in_locale
 from registry.extensions import db
 from registry.orgs.models import FIELDS, Base
-from registry.reports.safe import Sheet, xlsx_bytes
+from registry.safe_sheets import Sheet, xlsx_bytes
 
 LISTS = {
     "notice": {"step": "public_notice", "zh": "公示名单", "label": _l("Public-notice list")},

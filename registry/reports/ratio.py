@@ -10,7 +10,7 @@ import datetime as dt
 import io
 
 from registry.mentors.queries import Ratio, ratio_as_of
-from registry.reports.safe import Sheet, csv_bytes, safe_cell, write_csv
+from registry.safe_sheets import Sheet, csv_bytes, safe_cell, write_csv
 
 COLUMNS = ("基地代码", "基地名称", "统计日期", "企业导师人数", "校内导师人数", "导师总数", "企业导师占比", "是否达标")
 SHEET = "导师比例"

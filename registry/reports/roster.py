@@ -16,8 +16,9 @@ from sqlalchemy.orm import aliased
 from registry.extensions import db
 from registry.mentors.fields import mask_phone
 from registry.mentors.models import Appointment, Mentor, MentorAssignment, Student
+from registry.mentors.queries import counts_on
 from registry.orgs.models import Base
-from registry.reports.safe import Sheet
+from registry.safe_sheets import Sheet
 
 SIDE_ZH = {"university": "校内导师", "enterprise": "企业导师"}
 STATE_ZH = {"active": "在聘", "suspended": "暂停", "ended": "已结束"}  # 暂停: a suspension covers today
@@ -41,8 +42,6 @@ def mentor_rows(base_id: int, unmasked: bool = False):
     import datetime as dt
 
     from sqlalchemy import and_, case, or_
-
-    from registry.mentors.queries import counts_on
 
     today = dt.date.today()
     running = and_(Appointment.starts_on <= today, or_(Appointment.ends_on.is_(None), Appointment.ends_on >= today))

@@ -31,7 +31,7 @@ from registry.extensions import db
 from registry.mentors import queries as mentor_queries
 from registry.mentors.models import EMPLOYMENT_OUTCOMES, Student
 from registry.orgs.models import FIELDS, UNIVERSITY_KINDS, Base, University
-from registry.reports.safe import Sheet, xlsx_bytes
+from registry.safe_sheets import Sheet, xlsx_bytes
 from registry.teaching import queries as teaching_queries
 
 FIRST_YEAR = 2022  # the notice's year: statistics start there unless asked otherwise

@@ -15,17 +15,15 @@ from registry.authz import ADMIN, ALL, REVIEWER, STAFF, actor, allow
 from registry.checks.models import ApplicationRound
 from registry.errors import DomainError, _l
 from registry.extensions import db
+from registry.imports.kinds import kinds
 from registry.nav import register_nav
 from registry.orgs.models import FIELDS, UNIVERSITY_KINDS, Base
 from registry.orgs.panels import register_panel
 from registry.orgs.queries import base_ids_visible_to
 from registry.orgs.views import load_base
-from registry.reports import ratio as ratio_report
-from registry.reports import charts as stat_charts
-from registry.reports import published
-from registry.reports import roster as roster_report
-from registry.reports import statistics
-from registry.reports.safe import csv_bytes, xlsx_bytes
+from registry.reports import (charts as stat_charts, published, ratio as ratio_report, roster as roster_report,
+                              statistics)
+from registry.safe_sheets import csv_bytes, xlsx_bytes
 from registry.web import parse_as_of
 
 bp = Blueprint("reports", __name__)
@@ -34,20 +32,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 ROSTER_FILES = ("roster.xlsx", "mentors.csv", "students.csv")
 
-register_nav(60, "reports.index", _l("Reports"), ALL)
-
 
 def _panel(base, user, as_of):
     """The base page's spreadsheet panel: links only, no query."""
-    from registry.imports.kinds import kinds
-
     can_import = authz.can_edit_roster(user, base)
     return {"as_of": as_of, "can_export_roster": authz.can_view_rosters(user),
             "can_unmask": authz.can_see_contact_details(user, base), "can_import": can_import,
             "imports": kinds() if can_import else []}
-
-
-register_panel("spreadsheets", 90, "reports/_base_panel.html", _panel)
 
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:
@@ -141,10 +132,7 @@ def directory(fmt):
     return _download(csv_bytes(sheet.header, sheet.rows), name, CSV)
 
 
-
 # ---- ministry-wide statistics per year -------------------------------------------------------
-
-register_nav(62, "reports.statistics_page", _l("Statistics"), (ADMIN, REVIEWER))
 
 
 def _statistics_request():
@@ -189,7 +177,6 @@ def statistics_chart(name):
 # ---- published lists of a round (公示名单, 认定名单) ------------------------------------------------
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-register_nav(64, "reports.published_lists", _l("Published lists"), (ADMIN,))
 
 
 @bp.route("/reports/lists")
@@ -213,3 +200,11 @@ def published_list(year, which, fmt):
     response.headers["Content-Disposition"] = (f"attachment; filename=\"{year}-{which}.{fmt}\"; "
                                                f"filename*=UTF-8''{quote(name)}")
     return response
+
+
+def register() -> None:
+    """This area's navigation entries and base-page panel (called from the area's setup())."""
+    register_nav(60, "reports.index", _l("Reports"), ALL)
+    register_panel("spreadsheets", 90, "reports/_base_panel.html", _panel)
+    register_nav(62, "reports.statistics_page", _l("Statistics"), (ADMIN, REVIEWER))
+    register_nav(64, "reports.published_lists", _l("Published lists"), (ADMIN,))

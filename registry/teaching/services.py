@@ -10,10 +10,11 @@ import re
 
 from sqlalchemy import and_, or_, select
 
+from registry import values as v
 from registry.errors import DomainError, _l
 from registry.evidence import services as evidence
-from registry import values as v
 from registry.extensions import db
+from registry.mentors.models import Student
 from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PARTICIPANT_KINDS, PROJECT_CATEGORIES, SIDES,
                                       TRANSFER_KINDS, IndustryCourse, JointLab, MajorProject, ProjectParticipant,
                                       ResultTransfer, TeachingCase, TeachingTeam, TeachingTeamMember, Textbook)
@@ -323,8 +324,6 @@ def delete_project(project: MajorProject) -> None:
 
 
 def _student_of_base(data: dict, base_id: int):
-    from registry.mentors.models import Student
-
     value = data.get("student_id")
     if value in (None, "", 0, "0"):
         return None

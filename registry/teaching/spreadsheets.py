@@ -9,10 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from registry.errors import DomainError, _l
-from registry.records.sheets import (earliest_start, members_of_base, resolve_staff_numbers, retarget, same_person, SIDE_ALIASES, spans_meet, staff_number, yes_no, RecordSheet, first_label, labelled_choice, register_sheet, text)
 from registry.extensions import db
 from registry.imports import parsing
 from registry.imports.engine import Column, Spec, not_before
+from registry.records.sheets import (SIDE_ALIASES, RecordSheet, earliest_start, first_label, labelled_choice,
+                                     members_of_base, register_sheet, resolve_staff_numbers, retarget, same_person,
+                                     spans_meet, staff_number, text, yes_no)
 from registry.teaching import services
 from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PROJECT_CATEGORIES, SIDES, TRANSFER_KINDS,
                                       IndustryCourse, JointLab, MajorProject, ResultTransfer, TeachingCase,
@@ -55,7 +57,7 @@ def _level_choices(aliases, *keys):
     return tuple(first_label(aliases, k) for k in keys)
 
 
-COURSES = register_sheet(RecordSheet(
+COURSES = RecordSheet(
     name="industry_courses", title="行业精品课程", model=IndustryCourse, counted_as="courses",
     spec=Spec("industry_courses", columns=(
         Column("课程代码", "code", True, text(40), example="AP6101", description=_l("Unique within the base.")),
@@ -75,9 +77,9 @@ COURSES = register_sheet(RecordSheet(
     key=lambda v: (v["code"],), record_key=lambda c: (c.code,),
     create=services.create_course, update=services.update_course, check=services.check_course,
     export=lambda c: [c.code, c.title, c.lead_teachers, c.hours, format(c.credits.normalize(), "f"), c.terms_offered,
-                      first_label(LEVEL_ALIASES, c.level), c.first_year, c.description]))
+                      first_label(LEVEL_ALIASES, c.level), c.first_year, c.description])
 
-CASES = register_sheet(RecordSheet(
+CASES = RecordSheet(
     name="teaching_cases", title="教学案例", model=TeachingCase, counted_as="cases",
     spec=Spec("teaching_cases", columns=(
         Column("案例名称", "title", True, text(200), example="某型发动机试车故障分析",
@@ -92,14 +94,14 @@ CASES = register_sheet(RecordSheet(
     key=lambda v: (v["title"],), record_key=lambda c: (c.title,),
     create=services.create_case, update=services.update_case, check=services.check_case,
     resolve=_resolve(IndustryCourse, "course_code", "course_id", "code"), options=(selectinload(TeachingCase.course),),
-    export=lambda c: [c.title, c.authors, c.source, c.course.code if c.course else "", c.year, c.description]))
+    export=lambda c: [c.title, c.authors, c.source, c.course.code if c.course else "", c.year, c.description])
 
 
 def _book_key(values):
     return (services.normalise_isbn(values.get("isbn")),)
 
 
-TEXTBOOKS = register_sheet(RecordSheet(
+TEXTBOOKS = RecordSheet(
     name="textbooks", title="课程教材", model=Textbook, counted_as="textbooks",
     spec=Spec("textbooks", columns=(
         Column("教材名称", "title", True, text(200), example="液体火箭发动机试验技术"),
@@ -115,9 +117,9 @@ TEXTBOOKS = register_sheet(RecordSheet(
     key=_book_key, record_key=lambda b: (b.isbn,),
     create=services.create_textbook, update=services.update_textbook, check=services.check_textbook,
     resolve=_resolve(IndustryCourse, "course_code", "course_id", "code"), options=(selectinload(Textbook.course),),
-    export=lambda b: [b.title, b.authors, b.publisher, b.year, b.isbn, b.course.code if b.course else ""]))
+    export=lambda b: [b.title, b.authors, b.publisher, b.year, b.isbn, b.course.code if b.course else ""])
 
-LABS = register_sheet(RecordSheet(
+LABS = RecordSheet(
     name="joint_labs", title="联合实验室", model=JointLab, counted_as="labs",
     spec=Spec("joint_labs", columns=(
         Column("名称", "name", True, text(200), example="液体动力联合实验室"),
@@ -129,9 +131,9 @@ LABS = register_sheet(RecordSheet(
     )),
     key=lambda v: (v["name"],), record_key=lambda r: (r.name,),
     create=services.create_lab, update=services.update_lab, check=services.check_lab,
-    export=lambda r: [r.name, first_label(LAB_ALIASES, r.kind), r.established_on, r.partners, r.focus]))
+    export=lambda r: [r.name, first_label(LAB_ALIASES, r.kind), r.established_on, r.partners, r.focus])
 
-PROJECTS = register_sheet(RecordSheet(
+PROJECTS = RecordSheet(
     name="major_projects", title="重大项目", model=MajorProject, counted_as="projects",
     spec=Spec("major_projects", columns=(
         Column("项目名称", "name", True, text(200), example="某型发动机研制"),
@@ -146,9 +148,9 @@ PROJECTS = register_sheet(RecordSheet(
     key=lambda v: (v["name"],), record_key=lambda r: (r.name,),
     create=services.create_project, update=services.update_project, check=services.check_project,
     export=lambda r: [r.name, first_label(CATEGORY_ALIASES, r.category), r.project_no, r.lead_organisation,
-                      r.starts_on, r.ends_on, r.description]))
+                      r.starts_on, r.ends_on, r.description])
 
-RESULTS = register_sheet(RecordSheet(
+RESULTS = RecordSheet(
     name="results_transferred", title="成果转化", model=ResultTransfer, counted_as="results",
     spec=Spec("results_transferred", columns=(
         Column("成果名称", "title", True, text(200), example="发动机试车数据处理软件"),
@@ -165,7 +167,7 @@ RESULTS = register_sheet(RecordSheet(
     resolve=_resolve(MajorProject, "project_name", "project_id", "name"), options=(selectinload(ResultTransfer.project),),
     export=lambda r: [r.title, first_label(TRANSFER_ALIASES, r.kind), r.recipient, r.transferred_on,
                       format(r.contract_value.normalize(), "f") if r.contract_value is not None else "",
-                      r.project.name if r.project else "", r.description]))
+                      r.project.name if r.project else "", r.description])
 
 
 # ---- teaching teams and their members (one row per member) ---------------------------------
@@ -243,7 +245,7 @@ def _export_team_member(m) -> list:
             staff_number(m), m.from_on, m.until_on, m.team.established_on]
 
 
-TEAMS = register_sheet(RecordSheet(
+TEAMS = RecordSheet(
     name="teaching_teams", title="校企教学团队", model=TeamMember, counted_as="members",
     spec=Spec("teaching_teams", columns=(
         Column("团队名称", "team_name", True, text(200), example="液体动力课程教学团队",
@@ -267,4 +269,13 @@ TEAMS = register_sheet(RecordSheet(
     record_key=lambda m: (m.team.name, m.name, m.organisation, m.from_on),
     create=_create_team_member, update=services.update_team_member, check=_check_team_member,
     export=_export_team_member, resolve=_resolve_teams, in_file=_teams_in_file,
-    options=(selectinload(TeamMember.team), selectinload(TeamMember.mentor))))
+    options=(selectinload(TeamMember.team), selectinload(TeamMember.mentor)))
+
+
+SHEETS = (COURSES, CASES, TEXTBOOKS, LABS, PROJECTS, RESULTS, TEAMS)
+
+
+def register() -> None:
+    """This area's record sheets, for the command line and the web import (from the area's setup())."""
+    for sheet in SHEETS:
+        register_sheet(sheet)

@@ -10,17 +10,18 @@ from sqlalchemy.orm import selectinload
 
 from registry import authz
 from registry.errors import _l
-from registry.records.pages import Column, Filter, MemberKind, RecordKind, add_routes
+from registry.records.pages import Column, Filter, MemberKind, RecordKind, add_routes, register_kind
 from registry.values import mentor_choices
 from registry.exchanges.views import recent_years
 from registry.extensions import db
 from registry.forms_support import options
 from registry.orgs.panels import register_panel
-from registry.teaching import forms, queries, services, spreadsheets  # noqa: F401 (registers the sheets)
+from registry.teaching import forms, queries, services
 from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PARTICIPANT_KINDS, PROJECT_CATEGORIES, SIDES,
                                       TRANSFER_KINDS, IndustryCourse, JointLab, MajorProject, ProjectParticipant,
                                       ResultTransfer, TeachingCase, TeachingTeam, TeachingTeamMember, Textbook)
 from registry.teaching.services import L
+from registry.mentors.models import Student
 
 bp = Blueprint("teaching", __name__)
 
@@ -44,8 +45,6 @@ def _mentor_choices(form, base):
 
 
 def _participant_choices(form, base):
-    from registry.mentors.models import Student
-
     form.mentor_id.choices = mentor_choices(base.id)
     rows = db.session.execute(select(Student.id, Student.name, Student.student_no).where(Student.base_id == base.id)
                               .order_by(Student.name))
@@ -231,4 +230,8 @@ def _panel(base, user, as_of):
     return {"years": years, "rows": rows}
 
 
-register_panel("teaching", 50, "teaching/_panel.html", _panel)
+def register() -> None:
+    """This area's record kinds and base-page panel (called from the area's setup())."""
+    register_panel("teaching", 50, "teaching/_panel.html", _panel)
+    for kind in KINDS:
+        register_kind(kind)

@@ -26,7 +26,7 @@ def test_the_roster_export_imports_back_unchanged(demo, tmp_path):
     from registry.imports.roster import RosterImporter
     from registry.imports.students import StudentImporter
     from registry.reports.roster import roster_sheets
-    from registry.reports.safe import xlsx_bytes
+    from registry.safe_sheets import xlsx_bytes
 
     for unmasked in (False, True):
         path = tmp_path / f"roster-{unmasked}.xlsx"
@@ -42,7 +42,7 @@ def test_the_roster_csv_exports_import_back_unchanged(demo, tmp_path):
     from registry.imports.roster import RosterImporter
     from registry.imports.students import StudentImporter
     from registry.reports import roster as rosters
-    from registry.reports.safe import csv_bytes
+    from registry.safe_sheets import csv_bytes
 
     path = tmp_path / "mentors.csv"
     path.write_bytes(csv_bytes(rosters.MENTOR_COLUMNS, rosters.mentor_rows(demo.id)))
@@ -71,7 +71,7 @@ def test_a_masked_mobile_stands_for_the_number_on_record_only(demo, tmp_path):
     from registry.imports.engine import run_import
     from registry.mentors.models import Mentor
     from registry.reports.roster import roster_sheets
-    from registry.reports.safe import Sheet, xlsx_bytes
+    from registry.safe_sheets import Sheet, xlsx_bytes
 
     (sheet, _students) = roster_sheets(demo)
     rows = [list(r) for r in sheet.rows]

@@ -9,7 +9,7 @@ import pytest
 from registry.extensions import db
 from registry.mentors.models import Appointment, Mentor, MentorAssignment, Student
 from registry.reports.roster import DIRECTORY_COLUMNS, MENTOR_COLUMNS, STUDENT_COLUMNS
-from registry.reports.safe import csv_text, safe_cell
+from registry.safe_sheets import csv_text, safe_cell
 from tests.reports.conftest import add_team
 
 
@@ -130,7 +130,7 @@ def test_roster_export_query_count_does_not_grow(roster, login_as, query_counter
 @pytest.mark.parametrize("value", ["=1+1", " =1+1", "\t+SUM(A1)", "@cmd", "-2"])
 def test_a_guarded_cell_reads_back_as_it_was(value):
     from registry.records.sheets import text
-    from registry.reports.safe import is_guarded, safe_cell
+    from registry.safe_sheets import is_guarded, safe_cell
 
     written = safe_cell(value)
     assert written == "'" + value and is_guarded(written)
