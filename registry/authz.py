@@ -10,6 +10,7 @@ from __future__ import annotations
 
 
 from flask import g
+from sqlalchemy import false
 
 from registry.hooks import Hook
 
@@ -94,8 +95,6 @@ def university_scope(user) -> int | None:
 
 def visible_university_filter(user, university_model):
     """A SQL condition selecting the universities `user` may see; None means all."""
-    from sqlalchemy import false
-
     role = _role(user)
     if role in (ADMIN, REVIEWER):
         return None
@@ -215,8 +214,6 @@ def can_view_audit(user) -> bool:
 
 def visible_base_filter(user, base_model):
     """A SQL condition selecting the bases `user` may see; None means all."""
-    from sqlalchemy import false
-
     role = _role(user)
     if role in (ADMIN, REVIEWER):
         return None

@@ -65,3 +65,25 @@ def years_counted_in(first: dt.date, last: dt.date) -> tuple[int, int]:
 def keys_of(periods: Iterable[Period]) -> dict[tuple[int, str], object]:
     """{(base_id, str(key)): key}: the caller's keys back from the text the table carries."""
     return {(int(b), str(k)): k for b, k, _f, _l in periods}
+
+
+def counting_frame(periods: Iterable[Period], indicators):
+    """What every area's `period_counts` starts from: (the periods as a list, a zero for every
+    (base_id, indicator, key), the keys by their text, the periods as a table). With no period the
+    last two are None and the zeros (none) are the answer."""
+    periods = list(periods)
+    counts = {(b, ind, k): 0 for b, k, _f, _l in periods for ind in indicators}
+    if not periods:
+        return periods, counts, None, None
+    return periods, counts, keys_of(periods), periods_table(periods)
+
+
+def per_calendar_year(period_counts):
+    """An area's `yearly_counts(base_ids, first_year, last_year)` made from its `period_counts`."""
+    def yearly_counts(base_ids, first_year: int, last_year: int) -> dict[tuple[int, str, int], int]:
+        return period_counts(calendar_periods(list(base_ids), first_year, last_year))
+
+    yearly_counts.__doc__ = (f"{{(base_id, indicator, year): count}} for every base in `base_ids`, every indicator of "
+                             f"`{period_counts.__module__}.INDICATORS` and every calendar year from `first_year` to "
+                             f"`last_year` inclusive (zeros included): `period_counts` over calendar years.")
+    return yearly_counts

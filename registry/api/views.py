@@ -35,11 +35,13 @@ routes = Routes()  # this area's own endpoints
 API_ROUTES = "registry.api_routes"  # app.extensions key: the Routes the areas contributed
 
 
-def contribute(app, area_routes: Routes) -> None:
-    """Hand an area's endpoints to the app's /api/v1 blueprint (from the area's setup())."""
+def contribute(app, area_api) -> None:
+    """Hand an area's `api` module to the api area (from the area's setup()): its paths go into the
+    OpenAPI document (`area_api.register()`), its `routes` onto the app's /api/v1 blueprint."""
+    area_api.register()
     contributed = app.extensions.setdefault(API_ROUTES, [])
-    if area_routes not in contributed:
-        contributed.append(area_routes)
+    if area_api.routes not in contributed:
+        contributed.append(area_api.routes)
 
 
 def blueprint(app) -> Blueprint:

@@ -11,6 +11,5 @@ def setup(app) -> None:
     views.register()
     app.register_blueprint(views.bp)
     cli.register(app)
-    api.register()
-    contribute(app, api.routes)
+    contribute(app, api)
     life_cycle_state.fill(lifecycle.state_of)

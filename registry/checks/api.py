@@ -84,6 +84,13 @@ AS_OF_OPTIONAL = {"name": "as_of", "in": "query", "required": False,
                   "description": "The day to check (default: today)", "schema": {"type": "string", "format": "date"}}
 
 
+# Pieces the schemas below share.
+DAY_OR_NULL = {"type": ["string", "null"], "format": "date"}
+YEARS = {"type": "array", "items": {"type": "object", "properties": {  # a cycle's construction years
+    "year": {"type": "integer"}, "from": {"type": "string", "format": "date"},
+    "until": {"type": "string", "format": "date"}}}}
+
+
 def register() -> None:
     """This area's schemas and paths in the OpenAPI document (called from the area's setup())."""
     SCHEMAS["Eligibility"] = {
@@ -111,11 +118,9 @@ def register() -> None:
         "properties": {
             "base": {"type": "string"}, "status": {"type": "string"},
             "cycle": {"type": ["integer", "null"], "description": "the cycle's number (1, 2, ...)"},
-            "cycle_starts_on": {"type": ["string", "null"], "format": "date"},
-            "cycle_ends_on": {"type": ["string", "null"], "format": "date"},
-            "years": {"type": "array", "items": {"type": "object", "properties": {
-                "year": {"type": "integer"}, "from": {"type": "string", "format": "date"},
-                "until": {"type": "string", "format": "date"}}}},
+            "cycle_starts_on": DAY_OR_NULL,
+            "cycle_ends_on": DAY_OR_NULL,
+            "years": YEARS,
             "indicators": {"type": "array", "items": {"type": "object", "properties": {
                 "indicator": {"type": "string"}, "unit": {"enum": ["count", "percent"]},
                 "years": {"type": "array", "items": {"type": "object", "properties": {
@@ -137,14 +142,12 @@ def register() -> None:
         "properties": {
             "base": {"type": "string"}, "status": {"type": "string"},
             "cycle": {"type": ["integer", "null"]},
-            "recognised_on": {"type": ["string", "null"], "format": "date"},
-            "cycle_starts_on": {"type": ["string", "null"], "format": "date"},
-            "cycle_ends_on": {"type": ["string", "null"], "format": "date"},
-            "construction_years": {"type": "array", "items": {"type": "object", "properties": {
-                "year": {"type": "integer"}, "from": {"type": "string", "format": "date"},
-                "until": {"type": "string", "format": "date"}}}},
-            "evaluation_from": {"type": ["string", "null"], "format": "date"},
-            "rectification_deadline": {"type": ["string", "null"], "format": "date"},
+            "recognised_on": DAY_OR_NULL,
+            "cycle_starts_on": DAY_OR_NULL,
+            "cycle_ends_on": DAY_OR_NULL,
+            "construction_years": YEARS,
+            "evaluation_from": DAY_OR_NULL,
+            "rectification_deadline": DAY_OR_NULL,
             "open_objections": {"type": "integer"},
         },
     }

@@ -71,9 +71,6 @@ class ApplicationRound(Versioned, Audited, TimestampMixin, db.Model):
     def quota_for(self, kind: str) -> int:
         return self.quota_ministry if kind == "ministry" else self.quota_co_built
 
-    def audit_base_id(self):
-        return None
-
     def audit_label(self) -> str:
         return f"round {self.year}"
 
@@ -90,9 +87,6 @@ class RoundReviewer(Audited, TimestampMixin, db.Model):
 
     round = relationship(ApplicationRound, back_populates="reviewer_links")
     user = relationship("User")
-
-    def audit_base_id(self):
-        return None
 
     def audit_label(self) -> str:
         return f"reviewer {self.user_id} @ round {self.round_id}"

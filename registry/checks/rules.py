@@ -249,12 +249,16 @@ def _assigned_round_ids(user) -> set[int] | None:
     return set(db.session.scalars(select(RoundReviewer.round_id).where(RoundReviewer.user_id == user.id)))
 
 
+def _without_round(facts, message) -> Outcome:
+    """R6 and R7 before any round: not applicable, and `message` (with the day) says why."""
+    return Outcome(True, "—", "—", Msg(message, date=facts.as_of.isoformat()), applicable=False)
+
+
 def university_quota(base, facts):
     ctx = facts.application(base.id)
     if ctx.round is None:
-        return Outcome(True, "—", "—", Msg(_l("No application round is open on %(date)s and the base has not applied: "
-                                              "the quota is checked when it is submitted."),
-                                           date=facts.as_of.isoformat()), applicable=False)
+        return _without_round(facts, _l("No application round is open on %(date)s and the base has not applied: "
+                                        "the quota is checked when it is submitted."))
     kind = base.university.kind
     quota = ctx.round.quota_for(kind)
     params = dict(university=base.university.name, kind=UNIVERSITY_KINDS.get(kind, kind), quota=quota,
@@ -283,9 +287,8 @@ def university_quota(base, facts):
 def application_deadline(base, facts):
     ctx = facts.application(base.id)
     if ctx.round is None:
-        return Outcome(True, "—", "—", Msg(_l("No application round is open on %(date)s and the base has not applied: "
-                                              "the deadline is checked when it is submitted."),
-                                           date=facts.as_of.isoformat()), applicable=False)
+        return _without_round(facts, _l("No application round is open on %(date)s and the base has not applied: "
+                                        "the deadline is checked when it is submitted."))
     deadline = ctx.round.deadline
     on = ctx.submission.submitted_on if ctx.submission is not None else facts.as_of
     passed = on <= deadline

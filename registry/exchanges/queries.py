@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from registry.exchanges.models import DIRECTIONS, EXCHANGE_KINDS, Exchange
 from registry.errors import _l
 from registry.extensions import db
-from registry.periods import calendar_periods, keys_of, periods_table
+from registry.periods import counting_frame, per_calendar_year
 
 # Indicator -> (kind, direction or None for both directions).
 INDICATORS = {
@@ -32,13 +32,6 @@ def start_year():
     return extract("year", Exchange.starts_on)
 
 
-def yearly_counts(base_ids, first_year: int, last_year: int) -> dict[tuple[int, str, int], int]:
-    """{(base_id, indicator, year): count} for every base in `base_ids`, every indicator of
-    `INDICATORS` and every calendar year from `first_year` to `last_year` inclusive (zeros
-    included): `period_counts` over calendar years."""
-    return period_counts(calendar_periods(list(base_ids), first_year, last_year))
-
-
 def period_counts(periods) -> dict[tuple[int, str, object], int]:
     """{(base_id, indicator, key): count} for every period `(base_id, key, first, last)` (see
     `registry.periods`) and every indicator of `INDICATORS`, zeros included.
@@ -47,12 +40,9 @@ def period_counts(periods) -> dict[tuple[int, str, object], int]:
     length: a secondment from 2023-11-01 to 2024-04-30 is one of 2023. Study tours count both
     directions together. Records count, not people (a study tour of a group is one). One query.
     """
-    periods = list(periods)
-    counts = {(b, ind, k): 0 for b, k, _f, _l in periods for ind in INDICATORS}
-    if not periods:
+    periods, counts, keys, p = counting_frame(periods, INDICATORS)
+    if p is None:
         return counts
-    keys = keys_of(periods)
-    p = periods_table(periods)
     rows = db.session.execute(
         select(p.c.base_id, p.c.k, Exchange.kind, Exchange.direction, func.count())
         .join(Exchange, and_(Exchange.base_id == p.c.base_id, Exchange.starts_on >= p.c.first,
@@ -63,6 +53,9 @@ def period_counts(periods) -> dict[tuple[int, str, object], int]:
             if kd == kind and d in (None, direction):
                 counts[(base_id, indicator, keys[(base_id, k)])] += n
     return counts
+
+
+yearly_counts = per_calendar_year(period_counts)
 
 
 def exchanges(base_id: int, *, year: int | None = None, direction: str | None = None, kind: str | None = None):

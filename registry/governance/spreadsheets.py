@@ -9,7 +9,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from registry.errors import DomainError, _l
+from registry.errors import _l
 from registry.extensions import db
 from registry.governance import services
 from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, CooperationAgreement,
@@ -18,8 +18,8 @@ from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AR
 from registry.imports import parsing
 from registry.imports.engine import Column, Spec, not_before
 from registry.records.sheets import (SIDE_ALIASES, RecordSheet, earliest_start, first_label, labelled_choice,
-                                     members_of_base, register_sheet, resolve_staff_numbers, retarget, same_person,
-                                     spans_meet, staff_number, text)
+                                     member_check, members_of_base, register_sheet, resolve_staff_numbers,
+                                     same_person, spans_meet, staff_number, text)
 
 DATE = parsing.date_between(1950, 2100)
 AREA_ALIASES = {"基地建设": "base_building", "联合培养": "joint_training", "导师管理": "mentor_management",
@@ -140,18 +140,7 @@ def _resolve_group(base, table) -> None:
     resolve_staff_numbers(table)
 
 
-def _check_group_member(base, data, member):
-    if member is not None:
-        return services._member_values(member.group, data, member)
-    group = data["group"]
-    if group is None:
-        try:
-            services._group_values(base.id, {"name": data["group_name"],
-                                             "established_on": data["group_established_on"]})
-        except DomainError as exc:
-            raise retarget(exc, "group_established_on" if exc.field == "established_on" else "group_name") from None
-        group = _NewGroup(base.id)
-    return services._member_values(group, data)
+_check_group_member = member_check("group", services._group_values, services._member_values, _NewGroup)
 
 
 def _group_in_file(table, checked) -> None:

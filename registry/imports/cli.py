@@ -45,22 +45,23 @@ def run(importer_factory, path: str, code: str, dry_run: bool) -> None:
     click.echo(result.summary)
 
 
-@click.command("import")
-@click.argument("path")
-@click.option("--base", "code", required=True, help="The base's code.")
-@click.option("--dry-run", is_flag=True, help="Validate and report without writing.")
-def import_roster(path, code, dry_run):
-    """Import mentors and their appointments to a base from .xlsx or .csv (all or nothing)."""
-    run(RosterImporter, path, code, dry_run)
+def _import_command(name: str, importer, help: str) -> click.Command:
+    """`flask roster NAME PATH --base CODE [--dry-run]`: run `importer` over the file."""
+    @click.command(name, help=help)
+    @click.argument("path")
+    @click.option("--base", "code", required=True, help="The base's code.")
+    @click.option("--dry-run", is_flag=True, help="Validate and report without writing.")
+    def command(path, code, dry_run):
+        run(importer, path, code, dry_run)
+
+    return command
 
 
-@click.command("import-students")
-@click.argument("path")
-@click.option("--base", "code", required=True, help="The base's code.")
-@click.option("--dry-run", is_flag=True, help="Validate and report without writing.")
-def import_students(path, code, dry_run):
-    """Import students and their dual-mentor assignments at a base from .xlsx or .csv (all or nothing)."""
-    run(StudentImporter, path, code, dry_run)
+import_roster = _import_command(
+    "import", RosterImporter, "Import mentors and their appointments to a base from .xlsx or .csv (all or nothing).")
+import_students = _import_command(
+    "import-students", StudentImporter,
+    "Import students and their dual-mentor assignments at a base from .xlsx or .csv (all or nothing).")
 
 
 def register(app):

@@ -11,7 +11,6 @@ def setup(app) -> None:
     views.register()
     app.register_blueprint(views.bp)
     cli.register(app)
-    api.register()
-    contribute(app, api.routes)
+    contribute(app, api)
     authz.serves_visible_base.fill(queries.serves_visible_base)
     authz.serves_only_bases_in_scope.fill(queries.serves_only_bases_in_scope)

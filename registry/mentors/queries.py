@@ -14,7 +14,7 @@ from registry.extensions import db
 from registry.mentors.models import (POSTGRADUATE_LEVELS, Appointment, Mentor, MentorAssignment as A, Student,
                                      Suspension)
 from registry.orgs.models import Base
-from registry.periods import calendar_periods, keys_of, periods_table
+from registry.periods import calendar_periods, counting_frame, periods_table
 
 
 def find_mentor(organisation: str, staff_no: str) -> Mentor | None:
@@ -672,12 +672,9 @@ def period_counts(periods) -> dict[tuple[int, str, object], int]:
     last day (the ratio's counting: distinct people with an appointment that counts that day), and
     "students_jointly_trained" (students with an assignment active on some day of the period).
     Two queries, whatever the number of bases and periods."""
-    periods = list(periods)
-    result = {(b, ind, k): 0 for b, k, _f, _l in periods for ind in YEARLY_INDICATORS}
-    if not periods:
+    periods, result, keys, p = counting_frame(periods, YEARLY_INDICATORS)
+    if p is None:
         return result
-    keys = keys_of(periods)
-    p = periods_table(periods)
     stmt = (select(p.c.base_id, p.c.k,
                    func.count(distinct(case((Mentor.side == "enterprise", Appointment.mentor_id)))),
                    func.count(distinct(Appointment.mentor_id)))

@@ -274,20 +274,23 @@ def setup() -> None:
                   (ADMIN,), _objection_recorded)
 
 
-def _annual_report_message(params: dict):
-    if params.get("part") == "plan":
-        return _l("%(base)s %(base_name)s: the annual plan of construction year %(year)s of cycle %(cycle)s "
-                  "(%(start)s – %(end)s) is not on record.")
-    return _l("%(base)s %(base_name)s: the annual summary of construction year %(year)s of cycle %(cycle)s "
-              "(%(start)s – %(end)s) is not on record (due by %(date)s).")
+def _by_part(part: str, message, otherwise):
+    """A kind's message chosen by the event's part: `message` for `part`, else `otherwise`."""
+    return lambda params: message if params.get("part") == part else otherwise
 
 
-def _summary_report_message(params: dict):
-    if params.get("part") == "document":
-        return _l("%(base)s %(base_name)s: the signed document of the summary report of cycle %(cycle)s "
-                  "(%(start)s – %(end)s) is not attached; the evaluation, from %(date)s, needs it.")
-    return _l("%(base)s %(base_name)s: the summary report of cycle %(cycle)s (%(start)s – %(end)s) is not on "
-              "record; the evaluation, from %(date)s, needs it.")
+_annual_report_message = _by_part(
+    "plan",
+    _l("%(base)s %(base_name)s: the annual plan of construction year %(year)s of cycle %(cycle)s "
+       "(%(start)s – %(end)s) is not on record."),
+    _l("%(base)s %(base_name)s: the annual summary of construction year %(year)s of cycle %(cycle)s "
+       "(%(start)s – %(end)s) is not on record (due by %(date)s)."))
+_summary_report_message = _by_part(
+    "document",
+    _l("%(base)s %(base_name)s: the signed document of the summary report of cycle %(cycle)s "
+       "(%(start)s – %(end)s) is not attached; the evaluation, from %(date)s, needs it."),
+    _l("%(base)s %(base_name)s: the summary report of cycle %(cycle)s (%(start)s – %(end)s) is not on "
+       "record; the evaluation, from %(date)s, needs it."))
 
 
 def message_of(kind: str, params: dict):

@@ -49,8 +49,5 @@ class NotificationSetting(Audited, TimestampMixin, db.Model):
     email_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     email_kinds_off: Mapped[list] = mapped_column(JSON, default=list)
 
-    def audit_base_id(self):
-        return None
-
     def audit_label(self) -> str:
         return f"notification settings of user {self.user_id}"

@@ -9,6 +9,23 @@ from registry.extensions import db
 from registry.orgs.models import (BASE_STATUSES, FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, University,
                                   base_enterprise)
 
+
+def _chosen(stmt, column, value, allowed):
+    """Rows whose `column` is `value` (no filter without one); a value outside `allowed` matches
+    nothing (binding it would raise LookupError)."""
+    if not value:
+        return stmt
+    return stmt.where(column == value) if value in allowed else stmt.where(false())
+
+
+def _searched(stmt, q: str | None, *columns):
+    """Rows with `q` in any of `columns` (no filter for an empty `q`)."""
+    if q and q.strip():
+        like = f"%{q.strip()}%"
+        stmt = stmt.where(or_(*(column.ilike(like) for column in columns)))
+    return stmt
+
+
 def bases_visible_to(user, *, field: str | None = None, status: str | None = None,
                      university_id: int | None = None, kind: str | None = None, q: str | None = None):
     """A select of the bases `user` may see, with their university and enterprises eager-loaded.
@@ -20,36 +37,21 @@ def bases_visible_to(user, *, field: str | None = None, status: str | None = Non
     scope = visible_base_filter(user, Base)
     if scope is not None:
         stmt = stmt.where(scope)
-    if field:
-        stmt = stmt.where(Base.field == field) if field in FIELDS else stmt.where(false())
-    if status:
-        stmt = stmt.where(Base.status == status) if status in BASE_STATUSES else stmt.where(false())
+    stmt = _chosen(_chosen(stmt, Base.field, field, FIELDS), Base.status, status, BASE_STATUSES)
     if university_id:
         stmt = stmt.where(Base.university_id == university_id)
-    if kind:
-        stmt = stmt.where(University.kind == kind) if kind in UNIVERSITY_KINDS else stmt.where(false())
-    if q and q.strip():
-        like = f"%{q.strip()}%"
-        stmt = stmt.where(or_(Base.code.ilike(like), Base.name.ilike(like), University.name.ilike(like)))
-    return stmt
+    stmt = _chosen(stmt, University.kind, kind, UNIVERSITY_KINDS)
+    return _searched(stmt, q, Base.code, Base.name, University.name)
 
 
 def universities(q: str | None = None, kind: str | None = None):
-    stmt = select(University).order_by(University.name)
-    if kind:
-        stmt = stmt.where(University.kind == kind) if kind in UNIVERSITY_KINDS else stmt.where(false())
-    if q and q.strip():
-        stmt = stmt.where(or_(University.name.ilike(f"%{q.strip()}%"), University.province.ilike(f"%{q.strip()}%")))
-    return stmt
+    stmt = _chosen(select(University).order_by(University.name), University.kind, kind, UNIVERSITY_KINDS)
+    return _searched(stmt, q, University.name, University.province)
 
 
 def enterprises(q: str | None = None, sector: str | None = None):
-    stmt = select(Enterprise).order_by(Enterprise.name)
-    if sector:
-        stmt = stmt.where(Enterprise.sector == sector) if sector in SECTORS else stmt.where(false())
-    if q and q.strip():
-        stmt = stmt.where(or_(Enterprise.name.ilike(f"%{q.strip()}%"), Enterprise.rd_focus.ilike(f"%{q.strip()}%")))
-    return stmt
+    stmt = _chosen(select(Enterprise).order_by(Enterprise.name), Enterprise.sector, sector, SECTORS)
+    return _searched(stmt, q, Enterprise.name, Enterprise.rd_focus)
 
 
 def base_ids_visible_to(user) -> list[int] | None:

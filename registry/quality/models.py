@@ -66,9 +66,6 @@ class ReviewerAffiliation(Audited, TimestampMixin, db.Model):
     university = relationship("University")
     enterprise = relationship("Enterprise")
 
-    def audit_base_id(self):
-        return None
-
     @property
     def organisation(self):
         return self.university if self.university_id is not None else self.enterprise

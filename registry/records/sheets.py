@@ -307,6 +307,27 @@ def retarget(exc: DomainError, field: str) -> DomainError:
     return DomainError(exc.message, field=field, **exc.params)
 
 
+def member_check(parent: str, parent_values: Callable, member_values: Callable, new_parent: Callable) -> Callable:
+    """The `check` of a member sheet (teaching teams, working groups): a member of its existing
+    `parent` record, or of the one the file creates (named by the row's `<parent>_name` and
+    `<parent>_established_on`), which is checked by the parent's own rules on those columns."""
+    def check(base, data, member):
+        if member is not None:
+            return member_values(getattr(member, parent), data, member)
+        owner = data[parent]
+        if owner is None:
+            try:
+                parent_values(base.id, {"name": data[f"{parent}_name"],
+                                        "established_on": data[f"{parent}_established_on"]})
+            except DomainError as exc:
+                raise retarget(exc, f"{parent}_established_on" if exc.field == "established_on"
+                               else f"{parent}_name") from None
+            owner = new_parent(base.id)
+        return member_values(owner, data)
+
+    return check
+
+
 def staff_number(member) -> str:
     """The staff number of a member's linked roster mentor (exports load `mentor` eagerly)."""
     return member.mentor.staff_no if member.mentor is not None else ""

@@ -7,7 +7,7 @@ from sqlalchemy import and_, extract, func, literal, or_, select, union_all
 
 from registry.errors import _l
 from registry.extensions import db
-from registry.periods import calendar_periods, keys_of, periods_table
+from registry.periods import counting_frame, per_calendar_year
 from registry.teaching.models import (IndustryCourse, JointLab, MajorProject, ResultTransfer, TeachingCase,
                                       TeachingTeam, TeachingTeamMember, Textbook)
 
@@ -44,13 +44,6 @@ COUNTED_BY = {
 }
 
 
-def yearly_counts(base_ids, first_year: int, last_year: int) -> dict[tuple[int, str, int], int]:
-    """{(base_id, indicator, year): count} for every base in `base_ids`, every indicator of
-    `INDICATORS` and every calendar year from `first_year` to `last_year` inclusive (zeros
-    included): `period_counts` over calendar years."""
-    return period_counts(calendar_periods(list(base_ids), first_year, last_year))
-
-
 def period_counts(periods) -> dict[tuple[int, str, object], int]:
     """{(base_id, indicator, key): count} for every period `(base_id, key, first, last)` (see
     `registry.periods`) and every indicator of `INDICATORS`, zeros included.
@@ -69,12 +62,9 @@ def period_counts(periods) -> dict[tuple[int, str, object], int]:
 
     Two queries in all, whatever the number of bases and periods.
     """
-    periods = list(periods)
-    counts = {(b, ind, k): 0 for b, k, _f, _l in periods for ind in INDICATORS}
-    if not periods:
+    periods, counts, keys, p = counting_frame(periods, INDICATORS)
+    if p is None:
         return counts
-    keys = keys_of(periods)
-    p = periods_table(periods)
     parts = []
     for indicator, (model, column, bare_year) in COUNTED_BY.items():
         inside = (and_(column >= p.c.lo, column <= p.c.hi) if bare_year
@@ -88,6 +78,9 @@ def period_counts(periods) -> dict[tuple[int, str, object], int]:
     for (base_id, key), n in _joint_teams_at_period_end(periods).items():
         counts[(base_id, "teaching_teams", key)] = n
     return counts
+
+
+yearly_counts = per_calendar_year(period_counts)
 
 
 def _joint_teams_at_period_end(periods) -> dict[tuple[int, object], int]:

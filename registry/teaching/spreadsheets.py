@@ -8,13 +8,13 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from registry.errors import DomainError, _l
+from registry.errors import _l
 from registry.extensions import db
 from registry.imports import parsing
 from registry.imports.engine import Column, Spec, not_before
 from registry.records.sheets import (SIDE_ALIASES, RecordSheet, earliest_start, first_label, labelled_choice,
-                                     members_of_base, register_sheet, resolve_staff_numbers, retarget, same_person,
-                                     spans_meet, staff_number, text, yes_no)
+                                     member_check, members_of_base, register_sheet, resolve_staff_numbers,
+                                     same_person, spans_meet, staff_number, text, yes_no)
 from registry.teaching import services
 from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PROJECT_CATEGORIES, SIDES, TRANSFER_KINDS,
                                       IndustryCourse, JointLab, MajorProject, ResultTransfer, TeachingCase,
@@ -199,17 +199,7 @@ def _resolve_teams(base, table) -> None:
     resolve_staff_numbers(table)
 
 
-def _check_team_member(base, data, member):
-    if member is not None:
-        return services._team_member_values(member.team, data, member)
-    team = data["team"]
-    if team is None:
-        try:
-            services._team_values(base.id, {"name": data["team_name"], "established_on": data["team_established_on"]})
-        except DomainError as exc:
-            raise retarget(exc, "team_established_on" if exc.field == "established_on" else "team_name") from None
-        team = _NewTeam(base.id)
-    return services._team_member_values(team, data)
+_check_team_member = member_check("team", services._team_values, services._team_member_values, _NewTeam)
 
 
 def _teams_in_file(table, checked) -> None:
