@@ -93,14 +93,23 @@ def university_scope(user) -> int | None:
     return user.university_id if _role(user) == UNIVERSITY_COORDINATOR else None
 
 
-def visible_university_filter(user, university_model):
-    """A SQL condition selecting the universities `user` may see; None means all."""
+def _scope_by_role(user, conditions: dict):
+    """The SQL condition of what `user` may see: None (all) for the administrator and reviewers,
+    the role's own from `conditions` (role -> a function making it), else nothing."""
     role = _role(user)
     if role in (ADMIN, REVIEWER):
         return None
-    if role == UNIVERSITY_COORDINATOR:
-        return university_model.id == user.university_id
-    return false()
+    make = conditions.get(role)
+    return make() if make is not None else false()
+
+
+def _among(column, ids):
+    return column.in_(ids) if ids else false()
+
+
+def visible_university_filter(user, university_model):
+    """A SQL condition selecting the universities `user` may see; None means all."""
+    return _scope_by_role(user, {UNIVERSITY_COORDINATOR: lambda: university_model.id == user.university_id})
 
 
 def can_view_rosters(user) -> bool:
@@ -214,18 +223,9 @@ def can_view_audit(user) -> bool:
 
 def visible_base_filter(user, base_model):
     """A SQL condition selecting the bases `user` may see; None means all."""
-    role = _role(user)
-    if role in (ADMIN, REVIEWER):
-        return None
-    if role == UNIVERSITY_COORDINATOR:
-        return base_model.university_id == user.university_id
-    if role == BASE_COORDINATOR:
-        ids = user.base_ids
-        return base_model.id.in_(ids) if ids else false()
-    if role == MENTOR:
-        ids = user.mentor_base_ids
-        return base_model.id.in_(ids) if ids else false()
-    return false()
+    return _scope_by_role(user, {UNIVERSITY_COORDINATOR: lambda: base_model.university_id == user.university_id,
+                                 BASE_COORDINATOR: lambda: _among(base_model.id, user.base_ids),
+                                 MENTOR: lambda: _among(base_model.id, user.mentor_base_ids)})
 
 
 # ---- mentors area: a mentor's own record -------------------------------------------------

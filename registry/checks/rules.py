@@ -19,6 +19,7 @@ Rules R6 (quota) and R7 (deadline) need an application round:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -249,16 +250,24 @@ def _assigned_round_ids(user) -> set[int] | None:
     return set(db.session.scalars(select(RoundReviewer.round_id).where(RoundReviewer.user_id == user.id)))
 
 
-def _without_round(facts, message) -> Outcome:
+def _once_a_round_applies(message):
     """R6 and R7 before any round: not applicable, and `message` (with the day) says why."""
-    return Outcome(True, "—", "—", Msg(message, date=facts.as_of.isoformat()), applicable=False)
+    def decorate(check):
+        @functools.wraps(check)
+        def checked(base, facts):
+            if facts.application(base.id).round is None:
+                return Outcome(True, "—", "—", Msg(message, date=facts.as_of.isoformat()), applicable=False)
+            return check(base, facts)
+
+        return checked
+
+    return decorate
 
 
+@_once_a_round_applies(_l("No application round is open on %(date)s and the base has not applied: the quota is "
+                          "checked when it is submitted."))
 def university_quota(base, facts):
     ctx = facts.application(base.id)
-    if ctx.round is None:
-        return _without_round(facts, _l("No application round is open on %(date)s and the base has not applied: "
-                                        "the quota is checked when it is submitted."))
     kind = base.university.kind
     quota = ctx.round.quota_for(kind)
     params = dict(university=base.university.name, kind=UNIVERSITY_KINDS.get(kind, kind), quota=quota,
@@ -284,11 +293,10 @@ def university_quota(base, facts):
     return Outcome(passed, f"{used + 1}/{quota}", f"≤ {quota}", message, _round_link(ctx))
 
 
+@_once_a_round_applies(_l("No application round is open on %(date)s and the base has not applied: the deadline is "
+                          "checked when it is submitted."))
 def application_deadline(base, facts):
     ctx = facts.application(base.id)
-    if ctx.round is None:
-        return _without_round(facts, _l("No application round is open on %(date)s and the base has not applied: "
-                                        "the deadline is checked when it is submitted."))
     deadline = ctx.round.deadline
     on = ctx.submission.submitted_on if ctx.submission is not None else facts.as_of
     passed = on <= deadline

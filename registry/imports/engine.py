@@ -480,8 +480,8 @@ class Importer:
 
     - `plan(table)`: match `table.rows` against the database (preload in a few queries), add
       row errors with `table.error(row, key, message, **params)`, and return a plan object;
-    - `counts(plan)`: the summary figures, e.g. {"rows": 42, "mentors_created": 40, ...};
-    - `summary(counts)`: the summary line of the contract;
+    - `counts(plan)`: the summary figures, e.g. {"rows": 42, "mentors_created": 40, ...}, and
+      `summary(counts)`, the summary line of the contract: by default from `COUNTED` and `SUMMARY`;
     - `write(plan)`: apply it with `bulk_insert` / `bulk_update` (flush, never commit).
     """
 
@@ -490,11 +490,16 @@ class Importer:
     def plan(self, table: Table):
         raise NotImplementedError
 
+    # What `counts` and `summary` report: (count key, the plan's collection it counts), and the
+    # summary line those keys (and "rows") fill.
+    COUNTED: tuple[tuple[str, str], ...] = ()
+    SUMMARY = "imported: {rows} rows"
+
     def counts(self, plan) -> dict[str, int]:
-        raise NotImplementedError
+        return {"rows": plan.rows, **{key: len(getattr(plan, attr)) for key, attr in self.COUNTED}}
 
     def summary(self, counts: dict[str, int]) -> str:
-        raise NotImplementedError
+        return self.SUMMARY.format(**counts)
 
     def write(self, plan) -> None:
         raise NotImplementedError

@@ -331,15 +331,10 @@ class RosterImporter(Importer):
 
     # -- summary and writing ---------------------------------------------------------------
 
-    def counts(self, plan: RosterPlan) -> dict[str, int]:
-        return {"rows": plan.rows, "mentors_created": len(plan.mentor_creates),
-                "mentors_updated": len(plan.mentor_updates),
-                "appointments_created": len(plan.appointment_creates),
-                "appointments_updated": len(plan.appointment_updates)}
-
-    def summary(self, counts: dict[str, int]) -> str:
-        return ("imported: {rows} rows, {mentors_created} mentors created, {mentors_updated} updated, "
-                "{appointments_created} appointments created, {appointments_updated} updated").format(**counts)
+    COUNTED = (("mentors_created", "mentor_creates"), ("mentors_updated", "mentor_updates"),
+               ("appointments_created", "appointment_creates"), ("appointments_updated", "appointment_updates"))
+    SUMMARY = ("imported: {rows} rows, {mentors_created} mentors created, {mentors_updated} updated, "
+               "{appointments_created} appointments created, {appointments_updated} updated")
 
     def write(self, plan: RosterPlan) -> None:
         keys = list(plan.mentor_creates)

@@ -302,15 +302,10 @@ class StudentImporter(Importer):
             pair.append(mentor["id"])
         return tuple(pair) if len(pair) == 2 else None
 
-    def counts(self, plan: StudentPlan) -> dict[str, int]:
-        return {"rows": plan.rows, "students_created": len(plan.student_creates),
-                "students_updated": len(plan.student_updates),
-                "assignments_created": len(plan.assignment_creates),
-                "assignments_updated": len(plan.assignment_updates)}
-
-    def summary(self, counts: dict[str, int]) -> str:
-        return ("imported: {rows} rows, {students_created} students created, {students_updated} updated, "
-                "{assignments_created} assignments created, {assignments_updated} updated").format(**counts)
+    COUNTED = (("students_created", "student_creates"), ("students_updated", "student_updates"),
+               ("assignments_created", "assignment_creates"), ("assignments_updated", "assignment_updates"))
+    SUMMARY = ("imported: {rows} rows, {students_created} students created, {students_updated} updated, "
+               "{assignments_created} assignments created, {assignments_updated} updated")
 
     def write(self, plan: StudentPlan) -> None:
         numbers = list(plan.student_creates)
