@@ -45,6 +45,21 @@ def appointment_counts_on(appt, day: dt.date, suspensions=None) -> bool:
             and not any(s.starts_on <= day and (s.ends_on is None or s.ends_on >= day) for s in periods))
 
 
+def covers(spans, start: dt.date, end: dt.date | None) -> bool:
+    """Whether the (start, end|None) spans cover every day of [start, end] (end None = open-ended);
+    successive spans join up (a renewal continues the appointment before it)."""
+    need_end = end or dt.date.max
+    day = start
+    for s, e in sorted((s, e or dt.date.max) for s, e in spans):
+        if s > day:
+            break
+        if e >= day:
+            if e >= need_end:
+                return True
+            day = e + dt.timedelta(days=1)
+    return False
+
+
 def counting_spans(starts_on: dt.date, ends_on: dt.date | None, suspensions) -> list[tuple[dt.date, dt.date | None]]:
     """The (first, last|None) runs of days on which an appointment counts: its own span less its suspensions.
     A day is inside a run exactly when `appointment_counts_on` is true for it."""
