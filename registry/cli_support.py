@@ -57,9 +57,9 @@ def _first_line(exc) -> str:
 
 
 @contextmanager
-def transaction(actor_label: str | None = None, user=None):
+def transaction(actor_label: str | None = None, *, actor=None):
     """All or nothing: commit at the end, roll back on any error and exit with a clear message."""
-    set_actor(db.session, user, label=user.username if user else (actor_label or cli_actor_label()))
+    set_actor(db.session, actor, label=actor.username if actor else (actor_label or cli_actor_label()))
     try:
         yield
         db.session.commit()

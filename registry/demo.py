@@ -53,15 +53,17 @@ def load():
         click.echo("demo data already loaded")
         return
     with transaction("demo"):
-        uni = orgs.create_university("示范工业大学", "ministry", "北京")
-        uni2 = orgs.create_university("示范理工学院", "co_built", "江苏")
+        uni = orgs.create_university("示范工业大学", "ministry", "北京", actor=None)
+        uni2 = orgs.create_university("示范理工学院", "co_built", "江苏", actor=None)
         ent = orgs.create_enterprise("星海航天动力研究所", "aerospace", "约3000人", "液体火箭发动机、推进剂",
-                                     "联合攻关项目、企业课程、试车台实习场地、联合实验室、食宿保障")
-        ent2 = orgs.create_enterprise("远帆船舶集团", "shipbuilding", "约8000人", "船舶总体设计", "")
+                                     "联合攻关项目、企业课程、试车台实习场地、联合实验室、食宿保障", actor=None)
+        ent2 = orgs.create_enterprise("远帆船舶集团", "shipbuilding", "约8000人", "船舶总体设计", "", actor=None)
         base = orgs.create_base("SF-AP-01", name="示范工业大学—星海航天动力校企协同育人示范基地", university=uni,
-                                enterprises=[ent], field="aerospace_propulsion", cooperation_since=dt.date(2019, 9, 1))
+                                enterprises=[ent], field="aerospace_propulsion", cooperation_since=dt.date(2019, 9, 1),
+                                actor=None)
         base2 = orgs.create_base("SL-SO-01", name="示范理工学院—远帆船舶示范基地", university=uni2,
-                                 enterprises=[ent2], field="ships_ocean", cooperation_since=dt.date(2022, 3, 1))
+                                 enterprises=[ent2], field="ships_ocean", cooperation_since=dt.date(2022, 3, 1),
+                                 actor=None)
         mentor = Mentor(name="陈星海", side="enterprise", organisation=ent.name, staff_no="XH-0001",
                         title="正高级工程师", degree="博士", expertise="液体火箭发动机")
         db.session.add(mentor)
@@ -71,7 +73,8 @@ def load():
         scope = {"base_coordinator": {"bases": [base]}, "university_coordinator": {"university": uni},
                  "mentor": {"mentor": mentor}}
         for username, role in DEMO_ACCOUNTS:
-            users[role] = create_user(username, role, DEMO_PASSWORD, display_name=username, **scope.get(role, {}))
+            users[role] = create_user(username, role, DEMO_PASSWORD, display_name=username, **scope.get(role, {}),
+                                     actor=None)
         ctx = {"university": uni, "university2": uni2, "enterprise": ent, "enterprise2": ent2,
                "base": base, "base2": base2, "users": users, "mentor": mentor}
         for load_area in AREA_LOADERS:

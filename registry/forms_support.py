@@ -3,14 +3,20 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from contextlib import contextmanager
 
+from flask import abort, flash, redirect
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
 from markupsafe import Markup
-from wtforms import HiddenField, ValidationError
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import (DateField, DateTimeField, HiddenField, IntegerField, SelectField, StringField, TextAreaField,
+                     ValidationError)
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from registry.db_state import INTEGRITY_ERRORS
 from registry.errors import DomainError, msgid_of
 from registry.extensions import db
 from registry.limits import DATE_OUT_OF_RANGE, FIRST_DATE, INT_MAX, INT_MIN, LAST_DATE, date_in_range, int_in_range
@@ -138,34 +144,150 @@ def stale_write(form) -> None:
                               "Reload the page to see their change."))
 
 
+# ---- the one commit path -------------------------------------------------------------------
+# Views never call db.session.commit() themselves: they write inside `writing(...)`, save a form
+# with `save_form`, or delete with `delete_then`. All three commit once, roll back on any error, and
+# turn a refused rule, a stale row version or a unique-key race into a message in the user's language.
+
+class Write:
+    """What `writing` yields: `ok` once committed; `error` the refusal when it was not."""
+
+    def __init__(self):
+        self.ok = False
+        self.error: Exception | None = None
+        self.result = None
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        """Write nothing after all: the block ends with a rollback, and `ok` stays False."""
+        self.cancelled = True
+
+
+def error_message(exc) -> str:
+    """A write's refusal as the user reads it (their language)."""
+    if isinstance(exc, DomainError):
+        return exc.localized()
+
+    if isinstance(exc, StaleDataError):
+        return _("Someone else changed this record at the same moment; nothing was saved. "
+                 "Reload the page and try again.")
+    return _("Another change to the same records was saved at the same moment; nothing was saved. "
+             "Reload the page and try again.")
+
+
+def show_error(form, exc) -> None:
+    """A refusal beside its field on `form` (or at the top of it)."""
+    if isinstance(exc, DomainError):
+        apply_domain_error(form, exc)
+    else:
+
+        if isinstance(exc, StaleDataError):
+            stale_write(form)
+        else:
+            form.form_errors.append(error_message(exc))
+
+
+def flash_error(exc) -> None:
+    """A refusal as a message on the next page."""
+
+    flash(error_message(exc), "danger")
+
+
+def flash_error_or_403(exc) -> None:
+    """A refusal flashed, except a refusal of permission, which answers 403 as the gate does."""
+    if getattr(exc, "status", None) == 403:
+
+        abort(403)
+    flash_error(exc)
+
+
+def form_error_or_403(form):
+    """`on_error` for a form whose refusal of permission answers 403 as the gate does."""
+    def show(exc) -> None:
+        if getattr(exc, "status", None) == 403:
+
+            abort(403)
+        show_error(form, exc)
+    return show
+
+
+def refuse_403(exc) -> None:
+    """`on_error` for a write whose every refused rule means the user may not do it: 403."""
+    if isinstance(exc, DomainError):
+
+        abort(403)
+    flash_error(exc)
+
+
+def keep_error(exc) -> None:
+    """Only record the refusal in `Write.error`: the view shows it its own way."""
+
+
+@contextmanager
+def writing(form=None, *, on_error=None):
+    """The one way a view writes: run the services inside the block; commit when it ends.
+
+    A broken rule (DomainError), a stale row version or a unique-key race rolls everything back and
+    is shown beside the form's fields (`form`), or handed to `on_error(exc)` (`flash_error`,
+    `flash_error_or_403`, `keep_error`, or the view's own), or, with neither, left to the app's error
+    pages. Any other error rolls back and propagates. Check `Write.ok` after the block.
+    """
+
+
+    write = Write()
+    try:
+        yield write
+        if write.cancelled:
+            db.session.rollback()
+            return
+        db.session.commit()
+    except (DomainError, StaleDataError, *INTEGRITY_ERRORS) as exc:
+        db.session.rollback()
+        write.error = exc
+        if form is not None:
+            show_error(form, exc)
+        elif on_error is not None:
+            on_error(exc)
+        else:
+            raise
+    except BaseException:
+        db.session.rollback()
+        raise
+    else:
+        write.ok = True
+
+
 def save_form(form, action, *, done, message):
     """The one way a view saves a form: validate, run the service, commit once, flash, redirect.
 
-    `action()` calls the service and returns its result; `done` is the URL to go to next, or a
-    function of that result. Returns the redirect, or None when the form was not sent or not valid
-    or the service refused it — then nothing was written and the errors stand beside their fields.
+    `action()` calls the service and returns its result; `done` is the URL to go to next and
+    `message` what to say, each or both a function of that result. Returns the redirect, or None
+    when the form was not sent or not valid or the service refused it — then nothing was written
+    and the errors stand beside their fields.
     """
     if not form.validate_on_submit():
         return None
-    from flask import flash, redirect
-    from sqlalchemy.orm.exc import StaleDataError
 
     edited = getattr(form, "edited", None)
     if edited is not None and refuse_stale(form, edited):
         return None
-    try:
-        result = action()
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        apply_domain_error(form, exc)
+    with writing(form) as write:
+        write.result = action()
+    if not write.ok:
         return None
-    except StaleDataError:
-        db.session.rollback()
-        stale_write(form)
-        return None
-    flash(message, "success")
-    return redirect(done(result) if callable(done) else done)
+    flash(message(write.result) if callable(message) else message, "success")
+    return redirect(done(write.result) if callable(done) else done)
+
+
+def delete_then(action, *, done, message, code: int = 302, on_error=None):
+    """The one way a view deletes (or removes): run the service, commit, say `message`, go to `done`.
+    A refusal is flashed instead (or handed to `on_error`) and nothing is deleted."""
+
+    with writing(on_error=on_error or flash_error) as write:
+        action()
+    if write.ok:
+        flash(message, "success")
+    return redirect(done, code)
 
 
 def strip(value):
@@ -181,6 +303,26 @@ def choices(mapping) -> list[SelectChoice]:
 def options(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def text_field(label, max_len: int, required: bool = False, area: bool = False, **kw):
+    """A trimmed text field (a text area with `area`) of at most `max_len` characters."""
+
+    field = TextAreaField if area else StringField
+    validators = [DataRequired()] if required else []
+    return field(label, filters=[strip], validators=validators + [Length(max=max_len)], **kw)
+
+
+def date_field(label, required: bool = True, **kw):
+
+    return DateField(label, validators=[InputRequired() if required else Optional()], **kw)
+
+
+def roster_mentor_field():
+    """A member who is on the base's roster, chosen instead of typing the person (choices: `mentors.queries.mentor_choices`)."""
+
+    return SelectField(_l("Roster mentor (optional)"), coerce=int, default=0, validators=[Optional()],
+                       description=_l("Choose a roster mentor, or type the person below."))
 
 
 def not_blank(form, field):
@@ -237,7 +379,6 @@ class RegistryForm(FlaskForm):
     def validate(self, extra_validators=None):
         """WTForms' validation, then the bounds of every value (registry.limits): a date in
         1900–2100, a whole number within an INTEGER column."""
-        from wtforms import DateField, DateTimeField, IntegerField
 
         ok = super().validate(extra_validators)
         for field in self:

@@ -1,5 +1,10 @@
-"""Value checks the record services share (exchange, teaching, governance): each takes the data
-dict a form or a spreadsheet row gives, and raises a DomainError naming the form field."""
+"""The value checks every service shares: the one place a value is found required, too long, not a
+whole number, out of range or not a date. Each raises a DomainError naming the form field.
+
+Two shapes: `text_value`, `whole_number`, `date_value` and `field_rule` take one value (a service's
+keyword argument); `text`, `date`, `integer`, `number`, `choice` take the data dict a form or a
+spreadsheet row gives (the record services: exchanges, teaching, governance, quality) and its key.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,29 +12,86 @@ import decimal
 
 from sqlalchemy import select
 
-from registry.errors import DomainError, _l
+from registry.errors import BilingualValueError, DomainError, _l
 from registry.extensions import db
-from registry.forms_support import options
-from registry.mentors.models import Appointment, Mentor
-from registry.orgs.services import clean
 
+REQUIRED = _l("%(label)s is required.")
+TOO_LONG = _l("%(label)s may have at most %(n)s characters.")
+NOT_WHOLE = _l("%(label)s must be a whole number.")
+OUT_OF_RANGE = _l("%(label)s must be between %(low)s and %(high)s.")
+
+
+# ---- one value ---------------------------------------------------------------------------------
+
+
+def clean_name(text) -> str:
+    """Trim ASCII and full-width (U+3000) spaces, and no-break spaces, at both ends. None → ""."""
+    if text is None:
+        return ""
+    return str(text).strip().strip("\u3000\u00a0").strip()
+
+
+clean = clean_name
+
+def text_value(value, field: str, label, max_len: int, required: bool = False) -> str:
+    """Trimmed text (ASCII, full-width and no-break spaces); "" when blank unless `required`."""
+    value = clean(value)
+    if required and not value:
+        raise DomainError(REQUIRED, field=field, label=label)
+    return within_length(value, field, label, max_len)
+
+
+def within_length(value: str, field: str, label, max_len: int) -> str:
+    """`value` as it is, refused when longer than `max_len` characters."""
+    if len(value) > max_len:
+        raise DomainError(TOO_LONG, field=field, label=label, n=max_len)
+    return value
+
+
+def whole_number(value, field: str, label, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise DomainError(NOT_WHOLE, field=field, label=label) from None
+    if not low <= number <= high:
+        raise DomainError(OUT_OF_RANGE, field=field, label=label, low=low, high=high)
+    return number
+
+
+def date_value(value, field: str, label, required: bool = True) -> dt.date | None:
+    """A date object (a form's DateField, a service's argument) in 1950–2100; None when blank and optional."""
+    if value is None or value == "":
+        if required:
+            raise DomainError(REQUIRED, field=field, label=label)
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        raise DomainError(_l("%(label)s is not a date."), field=field, label=label)
+    if not (1950 <= value.year <= 2100):
+        raise DomainError(_l("%(label)s must lie between 1950 and 2100."), field=field, label=label)
+    return value
+
+
+def field_rule(parse, value, field: str):
+    """Run a field parser of `registry.mentors.fields` (phone, e-mail) and name the field on refusal."""
+    try:
+        return parse(value)
+    except BilingualValueError as exc:
+        raise DomainError(exc.message, field=field, **exc.params) from None
+
+
+# ---- a value of a form's or a spreadsheet row's data -----------------------------------------------
 
 def text(data: dict, key: str, label, max_len: int, required: bool = False) -> str:
-    value = clean(data.get(key)) if data.get(key) is not None else ""
-    if not isinstance(value, str):
-        value = str(value)
-    if required and not value:
-        raise DomainError(_l("%(label)s is required."), field=key, label=label)
-    if len(value) > max_len:
-        raise DomainError(_l("%(label)s may have at most %(n)s characters."), field=key, label=label, n=max_len)
-    return value
+    return text_value(data.get(key), key, label, max_len, required)
 
 
 def date(data: dict, key: str, label, required: bool = True) -> dt.date | None:
     value = data.get(key)
     if value in (None, ""):
         if required:
-            raise DomainError(_l("%(label)s is required."), field=key, label=label)
+            raise DomainError(REQUIRED, field=key, label=label)
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -46,33 +108,25 @@ def integer(data: dict, key: str, label, low: int, high: int, required: bool = T
     value = data.get(key)
     if value in (None, ""):
         if required:
-            raise DomainError(_l("%(label)s is required."), field=key, label=label)
+            raise DomainError(REQUIRED, field=key, label=label)
         return None
-    try:
-        number = int(value) if not isinstance(value, float) or value.is_integer() else None
-    except (TypeError, ValueError):
-        number = None
-    if number is None or isinstance(value, bool):
-        raise DomainError(_l("%(label)s must be a whole number."), field=key, label=label)
-    if not low <= number <= high:
-        raise DomainError(_l("%(label)s must be between %(low)s and %(high)s."), field=key, label=label,
-                          low=low, high=high)
-    return number
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise DomainError(NOT_WHOLE, field=key, label=label)
+    return whole_number(value, key, label, low, high)
 
 
 def number(data: dict, key: str, label, low, high, places: int, required: bool = True) -> decimal.Decimal | None:
     value = data.get(key)
     if value in (None, ""):
         if required:
-            raise DomainError(_l("%(label)s is required."), field=key, label=label)
+            raise DomainError(REQUIRED, field=key, label=label)
         return None
     try:
         amount = decimal.Decimal(str(value).strip())
     except (decimal.InvalidOperation, ValueError):
         raise DomainError(_l("%(label)s must be a number."), field=key, label=label) from None
     if not amount.is_finite() or not decimal.Decimal(low) <= amount <= decimal.Decimal(high):
-        raise DomainError(_l("%(label)s must be between %(low)s and %(high)s."), field=key, label=label,
-                          low=low, high=high)
+        raise DomainError(OUT_OF_RANGE, field=key, label=label, low=low, high=high)
     if amount != amount.quantize(decimal.Decimal(1).scaleb(-places)):
         raise DomainError(_l("%(label)s may have at most %(n)s decimal places."), field=key, label=label, n=places)
     return amount.quantize(decimal.Decimal(1).scaleb(-places))
@@ -82,7 +136,7 @@ def choice(data: dict, key: str, label, mapping, required: bool = True) -> str |
     value = clean(data.get(key) or "")
     if not value:
         if required:
-            raise DomainError(_l("%(label)s is required."), field=key, label=label)
+            raise DomainError(REQUIRED, field=key, label=label)
         return None
     if value not in mapping:
         raise DomainError(_l("%(label)s: unknown value \"%(value)s\"; use one of: %(choices)s"), field=key,
@@ -102,29 +156,3 @@ def unique(model, base_id: int, obj, field: str, message, **where) -> None:
     other = db.session.scalar(stmt.limit(1))
     if other is not None and (obj is None or other != obj.id):
         raise DomainError(message, field=field, **{k: v for k, v in where.items() if isinstance(v, (str, int))})
-
-
-def mentor_of_base(data: dict, key: str, base_id: int):
-    """The roster mentor chosen by id (a form), or None; refused unless appointed at the base."""
-    value = data.get(key)
-    if value in (None, "", 0, "0"):
-        return None
-    try:
-        mentor_id = int(value)
-    except (TypeError, ValueError):
-        raise DomainError(_l("Unknown mentor."), field=key) from None
-    mentor = db.session.get(Mentor, mentor_id)
-    appointed = db.session.scalar(select(Appointment.id).where(Appointment.mentor_id == mentor_id,
-                                                               Appointment.base_id == base_id).limit(1))
-    if mentor is None or appointed is None:
-        raise DomainError(_l("This mentor has no appointment at the base."), field=key)
-    return mentor
-
-
-def mentor_choices(base_id: int) -> list:
-    """(id, label) of the mentors with an appointment (ever) at the base, for a select. One query."""
-    rows = db.session.execute(select(Mentor.id, Mentor.name, Mentor.organisation)
-                              .where(Mentor.id.in_(select(Appointment.mentor_id)
-                                                   .where(Appointment.base_id == base_id)))
-                              .order_by(Mentor.name))
-    return options([(0, "—")] + [(i, f"{name}（{org}）") for i, name, org in rows])

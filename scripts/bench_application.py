@@ -22,10 +22,10 @@ def _build_base():
     from registry.teaching.models import IndustryCourse, TeachingCase, Textbook
 
     set_actor(db.session, None, "bench")
-    uni = orgs.create_university("申请书基准大学", "ministry", "北京")
-    ent = orgs.create_enterprise("申请书基准研究院", "aerospace", "3000人", "发动机", "实验室")
+    uni = orgs.create_university("申请书基准大学", "ministry", "北京", actor=None)
+    ent = orgs.create_enterprise("申请书基准研究院", "aerospace", "3000人", "发动机", "实验室", actor=None)
     base = orgs.create_base("BENCH-FORM-01", name="申请书基准示范基地", university=uni, enterprises=[ent],
-                            field="ai", cooperation_since=dt.date(2018, 9, 1))
+                            field="ai", cooperation_since=dt.date(2018, 9, 1), actor=None)
     people = [Mentor(name=f"导师{i:03d}", side="enterprise" if i % 3 == 0 else "university",
                      organisation=ent.name if i % 3 == 0 else uni.name, staff_no=f"BF{i:05d}",
                      title="高级工程师" if i % 3 == 0 else "教授", expertise="智能控制") for i in range(MENTORS)]

@@ -187,7 +187,7 @@ def _page_queries(app, engine, path: str) -> int:
     if admin is None:
         from registry.auth.services import create_user
 
-        admin = create_user("bench-admin", "admin", "bench-password-2026")
+        admin = create_user("bench-admin", "admin", "bench-password-2026", actor=None)
         db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:

@@ -125,9 +125,9 @@ def prepare_users(base_id: int) -> str:
     from registry.orgs.models import Base
 
     set_actor(db.session, None, "bench")
-    admin = create_user("http-admin", "admin", PASSWORD)
-    create_user("http-coord", "base_coordinator", PASSWORD, bases=[db.session.get(Base, base_id)])
-    _, secret = create_token(admin)
+    admin = create_user("http-admin", "admin", PASSWORD, actor=None)
+    create_user("http-coord", "base_coordinator", PASSWORD, bases=[db.session.get(Base, base_id)], actor=None)
+    _, secret = create_token(admin, actor=None)
     db.session.commit()
     return secret
 

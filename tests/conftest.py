@@ -223,21 +223,21 @@ def world(app):
 
     set_actor(db.session, None, "fixture")
     w = World()
-    w.uni = orgs.create_university("示范工业大学", "ministry", "北京")
-    w.uni2 = orgs.create_university("示范理工学院", "co_built", "江苏")
-    w.ent = orgs.create_enterprise("星海航天动力研究所", "aerospace", "2000人", "液体火箭发动机", "项目、实验室、食宿")
-    w.ent2 = orgs.create_enterprise("远帆船舶集团", "shipbuilding")
+    w.uni = orgs.create_university("示范工业大学", "ministry", "北京", actor=None)
+    w.uni2 = orgs.create_university("示范理工学院", "co_built", "江苏", actor=None)
+    w.ent = orgs.create_enterprise("星海航天动力研究所", "aerospace", "2000人", "液体火箭发动机", "项目、实验室、食宿", actor=None)
+    w.ent2 = orgs.create_enterprise("远帆船舶集团", "shipbuilding", actor=None)
     w.base = orgs.create_base("SF-AP-01", name="航天动力示范基地", university=w.uni, enterprises=[w.ent],
-                              field="aerospace_propulsion", cooperation_since=dt.date(2019, 9, 1))
+                              field="aerospace_propulsion", cooperation_since=dt.date(2019, 9, 1), actor=None)
     w.base2 = orgs.create_base("SL-SO-01", name="船舶海洋示范基地", university=w.uni2, enterprises=[w.ent2],
-                               field="ships_ocean", cooperation_since=dt.date(2021, 3, 1))
-    w.admin = create_user("admin", "admin", PASSWORD)
-    w.reviewer = create_user("reviewer", "reviewer", PASSWORD)
-    w.unicoord = create_user("unicoord", "university_coordinator", PASSWORD, university=w.uni)
-    w.coord = create_user("coord", "base_coordinator", PASSWORD, bases=[w.base])
-    w.coord2 = create_user("coord2", "base_coordinator", PASSWORD, bases=[w.base2])
+                               field="ships_ocean", cooperation_since=dt.date(2021, 3, 1), actor=None)
+    w.admin = create_user("admin", "admin", PASSWORD, actor=None)
+    w.reviewer = create_user("reviewer", "reviewer", PASSWORD, actor=None)
+    w.unicoord = create_user("unicoord", "university_coordinator", PASSWORD, university=w.uni, actor=None)
+    w.coord = create_user("coord", "base_coordinator", PASSWORD, bases=[w.base], actor=None)
+    w.coord2 = create_user("coord2", "base_coordinator", PASSWORD, bases=[w.base2], actor=None)
     w.mentor_record = _make_mentor(w.base)
-    w.mentor = create_user("mentor", "mentor", PASSWORD, mentor=w.mentor_record)
+    w.mentor = create_user("mentor", "mentor", PASSWORD, mentor=w.mentor_record, actor=None)
     commit_keeping_objects()
     w.users = {"admin": w.admin, "reviewer": w.reviewer, "university_coordinator": w.unicoord,
                "base_coordinator": w.coord, "mentor": w.mentor}
@@ -338,7 +338,7 @@ def tokens(world):
     """A working API token for each role's world user: {role: clear token}."""
     from registry.auth.services import create_token
 
-    return {role: create_token(user, "test")[1] for role, user in world.users.items()}
+    return {role: create_token(user, "test", actor=None)[1] for role, user in world.users.items()}
 
 
 def bearer(token: str) -> dict:

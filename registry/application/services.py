@@ -8,7 +8,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from registry import authz
+from registry import authz, values as v
 from registry.application.models import (CONTACTS, NARRATIVE, OPINIONS, PLAN_YEARS, ApplicationPlan, FrozenForm,
                                          IndicatorScore, ReviewIndicator)
 from registry.application.queries import collect, frozen_form_of, indicators_of, plan_of
@@ -69,11 +69,8 @@ def save_plan(base: Base, *, actor, fields: dict, targets: dict | None = None) -
     for name, value in (fields or {}).items():
         if name not in LIMITS:
             raise DomainError(_l("Unknown part of the application form: %(name)s"), name=name)
-        text = (value or "").replace("\r\n", "\n").strip()
-        if len(text) > LIMITS[name]:
-            raise DomainError(_l("%(label)s may have at most %(n)s characters."), field=name,
-                              label=LABELS[name], n=LIMITS[name])
-        clean[name] = text
+        clean[name] = v.within_length((value or "").replace("\r\n", "\n").strip(), name, LABELS[name],
+                                      LIMITS[name])
     new_targets = _clean_targets(targets) if targets is not None else None
     plan = plan_of(base.id)
     if plan is None:
@@ -88,7 +85,7 @@ def save_plan(base: Base, *, actor, fields: dict, targets: dict | None = None) -
     return plan
 
 
-def freeze_form(submission, base: Base, on: dt.date) -> FrozenForm:
+def freeze_form(submission, base: Base, on: dt.date, *, actor) -> FrozenForm:
     """Freeze the form (plan, narrative, figures, evidence list) with a submission (called by
     `checks.services.submit_base`, in its transaction)."""
     form = FrozenForm(submission_id=submission.id, base_id=base.id, data=collect(base, on))

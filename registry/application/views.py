@@ -18,9 +18,9 @@ from registry.application.models import PLAN_YEARS, IndicatorScore
 from registry.authz import ADMIN, BASE_COORDINATOR, EDITORS, REVIEWER, UNIVERSITY_COORDINATOR, actor, allow
 from registry.checks.models import ApplicationRound, Review, Submission
 from registry.checks.queries import INDICATORS, reviewer_round_ids
-from registry.errors import DomainError, _l
+from registry.errors import _l
 from registry.extensions import db
-from registry.forms_support import apply_domain_error
+from registry.forms_support import error_message, flash_error_or_403, keep_error, show_error, writing
 from registry.nav import register_nav
 from registry.orgs.panels import register_panel
 from registry.orgs.views import load_base
@@ -58,18 +58,17 @@ def base_application(code):
         if not editable:
             abort(403)
         if form.validate_on_submit():
-            try:
+            with writing(on_error=keep_error) as write:
                 services.save_plan(base, actor=user, fields={n: getattr(form, n).data for n in form.NAMES},
                                    targets=_targets_from_request())
-                db.session.commit()
+            if write.ok:
                 flash(_("The application was saved."), "success")
                 return redirect(url_for("application.base_application", code=base.code))
-            except DomainError as exc:
-                db.session.rollback()
-                if exc.field and exc.field.startswith("t-"):
-                    errors[exc.field] = exc.localized()
-                else:
-                    apply_domain_error(form, exc)
+            field = getattr(write.error, "field", None)
+            if field and field.startswith("t-"):
+                errors[field] = error_message(write.error)
+            else:
+                show_error(form, write.error)
     targets = (plan.targets if plan is not None else None) or {}
     submitted = request.form if request.method == "POST" else {}
     return render_template("application/plan.html", base=base, form=form, editable=editable, errors=errors,
@@ -156,16 +155,14 @@ def submission_score(submission_id):
     form = ScoreForm()
     if request.method == "POST" and form.validate_on_submit():
         scores = {i.id: request.form.get(f"s-{i.id}", "") for i in indicators}
-        try:
+        with writing(on_error=keep_error) as write:
             services.score_submission(sub, actor=user, scores=scores, opinion=form.opinion.data)
-            db.session.commit()
+        if write.ok:
             flash(_("Your review was recorded."), "success")
             return redirect(url_for("application.reviewer_home"))
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status == 403:
-                abort(403)
-            errors[exc.field or "_form"] = exc.localized()
+        if getattr(write.error, "status", None) == 403:
+            abort(403)
+        errors[getattr(write.error, "field", None) or "_form"] = error_message(write.error)
     own = _own_scores(sub.id, user.id)
     if request.method == "GET" and own["opinion"] is not None:
         form.opinion.data = own["opinion"]
@@ -200,14 +197,11 @@ def round_indicators(round_id):
             if line:
                 name, _sep, weight = line.rpartition(" ")
                 items.append((name, weight) if name else (line, ""))
-        try:
+        with writing(form) as write:
             services.set_indicators(r, items, actor=actor())
-            db.session.commit()
+        if write.ok:
             flash(_("Saved."), "success")
             return redirect(url_for("application.round_results", round_id=r.id))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
     return render_template("application/indicators.html", r=r, form=form), (422 if form.errors else 200)
 
 
@@ -233,15 +227,10 @@ def round_results_xlsx(round_id):
 def submission_withdraw(submission_id):
     sub = _visible_submission(submission_id)
     round_id, code = sub.round_id, sub.base.code
-    try:
+    with writing(on_error=flash_error_or_403) as write:
         services.withdraw_submission(sub, actor=actor())
-        db.session.commit()
+    if write.ok:
         flash(_("The application of %(code)s was withdrawn.", code=code), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            abort(403)
-        flash(exc.localized(), "danger")
     return redirect(url_for("checks.round_detail", round_id=round_id))
 
 

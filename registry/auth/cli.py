@@ -49,7 +49,7 @@ def create(username, role, bases, university, mentor, password_stdin, email):
             bases=services.bases_by_codes(bases),
             university=services.university_by_name(university) if university is not None else None,
             mentor=services.mentor_by_key(mentor) if mentor is not None else None,
-            email=email)
+            email=email, actor=None)
         label = f"{user.username} ({user.role})"
     click.echo(f"created user {label}")
 
@@ -64,7 +64,7 @@ def token(username, name, expires):
     ensure_schema()
     with transaction():
         user = find_user(username)
-        _row, clear = create_token(user, name, expires_on)
+        _row, clear = create_token(user, name, expires_on, actor=None)
     click.echo(clear)
 
 

@@ -101,7 +101,7 @@ def set_email(user: User, email, *, actor) -> User:
 
 
 def create_user(username: str, role: str, password: str, *, display_name: str = "",
-                bases=(), university=None, mentor=None, email=None) -> User:
+                bases=(), university=None, mentor=None, email=None, actor) -> User:
     username = (username or "").strip()
     if not username or len(username) > 64:
         raise DomainError(_l("A username of 1 to 64 characters is required."), field="username")
@@ -126,10 +126,10 @@ def create_user(username: str, role: str, password: str, *, display_name: str = 
     return user
 
 
-def update_user(user: User, *, acting: User, display_name: str, role: str, bases=(), university=None,
+def update_user(user: User, *, actor: User, display_name: str, role: str, bases=(), university=None,
                 mentor=None) -> User:
     """Change an account's name, role and scope. Nobody changes their own role (no lock-out)."""
-    if user.id == acting.id and role != user.role:
+    if actor is not None and user.id == actor.id and role != user.role:
         raise DomainError(_l("You cannot change your own role."), field="role")
     _check_scope(role, bases, university, mentor)
     user.display_name = _display_name(display_name, user.username)
@@ -141,29 +141,29 @@ def update_user(user: User, *, acting: User, display_name: str, role: str, bases
     return user
 
 
-def set_active(user: User, active: bool, *, acting: User) -> User:
+def set_active(user: User, active: bool, *, actor: User) -> User:
     """Deactivate (the account can no longer log in and its API tokens stop working) or reactivate."""
-    if user.id == acting.id and not active:
+    if actor is not None and user.id == actor.id and not active:
         raise DomainError(_l("You cannot deactivate your own account."))
     if user.active and not active:
-        end_sessions(user)
+        end_sessions(user, actor=actor)
     user.active = bool(active)
     db.session.flush()
     return user
 
 
-def end_sessions(user: User) -> None:
+def end_sessions(user: User, *, actor) -> None:
     """End every login session of the user, in every process: the sessions' generation no longer
     matches (checked when each request loads its user)."""
     user.session_generation = (user.session_generation or 0) + 1
     db.session.flush()
 
 
-def reset_password(user: User, new: str) -> None:
+def reset_password(user: User, new: str, *, actor) -> None:
     """An administrator sets a new password (the user should change it after logging in); every
     session of the user ends."""
     user.password_hash = _hash(_check_password(new, "new_password"))
-    end_sessions(user)
+    end_sessions(user, actor=actor)
 
 
 # ---- looking up the scope of an account --------------------------------------------------
@@ -228,17 +228,18 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def change_password(user: User, old: str, new: str) -> None:
+def change_password(user: User, old: str, new: str, *, actor) -> None:
+    """A user changes their own password (`actor` is the user themselves)."""
     if not check_password_hash(user.password_hash, old or ""):
         raise DomainError(_l("The current password is wrong."), field="old_password")
     user.password_hash = _hash(_check_password(new, "new_password"))
-    end_sessions(user)  # the session that changed it logs in again (the view does)
+    end_sessions(user, actor=actor)  # the session that changed it logs in again (the view does)
 
 
 MAX_TOKEN_DAYS = 10 * 366
 
 
-def create_token(user: User, name: str = "", expires_on: dt.date | None = None) -> tuple[ApiToken, str]:
+def create_token(user: User, name: str = "", expires_on: dt.date | None = None, *, actor) -> tuple[ApiToken, str]:
     """Return the token row and the clear token, which is shown once and never stored.
     `expires_on`: the last day the token works (None: until revoked)."""
     name = (name or "").strip()
@@ -260,7 +261,7 @@ def create_token(user: User, name: str = "", expires_on: dt.date | None = None) 
     return token, clear
 
 
-def revoke_token(user: User, token_id: int) -> ApiToken:
+def revoke_token(user: User, token_id: int, *, actor) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:  # another's token looks the same as none
         raise NotFound(_l("No such token."))

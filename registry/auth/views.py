@@ -2,7 +2,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from registry.auth import queries, services
 from registry.auth.forms import (EmptyForm, LoginForm, PasswordForm, PasswordResetForm, TokenForm, UserCreateForm,
@@ -11,8 +10,9 @@ from registry.auth.models import User
 from registry.authz import ADMIN, ALL, PUBLIC, ROLES, actor, allow, scope_of
 from registry.errors import DomainError, _l
 from registry.extensions import db, limiter
-from registry.forms_support import apply_domain_error, options, refuse_stale, save_form, stale_write
 from registry.hooks import Hook
+from registry.forms_support import (apply_domain_error, flash_error, options, refuse_stale, save_form, show_error,
+                                     writing)
 from registry.nav import ROLE_LABELS, register_nav
 from registry.orgs import queries as orgs_queries
 from registry.orgs.models import Base
@@ -59,8 +59,8 @@ def login():
 def logout():
     """Ends every session of this user, not only this browser's (a copied cookie dies too)."""
     lang = session.get("lang")
-    services.end_sessions(actor())
-    db.session.commit()
+    with writing():
+        services.end_sessions(actor(), actor=actor())
     logout_user()
     session.clear()
     if lang:
@@ -74,7 +74,7 @@ def account():
     user = actor()
     form = PasswordForm()
     done = save_form(
-        form, lambda: services.change_password(user, form.old_password.data, form.new_password.data),
+        form, lambda: services.change_password(user, form.old_password.data, form.new_password.data, actor=user),
         message=_("Your password was changed. Every other session of your account has ended."),
         done=url_for("auth.account"))
     if done is not None:
@@ -89,13 +89,10 @@ def tokens():
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
-        try:
-            _token, new_token = services.create_token(user, form.name.data, form.expires_on.data)
-            db.session.commit()
+        with writing(form) as write:
+            _token, new_token = services.create_token(user, form.name.data, form.expires_on.data, actor=user)
+        if write.ok:
             form = TokenForm(formdata=None)
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
     return render_template("auth/tokens.html", form=form, tokens=services.tokens_of(user),
                            new_token=new_token, revoke_form=EmptyForm())
 
@@ -103,8 +100,9 @@ def tokens():
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @allow(*ALL)
 def revoke_token(token_id):
-    services.revoke_token(actor(), token_id)  # NotFound (404) for another's token or none
-    db.session.commit()
+    user = actor()  # NotFound (404) for another's token or none
+    with writing():
+        services.revoke_token(user, token_id, actor=user)
     flash(_("The token was revoked."), "success")
     return redirect(url_for("auth.tokens"))
 
@@ -139,10 +137,12 @@ def _scope_from_form(form) -> dict:
     return scope
 
 
-def _apply_error(form, exc):
-    if exc.field == "mentor":  # one message for the pair of mentor fields
-        exc.field = "mentor_staff_no"
-    apply_domain_error(form, exc)
+def _apply_error(form):
+    def show(exc):
+        if getattr(exc, "field", None) == "mentor":  # one message for the pair of mentor fields
+            exc.field = "mentor_staff_no"
+        show_error(form, exc)
+    return show
 
 
 @bp.route("/users")
@@ -160,15 +160,12 @@ def user_create():
     form = UserCreateForm()
     _fill_scope_choices(form)
     if form.validate_on_submit():
-        try:
+        with writing(on_error=_apply_error(form)) as write:
             user = services.create_user(form.username.data, form.role.data, form.password.data,
-                                        display_name=form.display_name.data, **_scope_from_form(form))
-            db.session.commit()
+                                        display_name=form.display_name.data, **_scope_from_form(form), actor=actor())
+        if write.ok:
             flash(_("The account %(username)s was created.", username=user.username), "success")
             return redirect(url_for("auth.user_list"))
-        except DomainError as exc:
-            db.session.rollback()
-            _apply_error(form, exc)
     return render_template("auth/user_form.html", form=form, user=None)
 
 
@@ -185,34 +182,26 @@ def user_edit(user_id):
             form.mentor_organisation.data = user.mentor.organisation
             form.mentor_staff_no.data = user.mentor.staff_no
     if form.validate_on_submit() and not refuse_stale(form, user):
-        try:
-            services.update_user(user, acting=actor(), display_name=form.display_name.data, role=form.role.data,
+        with writing(on_error=_apply_error(form)) as write:
+            services.update_user(user, actor=actor(), display_name=form.display_name.data, role=form.role.data,
                                  **_scope_from_form(form))
-            db.session.commit()
+        if write.ok:
             flash(_("Saved."), "success")
             return redirect(url_for("auth.user_list"))
-        except StaleDataError:
-            db.session.rollback()
-            stale_write(form)
-        except DomainError as exc:
-            db.session.rollback()
-            _apply_error(form, exc)
     return render_template("auth/user_form.html", form=form, user=user, action_form=EmptyForm())
 
 
 def _set_active(user_id: int, active: bool):
     user = _load_user(user_id)
-    try:
-        services.set_active(user, active, acting=actor())
-        db.session.commit()
-        if active:
-            flash(_("The account %(username)s was reactivated.", username=user.username), "success")
-        else:
-            flash(_("The account %(username)s was deactivated: it can no longer log in or use its API tokens.",
-                    username=user.username), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.localized(), "danger")
+    if active:
+        message = _("The account %(username)s was reactivated.", username=user.username)
+    else:
+        message = _("The account %(username)s was deactivated: it can no longer log in or use its API tokens.",
+                    username=user.username)
+    with writing(on_error=flash_error) as write:
+        services.set_active(user, active, actor=actor())
+    if write.ok:
+        flash(message, "success")
     return redirect(url_for("auth.user_list"))
 
 
@@ -234,7 +223,7 @@ def user_password(user_id):
     user = _load_user(user_id)
     form = PasswordResetForm()
     done = save_form(
-        form, lambda: services.reset_password(user, form.new_password.data),
+        form, lambda: services.reset_password(user, form.new_password.data, actor=actor()),
         message=_("A new password was set for %(username)s.", username=user.username), done=url_for("auth.user_list"))
     return done or render_template("auth/user_password.html", form=form, user=user)
 

@@ -30,41 +30,41 @@ D = dt.date
 def _records_of_2022(ctx):
     base = ctx["base"]
     governance.create_plan(base, {"title": "航天动力工程硕士联合培养方案", "version": "2021版",
-                                  "adopted_on": D(2021, 6, 30), "authors": "示范工业大学宇航学院、星海航天动力研究所"})
+                                  "adopted_on": D(2021, 6, 30), "authors": "示范工业大学宇航学院、星海航天动力研究所"}, actor=None)
     governance.create_regulation(base, {"area": "quality_evaluation", "title": "联合培养质量评价办法（试行）",
-                                        "issued_on": D(2021, 3, 1), "valid_until": D(2023, 12, 31)})
-    mentors.add_mentor_to_base(None, base, name="邓海川", side="enterprise", organisation=ctx["enterprise"].name,
+                                        "issued_on": D(2021, 3, 1), "valid_until": D(2023, 12, 31)}, actor=None)
+    mentors.add_mentor_to_base(base, name="邓海川", side="enterprise", organisation=ctx["enterprise"].name,
                                staff_no="XH-0009", starts_on=D(2020, 9, 1), ends_on=D(2023, 8, 31),
-                               title="研究员", degree="博士", expertise="发动机总体")
+                               title="研究员", degree="博士", expertise="发动机总体", actor=None)
 
 
 def _preparing_base(ctx):
     uni, ent = ctx["university"], ctx["enterprise"]
     base = orgs.create_base("SF-AI-02", name="示范工业大学—星海智能测控校企协同育人示范基地", university=uni,
                             enterprises=[ent], field="ai", cooperation_since=D(2020, 3, 1),
-                            description="面向航天智能测控的校企联合培养，正在准备申报。")
+                            description="面向航天智能测控的校企联合培养，正在准备申报。", actor=None)
     people = {}
     for name, side, org, no, title in (("林知远", "university", uni.name, "U2001", "教授"),
                                        ("宋佳", "university", uni.name, "U2002", "副教授"),
                                        ("唐一凡", "university", uni.name, "U2003", "讲师"),
                                        ("许振华", "enterprise", ent.name, "XH-0201", "研究员")):
         people[no], _appt, _created = mentors.add_mentor_to_base(
-            None, base, name=name, side=side, organisation=org, staff_no=no, starts_on=D(2021, 9, 1), title=title)
-    student = mentors.create_student(None, base, name="周若溪", student_no="S2023101", level="master",
-                                     enrolment_year=2023, programme="控制科学与工程")
-    mentors.assign_mentors(None, student, university_mentor=people["U2001"], enterprise_mentor=people["XH-0201"],
-                           starts_on=D(2023, 9, 1))
+            base, name=name, side=side, organisation=org, staff_no=no, starts_on=D(2021, 9, 1), title=title, actor=None)
+    student = mentors.create_student(base, name="周若溪", student_no="S2023101", level="master",
+                                     enrolment_year=2023, programme="控制科学与工程", actor=None)
+    mentors.assign_mentors(student, university_mentor=people["U2001"], enterprise_mentor=people["XH-0201"],
+                           starts_on=D(2023, 9, 1), actor=None)
     governance.create_agreement(base, {"title": "示范工业大学—星海航天动力研究所智能测控合作协议",
                                        "parties": f"{uni.name}\n{ent.name}", "signed_on": D(2020, 3, 1),
-                                       "valid_until": D(2030, 2, 28)})
+                                       "valid_until": D(2030, 2, 28)}, actor=None)
     governance.create_plan(base, {"title": "智能测控工程硕士联合培养方案", "version": "2022版",
-                                  "adopted_on": D(2022, 6, 30)})
-    governance.create_arrangement(base, {"title": "智能测控方向双向交流机制", "established_on": D(2020, 9, 1)})
+                                  "adopted_on": D(2022, 6, 30)}, actor=None)
+    governance.create_arrangement(base, {"title": "智能测控方向双向交流机制", "established_on": D(2020, 9, 1)}, actor=None)
     for area, title in (("base_building", "基地建设管理办法"), ("joint_training", "联合培养管理规定"),
                         ("mentor_management", "导师管理办法"), ("student_management", "学生管理规定"),
                         ("cooperation_exchange", "合作交流办法"), ("secondment", "挂职锻炼办法"),
                         ("quality_evaluation", "质量评价办法")):
-        governance.create_regulation(base, {"area": area, "title": title, "issued_on": D(2021, 3, 1)})
+        governance.create_regulation(base, {"area": area, "title": title, "issued_on": D(2021, 3, 1)}, actor=None)
     return base
 
 

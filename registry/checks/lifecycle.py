@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, or_, select
 
-from registry import authz
+from registry import authz, values as v
 from registry.checks.models import (CYCLE_YEARS, GRADES, ConstructionYear, Cycle, CycleEvaluation, EvaluationExpert,
                                     Objection, Review, StatusChange, Submission, SummaryReport, construction_years)
 from registry.checks.text import Joined, Msg
@@ -295,13 +295,6 @@ def record_change(base: Base, to_status: str, *, actor, effective_on: dt.date, r
     return change
 
 
-def _text(value, field_name, max_len, label):
-    value = (value or "").strip()
-    if len(value) > max_len:
-        raise DomainError(_l("%(label)s may have at most %(n)s characters."), field=field_name, label=label, n=max_len)
-    return value
-
-
 def _experts(experts) -> list[dict]:
     """Validated expert lines: a name (required on a line that has anything), a score 0-100 or none,
     an opinion."""
@@ -436,11 +429,11 @@ def transition(base: Base, to_status: str, *, actor, effective_on: dt.date, reas
         extra["deadline"] = deadline
         evaluation.deadline = deadline
     if evaluation is not None:
-        evaluation.support_conditions = _text(support_conditions, "support_conditions", 4000,
-                                              _l("Support granted: training conditions"))
-        evaluation.support_enrolment = _text(support_enrolment, "support_enrolment", 4000,
-                                             _l("Support granted: enrolment plan"))
-        evaluation.support_other = _text(support_other, "support_other", 4000, _l("Support granted: other"))
+        evaluation.support_conditions = v.text_value(support_conditions, "support_conditions",
+                                                      _l("Support granted: training conditions"), 4000)
+        evaluation.support_enrolment = v.text_value(support_enrolment, "support_enrolment",
+                                                     _l("Support granted: enrolment plan"), 4000)
+        evaluation.support_other = v.text_value(support_other, "support_other", _l("Support granted: other"), 4000)
         lines = _experts(experts)
     change = record_change(base, to_status, actor=actor, effective_on=effective_on, reason=reason, evidence=evidence,
                            submission_id=state.submission_id, state=state, **extra)

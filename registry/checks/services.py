@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from registry import authz
+from registry import authz, values as v
 from registry.checks import lifecycle
 from registry.checks.models import (AnnualReport, ApplicationRound, Objection, PlanTarget, Review, RoundReviewer,
                                     StatusChange, Submission, SummaryReport)
@@ -21,7 +21,7 @@ from registry.orgs.models import UNIVERSITY_KINDS, Base, University
 from registry.quality import services as quality
 
 # The application area (above this one) fills it in its setup().
-freeze_form = Hook("checks.freeze_form", "(submission, base, on): freeze the application form with the snapshot")
+freeze_form = Hook("checks.freeze_form", "(submission, base, on, *, actor): freeze the application form with the snapshot")
 
 MAX_QUOTA = 50
 MAX_TARGET = 1_000_000
@@ -33,30 +33,10 @@ def ensure_no_conflict_in_round(user, round_id: int) -> None:
                                                 .where(Submission.round_id == round_id)))
 
 
-def _text(value, field, max_len, label, required=False):
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_l("%(label)s is required."), field=field, label=label)
-    if len(value) > max_len:
-        raise DomainError(_l("%(label)s may have at most %(n)s characters."), field=field, label=label, n=max_len)
-    return value
-
-
-def _int(value, field, label, low, high):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise DomainError(_l("%(label)s must be a whole number."), field=field, label=label) from None
-    if not low <= number <= high:
-        raise DomainError(_l("%(label)s must be between %(low)s and %(high)s."), field=field, label=label,
-                          low=low, high=high)
-    return number
-
-
 # ---- rounds -----------------------------------------------------------------------------------
 
 def _round_fields(year, opens_on, deadline, quota_ministry, quota_co_built, name, notes):
-    year = _int(year, "year", _l("Year"), 2000, 2100)
+    year = v.whole_number(year, "year", _l("Year"), 2000, 2100)
     if not isinstance(deadline, dt.date):
         raise DomainError(_l("The deadline is required."), field="deadline")
     if not isinstance(opens_on, dt.date):
@@ -65,9 +45,11 @@ def _round_fields(year, opens_on, deadline, quota_ministry, quota_co_built, name
         raise DomainError(_l("The deadline %(deadline)s is before the opening date %(opens)s."), field="deadline",
                           deadline=deadline.isoformat(), opens=opens_on.isoformat())
     return dict(year=year, opens_on=opens_on, deadline=deadline,
-                quota_ministry=_int(quota_ministry, "quota_ministry", UNIVERSITY_KINDS["ministry"], 0, MAX_QUOTA),
-                quota_co_built=_int(quota_co_built, "quota_co_built", UNIVERSITY_KINDS["co_built"], 0, MAX_QUOTA),
-                name=_text(name, "name", 200, _l("Name")), notes=_text(notes, "notes", 4000, _l("Notes")))
+                quota_ministry=v.whole_number(quota_ministry, "quota_ministry", UNIVERSITY_KINDS["ministry"], 0,
+                                              MAX_QUOTA),
+                quota_co_built=v.whole_number(quota_co_built, "quota_co_built", UNIVERSITY_KINDS["co_built"], 0,
+                                              MAX_QUOTA),
+                name=v.text_value(name, "name", _l("Name"), 200), notes=v.text_value(notes, "notes", _l("Notes"), 4000))
 
 
 def open_round(*, actor, year, deadline, opens_on=None, quota_ministry=3, quota_co_built=2, name="", notes=""
@@ -216,7 +198,7 @@ def submit_base(r: ApplicationRound, base: Base, *, actor, on: dt.date | None = 
     db.session.add(sub)
     db.session.flush()
     # The application form (plan, narrative, figures, evidence list) is frozen with the snapshot.
-    freeze_form(sub, base, on)
+    freeze_form(sub, base, on, actor=actor)
     zh, en = bilingual(_l("Submitted into the %(year)s round."), year=r.year)
     lifecycle.record_change(base, "submitted", actor=actor, effective_on=on, reason=f"{zh} / {en}",
                             submission_id=sub.id)
@@ -238,8 +220,8 @@ def record_review(submission: Submission, *, actor, score, opinion) -> Review:
     if base.status not in REVIEWABLE or state.submission_id != submission.id:
         raise DomainError(_l("Reviews are recorded while the base is submitted or under review; it is now "
                                  "%(status)s."), status=lifecycle._label(base.status))
-    score = _int(score, "score", _l("Score"), 0, 100)
-    opinion = _text(opinion, "opinion", 10000, _l("Opinion"), required=True)
+    score = v.whole_number(score, "score", _l("Score"), 0, 100)
+    opinion = v.text_value(opinion, "opinion", _l("Opinion"), 10000, required=True)
     review = db.session.scalar(select(Review).where(Review.submission_id == submission.id,
                                                     Review.reviewer_id == actor.id))
     if review is None:
@@ -298,7 +280,7 @@ def set_targets(base: Base, values: dict, *, actor, cycle_number: int | None = N
             clean[(indicator, year)] = None
             continue
         high = 100 if ind.unit == "percent" else MAX_TARGET
-        clean[(indicator, year)] = _int(value, field, Msg(_l("%(indicator)s, %(label)s"), indicator=ind.label,
+        clean[(indicator, year)] = v.whole_number(value, field, Msg(_l("%(indicator)s, %(label)s"), indicator=ind.label,
                                                            label=cycle.years[year - 1].label), 0, high)
     existing = {(t.indicator, t.year): t for t in db.session.scalars(
         select(PlanTarget).where(PlanTarget.cycle_id == cycle.id))}
@@ -324,8 +306,8 @@ def save_annual_report(base: Base, year, *, actor, plan: str, summary: str) -> A
     """The annual plan and summary of construction year `year` (1-3) of the current cycle."""
     cycle = _plan_cycle(base, actor)
     year = _year_number(cycle, year, field="year")
-    plan = _text(plan, "plan", 20000, _l("Annual plan"))
-    summary = _text(summary, "summary", 20000, _l("Annual summary"))
+    plan = v.text_value(plan, "plan", _l("Annual plan"), 20000)
+    summary = v.text_value(summary, "summary", _l("Annual summary"), 20000)
     report = db.session.scalar(select(AnnualReport).where(AnnualReport.cycle_id == cycle.id,
                                                           AnnualReport.year == year))
     if report is None:
@@ -355,12 +337,12 @@ def save_summary_report(base: Base, *, actor, reported_on, overview: str, built:
         raise DomainError(_l("The report's date %(date)s is before cycle %(n)s began (%(start)s)."),
                           field="reported_on", date=reported_on.isoformat(), n=cycle.number,
                           start=cycle.starts_on.isoformat())
-    overview = _text(overview, "overview", 20000, _l("Overview"), required=True)
+    overview = v.text_value(overview, "overview", _l("Overview"), 20000, required=True)
     clean = {}
     for key, text in (built or {}).items():
         if key not in INDICATORS:
             raise DomainError(_l("Unknown indicator: %(indicator)s"), indicator=key)
-        value = _text(text, f"built-{key}", 4000, INDICATORS[key].label)
+        value = v.text_value(text, f"built-{key}", INDICATORS[key].label, 4000)
         if value:
             clean[key] = value
     ev = evaluation_many([base], {base.id: cycle})[base.id]
@@ -398,9 +380,9 @@ def record_objection(base: Base, *, actor, raised_by: str, received_on, content:
         raise DomainError(_l("The date %(date)s is in the future; record a step once it has happened."),
                           field="received_on", date=received_on.isoformat())
     objection = Objection(base_id=base.id, submission_id=state.submission_id,
-                          raised_by=_text(raised_by, "raised_by", 200, _l("Raised by"), required=True),
-                          received_on=received_on, content=_text(content, "content", 10000, _l("Content"),
-                                                                 required=True))
+                          raised_by=v.text_value(raised_by, "raised_by", _l("Raised by"), 200, required=True),
+                          received_on=received_on,
+                          content=v.text_value(content, "content", _l("Content"), 10000, required=True))
     db.session.add(objection)
     db.session.flush()
     return objection
@@ -421,7 +403,7 @@ def resolve_objection(objection: Objection, *, actor, resolved_on, resolution: s
     if resolved_on > lifecycle.today():
         raise DomainError(_l("The date %(date)s is in the future; record a step once it has happened."),
                           field="resolved_on", date=resolved_on.isoformat())
-    objection.resolution = _text(resolution, "resolution", 10000, _l("Resolution"), required=True)
+    objection.resolution = v.text_value(resolution, "resolution", _l("Resolution"), 10000, required=True)
     objection.resolved_on = resolved_on
     db.session.flush()
     return objection

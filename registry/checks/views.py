@@ -21,11 +21,12 @@ from registry.checks.forms import (AnnualReportForm, AssignReviewerForm, Objecti
 from registry.checks.models import (CYCLE_STATES, GRADES, ApplicationRound, CycleEvaluation, Objection, RoundReviewer,
                                     Submission, SummaryReport)
 from registry.checks.rules import Link
-from registry.errors import DomainError, _l
 from registry.evidence.attachables import register_attachable
 from registry.evidence.views import attachments_context
+from registry.errors import _l
 from registry.extensions import db
-from registry.forms_support import apply_domain_error, options, refuse_stale, save_form
+from registry.forms_support import (delete_then, error_message, flash_error, form_error_or_403, keep_error, options,
+                                     refuse_stale, save_form, writing)
 from registry.nav import register_nav
 from registry.orgs.models import BASE_STATUSES, FIELDS, UNIVERSITY_KINDS, Base
 from registry.orgs.panels import register_panel
@@ -84,19 +85,12 @@ def round_create():
         today = lifecycle.today()
         form.year.data = today.year
         form.opens_on.data = today
-    if form.validate_on_submit():
-        try:
-            r = services.open_round(actor=actor(), year=form.year.data, deadline=form.deadline.data,
-                                    opens_on=form.opens_on.data, quota_ministry=form.quota_ministry.data,
-                                    quota_co_built=form.quota_co_built.data, name=form.name.data,
-                                    notes=form.notes.data)
-            db.session.commit()
-            flash(_("The %(year)s round is open.", year=r.year), "success")
-            return redirect(url_for("checks.round_detail", round_id=r.id))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-    return render_template("checks/round_form.html", form=form, round=None)
+    done = save_form(form, lambda: services.open_round(
+        actor=actor(), year=form.year.data, deadline=form.deadline.data, opens_on=form.opens_on.data,
+        quota_ministry=form.quota_ministry.data, quota_co_built=form.quota_co_built.data, name=form.name.data,
+        notes=form.notes.data), message=lambda r: _("The %(year)s round is open.", year=r.year),
+        done=lambda r: url_for("checks.round_detail", round_id=r.id))
+    return done or render_template("checks/round_form.html", form=form, round=None)
 
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
@@ -171,16 +165,11 @@ def round_submit(round_id):
         base = db.session.get(Base, form.base_id.data)
         if base is None or not authz.can_view_base(user, base):
             abort(404)
-        try:
+        with writing(on_error=form_error_or_403(form)) as write:
             sub = services.submit_base(r, base, actor=user)
-            db.session.commit()
+        if write.ok:
             flash(_("%(code)s was submitted into the %(year)s round.", code=base.code, year=r.year), "success")
             return redirect(url_for("checks.submission_detail", submission_id=sub.id))
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status == 403:
-                abort(403)
-            apply_domain_error(form, exc)
     return _round_page(r, submit_form=form)
 
 
@@ -200,14 +189,8 @@ def round_assign_reviewer(round_id):
 @allow(ADMIN)
 def round_remove_reviewer(round_id, user_id):
     r = _load_round(round_id)
-    try:
-        services.unassign_reviewer(r, user_id, actor=actor())
-        db.session.commit()
-        flash(_("Saved."), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.localized(), "danger")
-    return redirect(url_for("checks.round_detail", round_id=r.id))
+    return delete_then(lambda: services.unassign_reviewer(r, user_id, actor=actor()),
+                       done=url_for("checks.round_detail", round_id=r.id), message=_("Saved."))
 
 
 # ---- submissions and reviews ------------------------------------------------------------------
@@ -320,22 +303,15 @@ def base_transition(code):
     form = TransitionForm()
     form.to_status.choices = options((to, str(lifecycle.TRANSITIONS[(base.status, to)]))
                                      for to in lifecycle.allowed_from(base.status))
-    if form.validate_on_submit():
-        try:
-            change = lifecycle.transition(base, form.to_status.data, actor=actor(), effective_on=form.effective_on.data,
-                                          reason=form.reason.data, evidence=form.evidence.data,
-                                          deadline=form.deadline.data, grade=form.grade.data or None,
-                                          experts=form.expert_lines(), support_conditions=form.support_conditions.data,
-                                          support_enrolment=form.support_enrolment.data,
-                                          support_other=form.support_other.data)
-            db.session.commit()
-            flash(_("%(code)s is now: %(status)s.", code=base.code,
-                    status=BASE_STATUSES[change.to_status]), "success")
-            return redirect(url_for("checks.base_lifecycle", code=base.code))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-    return _lifecycle_page(base, form=form)
+    done = save_form(form, lambda: lifecycle.transition(
+        base, form.to_status.data, actor=actor(), effective_on=form.effective_on.data, reason=form.reason.data,
+        evidence=form.evidence.data, deadline=form.deadline.data, grade=form.grade.data or None,
+        experts=form.expert_lines(), support_conditions=form.support_conditions.data,
+        support_enrolment=form.support_enrolment.data, support_other=form.support_other.data),
+        message=lambda change: _("%(code)s is now: %(status)s.", code=base.code,
+                                 status=BASE_STATUSES[change.to_status]),
+        done=url_for("checks.base_lifecycle", code=base.code))
+    return done or _lifecycle_page(base, form=form)
 
 
 @bp.route("/bases/<code>/objections", methods=["POST"])
@@ -343,17 +319,12 @@ def base_transition(code):
 def base_objection(code):
     base = load_base(code)
     form = ObjectionForm()
-    if form.validate_on_submit():
-        try:
-            services.record_objection(base, actor=actor(), raised_by=form.raised_by.data,
-                                      received_on=form.received_on.data, content=form.content.data)
-            db.session.commit()
-            flash(_("The objection was recorded; recognition waits until it is resolved."), "success")
-            return redirect(url_for("checks.base_lifecycle", code=base.code))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-    return _lifecycle_page(base, objection_form=form)
+    done = save_form(form, lambda: services.record_objection(base, actor=actor(), raised_by=form.raised_by.data,
+                                                             received_on=form.received_on.data,
+                                                             content=form.content.data),
+                     message=_("The objection was recorded; recognition waits until it is resolved."),
+                     done=url_for("checks.base_lifecycle", code=base.code))
+    return done or _lifecycle_page(base, objection_form=form)
 
 
 @bp.route("/bases/<code>/objections/<int:objection_id>/resolve", methods=["POST"])
@@ -365,14 +336,11 @@ def base_objection_resolve(code, objection_id):
         abort(404)
     form = ResolveObjectionForm()
     if form.validate_on_submit():
-        try:
+        with writing(on_error=flash_error) as write:
             services.resolve_objection(objection, actor=actor(), resolved_on=form.resolved_on.data,
                                        resolution=form.resolution.data)
-            db.session.commit()
+        if write.ok:
             flash(_("The resolution was recorded."), "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.localized(), "danger")
     else:
         for errors in form.errors.values():
             for message in errors:
@@ -418,14 +386,12 @@ def base_plan(code):
                     name = f"t-{key}-{year.number}"
                     if name in request.form:
                         values[(key, year.number)] = request.form.get(name, "").strip() or None
-            try:
+            with writing(on_error=keep_error) as write:
                 n = services.set_targets(base, values, actor=user)
-                db.session.commit()
+            if write.ok:
                 flash(_("Targets saved (%(n)s changed).", n=n), "success")
                 return redirect(url_for("checks.base_plan", code=base.code))
-            except DomainError as exc:
-                db.session.rollback()
-                errors[exc.field or "_form"] = exc.localized()
+            errors[getattr(write.error, "field", None) or "_form"] = error_message(write.error)
         else:
             errors["_form"] = _("The form expired or was not sent from this site. Please reload the page and try "
                                 "again.")
@@ -505,16 +471,13 @@ def base_plan_report(code):
     report_form = AnnualReportForm()
     report_form.year.choices = options((y.number, y.label) for y in (ev.years if ev else ()))
     if report_form.validate_on_submit() and not _stale_report(report_form, ev):
-        try:
+        with writing(report_form) as write:
             services.save_annual_report(base, report_form.year.data, actor=actor(), plan=report_form.plan.data,
                                         summary=report_form.summary.data)
-            db.session.commit()
+        if write.ok:
             flash(_("The annual plan and summary of construction year %(year)s were saved.",
                     year=report_form.year.data), "success")
             return redirect(url_for("checks.base_plan", code=base.code))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(report_form, exc)
     targets = TargetsForm()
     if ev is not None:
         targets.row_version.data = _targets_version(ev)
@@ -574,16 +537,13 @@ def base_summary_report(code, number):
             abort(403)
         if form.validate_on_submit():
             built = {key: request.form.get(f"built-{key}", "") for key in queries.INDICATORS}
-            try:
+            with writing(form) as write:
                 services.save_summary_report(base, actor=user, reported_on=form.reported_on.data,
                                              overview=form.overview.data, built=built)
-                db.session.commit()
+            if write.ok:
                 flash(_("The summary report of cycle %(n)s was saved.", n=cycle.number), "success")
                 return redirect(url_for("checks.base_summary_report", code=base.code, number=cycle.number))
-            except DomainError as exc:
-                db.session.rollback()
-                apply_domain_error(form, exc)
-                errors[exc.field or "_form"] = exc.localized()
+            errors[getattr(write.error, "field", None) or "_form"] = error_message(write.error)
     elif report is None:
         form.reported_on.data = min(lifecycle.today(), cycle.ends_on)
     ev = queries.evaluation_many([base], {base.id: cycle})[base.id]

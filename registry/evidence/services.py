@@ -23,7 +23,8 @@ from registry.evidence.sniff import ACCEPTED, DOCX, XLSX, sniff
 from registry.evidence.storage import StorageError, storage
 from registry.extensions import db
 from registry.limits import zip_problem
-from registry.orgs.services import clean
+from registry import values as v
+from registry.values import clean
 
 ZIPPED = (DOCX, XLSX)
 NEW_FILES = "evidence_new_files"
@@ -64,8 +65,8 @@ def _megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
 
 
-def attach(record_type: str, record, filename: str, stream, *, uploaded_by=None, description: str = "") -> Attachment:
-    """Check and store one file for `record` (which has a `base_id`), and record it."""
+def attach(record_type: str, record, filename: str, stream, *, actor, description: str = "") -> Attachment:
+    """Check and store one file for `record` (which has a `base_id`), and record it as uploaded by `actor`."""
     limit = max_bytes()
     data = read_limited(stream, limit)
     name = clean(os.path.basename((filename or "").replace("\\", "/")))[:255] or "evidence"
@@ -84,15 +85,12 @@ def attach(record_type: str, record, filename: str, stream, *, uploaded_by=None,
     if ftype is None:
         raise DomainError(_l("%(name)s is not a PDF, Word, Excel, JPEG or PNG file (judged by its content, not "
                              "its name)."), field="file", name=name)
-    description = clean(description)
-    if len(description) > 200:
-        raise DomainError(_l("%(label)s may have at most %(n)s characters."), field="description",
-                          label=_l("Description"), n=200)
+    description = v.text_value(description, "description", _l("Description"), 200)
     stored = secrets.token_hex(16)
     attachment = Attachment(base_id=record.base_id, record_type=record_type, record_id=record.id,
                             original_name=name, stored_name=stored, sha256=hashlib.sha256(data).hexdigest(),
                             size=len(data), content_type=ftype.mime, extension=ftype.extension,
-                            description=description, uploaded_by_id=getattr(uploaded_by, "id", None))
+                            description=description, uploaded_by_id=getattr(actor, "id", None))
     store = storage()
     try:
         store.put(key_of(attachment), data)
@@ -106,19 +104,19 @@ def attach(record_type: str, record, filename: str, stream, *, uploaded_by=None,
     return attachment
 
 
-def delete(attachment: Attachment) -> None:
+def delete(attachment: Attachment, *, actor) -> None:
     """Delete the record now (audited); its file goes when the transaction commits."""
     db.session.info.setdefault(DOOMED_FILES, []).append((storage(), key_of(attachment)))
     db.session.delete(attachment)
     db.session.flush()
 
 
-def delete_for_record(record_type: str, record_id: int) -> int:
+def delete_for_record(record_type: str, record_id: int, *, actor) -> int:
     """Delete every attachment of a record (when the record itself is deleted)."""
     rows = list(db.session.scalars(select(Attachment).where(Attachment.record_type == record_type,
                                                             Attachment.record_id == record_id)))
     for attachment in rows:
-        delete(attachment)
+        delete(attachment, actor=actor)
     return len(rows)
 
 

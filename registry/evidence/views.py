@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 
 from registry import authz
 from registry.authz import ALL, EDITORS, actor, allow
-from registry.errors import DomainError, _l
+from registry.errors import _l
 from registry.evidence import queries, services
 from registry.evidence.attachables import ATTACHABLE, register_attachable
 from registry.evidence.forms import UploadForm
+from registry.forms_support import delete_then, flash_error, writing
 from registry.evidence.models import Attachment
 from registry.evidence.storage import StorageError
 from registry.extensions import db
@@ -71,14 +72,11 @@ def upload(record_type, record_id):
                 flash(str(message), "danger")
         return redirect(back, 303)
     upload_file = form.file.data
-    try:
+    with writing(on_error=flash_error) as write:
         attachment = services.attach(record_type, obj, upload_file.filename, upload_file.stream,
-                                     uploaded_by=actor(), description=form.description.data)
-        db.session.commit()
+                                     actor=actor(), description=form.description.data)
+    if write.ok:
         flash(_("Attached %(name)s.", name=attachment.original_name), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.localized(), "danger")
     return redirect(back, 303)
 
 
@@ -121,11 +119,9 @@ def delete(attachment_id):
         abort(403)
     kind = ATTACHABLE.get(attachment.record_type)
     obj = db.session.get(kind.model, attachment.record_id) if kind else None
-    name = attachment.original_name
-    services.delete(attachment)
-    db.session.commit()
-    flash(_("Deleted %(name)s.", name=name), "success")
-    return redirect(kind.url(obj, base) if obj is not None else url_for("orgs.base_detail", code=base.code), 303)
+    return delete_then(lambda: services.delete(attachment, actor=actor()),
+                       done=kind.url(obj, base) if obj is not None else url_for("orgs.base_detail", code=base.code),
+                       message=_("Deleted %(name)s.", name=attachment.original_name), code=303)
 
 
 @bp.route("/appointment/<int:appointment_id>")

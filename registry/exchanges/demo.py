@@ -22,4 +22,4 @@ def load(ctx):
          "starts_on": dt.date(2024, 5, 20), "ends_on": dt.date(2024, 5, 22)},
     ]
     for row in rows:
-        services.create_exchange(base, row)
+        services.create_exchange(base, row, actor=None)

@@ -5,9 +5,10 @@ from sqlalchemy import and_, or_, select
 
 from registry import values as v
 from registry.errors import DomainError, _l
-from registry.evidence import services as evidence
+from registry.records import services as records
 from registry.exchanges.models import DIRECTIONS, EXCHANGE_KINDS, SIDE_OF_DIRECTION, Exchange
 from registry.extensions import db
+from registry.mentors.queries import mentor_of_base
 from registry.orgs.models import Base
 
 LABELS = {
@@ -35,7 +36,7 @@ def _values(base_id: int, data: dict) -> dict:
         "outcomes": v.text(data, "outcomes", LABELS["outcomes"], 4000),
     }
     v.end_not_before_start(out["starts_on"], out["ends_on"], "ends_on")
-    mentor = v.mentor_of_base(data, "mentor_id", base_id)
+    mentor = mentor_of_base(data, "mentor_id", base_id)
     if mentor is not None:
         # A roster mentor is the person: their name and employer come from the roster.
         out.update(mentor_id=mentor.id, person_name=mentor.name, person_organisation=mentor.organisation)
@@ -100,25 +101,17 @@ def check_exchange(base, data: dict, exchange: Exchange | None = None) -> dict:
     return values
 
 
-def create_exchange(base, data: dict) -> Exchange:
+def create_exchange(base, data: dict, *, actor) -> Exchange:
     values = _values(base.id, data)
     _check(base.id, values, None)
-    exchange = Exchange(base_id=base.id, **values)
-    db.session.add(exchange)
-    db.session.flush()
-    return exchange
+    return records.create(Exchange(base_id=base.id, **values), actor=actor)
 
 
-def update_exchange(exchange: Exchange, data: dict) -> Exchange:
+def update_exchange(exchange: Exchange, data: dict, *, actor) -> Exchange:
     values = _values(exchange.base_id, data)
     _check(exchange.base_id, values, exchange)
-    for key, value in values.items():
-        setattr(exchange, key, value)
-    db.session.flush()
-    return exchange
+    return records.update(exchange, values, actor=actor)
 
 
-def delete_exchange(exchange: Exchange) -> None:
-    evidence.delete_for_record("exchange", exchange.id)
-    db.session.delete(exchange)
-    db.session.flush()
+def delete_exchange(exchange: Exchange, *, actor) -> None:
+    records.delete("exchange", exchange, actor=actor)

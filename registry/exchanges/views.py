@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from registry import authz
 from registry.errors import _l
 from registry.records.pages import Column, Filter, RecordKind, add_routes, register_kind
-from registry.values import mentor_choices
+from registry.mentors.queries import mentor_choices
 from registry.exchanges import queries, services
 from registry.exchanges.forms import ExchangeForm
 from registry.exchanges.models import DIRECTIONS, EXCHANGE_KINDS, Exchange

@@ -1,20 +1,18 @@
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import SelectField, SubmitField
+from wtforms.validators import InputRequired
 
 from registry.errors import _l
-from registry.forms_support import RegistryForm, choices, strip
+from registry.forms_support import RegistryForm, choices, date_field, roster_mentor_field, text_field
 from registry.governance.models import GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS
 from registry.governance.services import L
 
 
 def _text(key, max_len, required=False, area=False, **kw):
-    field = TextAreaField if area else StringField
-    validators = [DataRequired()] if required else []
-    return field(L[key], filters=[strip], validators=validators + [Length(max=max_len)], **kw)
+    return text_field(L[key], max_len, required, area, **kw)
 
 
 def _date(key, required=True, **kw):
-    return DateField(L[key], validators=[InputRequired() if required else Optional()], **kw)
+    return date_field(L[key], required, **kw)
 
 
 class AgreementForm(RegistryForm):
@@ -52,8 +50,7 @@ class GroupForm(RegistryForm):
 
 
 class GroupMemberForm(RegistryForm):
-    mentor_id = SelectField(_l("Roster mentor (optional)"), coerce=int, default=0, validators=[Optional()],
-                            description=_l("Choose a roster mentor, or type the person below."))
+    mentor_id = roster_mentor_field()
     name = _text("name", 100)
     side = SelectField(L["side"], choices=choices(MEMBER_SIDES), validators=[InputRequired()])
     organisation = _text("organisation", 200)

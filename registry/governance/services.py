@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from registry.errors import DomainError, _l
-from registry.evidence import services as evidence
+from registry.records import services as records
 from registry import values as v
 from registry.extensions import db
+from registry.mentors.queries import mentor_of_base
 from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, CooperationAgreement,
                                         ExchangeArrangement, Regulation, TrainingPlan, WorkingGroup,
                                         WorkingGroupMember)
@@ -22,21 +23,6 @@ L = {
     "group_role": _l("Role in the group"), "mentor_id": _l("Roster mentor"), "from_on": _l("Member from"),
     "until_on": _l("Member until"), "area": _l("Area"), "issued_on": _l("Issued on"), "summary": _l("Summary"),
 }
-
-
-def _save(obj, values: dict, new: bool):
-    for key, value in values.items():
-        setattr(obj, key, value)
-    if new:
-        db.session.add(obj)
-    db.session.flush()
-    return obj
-
-
-def _delete(record_type: str, obj) -> None:
-    evidence.delete_for_record(record_type, obj.id)
-    db.session.delete(obj)
-    db.session.flush()
 
 
 # ---- cooperation agreement ---------------------------------------------------------------
@@ -54,16 +40,16 @@ def _agreement_values(data: dict) -> dict:
     return values
 
 
-def create_agreement(base, data: dict) -> CooperationAgreement:
-    return _save(CooperationAgreement(base_id=base.id), _agreement_values(data), True)
+def create_agreement(base, data: dict, *, actor) -> CooperationAgreement:
+    return records.create(CooperationAgreement(base_id=base.id, **_agreement_values(data)), actor=actor)
 
 
-def update_agreement(agreement: CooperationAgreement, data: dict) -> CooperationAgreement:
-    return _save(agreement, _agreement_values(data), False)
+def update_agreement(agreement: CooperationAgreement, data: dict, *, actor) -> CooperationAgreement:
+    return records.update(agreement, _agreement_values(data), actor=actor)
 
 
-def delete_agreement(agreement: CooperationAgreement) -> None:
-    _delete("cooperation_agreement", agreement)
+def delete_agreement(agreement: CooperationAgreement, *, actor) -> None:
+    records.delete("cooperation_agreement", agreement, actor=actor)
 
 
 # ---- training plan -----------------------------------------------------------------------
@@ -81,16 +67,16 @@ def _plan_values(base_id: int, data: dict, obj=None) -> dict:
     return values
 
 
-def create_plan(base, data: dict) -> TrainingPlan:
-    return _save(TrainingPlan(base_id=base.id), _plan_values(base.id, data), True)
+def create_plan(base, data: dict, *, actor) -> TrainingPlan:
+    return records.create(TrainingPlan(base_id=base.id, **_plan_values(base.id, data)), actor=actor)
 
 
-def update_plan(plan: TrainingPlan, data: dict) -> TrainingPlan:
-    return _save(plan, _plan_values(plan.base_id, data, plan), False)
+def update_plan(plan: TrainingPlan, data: dict, *, actor) -> TrainingPlan:
+    return records.update(plan, _plan_values(plan.base_id, data, plan), actor=actor)
 
 
-def delete_plan(plan: TrainingPlan) -> None:
-    _delete("training_plan", plan)
+def delete_plan(plan: TrainingPlan, *, actor) -> None:
+    records.delete("training_plan", plan, actor=actor)
 
 
 # ---- two-way exchange arrangement --------------------------------------------------------
@@ -106,16 +92,16 @@ def _arrangement_values(data: dict) -> dict:
     return values
 
 
-def create_arrangement(base, data: dict) -> ExchangeArrangement:
-    return _save(ExchangeArrangement(base_id=base.id), _arrangement_values(data), True)
+def create_arrangement(base, data: dict, *, actor) -> ExchangeArrangement:
+    return records.create(ExchangeArrangement(base_id=base.id, **_arrangement_values(data)), actor=actor)
 
 
-def update_arrangement(arrangement: ExchangeArrangement, data: dict) -> ExchangeArrangement:
-    return _save(arrangement, _arrangement_values(data), False)
+def update_arrangement(arrangement: ExchangeArrangement, data: dict, *, actor) -> ExchangeArrangement:
+    return records.update(arrangement, _arrangement_values(data), actor=actor)
 
 
-def delete_arrangement(arrangement: ExchangeArrangement) -> None:
-    _delete("exchange_arrangement", arrangement)
+def delete_arrangement(arrangement: ExchangeArrangement, *, actor) -> None:
+    records.delete("exchange_arrangement", arrangement, actor=actor)
 
 
 # ---- working group -----------------------------------------------------------------------
@@ -130,20 +116,20 @@ def _group_values(base_id: int, data: dict, obj=None) -> dict:
             "remit": v.text(data, "remit", L["remit"], 4000)}
 
 
-def create_group(base, data: dict) -> WorkingGroup:
-    return _save(WorkingGroup(base_id=base.id), _group_values(base.id, data), True)
+def create_group(base, data: dict, *, actor) -> WorkingGroup:
+    return records.create(WorkingGroup(base_id=base.id, **_group_values(base.id, data)), actor=actor)
 
 
-def update_group(group: WorkingGroup, data: dict) -> WorkingGroup:
-    return _save(group, _group_values(group.base_id, data, group), False)
+def update_group(group: WorkingGroup, data: dict, *, actor) -> WorkingGroup:
+    return records.update(group, _group_values(group.base_id, data, group), actor=actor)
 
 
-def delete_group(group: WorkingGroup) -> None:
-    _delete("working_group", group)
+def delete_group(group: WorkingGroup, *, actor) -> None:
+    records.delete("working_group", group, actor=actor)
 
 
 def _member_values(group: WorkingGroup, data: dict, member=None) -> dict:
-    mentor = v.mentor_of_base(data, "mentor_id", group.base_id)
+    mentor = mentor_of_base(data, "mentor_id", group.base_id)
     if mentor is not None:
         values = {"mentor_id": mentor.id, "name": mentor.name, "organisation": mentor.organisation,
                   "side": mentor.side}
@@ -167,16 +153,16 @@ def _member_values(group: WorkingGroup, data: dict, member=None) -> dict:
     return values
 
 
-def add_group_member(group: WorkingGroup, data: dict) -> WorkingGroupMember:
+def add_group_member(group: WorkingGroup, data: dict, *, actor) -> WorkingGroupMember:
     values = _member_values(group, data)  # before the new member joins group.members
-    return _save(WorkingGroupMember(group=group), values, True)
+    return records.create(WorkingGroupMember(group=group, **values), actor=actor)
 
 
-def update_group_member(member: WorkingGroupMember, data: dict) -> WorkingGroupMember:
-    return _save(member, _member_values(member.group, data, member), False)
+def update_group_member(member: WorkingGroupMember, data: dict, *, actor) -> WorkingGroupMember:
+    return records.update(member, _member_values(member.group, data, member), actor=actor)
 
 
-def remove_group_member(member: WorkingGroupMember) -> None:
+def remove_group_member(member: WorkingGroupMember, *, actor) -> None:
     db.session.delete(member)
     db.session.flush()
 
@@ -196,13 +182,13 @@ def _regulation_values(data: dict) -> dict:
     return values
 
 
-def create_regulation(base, data: dict) -> Regulation:
-    return _save(Regulation(base_id=base.id), _regulation_values(data), True)
+def create_regulation(base, data: dict, *, actor) -> Regulation:
+    return records.create(Regulation(base_id=base.id, **_regulation_values(data)), actor=actor)
 
 
-def update_regulation(regulation: Regulation, data: dict) -> Regulation:
-    return _save(regulation, _regulation_values(data), False)
+def update_regulation(regulation: Regulation, data: dict, *, actor) -> Regulation:
+    return records.update(regulation, _regulation_values(data), actor=actor)
 
 
-def delete_regulation(regulation: Regulation) -> None:
-    _delete("regulation", regulation)
+def delete_regulation(regulation: Regulation, *, actor) -> None:
+    records.delete("regulation", regulation, actor=actor)

@@ -153,12 +153,12 @@ def _group_in_file(table, checked) -> None:
                 break
 
 
-def _create_group_member(base, data):
+def _create_group_member(base, data, *, actor):
     group = db.session.scalar(select(WorkingGroup).where(WorkingGroup.base_id == base.id))
     if group is None:
         group = services.create_group(base, {"name": data["group_name"],
-                                             "established_on": data["group_established_on"]})
-    return services.add_group_member(group, data)
+                                             "established_on": data["group_established_on"]}, actor=actor)
+    return services.add_group_member(group, data, actor=actor)
 
 
 def _export_group_member(m) -> list:

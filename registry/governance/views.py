@@ -9,7 +9,7 @@ from flask import Blueprint, request, url_for
 from registry import authz
 from registry.errors import _l
 from registry.records.pages import Column, Filter, MemberKind, RecordKind, add_routes, register_kind
-from registry.values import mentor_choices
+from registry.mentors.queries import mentor_choices
 from registry.governance import forms, queries, services
 from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, CooperationAgreement,
                                         ExchangeArrangement, Regulation, TrainingPlan, WorkingGroup,

@@ -7,7 +7,7 @@
                                done=_l("Imported %(rows)s rows: %(created)s created, %(updated)s updated.")))
 
 Each kind gets the upload page `/bases/CODE/import/<name>`, its preview and confirm, and the Excel
-template `/import/templates/<name>.xlsx` built from its spec; `factory(base, user)` makes the
+template `/import/templates/<name>.xlsx` built from its spec; `factory(base, actor=user)` makes the
 `Importer`; `done` is the success message, filled with the importer's counts.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from registry.imports.engine import Importer, Spec
 class ImportKind:
     name: str  # the URL segment: letters, digits, '-'
     spec: Spec
-    factory: Callable[..., Importer]  # (base, user) -> Importer
+    factory: Callable[..., Importer]  # (base, *, actor) -> Importer
     title: Any  # lazy msgid: the upload page's title and the link's text
     done: Any  # lazy msgid with %(count)s placeholders named like the importer's counts
     count_labels: dict = field(default_factory=dict)  # count key -> lazy label, for the preview

@@ -175,10 +175,10 @@ class RosterPlan:
 class RosterImporter(Importer):
     spec = ROSTER
 
-    def __init__(self, base, user=None):
+    def __init__(self, base, *, actor=None):
         self.base = base
         self.base_id = base.id  # kept: the import expires loaded objects after writing
-        self.user = user  # None: the system (command line); else only people they may manage are changed
+        self.actor = actor  # None: the system (command line); else only people they may manage are changed
 
     # -- planning --------------------------------------------------------------------------
 
@@ -188,7 +188,7 @@ class RosterImporter(Importer):
         existing = preload_mentors(people)
         plan.mentor_ids = {key: m["id"] for key, m in existing.items()}
         ids = set(plan.mentor_ids.values())
-        manageable = manageable_mentor_ids(self.user, ids) if ids else set()
+        manageable = manageable_mentor_ids(self.actor, ids) if ids else set()
         assigned = mentors_with_assignments(ids) if ids else set()
         for key, (row, merged) in people.items():
             current = existing.get(key)
@@ -349,6 +349,6 @@ class RosterImporter(Importer):
         bulk_update(Appointment, plan.appointment_updates)
 
 
-def import_roster(base, path, filename=None, dry_run=False, user=None):
-    return run_import(RosterImporter(base, user), path, filename, dry_run=dry_run)
+def import_roster(base, path, filename=None, dry_run=False, *, actor=None):
+    return run_import(RosterImporter(base, actor=actor), path, filename, dry_run=dry_run)
 

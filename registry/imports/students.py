@@ -27,7 +27,7 @@ from registry.imports.parsing import CellError
 from registry.imports.roster import FIRST_YEAR, LAST_YEAR, preload_mentors
 from registry.mentors.fields import clean_name
 from registry.mentors.models import Appointment, MentorAssignment, Student
-from registry.mentors.queries import counting_spans, suspensions_of
+from registry.mentors.queries import counting_spans, covers, suspensions_of
 
 LEVEL_ALIASES = {
     "本科": "undergraduate", "本科生": "undergraduate", "undergraduate": "undergraduate",
@@ -92,21 +92,6 @@ STUDENT_FIELDS = ("name", "level", "enrolment_year")
 OPTIONAL_FIELDS = ("programme", "major_project")
 
 
-def covers(spans, start: dt.date, end: dt.date | None) -> bool:
-    """Whether the (start, end|None) spans cover every day of [start, end] (end None = open-ended);
-    successive spans join up. The same test as the mentors area's `_covered`."""
-    need_end = end or dt.date.max
-    day = start
-    for s, e in sorted((s, e or dt.date.max) for s, e in spans):
-        if s > day:
-            break
-        if e >= day:
-            if e >= need_end:
-                return True
-            day = e + dt.timedelta(days=1)
-    return False
-
-
 def _period(start, end) -> str:
     return f"{start.isoformat()} – {end.isoformat() if end else '…'}"
 
@@ -135,10 +120,10 @@ class StudentPlan:
 class StudentImporter(Importer):
     spec = STUDENTS
 
-    def __init__(self, base, user=None):
+    def __init__(self, base, *, actor=None):
         self.base = base
         self.base_id = base.id  # kept: the import expires loaded objects after writing
-        self.user = user
+        self.actor = actor
 
     def plan(self, table: Table) -> StudentPlan:
         plan = StudentPlan(rows=len(table.rows))
@@ -321,5 +306,5 @@ class StudentImporter(Importer):
         bulk_update(MentorAssignment, plan.assignment_updates)
 
 
-def import_students(base, path, filename=None, dry_run=False, user=None):
-    return run_import(StudentImporter(base, user), path, filename, dry_run=dry_run)
+def import_students(base, path, filename=None, dry_run=False, *, actor=None):
+    return run_import(StudentImporter(base, actor=actor), path, filename, dry_run=dry_run)

@@ -20,9 +20,9 @@ from flask_babel import gettext as _
 from registry.authz import EDITORS, actor, allow
 from registry.db_state import INTEGRITY_ERRORS
 from registry.errors import _l
-from registry.extensions import db
 from registry.imports.blank_workbooks import NOTES, build_template
 from registry.imports.engine import WAITED, run_import
+from registry.forms_support import writing
 from registry.imports.forms import UploadForm
 from registry.imports.kinds import KINDS, ImportKind, register_import
 from registry.imports.roster import ROSTER, RosterImporter
@@ -115,7 +115,7 @@ def _sweep_now_and_then():
 
 
 def _check(kind: ImportKind, base, pending: dict, dry_run: bool = True):
-    return run_import(kind.factory(base, actor()), pending["path"], pending["name"], dry_run=dry_run)
+    return run_import(kind.factory(base, actor=actor()), pending["path"], pending["name"], dry_run=dry_run)
 
 
 def _render_upload(kind: ImportKind, base, form, status=200):
@@ -141,15 +141,23 @@ def upload(code, kind):
     return _render_upload(kind, base, form, 400 if request.method == "POST" else 200)
 
 
-@bp.route("/bases/<code>/import/<kind>/preview")
-@allow(*EDITORS)
-def preview(code, kind):
-    kind = _kind(kind)
+def _waiting(code: str, kind_name: str):
+    """(kind, base, the spreadsheet waiting, None), or a redirect to the upload page last when none waits."""
+    kind = _kind(kind_name)
     base = load_base(code, edit=True)
     pending = _pending(kind, base)
     if pending is None:
         flash(_("Upload a spreadsheet first."), "info")
-        return redirect(url_for("imports.upload", code=base.code, kind=kind.name))
+        return kind, base, None, redirect(url_for("imports.upload", code=base.code, kind=kind.name))
+    return kind, base, pending, None
+
+
+@bp.route("/bases/<code>/import/<kind>/preview")
+@allow(*EDITORS)
+def preview(code, kind):
+    kind, base, pending, upload_first = _waiting(code, kind)
+    if upload_first:
+        return upload_first
     result = _check(kind, base, pending)  # a dry run: writes nothing
     return _render_preview(kind, base, pending, result)
 
@@ -161,25 +169,28 @@ def _render_preview(kind: ImportKind, base, pending, result, status=200):
                            title=kind.title), status
 
 
+def _lost_race(exc) -> None:
+    """Only a unique-key race is the import's to explain; any other refusal goes to the error pages."""
+    if not isinstance(exc, INTEGRITY_ERRORS):
+        raise exc
+
+
 @bp.route("/bases/<code>/import/<kind>/confirm", methods=["POST"])
 @allow(*EDITORS)
 def confirm(code, kind):
-    kind = _kind(kind)
-    base = load_base(code, edit=True)
-    pending = _pending(kind, base)
-    if pending is None:
-        flash(_("Upload a spreadsheet first."), "info")
-        return redirect(url_for("imports.upload", code=base.code, kind=kind.name))
-    try:
+    kind, base, pending, upload_first = _waiting(code, kind)
+    if upload_first:
+        return upload_first
+    with writing(on_error=_lost_race) as write:
         result = _check(kind, base, pending, dry_run=False)  # validated again: the roster may have changed
         if not result.ok:  # nothing was written
-            flash(_("Nothing was imported: the file no longer passes the checks."), "error")
-            return _render_preview(kind, base, pending, result, 409)
-        db.session.commit()
-    except INTEGRITY_ERRORS:  # a concurrent change won the race (psycopg's own from COPY included)
-        db.session.rollback()
+            write.cancel()
+    if write.error is not None:  # a concurrent change won the race (psycopg's own from COPY included)
         flash(_("The roster changed while importing; nothing was imported. Please check the file again."), "error")
         return redirect(url_for("imports.preview", code=code, kind=kind.name))
+    if not write.ok:
+        flash(_("Nothing was imported: the file no longer passes the checks."), "error")
+        return _render_preview(kind, base, pending, result, 409)
     _discard(kind, base)
     if result.waited:
         flash(str(WAITED), "info")

@@ -57,7 +57,7 @@ def suspend(code, organisation, staff_no, from_, until, reason):
         if appt is None:
             fail(_l("%(name)s has no appointment at %(base)s on %(date)s."), name=mentor.name, base=base.code,
                  date=start.isoformat())
-        period = services.suspend_appointment(None, appt, starts_on=start, ends_on=end, reason=reason)
+        period = services.suspend_appointment(appt, starts_on=start, ends_on=end, reason=reason, actor=None)
         summary = (f"{mentor.name} ({mentor.organisation} {mentor.staff_no}) @ {base.code}: "
                    f"{period.starts_on.isoformat()} – {period.ends_on.isoformat() if period.ends_on else '…'}")
     click.echo(summary)
@@ -76,7 +76,7 @@ def resume(code, organisation, staff_no, on):
         appt = next((a for a in appointments if a.open_suspension is not None), None)
         if appt is None:
             fail(_l("%(name)s has no open suspension at %(base)s to resume."), name=mentor.name, base=base.code)
-        period = services.resume_appointment(None, appt, on=day)
+        period = services.resume_appointment(appt, on=day, actor=None)
         summary = (f"{mentor.name} ({mentor.organisation} {mentor.staff_no}) @ {base.code}: "
                    f"{period.starts_on.isoformat()} – {period.ends_on.isoformat()}")
     click.echo(summary)

@@ -19,8 +19,8 @@ ORG_UNI2 = "示范理工学院"
 
 def _person(base, name, side, organisation, staff_no, starts_on, ends_on=None, **profile):
     mentor, appt, _created = services.add_mentor_to_base(
-        None, base, name=name, side=side, organisation=organisation, staff_no=staff_no, starts_on=starts_on,
-        ends_on=ends_on, **profile)
+        base, name=name, side=side, organisation=organisation, staff_no=staff_no, starts_on=starts_on,
+        ends_on=ends_on, **profile, actor=None)
     return mentor, appt
 
 
@@ -37,9 +37,9 @@ def load(ctx) -> None:
     base, base2 = ctx["base"], ctx["base2"]
     ent, ent2 = ctx["enterprise"].name, ctx["enterprise2"].name
     chen = ctx["mentor"]  # 陈星海, the demo mentor account's record (enterprise, at SF-AP-01 since 2022-09-01)
-    services.update_profile(None, chen, title=chen.title or "正高级工程师", degree=chen.degree or "博士",
+    services.update_profile(chen, title=chen.title or "正高级工程师", degree=chen.degree or "博士",
                             expertise=chen.expertise or "液体火箭发动机", email="chen.xinghai@example.com",
-                            phone="13800001001", biography="长期从事液体火箭发动机总体设计与试验，指导研究生十余名。")
+                            phone="13800001001", biography="长期从事液体火箭发动机总体设计与试验，指导研究生十余名。", actor=None)
 
     # ---- SF-AP-01: university side --------------------------------------------------------
     u = {}
@@ -60,7 +60,7 @@ def load(ctx) -> None:
         u[no], appt = _person(base, name, "university", ORG_UNI, no, start, end, title=title, degree=degree,
                               expertise=expertise, email=f"u{no[1:]}@example.edu.cn", phone=f"1390000{1001 + i}")
         if no == "U1001":
-            services.renew_appointment(None, appt, starts_on=dt.date(2022, 9, 1))
+            services.renew_appointment(appt, starts_on=dt.date(2022, 9, 1), actor=None)
 
     # ---- SF-AP-01: enterprise side (陈星海 is already there) ---------------------------------
     e = {"XH-0001": chen}
@@ -77,16 +77,16 @@ def load(ctx) -> None:
     # Serves both bases: counts at each.
     e["YF-0101"], _ = _person(base, "林海洋", "enterprise", ent2, "YF-0101", ago(14),
                               title="正高级工程师", degree="博士", expertise="船用燃气轮机", phone="13600001101")
-    services.appoint(None, base2, e["YF-0101"], starts_on=dt.date(2023, 3, 1))
+    services.appoint(base2, e["YF-0101"], starts_on=dt.date(2023, 3, 1), actor=None)
     # A university mentor who left the team: the history shows it, today's count does not.
     _gao, gao_appt = _person(base, "高远", "university", ORG_UNI, "U1010", dt.date(2019, 9, 1), title="教授",
                              expertise="固体推进")
-    services.end_appointment(None, gao_appt, ends_on=ago(18) - dt.timedelta(days=1), reason="调往其他单位")
+    services.end_appointment(gao_appt, ends_on=ago(18) - dt.timedelta(days=1), reason="调往其他单位", actor=None)
 
     # ---- students with dual mentors --------------------------------------------------------
     def student(no, name, level, year, programme, **extra):
-        return services.create_student(None, base, name=name, student_no=no, level=level, enrolment_year=year,
-                                       programme=programme, **extra)
+        return services.create_student(base, name=name, student_no=no, level=level, enrolment_year=year,
+                                       programme=programme, **extra, actor=None)
 
     s1 = student("S2023001", "张子涵", "master", 2023, "航空宇航推进理论与工程", major_project="重型运载火箭发动机专项")
     s2 = student("S2023002", "李雨萱", "doctoral", 2023, "航空宇航推进理论与工程")
@@ -95,19 +95,19 @@ def load(ctx) -> None:
     student("S2025001", "陈一鸣", "master", 2025, "动力工程")  # newly enrolled: no mentors yet
     s0 = student("S2021001", "赵明轩", "master", 2021, "航空宇航推进理论与工程",
                  graduated_on=dt.date(2024, 6, 30), employment="partner_enterprise", employer=ent)
-    services.assign_mentors(None, s0, university_mentor=u["U1002"], enterprise_mentor=e["XH-0002"],
-                            starts_on=dt.date(2021, 9, 1), ends_on=dt.date(2024, 6, 30))
-    services.assign_mentors(None, s1, university_mentor=u["U1001"], enterprise_mentor=chen,
-                            starts_on=dt.date(2023, 9, 1))
-    services.assign_mentors(None, s2, university_mentor=u["U1005"], enterprise_mentor=chen,
-                            starts_on=dt.date(2023, 9, 1))
-    services.assign_mentors(None, s3, university_mentor=u["U1003"], enterprise_mentor=e["XH-0002"],
-                            starts_on=dt.date(2024, 9, 1))
-    services.assign_mentors(None, s4, university_mentor=u["U1007"], enterprise_mentor=e["XH-0005"],
-                            starts_on=dt.date(2024, 9, 1))
+    services.assign_mentors(s0, university_mentor=u["U1002"], enterprise_mentor=e["XH-0002"],
+                            starts_on=dt.date(2021, 9, 1), ends_on=dt.date(2024, 6, 30), actor=None)
+    services.assign_mentors(s1, university_mentor=u["U1001"], enterprise_mentor=chen,
+                            starts_on=dt.date(2023, 9, 1), actor=None)
+    services.assign_mentors(s2, university_mentor=u["U1005"], enterprise_mentor=chen,
+                            starts_on=dt.date(2023, 9, 1), actor=None)
+    services.assign_mentors(s3, university_mentor=u["U1003"], enterprise_mentor=e["XH-0002"],
+                            starts_on=dt.date(2024, 9, 1), actor=None)
+    services.assign_mentors(s4, university_mentor=u["U1007"], enterprise_mentor=e["XH-0005"],
+                            starts_on=dt.date(2024, 9, 1), actor=None)
     # 杨帆 goes abroad from March 2025: suspended until further notice, so 刘思琪 lacks an enterprise mentor and
     # 杨帆 does not count from then on (before it, the team stays as it was).
-    services.suspend_appointment(None, suspended, starts_on=dt.date(2025, 3, 1), reason="外派海外项目，暂停指导")
+    services.suspend_appointment(suspended, starts_on=dt.date(2025, 3, 1), reason="外派海外项目，暂停指导", actor=None)
 
     # ---- SL-SO-01: a small team below one third ---------------------------------------------
     for i, (name, title, expertise) in enumerate([("钱江", "教授", "船舶总体"), ("许诺", "副教授", "船舶结构"),

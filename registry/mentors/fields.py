@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from registry.errors import BilingualValueError, _l
+from registry.values import clean_name  # noqa: F401 (importers take it from here too)
 
 UNIVERSITY = "university"
 ENTERPRISE = "enterprise"
@@ -29,13 +30,6 @@ _PHONE_NOISE = re.compile(r"[\s\-()（）]")
 
 class FieldError(BilingualValueError):
     """A value that breaks a field rule; the message is a msgid with %(name)s parameters."""
-
-
-def clean_name(text) -> str:
-    """Trim ASCII and full-width (U+3000) spaces, and no-break spaces, at both ends. None → ""."""
-    if text is None:
-        return ""
-    return str(text).strip().strip("\u3000\u00a0").strip()
 
 
 def parse_side(text) -> str | None:

@@ -10,7 +10,9 @@ from sqlalchemy import and_, case, distinct, exists, func, not_, or_, select
 
 from registry import cache
 from registry.authz import visible_base_filter
+from registry.errors import DomainError, _l
 from registry.extensions import db
+from registry.forms_support import options
 from registry.mentors.models import (POSTGRADUATE_LEVELS, Appointment, Mentor, MentorAssignment as A, Student,
                                      Suspension)
 from registry.orgs.models import Base
@@ -67,6 +69,21 @@ def appointment_counts_on(appt, day: dt.date, suspensions=None) -> bool:
     periods = appt.suspensions if suspensions is None else suspensions
     return (appt.starts_on <= day and (appt.ends_on is None or appt.ends_on >= day)
             and not any(s.starts_on <= day and (s.ends_on is None or s.ends_on >= day) for s in periods))
+
+
+def covers(spans, start: dt.date, end: dt.date | None) -> bool:
+    """Whether the (start, end|None) spans cover every day of [start, end] (end None = open-ended);
+    successive spans join up (a renewal continues the appointment before it)."""
+    need_end = end or dt.date.max
+    day = start
+    for s, e in sorted((s, e or dt.date.max) for s, e in spans):
+        if s > day:
+            break
+        if e >= day:
+            if e >= need_end:
+                return True
+            day = e + dt.timedelta(days=1)
+    return False
 
 
 def counting_spans(starts_on: dt.date, ends_on: dt.date | None, suspensions) -> list[tuple[dt.date, dt.date | None]]:
@@ -692,3 +709,29 @@ def period_counts(periods) -> dict[tuple[int, str, object], int]:
     for base_id, k, n in db.session.execute(stmt):
         result[(base_id, "students_jointly_trained", keys[(base_id, k)])] = n
     return result
+
+
+def mentor_of_base(data: dict, key: str, base_id: int):
+    """The roster mentor chosen by id (a form), or None; refused unless appointed at the base."""
+    value = data.get(key)
+    if value in (None, "", 0, "0"):
+        return None
+    try:
+        mentor_id = int(value)
+    except (TypeError, ValueError):
+        raise DomainError(_l("Unknown mentor."), field=key) from None
+    mentor = db.session.get(Mentor, mentor_id)
+    appointed = db.session.scalar(select(Appointment.id).where(Appointment.mentor_id == mentor_id,
+                                                               Appointment.base_id == base_id).limit(1))
+    if mentor is None or appointed is None:
+        raise DomainError(_l("This mentor has no appointment at the base."), field=key)
+    return mentor
+
+
+def mentor_choices(base_id: int) -> list:
+    """(id, label) of the mentors with an appointment (ever) at the base, for a select. One query."""
+    rows = db.session.execute(select(Mentor.id, Mentor.name, Mentor.organisation)
+                              .where(Mentor.id.in_(select(Appointment.mentor_id)
+                                                   .where(Appointment.base_id == base_id)))
+                              .order_by(Mentor.name))
+    return options([(0, "—")] + [(i, f"{name}（{org}）") for i, name, org in rows])

@@ -1,6 +1,6 @@
 """Mentors, appointments, students and dual-mentor assignments: what can be done to them.
 
-Plain functions: the acting user is passed in (None means the system itself: the command line,
+Plain functions: the acting user is passed as keyword-only `actor` (None means the system itself: the command line,
 the demo loader), nothing here reads the request or commits. Every rule broken raises
 `DomainError` naming the form field it belongs to; the flush hook writes the audit log.
 """
@@ -10,13 +10,13 @@ import datetime as dt
 
 from sqlalchemy import func, or_, select
 
-from registry import authz
+from registry import authz, values as v
 from registry.errors import DomainError, Forbidden, _l
 from registry.extensions import db
-from registry.mentors.fields import FieldError, clean_name, normalise_phone, validate_email
+from registry.mentors.fields import normalise_phone, validate_email
 from registry.mentors.models import (EMPLOYMENT_OUTCOMES, SIDES, STUDENT_LEVELS, Appointment, Mentor,
                                      MentorAssignment, Student, Suspension)
-from registry.mentors.queries import counting_spans, find_mentor, suspensions_of
+from registry.mentors.queries import counting_spans, covers, find_mentor, suspensions_of
 
 PROFILE_FIELDS = ("title", "degree", "expertise", "email", "phone", "biography")
 MAX_LEN = {"name": 100, "organisation": 200, "staff_no": 64, "title": 100, "degree": 100, "expertise": 500,
@@ -43,20 +43,7 @@ def _period(start: dt.date, end: dt.date | None) -> str:
 # ---- small checks ------------------------------------------------------------------------
 
 def _text(value, field: str, required: bool = False) -> str:
-    value = clean_name(value)
-    if required and not value:
-        raise DomainError(_l("%(label)s is required."), field=field, label=LABELS[field])
-    if len(value) > MAX_LEN[field]:
-        raise DomainError(_l("%(label)s may have at most %(n)s characters."), field=field, label=LABELS[field],
-                          n=MAX_LEN[field])
-    return value
-
-
-def _field_rule(parse, value, field: str) -> str:
-    try:
-        return parse(value)
-    except FieldError as exc:
-        raise DomainError(exc.message, field=field, **exc.params) from None
+    return v.text_value(value, field, LABELS[field], MAX_LEN[field], required)
 
 
 def _side(side) -> str:
@@ -65,32 +52,18 @@ def _side(side) -> str:
     return side
 
 
-def _date(value, field: str, label, required: bool = True) -> dt.date | None:
-    if value is None or value == "":
-        if required:
-            raise DomainError(_l("%(label)s is required."), field=field, label=label)
-        return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        raise DomainError(_l("%(label)s is not a date."), field=field, label=label)
-    if not (1950 <= value.year <= 2100):
-        raise DomainError(_l("%(label)s must lie between 1950 and 2100."), field=field, label=label)
-    return value
-
-
 def _dates(starts_on, ends_on) -> tuple[dt.date, dt.date | None]:
-    start = _date(starts_on, "starts_on", _l("Start date"))
-    end = _date(ends_on, "ends_on", _l("End date"), required=False)
+    start = v.date_value(starts_on, "starts_on", _l("Start date"))
+    end = v.date_value(ends_on, "ends_on", _l("End date"), required=False)
     if end is not None and end < start:
         raise DomainError(_l("The end date %(end)s is before the start date %(start)s."), field="ends_on",
                           end=end.isoformat(), start=start.isoformat())
     return start, end
 
 
-def _require(allowed: bool, user) -> None:
+def _require(allowed: bool, actor) -> None:
     """Defence in depth: the views check first; a service refuses a user acting outside scope."""
-    if user is not None and not allowed:
+    if actor is not None and not allowed:
         raise Forbidden(_l("You do not have permission to do this."))
 
 
@@ -105,8 +78,8 @@ def _person_fields(name, side, organisation, staff_no) -> dict:
 def _profile_fields(title="", degree="", expertise="", email="", phone="", biography="") -> dict:
     return {"title": _text(title, "title"), "degree": _text(degree, "degree"),
             "expertise": _text(expertise, "expertise"),
-            "email": _field_rule(validate_email, email, "email"),
-            "phone": _field_rule(normalise_phone, phone, "phone"),
+            "email": v.field_rule(validate_email, email, "email"),
+            "phone": v.field_rule(normalise_phone, phone, "phone"),
             "biography": _text(biography, "biography")}
 
 
@@ -117,7 +90,7 @@ def _unique_person(organisation: str, staff_no: str, mentor: Mentor | None = Non
                           field="staff_no", staff_no=staff_no, organisation=organisation)
 
 
-def create_mentor(user, *, name, side, organisation, staff_no, title="", degree="", expertise="", email="",
+def create_mentor(*, actor, name, side, organisation, staff_no, title="", degree="", expertise="", email="",
                   phone="", biography="") -> Mentor:
     """A new person. (organisation, staff number) identifies them across every base."""
     person = _person_fields(name, side, organisation, staff_no)
@@ -129,10 +102,10 @@ def create_mentor(user, *, name, side, organisation, staff_no, title="", degree=
     return mentor
 
 
-def update_mentor(user, mentor: Mentor, *, name, side, organisation, staff_no, title="", degree="",
+def update_mentor(mentor: Mentor, *, actor, name, side, organisation, staff_no, title="", degree="",
                   expertise="", email="", phone="", biography="") -> Mentor:
     """A coordinator's edit: every field, including who the person is and their side."""
-    _require(authz.can_manage_mentor(user, mentor), user)
+    _require(authz.can_manage_mentor(actor, mentor), actor)
     person = _person_fields(name, side, organisation, staff_no)
     profile = _profile_fields(title, degree, expertise, email, phone, biography)
     _unique_person(person["organisation"], person["staff_no"], mentor)
@@ -146,10 +119,10 @@ def update_mentor(user, mentor: Mentor, *, name, side, organisation, staff_no, t
     return mentor
 
 
-def update_profile(user, mentor: Mentor, *, title="", degree="", expertise="", email="", phone="",
+def update_profile(mentor: Mentor, *, actor, title="", degree="", expertise="", email="", phone="",
                    biography="") -> Mentor:
     """Self-service: a mentor keeps their own profile. Side, terms, organisation, staff number stay put."""
-    _require(authz.can_edit_profile_of(user, mentor), user)
+    _require(authz.can_edit_profile_of(actor, mentor), actor)
     for key, value in _profile_fields(title, degree, expertise, email, phone, biography).items():
         setattr(mentor, key, value)
     db.session.flush()
@@ -186,9 +159,9 @@ def _refuse_overlap(base_id, mentor, starts_on, ends_on, exclude_id=None):
                           period=_period(starts_on, ends_on))
 
 
-def appoint(user, base, mentor: Mentor, *, starts_on, ends_on=None) -> Appointment:
+def appoint(base, mentor: Mentor, *, actor, starts_on, ends_on=None) -> Appointment:
     """Appoint a person to a base's team (active from `starts_on`; `ends_on` None = open-ended)."""
-    _require(authz.can_edit_roster(user, base), user)
+    _require(authz.can_edit_roster(actor, base), actor)
     start, end = _dates(starts_on, ends_on)
     _refuse_overlap(base.id, mentor, start, end)
     appt = Appointment(base_id=base.id, mentor_id=mentor.id, starts_on=start, ends_on=end, state="active",
@@ -198,16 +171,16 @@ def appoint(user, base, mentor: Mentor, *, starts_on, ends_on=None) -> Appointme
     return appt
 
 
-def add_mentor_to_base(user, base, *, name, side, organisation, staff_no, starts_on, ends_on=None, title="",
+def add_mentor_to_base(base, *, actor, name, side, organisation, staff_no, starts_on, ends_on=None, title="",
                        degree="", expertise="", email="", phone="", biography="") -> tuple[Mentor, Appointment, bool]:
     """Add a person to the base's team: create them, or attach the person already known by
     (organisation, staff number), whose profile is then left as it is. Returns (mentor, appointment, created)."""
-    _require(authz.can_edit_roster(user, base), user)
+    _require(authz.can_edit_roster(actor, base), actor)
     person = _person_fields(name, side, organisation, staff_no)
     _dates(starts_on, ends_on)  # date errors first, before anything is written
     existing = find_mentor(person["organisation"], person["staff_no"])
     if existing is None:
-        mentor = create_mentor(user, **person, title=title, degree=degree, expertise=expertise, email=email,
+        mentor = create_mentor(actor=actor, **person, title=title, degree=degree, expertise=expertise, email=email,
                                phone=phone, biography=biography)
         created = True
     else:
@@ -217,12 +190,12 @@ def add_mentor_to_base(user, base, *, name, side, organisation, staff_no, starts
                                  "registry. Check the staff number, the name and the side."),
                               field="staff_no", staff_no=person["staff_no"], organisation=person["organisation"])
         mentor, created = existing, False
-    return mentor, appoint(user, base, mentor, starts_on=starts_on, ends_on=ends_on), created
+    return mentor, appoint(base, mentor, actor=actor, starts_on=starts_on, ends_on=ends_on), created
 
 
-def update_appointment(user, appt: Appointment, *, starts_on, ends_on=None) -> Appointment:
+def update_appointment(appt: Appointment, *, actor, starts_on, ends_on=None) -> Appointment:
     """Correct an appointment's terms."""
-    _require(authz.can_edit_roster(user, appt.base), user)
+    _require(authz.can_edit_roster(actor, appt.base), actor)
     start, end = _dates(starts_on, ends_on)
     if appt.state == "ended" and appt.ends_on is not None and (end is None or end > appt.ends_on):
         # Reopening an ended appointment would rewrite the team as it stood: a renewal says so instead.
@@ -235,10 +208,10 @@ def update_appointment(user, appt: Appointment, *, starts_on, ends_on=None) -> A
     return appt
 
 
-def renew_appointment(user, appt: Appointment, *, starts_on, ends_on=None) -> Appointment:
+def renew_appointment(appt: Appointment, *, actor, starts_on, ends_on=None) -> Appointment:
     """A successive appointment of the same person at the same base. If the current one is open-ended
     or runs past the new start, it now ends the day before. The person still counts once."""
-    _require(authz.can_edit_roster(user, appt.base), user)
+    _require(authz.can_edit_roster(actor, appt.base), actor)
     start, end = _dates(starts_on, ends_on)
     if appt.open_suspension is not None:
         raise DomainError(_l("This appointment is suspended: resume or end it before renewing."), field="starts_on")
@@ -256,10 +229,10 @@ def renew_appointment(user, appt: Appointment, *, starts_on, ends_on=None) -> Ap
     return new
 
 
-def end_appointment(user, appt: Appointment, *, ends_on, reason) -> Appointment:
+def end_appointment(appt: Appointment, *, actor, ends_on, reason) -> Appointment:
     """End an appointment on a date (its last day). Nothing is deleted: the history stays."""
-    _require(authz.can_edit_roster(user, appt.base), user)
-    end = _date(ends_on, "ends_on", _l("End date"))
+    _require(authz.can_edit_roster(actor, appt.base), actor)
+    end = v.date_value(ends_on, "ends_on", _l("End date"))
     reason = _text(reason, "reason", required=True)
     if appt.state == "ended":
         raise DomainError(_l("This appointment already ended on %(date)s."), field="ends_on", date=_fmt(appt.ends_on))
@@ -286,12 +259,12 @@ def _refuse_suspensions_outside(appt: Appointment, start: dt.date, end: dt.date 
                               period=_period(s.starts_on, s.ends_on), terms=_period(start, end))
 
 
-def suspend_appointment(user, appt: Appointment, *, starts_on, ends_on=None, reason="") -> Suspension:
+def suspend_appointment(appt: Appointment, *, actor, starts_on, ends_on=None, reason="") -> Suspension:
     """Suspend an appointment for a period: from `starts_on` through `ends_on` (both included), or open until
     resumed. The person does not count on those days; days before `starts_on` stay as they were."""
-    _require(authz.can_edit_roster(user, appt.base), user)
-    start = _date(starts_on, "starts_on", _l("First day of the suspension"))
-    end = _date(ends_on, "ends_on", _l("Last day of the suspension"), required=False)
+    _require(authz.can_edit_roster(actor, appt.base), actor)
+    start = v.date_value(starts_on, "starts_on", _l("First day of the suspension"))
+    end = v.date_value(ends_on, "ends_on", _l("Last day of the suspension"), required=False)
     reason = _text(reason, "reason")
     if end is not None and end < start:
         raise DomainError(_l("The last day %(end)s is before the first day %(start)s."), field="ends_on",
@@ -308,16 +281,16 @@ def suspend_appointment(user, appt: Appointment, *, starts_on, ends_on=None, rea
                               field="starts_on", period=_period(other.starts_on, other.ends_on),
                               new=_period(start, end))
     period = Suspension(appointment=appt, base_id=appt.base_id, starts_on=start, ends_on=end, reason=reason,
-                        recorded_by_id=getattr(user, "id", None))
+                        recorded_by_id=getattr(actor, "id", None))
     db.session.add(period)
     db.session.flush()
     return period
 
 
-def resume_appointment(user, appt: Appointment, *, on) -> Suspension:
+def resume_appointment(appt: Appointment, *, actor, on) -> Suspension:
     """End the open suspension so that `on` is the first day the appointment counts again."""
-    _require(authz.can_edit_roster(user, appt.base), user)
-    day = _date(on, "on", _l("First day counted again"))
+    _require(authz.can_edit_roster(actor, appt.base), actor)
+    day = v.date_value(on, "on", _l("First day counted again"))
     period = appt.open_suspension
     if period is None:
         raise DomainError(_l("This appointment has no open suspension to resume."), field="on")
@@ -346,7 +319,7 @@ def _student_fields(base, *, name, student_no, level, enrolment_year, programme=
         raise DomainError(_l("The enrolment year is required (e.g. 2023)."), field="enrolment_year") from None
     if not (1950 <= year <= dt.date.today().year + 1):
         raise DomainError(_l("The enrolment year %(year)s is out of range."), field="enrolment_year", year=year)
-    graduated = _date(graduated_on, "graduated_on", _l("Graduation date"), required=False)
+    graduated = v.date_value(graduated_on, "graduated_on", _l("Graduation date"), required=False)
     if graduated is not None and graduated.year < year:
         raise DomainError(_l("The graduation date %(date)s is before the enrolment year %(year)s."),
                           field="graduated_on", date=graduated.isoformat(), year=year)
@@ -364,16 +337,16 @@ def _student_fields(base, *, name, student_no, level, enrolment_year, programme=
             "graduated_on": graduated, "employment": employment, "employer": _text(employer, "employer")}
 
 
-def create_student(user, base, **fields) -> Student:
-    _require(authz.can_edit_roster(user, base), user)
+def create_student(base, *, actor, **fields) -> Student:
+    _require(authz.can_edit_roster(actor, base), actor)
     student = Student(base_id=base.id, **_student_fields(base, **fields))
     db.session.add(student)
     db.session.flush()
     return student
 
 
-def update_student(user, student: Student, **fields) -> Student:
-    _require(authz.can_edit_roster(user, student.base), user)
+def update_student(student: Student, *, actor, **fields) -> Student:
+    _require(authz.can_edit_roster(actor, student.base), actor)
     for key, value in _student_fields(student.base, student=student, **fields).items():
         setattr(student, key, value)
     db.session.flush()
@@ -386,26 +359,15 @@ def _covered(mentor: Mentor, base_id: int, start: dt.date, end: dt.date | None) 
     appts = list(db.session.scalars(select(Appointment).where(Appointment.base_id == base_id,
                                                               Appointment.mentor_id == mentor.id)))
     periods = suspensions_of(a.id for a in appts)
-    spans = sorted((s, e or FAR_FUTURE) for a in appts for s, e in counting_spans(a.starts_on, a.ends_on,
-                                                                                   periods[a.id]))
-    need_end = end or FAR_FUTURE
-    day = start
-    for s, e in spans:
-        if s > day:
-            break
-        if e >= day:
-            if e >= need_end:
-                return True
-            day = e + dt.timedelta(days=1)
-    return False
+    return covers([span for a in appts for span in counting_spans(a.starts_on, a.ends_on, periods[a.id])], start, end)
 
 
-def assign_mentors(user, student: Student, *, university_mentor: Mentor | None, enterprise_mentor: Mentor | None,
+def assign_mentors(student: Student, *, actor, university_mentor: Mentor | None, enterprise_mentor: Mentor | None,
                    starts_on, ends_on=None, note="") -> MentorAssignment:
     """Give a student dual mentors for a period: exactly one university and one enterprise mentor, each with
     an appointment at the student's base active over the whole period."""
     base = student.base
-    _require(authz.can_edit_roster(user, base), user)
+    _require(authz.can_edit_roster(actor, base), actor)
     if university_mentor is None:
         raise DomainError(_l("Choose a university mentor."), field="university_mentor_id")
     if enterprise_mentor is None:
@@ -447,10 +409,10 @@ def assign_mentors(user, student: Student, *, university_mentor: Mentor | None, 
     return assignment
 
 
-def end_assignment(user, assignment: MentorAssignment, *, ends_on) -> MentorAssignment:
+def end_assignment(assignment: MentorAssignment, *, actor, ends_on) -> MentorAssignment:
     """End a student's dual-mentor assignment on a date (its last day); the history stays."""
-    _require(authz.can_edit_roster(user, assignment.student.base), user)
-    end = _date(ends_on, "ends_on", _l("End date"))
+    _require(authz.can_edit_roster(actor, assignment.student.base), actor)
+    end = v.date_value(ends_on, "ends_on", _l("End date"))
     if end < assignment.starts_on:
         raise DomainError(_l("The end date %(end)s is before the start date %(start)s."), field="ends_on",
                           end=end.isoformat(), start=assignment.starts_on.isoformat())

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 
 from registry import authz, cache
 from registry.authz import ALL, EDITORS, MENTOR, STAFF, actor, allow
-from registry.errors import DomainError, _l
+from registry.errors import _l
 from registry.extensions import db
-from registry.forms_support import apply_domain_error, form_data, options, save_form
 from registry.hooks import Hook
+from registry.forms_support import form_data, options, save_form, writing
 from registry.mentors import queries, services
 from registry.mentors.charts import ratio_history_svg
 from registry.mentors.fields import mask_phone
@@ -65,11 +65,6 @@ def _phone_for(user, mentor: Mentor, base=None) -> str:
     if base is None and authz.can_manage_mentor(user, mentor):
         return mentor.phone
     return mask_phone(mentor.phone)
-
-
-def _fail(form, exc: DomainError):
-    db.session.rollback()
-    apply_domain_error(form, exc)
 
 
 # ---- the base page's panel -------------------------------------------------------------------
@@ -154,18 +149,15 @@ def mentor_add(code):
     base = load_base(code, edit=True)
     form = AddMentorForm()
     if form.validate_on_submit():
-        try:
-            data = form_data(form)
-            mentor, _appt, created = services.add_mentor_to_base(actor(), base, **data)
-            db.session.commit()
+        with writing(form) as write:
+            mentor, _appt, created = services.add_mentor_to_base(base, **form_data(form), actor=actor())
+        if write.ok:
             if created:
                 flash(_("%(name)s was added to the team.", name=mentor.name), "success")
             else:
                 flash(_("%(name)s is already in the registry (same organisation and staff number): the new "
                         "appointment was added and the existing profile kept.", name=mentor.name), "info")
             return redirect(url_for("mentors.roster", code=base.code))
-        except DomainError as exc:
-            _fail(form, exc)
     return render_template("mentors/form.html", form=form, title=_("Add a mentor to %(code)s", code=base.code),
                            intro=_("A person already registered with the same organisation and staff number is "
                                    "attached with a new appointment; their profile is not changed."),
@@ -211,7 +203,7 @@ def mentor_edit(mentor_id):
         abort(403)
     form = MentorForm(obj=mentor)
     done = save_form(
-        form, lambda: services.update_mentor(actor(), mentor, **form_data(form)),
+        form, lambda: services.update_mentor(mentor, **form_data(form), actor=actor()),
         message=_("Saved."), done=url_for("mentors.mentor_detail", mentor_id=mentor.id))
     return done or render_template("mentors/form.html", form=form, title=_("Edit %(name)s", name=mentor.name),
                                    back=url_for("mentors.mentor_detail", mentor_id=mentor.id), form_id="mentor-form")
@@ -239,7 +231,7 @@ def me_edit():
     mentor = _own_mentor()
     form = ProfileForm(obj=mentor)
     done = save_form(
-        form, lambda: services.update_profile(actor(), mentor, **form_data(form)),
+        form, lambda: services.update_profile(mentor, **form_data(form), actor=actor()),
         message=_("Your profile was saved."), done=url_for("mentors.me"))
     return done or render_template(
         "mentors/form.html", form=form, title=_("My profile"), back=url_for("mentors.me"), form_id="profile-form",
@@ -258,27 +250,23 @@ def _load_appointment(appt_id: int) -> Appointment:
     return appt
 
 
-def _appointment_page(appt, form, title, form_id):
-    return render_template("mentors/form.html", form=form, title=title, appointment=appt,
-                           appointment_state=APPOINTMENT_STATES[appt.state],
-                           back=url_for("mentors.roster", code=appt.base.code), form_id=form_id)
-
-
-def _appointment_title(text, appt):
-    return _("%(action)s: %(name)s at %(code)s (from %(start)s)", action=text, name=appt.mentor.name,
-             code=appt.base.code, start=appt.starts_on.isoformat())
+def _appointment_action(appt, form, service, *, action, message, form_id, done=None):
+    """One page that changes an appointment: the form's fields are the service's arguments."""
+    saved = save_form(form, lambda: service(appt, **form_data(form), actor=actor()), message=message,
+                      done=done or url_for("mentors.roster", code=appt.base.code))
+    title = _("%(action)s: %(name)s at %(code)s (from %(start)s)", action=action, name=appt.mentor.name,
+              code=appt.base.code, start=appt.starts_on.isoformat())
+    return saved or render_template("mentors/form.html", form=form, title=title, appointment=appt,
+                                    appointment_state=APPOINTMENT_STATES[appt.state],
+                                    back=url_for("mentors.roster", code=appt.base.code), form_id=form_id)
 
 
 @bp.route("/appointments/<int:appt_id>/edit", methods=["GET", "POST"])
 @allow(*EDITORS)
 def appointment_edit(appt_id):
     appt = _load_appointment(appt_id)
-    form = AppointmentForm(obj=appt)
-    done = save_form(
-        form, lambda: services.update_appointment(actor(), appt, starts_on=form.starts_on.data,
-                                                  ends_on=form.ends_on.data),
-        message=_("Saved."), done=url_for("mentors.roster", code=appt.base.code))
-    return done or _appointment_page(appt, form, _appointment_title(_("Edit appointment"), appt), "appointment-form")
+    return _appointment_action(appt, AppointmentForm(obj=appt), services.update_appointment,
+                               action=_("Edit appointment"), message=_("Saved."), form_id="appointment-form")
 
 
 @bp.route("/appointments/<int:appt_id>/renew", methods=["GET", "POST"])
@@ -288,11 +276,8 @@ def appointment_renew(appt_id):
     form = RenewForm()
     if request.method == "GET" and appt.ends_on is not None:
         form.starts_on.data = appt.ends_on + dt.timedelta(days=1)
-    done = save_form(
-        form, lambda: services.renew_appointment(actor(), appt, starts_on=form.starts_on.data,
-                                                 ends_on=form.ends_on.data),
-        message=_("The appointment was renewed."), done=url_for("mentors.roster", code=appt.base.code))
-    return done or _appointment_page(appt, form, _appointment_title(_("Renew appointment"), appt), "renew-form")
+    return _appointment_action(appt, form, services.renew_appointment, action=_("Renew appointment"),
+                               message=_("The appointment was renewed."), form_id="renew-form")
 
 
 @bp.route("/appointments/<int:appt_id>/end", methods=["GET", "POST"])
@@ -302,11 +287,8 @@ def appointment_end(appt_id):
     form = EndForm()
     if request.method == "GET":
         form.ends_on.data = min(dt.date.today(), appt.ends_on) if appt.ends_on else dt.date.today()
-    done = save_form(
-        form, lambda: services.end_appointment(actor(), appt, ends_on=form.ends_on.data, reason=form.reason.data),
-        message=_("The appointment was ended; its history is kept."),
-        done=url_for("mentors.roster", code=appt.base.code))
-    return done or _appointment_page(appt, form, _appointment_title(_("End appointment"), appt), "end-form")
+    return _appointment_action(appt, form, services.end_appointment, action=_("End appointment"),
+                               message=_("The appointment was ended; its history is kept."), form_id="end-form")
 
 
 @bp.route("/appointments/<int:appt_id>/suspend", methods=["GET", "POST"])
@@ -316,11 +298,8 @@ def appointment_suspend(appt_id):
     form = SuspendForm()
     if request.method == "GET":
         form.starts_on.data = max(dt.date.today(), appt.starts_on)
-    done = save_form(
-        form, lambda: services.suspend_appointment(actor(), appt, starts_on=form.starts_on.data,
-                                                   ends_on=form.ends_on.data, reason=form.reason.data),
-        message=_("The appointment was suspended."), done=_back(appt))
-    return done or _appointment_page(appt, form, _appointment_title(_("Suspend appointment"), appt), "suspend-form")
+    return _appointment_action(appt, form, services.suspend_appointment, action=_("Suspend appointment"),
+                               message=_("The appointment was suspended."), form_id="suspend-form", done=_back(appt))
 
 
 @bp.route("/appointments/<int:appt_id>/resume", methods=["GET", "POST"])
@@ -330,10 +309,8 @@ def appointment_resume(appt_id):
     form = ResumeForm()
     if request.method == "GET":
         form.on.data = dt.date.today()
-    done = save_form(
-        form, lambda: services.resume_appointment(actor(), appt, on=form.on.data),
-        message=_("The appointment was resumed."), done=_back(appt))
-    return done or _appointment_page(appt, form, _appointment_title(_("Resume appointment"), appt), "resume-form")
+    return _appointment_action(appt, form, services.resume_appointment, action=_("Resume appointment"),
+                               message=_("The appointment was resumed."), form_id="resume-form", done=_back(appt))
 
 
 def _back(appt):
@@ -351,7 +328,8 @@ def appointment_new(code, mentor_id):
     mentor = _load_mentor(mentor_id)
     form = AppointmentForm()
     done = save_form(
-        form, lambda: services.appoint(actor(), base, mentor, starts_on=form.starts_on.data, ends_on=form.ends_on.data),
+        form, lambda: services.appoint(base, mentor, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                                       actor=actor()),
         message=_("Saved."), done=url_for("mentors.roster", code=base.code))
     return done or render_template("mentors/form.html", form=form,
                                    title=_("New appointment of %(name)s at %(code)s", name=mentor.name, code=base.code),
@@ -382,7 +360,7 @@ def student_add(code):
     base = load_base(code, edit=True)
     form = StudentForm()
     done = save_form(
-        form, lambda: services.create_student(actor(), base, **form_data(form)),
+        form, lambda: services.create_student(base, **form_data(form), actor=actor()),
         message=_("Saved."), done=lambda student: url_for("mentors.student_detail", student_id=student.id))
     return done or render_template("mentors/form.html", form=form, title=_("New student at %(code)s", code=base.code),
                                    back=url_for("mentors.students", code=base.code), form_id="student-form")
@@ -425,7 +403,7 @@ def student_edit(student_id):
     if request.method == "GET":
         form.employment.data = student.employment or ""
     done = save_form(
-        form, lambda: services.update_student(actor(), student, **form_data(form)),
+        form, lambda: services.update_student(student, **form_data(form), actor=actor()),
         message=_("Saved."), done=url_for("mentors.student_detail", student_id=student.id))
     return done or render_template(
         "mentors/form.html", form=form, title=_("Edit %(name)s", name=student.name),
@@ -448,9 +426,9 @@ def student_assign(student_id):
         form.starts_on.data = dt.date.today()
     done = save_form(
         form, lambda: services.assign_mentors(
-            actor(), student, university_mentor=_mentor_at(student.base_id, form.university_mentor_id.data),
+            student, university_mentor=_mentor_at(student.base_id, form.university_mentor_id.data),
             enterprise_mentor=_mentor_at(student.base_id, form.enterprise_mentor_id.data),
-            starts_on=form.starts_on.data, ends_on=form.ends_on.data, note=form.note.data),
+            starts_on=form.starts_on.data, ends_on=form.ends_on.data, note=form.note.data, actor=actor()),
         message=_("Saved."), done=url_for("mentors.student_detail", student_id=student.id))
     return done or render_template(
         "mentors/form.html", form=form, title=_("Dual mentors for %(name)s", name=student.name),
@@ -480,7 +458,7 @@ def assignment_end(assignment_id):
     if request.method == "GET":
         form.ends_on.data = dt.date.today()
     done = save_form(
-        form, lambda: services.end_assignment(actor(), assignment, ends_on=form.ends_on.data),
+        form, lambda: services.end_assignment(assignment, ends_on=form.ends_on.data, actor=actor()),
         message=_("Saved."), done=url_for("mentors.student_detail", student_id=student.id))
     return done or render_template(
         "mentors/form.html", form=form, title=_("End the dual-mentor assignment of %(name)s", name=student.name),

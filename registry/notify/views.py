@@ -5,9 +5,8 @@ from werkzeug.routing import BuildError
 from registry import authz
 from registry.auth.forms import PasswordForm
 from registry.authz import ALL, actor, allow
-from registry.errors import DomainError
 from registry.extensions import db
-from registry.forms_support import apply_domain_error
+from registry.forms_support import save_form, writing
 from registry.notify import events, queries, services
 from registry.notify.forms import settings_form
 from registry.notify.mail import describe
@@ -73,8 +72,8 @@ def notification_list():
 def notification_open(notification_id):
     """Mark it read and go where it is dealt with."""
     n = _load(notification_id)
-    services.mark_read(n, actor=actor())
-    db.session.commit()
+    with writing():
+        services.mark_read(n, actor=actor())
     return redirect(target_of(n))
 
 
@@ -82,8 +81,8 @@ def notification_open(notification_id):
 @allow(*ALL)
 def notification_read(notification_id):
     n = _load(notification_id)
-    services.mark_read(n, actor=actor())
-    db.session.commit()
+    with writing():
+        services.mark_read(n, actor=actor())
     return redirect(url_for("notify.notification_list", **{k: v for k, v in _filters().items() if v}))
 
 
@@ -91,8 +90,8 @@ def notification_read(notification_id):
 @allow(*ALL)
 def notification_read_all():
     filters = _filters()
-    n = services.mark_all_read(actor=actor(), kind=filters["kind"])
-    db.session.commit()
+    with writing():
+        n = services.mark_all_read(actor=actor(), kind=filters["kind"])
     flash(_("%(n)s notifications marked read.", n=n), "success")
     return redirect(url_for("notify.notification_list", **{k: v for k, v in filters.items() if v}))
 
@@ -107,14 +106,8 @@ def account_panel(user, formdata=None):
 def save_settings():
     user = actor()
     form = account_panel(user, formdata=request.form)
-    if form.validate_on_submit():
-        try:
-            services.save_settings(user, actor=user, email=form.email.data, email_enabled=form.email_enabled.data,
-                                   email_kinds=form.email_kinds.data, locale=form.locale.data or None)
-            db.session.commit()
-            flash(_("Your notification settings were saved."), "success")
-            return redirect(url_for("auth.account") + "#notification-settings")
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-    return render_template("auth/account.html", form=PasswordForm(formdata=None), user=user, notify_form=form)
+    done = save_form(form, lambda: services.save_settings(
+        user, actor=user, email=form.email.data, email_enabled=form.email_enabled.data,
+        email_kinds=form.email_kinds.data, locale=form.locale.data or None),
+        message=_("Your notification settings were saved."), done=url_for("auth.account") + "#notification-settings")
+    return done or render_template("auth/account.html", form=PasswordForm(formdata=None), user=user, notify_form=form)

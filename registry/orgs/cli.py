@@ -36,7 +36,7 @@ def create(code, name, university, university_kind, enterprises, field, cooperat
     with transaction():
         created = create_base_with_parties(code, name=name, university_name=university,
                                            university_kind=university_kind, enterprise_names=list(enterprises),
-                                           field=field, cooperation_since=since)
+                                           field=field, cooperation_since=since, actor=None)
     click.echo(f"created base {created.code}")
 
 
@@ -51,7 +51,7 @@ def field_add(code, name_zh, name_en):
     """Add a key field; `base create --field CODE` accepts it from then on."""
     ensure_schema()
     with transaction():
-        kf = add_key_field(code, name_zh=name_zh, name_en=name_en)
+        kf = add_key_field(code, name_zh=name_zh, name_en=name_en, actor=None)
         line = f"added key field {kf.code}: {kf.name_zh} / {kf.name_en}"
     click.echo(line)
 

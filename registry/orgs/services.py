@@ -6,7 +6,8 @@ import re
 
 from sqlalchemy import func, select
 
-from registry import authz
+from registry import authz, values as v
+from registry.values import clean
 from registry.errors import DomainError, Forbidden, NotFound, _l
 from registry.extensions import db
 from registry.orgs.models import FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, KeyField, University
@@ -15,57 +16,36 @@ from registry.orgs.queries import references_to
 CODE_RE = re.compile(r"^[A-Za-z0-9-]+$")
 
 
-def clean(value: str | None) -> str:
-    """Trim ASCII and full-width spaces at both ends."""
-    return (value or "").strip().strip("\u3000").strip()
-
-
-def _required_text(value, field, max_len, label):
-    value = clean(value)
-    if not value:
-        raise DomainError(_l("%(label)s is required."), field=field, label=label)
-    if len(value) > max_len:
-        raise DomainError(_l("%(label)s may have at most %(n)s characters."), field=field, label=label, n=max_len)
-    return value
-
-
-def _optional_text(value, field, max_len, label):
-    value = clean(value)
-    if len(value) > max_len:
-        raise DomainError(_l("%(label)s may have at most %(n)s characters."), field=field, label=label, n=max_len)
-    return value
-
-
 # ---- universities ------------------------------------------------------------------------
 
 def find_university(name: str) -> University | None:
     return db.session.scalar(select(University).where(University.name == clean(name)))
 
 
-def create_university(name: str, kind: str, province: str = "") -> University:
-    name = _required_text(name, "name", 200, _l("University name"))
+def create_university(name: str, kind: str, province: str = "", *, actor) -> University:
+    name = v.text_value(name, "name", _l("University name"), 200, required=True)
     if kind not in UNIVERSITY_KINDS:
         raise DomainError(_l("The university kind must be ministry or co_built, not %(kind)s."), field="kind", kind=kind)
     if find_university(name) is not None:
         raise DomainError(_l("A university named %(name)s already exists."), field="name", name=name)
-    uni = University(name=name, kind=kind, province=_optional_text(province, "province", 50, _l("Province")))
+    uni = University(name=name, kind=kind, province=v.text_value(province, "province", _l("Province"), 50))
     db.session.add(uni)
     db.session.flush()
     return uni
 
 
-def update_university(uni: University, *, name: str, kind: str, province: str = "", user=None) -> University:
-    """`user` is the acting user: only an administrator may change the kind (it sets the quota, R6)."""
-    name = _required_text(name, "name", 200, _l("University name"))
+def update_university(uni: University, *, name: str, kind: str, province: str = "", actor) -> University:
+    """Only an administrator may change the kind (it sets the quota, R6); `actor` None is the system."""
+    name = v.text_value(name, "name", _l("University name"), 200, required=True)
     if kind not in UNIVERSITY_KINDS:
         raise DomainError(_l("The university kind must be ministry or co_built, not %(kind)s."), field="kind", kind=kind)
-    if kind != uni.kind and user is not None and not authz.can_manage_system(user):
+    if kind != uni.kind and actor is not None and not authz.can_manage_system(actor):
         raise Forbidden(_l("Only an administrator can change a university's kind."), field="kind")
     other = find_university(name)
     if other is not None and other.id != uni.id:
         raise DomainError(_l("A university named %(name)s already exists."), field="name", name=name)
     uni.name, uni.kind = name, kind
-    uni.province = _optional_text(province, "province", 50, _l("Province"))
+    uni.province = v.text_value(province, "province", _l("Province"), 50)
     db.session.flush()
     return uni
 
@@ -81,16 +61,16 @@ def _enterprise_fields(sector, scale, rd_focus, practice_conditions):
         raise DomainError(_l("Unknown sector: %(sector)s"), field="sector", sector=sector)
     return {
         "sector": sector or None,
-        "scale": _optional_text(scale, "scale", 200, _l("Scale")),
-        "rd_focus": _optional_text(rd_focus, "rd_focus", 4000, _l("R&D focus")),
-        "practice_conditions": _optional_text(practice_conditions, "practice_conditions", 4000,
-                                              _l("Practice conditions")),
+        "scale": v.text_value(scale, "scale", _l("Scale"), 200),
+        "rd_focus": v.text_value(rd_focus, "rd_focus", _l("R&D focus"), 4000),
+        "practice_conditions": v.text_value(practice_conditions, "practice_conditions", _l("Practice conditions"),
+                                            4000),
     }
 
 
 def create_enterprise(name: str, sector: str | None = None, scale: str = "", rd_focus: str = "",
-                      practice_conditions: str = "") -> Enterprise:
-    name = _required_text(name, "name", 200, _l("Enterprise name"))
+                      practice_conditions: str = "", *, actor) -> Enterprise:
+    name = v.text_value(name, "name", _l("Enterprise name"), 200, required=True)
     if find_enterprise(name) is not None:
         raise DomainError(_l("An enterprise named %(name)s already exists."), field="name", name=name)
     ent = Enterprise(name=name, **_enterprise_fields(sector, scale, rd_focus, practice_conditions))
@@ -100,8 +80,8 @@ def create_enterprise(name: str, sector: str | None = None, scale: str = "", rd_
 
 
 def update_enterprise(ent: Enterprise, *, name: str, sector=None, scale="", rd_focus="",
-                      practice_conditions="") -> Enterprise:
-    name = _required_text(name, "name", 200, _l("Enterprise name"))
+                      practice_conditions="", actor) -> Enterprise:
+    name = v.text_value(name, "name", _l("Enterprise name"), 200, required=True)
     other = find_enterprise(name)
     if other is not None and other.id != ent.id:
         raise DomainError(_l("An enterprise named %(name)s already exists."), field="name", name=name)
@@ -118,7 +98,7 @@ def _refuse_if_used(obj, message, **params):
         raise DomainError(message, count=sum(used.values()), tables=", ".join(sorted(used)), **params)
 
 
-def delete_university(uni: University) -> None:
+def delete_university(uni: University, *, actor) -> None:
     """Delete a university that nothing refers to (no base, no account, no other record)."""
     _refuse_if_used(uni, _l("The university %(name)s is still used by %(count)s records (%(tables)s) "
                             "and cannot be deleted."), name=uni.name)
@@ -126,7 +106,7 @@ def delete_university(uni: University) -> None:
     db.session.flush()
 
 
-def delete_enterprise(ent: Enterprise) -> None:
+def delete_enterprise(ent: Enterprise, *, actor) -> None:
     """Delete an enterprise that no base has as partner and no other record refers to."""
     _refuse_if_used(ent, _l("The enterprise %(name)s is still used by %(count)s records (%(tables)s) "
                             "and cannot be deleted."), name=ent.name)
@@ -163,7 +143,7 @@ def _check_code(code: str) -> str:
 
 
 def _check_base_fields(name, field, cooperation_since, enterprises, max_students_per_mentor):
-    name = _required_text(name, "name", 200, _l("Base name"))
+    name = v.text_value(name, "name", _l("Base name"), 200, required=True)
     if field not in FIELDS:
         raise DomainError(_l("Unknown key field: %(value)s. Use one of: %(fields)s"), field="field",
                           value=field, fields=", ".join(FIELDS))
@@ -185,7 +165,7 @@ def _check_base_fields(name, field, cooperation_since, enterprises, max_students
 
 def create_base(code: str, *, name: str, university: University, enterprises: list[Enterprise], field: str,
                 cooperation_since: dt.date, max_students_per_mentor: int = 5, description: str = "",
-                excellent_engineer_programme: bool = False) -> Base:
+                excellent_engineer_programme: bool = False, actor) -> Base:
     code = _check_code(code)
     name = _check_base_fields(name, field, cooperation_since, enterprises, max_students_per_mentor)
     if university is None:
@@ -194,7 +174,7 @@ def create_base(code: str, *, name: str, university: University, enterprises: li
         raise DomainError(_l("A base with code %(code)s already exists."), field="code", code=code)
     base = Base(code=code, name=name, university=university, enterprises=list(enterprises), field=field,
                 cooperation_since=cooperation_since, max_students_per_mentor=int(max_students_per_mentor),
-                description=_optional_text(description, "description", 4000, _l("Description")),
+                description=v.text_value(description, "description", _l("Description"), 4000),
                 excellent_engineer_programme=bool(excellent_engineer_programme))
     db.session.add(base)
     db.session.flush()
@@ -203,20 +183,20 @@ def create_base(code: str, *, name: str, university: University, enterprises: li
 
 def update_base(base: Base, *, name: str, enterprises: list[Enterprise], field: str, cooperation_since: dt.date,
                 max_students_per_mentor: int = 5, description: str = "",
-                excellent_engineer_programme: bool | None = None) -> Base:
+                excellent_engineer_programme: bool | None = None, actor) -> Base:
     name = _check_base_fields(name, field, cooperation_since, enterprises, max_students_per_mentor)
     base.name, base.field, base.cooperation_since = name, field, cooperation_since
     if excellent_engineer_programme is not None:
         base.excellent_engineer_programme = bool(excellent_engineer_programme)
     base.enterprises = list(enterprises)
     base.max_students_per_mentor = int(max_students_per_mentor)
-    base.description = _optional_text(description, "description", 4000, _l("Description"))
+    base.description = v.text_value(description, "description", _l("Description"), 4000)
     db.session.flush()
     return base
 
 
 def create_base_with_parties(code: str, *, name: str, university_name: str, university_kind: str,
-                             enterprise_names: list[str], field: str, cooperation_since: dt.date) -> Base:
+                             enterprise_names: list[str], field: str, cooperation_since: dt.date, actor) -> Base:
     """The command line's `base create`: make the university and enterprises when missing."""
     code = _check_code(code)
     if _code_taken(code):
@@ -226,17 +206,17 @@ def create_base_with_parties(code: str, *, name: str, university_name: str, univ
                           kind=university_kind)
     uni = find_university(university_name)
     if uni is None:
-        uni = create_university(university_name, university_kind)
+        uni = create_university(university_name, university_kind, actor=actor)
     elif uni.kind != university_kind:
         raise DomainError(_l("The university %(name)s is recorded as %(kind)s, not %(given)s."),
                           name=uni.name, kind=uni.kind, given=university_kind)
     enterprises = []
     for ent_name in enterprise_names:
-        ent = find_enterprise(ent_name) or create_enterprise(ent_name)
+        ent = find_enterprise(ent_name) or create_enterprise(ent_name, actor=actor)
         if ent not in enterprises:
             enterprises.append(ent)
     return create_base(code, name=name, university=uni, enterprises=enterprises, field=field,
-                       cooperation_since=cooperation_since)
+                       cooperation_since=cooperation_since, actor=actor)
 
 
 # ---- key fields (a managed list: the ten seeded, the ministry adds more) ------------------------
@@ -250,8 +230,8 @@ def _require_admin(actor) -> None:
 
 
 def _field_names(name_zh, name_en, exclude_id=None) -> tuple[str, str]:
-    zh = _required_text(name_zh, "name_zh", 100, _l("Chinese name"))
-    en = _required_text(name_en, "name_en", 200, _l("English name"))
+    zh = v.text_value(name_zh, "name_zh", _l("Chinese name"), 100, required=True)
+    en = v.text_value(name_en, "name_en", _l("English name"), 200, required=True)
     for column, value, field in ((KeyField.name_zh, zh, "name_zh"), (KeyField.name_en, en, "name_en")):
         stmt = select(KeyField.code).where(func.lower(column) == value.lower())
         if exclude_id is not None:
@@ -263,7 +243,7 @@ def _field_names(name_zh, name_en, exclude_id=None) -> tuple[str, str]:
     return zh, en
 
 
-def add_key_field(code: str, *, name_zh: str, name_en: str, actor=None):
+def add_key_field(code: str, *, name_zh: str, name_en: str, actor):
     """Add a key field beyond the seeded ones; `base create --field` and every form accept it from then on."""
     _require_admin(actor)
     code = clean(code)
@@ -281,7 +261,7 @@ def add_key_field(code: str, *, name_zh: str, name_en: str, actor=None):
     return kf
 
 
-def rename_key_field(kf, *, name_zh: str, name_en: str, actor=None):
+def rename_key_field(kf, *, name_zh: str, name_en: str, actor):
     """Rename a key field; its code (what bases record) stays."""
     _require_admin(actor)
     kf.name_zh, kf.name_en = _field_names(name_zh, name_en, exclude_id=kf.id)

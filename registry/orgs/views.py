@@ -6,10 +6,10 @@ from sqlalchemy.orm import selectinload
 
 from registry import authz, cache
 from registry.authz import ADMIN, STAFF, UNIVERSITY_COORDINATOR, actor, allow
-from registry.errors import DomainError, _l
+from registry.errors import _l
 from registry.extensions import db
-from registry.forms_support import apply_domain_error, options, save_form
 from registry.nav import register_nav
+from registry.forms_support import delete_then, options, save_form, writing
 from registry.orgs import queries, services
 from registry.orgs.forms import BaseForm, EnterpriseForm, KeyFieldForm, KeyFieldRenameForm, UniversityForm
 from registry.orgs.models import (BASE_STATUSES, FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, KeyField,
@@ -75,18 +75,15 @@ def base_create():
         uni = db.session.get(University, form.university_id.data)
         if uni is None or not authz.can_create_base(user, uni):
             abort(403)
-        try:
+        with writing(form) as write:
             base = services.create_base(
                 form.code.data, name=form.name.data, university=uni, enterprises=_enterprises(form.enterprise_ids.data),
                 field=form.field.data, cooperation_since=form.cooperation_since.data,
                 max_students_per_mentor=form.max_students_per_mentor.data, description=form.description.data,
-                excellent_engineer_programme=form.excellent_engineer_programme.data)
-            db.session.commit()
+                excellent_engineer_programme=form.excellent_engineer_programme.data, actor=user)
+        if write.ok:
             flash(_("Base %(code)s was created.", code=base.code), "success")
             return redirect(url_for("orgs.base_detail", code=base.code))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
     return render_template("orgs/base_form.html", form=form, base=None)
 
 
@@ -124,7 +121,8 @@ def base_edit(code):
         form, lambda: services.update_base(
             base, name=form.name.data, enterprises=_enterprises(form.enterprise_ids.data), field=form.field.data,
             cooperation_since=form.cooperation_since.data, max_students_per_mentor=form.max_students_per_mentor.data,
-            description=form.description.data, excellent_engineer_programme=form.excellent_engineer_programme.data),
+            description=form.description.data, excellent_engineer_programme=form.excellent_engineer_programme.data,
+            actor=actor()),
         message=_("Saved."), done=url_for("orgs.base_detail", code=base.code))
     return done or render_template("orgs/base_form.html", form=form, base=base)
 
@@ -144,14 +142,21 @@ def university_list():
                            can_edit=lambda uni: authz.can_edit_university(user, uni))
 
 
+def _simple_form(form, action, *, done: str, title, delete_url: str | None = None):
+    """A university's or an enterprise's form: save it, or show it again (with the delete button to
+    those who may delete, as the delete route decides)."""
+    saved = save_form(form, action, message=_("Saved."), done=done)
+    return saved or render_template("orgs/simple_form.html", form=form, title=title,
+                                    delete_url=delete_url if authz.can_manage_system(actor()) else None)
+
+
 @bp.route("/universities/new", methods=["GET", "POST"])
 @allow(ADMIN)
 def university_create():
     form = UniversityForm()
-    done = save_form(
-        form, lambda: services.create_university(form.name.data, form.kind.data, form.province.data),
-        message=_("Saved."), done=url_for("orgs.university_list"))
-    return done or render_template("orgs/simple_form.html", form=form, title=_("New university"))
+    return _simple_form(form, lambda: services.create_university(form.name.data, form.kind.data, form.province.data,
+                                                                 actor=actor()),
+                        done=url_for("orgs.university_list"), title=_("New university"))
 
 
 @bp.route("/universities/<int:university_id>/edit", methods=["GET", "POST"])
@@ -166,13 +171,10 @@ def university_edit(university_id):
     if not authz.can_manage_system(actor()):  # the kind sets the quota (R6): the ministry decides it
         form.kind.render_kw = {"disabled": True}
         form.kind.data = uni.kind
-    done = save_form(
-        form, lambda: services.update_university(uni, name=form.name.data, kind=form.kind.data,
-                                                 province=form.province.data, user=actor()),
-        message=_("Saved."), done=url_for("orgs.university_list"))
-    return done or render_template("orgs/simple_form.html", form=form, title=uni.name,
-                                   delete_url=url_for("orgs.university_delete", university_id=uni.id)
-                                   if authz.can_manage_system(actor()) else None)
+    return _simple_form(form, lambda: services.update_university(uni, name=form.name.data, kind=form.kind.data,
+                                                                 province=form.province.data, actor=actor()),
+                        done=url_for("orgs.university_list"), title=uni.name,
+                        delete_url=url_for("orgs.university_delete", university_id=uni.id))
 
 
 # ---- enterprises -------------------------------------------------------------------------
@@ -193,66 +195,48 @@ def enterprise_list():
 @allow(ADMIN, UNIVERSITY_COORDINATOR)
 def enterprise_create():
     form = EnterpriseForm()
-    done = save_form(
-        form, lambda: services.create_enterprise(form.name.data, form.sector.data or None, form.scale.data,
-                                                 form.rd_focus.data, form.practice_conditions.data),
-        message=_("Saved."), done=url_for("orgs.enterprise_list"))
-    return done or render_template("orgs/simple_form.html", form=form, title=_("New enterprise"))
+    return _simple_form(form, lambda: services.create_enterprise(
+        form.name.data, form.sector.data or None, form.scale.data, form.rd_focus.data, form.practice_conditions.data,
+        actor=actor()), done=url_for("orgs.enterprise_list"), title=_("New enterprise"))
 
 
 @bp.route("/enterprises/<int:enterprise_id>/edit", methods=["GET", "POST"])
 @allow(ADMIN, UNIVERSITY_COORDINATOR)
 def enterprise_edit(enterprise_id):
-    ent = db.session.get(Enterprise, enterprise_id)
-    if ent is None:
-        abort(404)
+    ent = _load_or_404(Enterprise, enterprise_id)
     if not authz.can_edit_enterprise(actor(), ent):
         abort(403)
     form = EnterpriseForm(obj=ent)
-    done = save_form(
-        form, lambda: services.update_enterprise(
-            ent, name=form.name.data, sector=form.sector.data or None, scale=form.scale.data,
-            rd_focus=form.rd_focus.data, practice_conditions=form.practice_conditions.data),
-        message=_("Saved."), done=url_for("orgs.enterprise_list"))
-    return done or render_template("orgs/simple_form.html", form=form, title=ent.name,
-                                   delete_url=url_for("orgs.enterprise_delete", enterprise_id=ent.id)
-                                   if authz.can_manage_system(actor()) else None)
+    return _simple_form(form, lambda: services.update_enterprise(
+        ent, name=form.name.data, sector=form.sector.data or None, scale=form.scale.data, rd_focus=form.rd_focus.data,
+        practice_conditions=form.practice_conditions.data, actor=actor()),
+        done=url_for("orgs.enterprise_list"), title=ent.name,
+        delete_url=url_for("orgs.enterprise_delete", enterprise_id=ent.id))
 
 
 # ---- deleting unused organisations (administrators) --------------------------------------
 
+def _load_or_404(model, obj_id: int):
+    obj = db.session.get(model, obj_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
 @bp.route("/universities/<int:university_id>/delete", methods=["POST"])
 @allow(ADMIN)
 def university_delete(university_id):
-    uni = db.session.get(University, university_id)
-    if uni is None:
-        abort(404)
-    name = uni.name
-    try:
-        services.delete_university(uni)
-        db.session.commit()
-        flash(_("The university %(name)s was deleted.", name=name), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.localized(), "danger")
-    return redirect(url_for("orgs.university_list"))
+    uni = _load_or_404(University, university_id)
+    return delete_then(lambda: services.delete_university(uni, actor=actor()), done=url_for("orgs.university_list"),
+                       message=_("The university %(name)s was deleted.", name=uni.name))
 
 
 @bp.route("/enterprises/<int:enterprise_id>/delete", methods=["POST"])
 @allow(ADMIN)
 def enterprise_delete(enterprise_id):
-    ent = db.session.get(Enterprise, enterprise_id)
-    if ent is None:
-        abort(404)
-    name = ent.name
-    try:
-        services.delete_enterprise(ent)
-        db.session.commit()
-        flash(_("The enterprise %(name)s was deleted.", name=name), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.localized(), "danger")
-    return redirect(url_for("orgs.enterprise_list"))
+    ent = _load_or_404(Enterprise, enterprise_id)
+    return delete_then(lambda: services.delete_enterprise(ent, actor=actor()), done=url_for("orgs.enterprise_list"),
+                       message=_("The enterprise %(name)s was deleted.", name=ent.name))
 
 
 # ---- key fields (administrators) ----------------------------------------------------------

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from registry import authz, values as v
 from registry.errors import DomainError, Forbidden, _l
-from registry.evidence import services as evidence
+from registry.records import services as records
 from registry.extensions import db
 from registry.orgs.models import Enterprise, University
 from registry.quality.models import (EXPERT_PURPOSES, QUALITY_KINDS, ExpertAssignment, QualityRecord,
@@ -50,27 +50,19 @@ def _values(data: dict) -> dict:
 def create_record(base, data: dict, *, actor) -> QualityRecord:
     values = _values(data)
     _may_record(actor, base, values["kind"])
-    record = QualityRecord(base_id=base.id, **values)
-    db.session.add(record)
-    db.session.flush()
-    return record
+    return records.create(QualityRecord(base_id=base.id, **values), actor=actor)
 
 
 def update_record(record: QualityRecord, data: dict, *, actor) -> QualityRecord:
     values = _values(data)
     _may_record(actor, record.base, record.kind)
     _may_record(actor, record.base, values["kind"])
-    for key, value in values.items():
-        setattr(record, key, value)
-    db.session.flush()
-    return record
+    return records.update(record, values, actor=actor)
 
 
 def delete_record(record: QualityRecord, *, actor) -> None:
     _may_record(actor, record.base, record.kind)
-    evidence.delete_for_record("quality_record", record.id)
-    db.session.delete(record)
-    db.session.flush()
+    records.delete("quality_record", record, actor=actor)
 
 
 # ---- reviewers' affiliations ---------------------------------------------------------------

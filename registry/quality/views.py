@@ -2,16 +2,16 @@
 may not be, with the reason), and each reviewer's declared affiliations."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import extract, func, select
 
 from registry import authz
 from registry.auth.models import User
 from registry.authz import ADMIN, REVIEWER, actor, allow
-from registry.errors import DomainError, _l
+from registry.errors import _l
 from registry.extensions import db
-from registry.forms_support import form_data, options, save_form
+from registry.forms_support import delete_then, form_data, options, refuse_403, save_form
 from registry.orgs.models import Enterprise, University
 from registry.orgs.panels import register_panel
 from registry.orgs.views import load_base
@@ -56,7 +56,7 @@ QUALITY = RecordKind(
     columns=COLUMNS, details=DETAILS, order_by=(QualityRecord.held_on.desc(), QualityRecord.id.desc()),
     year=extract("year", QualityRecord.held_on),
     filters=(Filter("kind", LABELS["kind"], QUALITY_KINDS, QualityRecord.kind),),
-    prepare_form=_prepare, with_actor=True,
+    prepare_form=_prepare,
     title=lambda o: f"{QUALITY_KINDS[o.kind]} {o.held_on.isoformat()}",
 )
 add_routes(bp, QUALITY)
@@ -102,17 +102,22 @@ def base_assign_expert(code):
     return done or _experts_page(base, form, 400)
 
 
+def _load_link(model, link_id: int, **owner):
+    """A link row that belongs where the URL says (`owner`: column → value), else 404."""
+    link = db.session.get(model, link_id)
+    if link is None or any(getattr(link, column) != value for column, value in owner.items()):
+        abort(404)
+    return link
+
+
 @bp.route("/bases/<code>/experts/<int:link_id>/remove", methods=["POST"])
 @allow(ADMIN)
 def base_remove_expert(code, link_id):
     base = load_base(code)
-    link = db.session.get(ExpertAssignment, link_id)
-    if link is None or link.base_id != base.id:
-        abort(404)
-    services.unassign_expert(link, actor=actor())
-    db.session.commit()
-    flash(_("Removed."), "success")
-    return redirect(url_for("quality.base_experts", code=base.code))
+    link = _load_link(ExpertAssignment, link_id, base_id=base.id)
+    return delete_then(lambda: services.unassign_expert(link, actor=actor()),
+                       done=url_for("quality.base_experts", code=base.code), message=_("Removed."),
+                       on_error=refuse_403)
 
 
 # ---- reviewers' affiliations --------------------------------------------------------------
@@ -158,16 +163,10 @@ def affiliation_declare(user_id):
 @allow(ADMIN, REVIEWER)
 def affiliation_withdraw(user_id, link_id):
     reviewer = _load_reviewer(user_id)
-    link = db.session.get(ReviewerAffiliation, link_id)
-    if link is None or link.user_id != reviewer.id:
-        abort(404)
-    try:
-        services.withdraw_affiliation(link, actor=actor())
-    except DomainError:
-        abort(403)
-    db.session.commit()
-    flash(_("Removed."), "success")
-    return redirect(url_for("quality.affiliations", user_id=reviewer.id))
+    link = _load_link(ReviewerAffiliation, link_id, user_id=reviewer.id)
+    return delete_then(lambda: services.withdraw_affiliation(link, actor=actor()),
+                       done=url_for("quality.affiliations", user_id=reviewer.id), message=_("Removed."),
+                       on_error=refuse_403)
 
 
 # ---- the base-page panel ------------------------------------------------------------------

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -32,10 +32,11 @@ from registry.evidence.attachables import register_attachable
 from registry.evidence.queries import attachment_counts
 from registry.evidence.views import attachments_context
 from registry.extensions import db
-from registry.forms_support import display, form_data, save_form
+from registry.forms_support import display
 from registry.orgs.views import load_base
 from registry.records import sheets as spreadsheets
 from registry.records.sheets import web_import_available
+from registry.forms_support import delete_then, form_data, save_form
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,9 @@ class MemberKind:
     parent_attr: str  # the member's relationship to its record, e.g. "team"
     label: Any
     form: type
-    add: Callable  # (parent, data) -> member
-    update: Callable  # (member, data) -> member
-    delete: Callable  # (member) -> None
+    add: Callable  # (parent, data, *, actor) -> member
+    update: Callable  # (member, data, *, actor) -> member
+    delete: Callable  # (member, *, actor) -> None
     columns: list
     prepare_form: Callable | None = None  # (form, base)
 
@@ -77,9 +78,9 @@ class RecordKind:
     label: Any  # singular
     plural: Any
     form: type
-    create: Callable  # (base, data) -> obj
-    update: Callable  # (obj, data) -> obj
-    delete: Callable  # (obj) -> None
+    create: Callable  # (base, data, *, actor) -> obj
+    update: Callable  # (obj, data, *, actor) -> obj
+    delete: Callable  # (obj, *, actor) -> None
     columns: list
     details: list
     order_by: tuple = ()
@@ -94,12 +95,10 @@ class RecordKind:
     members: MemberKind | None = None
     sheet: str | None = None  # the name of its spreadsheet (registry.records.sheets), if any
     title: Callable = field(default=lambda obj: obj.audit_label())
-    # The services take the acting user as keyword-only `actor` (kinds whose rules depend on who acts).
-    with_actor: bool = False
 
     def call(self, action: str, *args):
-        fn = getattr(self, action)
-        return fn(*args, actor=actor()) if self.with_actor else fn(*args)
+        """Run one of the kind's services as the signed-in user (every service takes keyword-only `actor`)."""
+        return getattr(self, action)(*args, actor=actor())
 
     def endpoint(self, action: str) -> str:
         return f"{self.area}.{self.key}_{action}"
@@ -209,10 +208,7 @@ def add_routes(bp, kind: RecordKind) -> None:
     def delete_view(code, record_id):
         base = load_base(code, edit=True)
         obj = load_record(kind, base, record_id)
-        kind.call("delete", obj)
-        db.session.commit()
-        flash(_("Deleted."), "success")
-        return redirect(kind.url("list", base))
+        return delete_then(lambda: kind.call("delete", obj), done=kind.url("list", base), message=_("Deleted."))
 
     bp.add_url_rule(prefix, f"{kind.key}_list", list_view)
     bp.add_url_rule(f"{prefix}/new", f"{kind.key}_new", new_view, methods=["GET", "POST"])
@@ -266,7 +262,7 @@ def _add_member_routes(bp, kind: RecordKind, prefix: str, detail_view, load_base
         form = members.form()
         if members.prepare_form:
             members.prepare_form(form, base)
-        done = save_form(form, lambda: members.add(parent, form_data(form)), message=_("Saved."),
+        done = save_form(form, lambda: members.add(parent, form_data(form), actor=actor()), message=_("Saved."),
                          done=kind.url("detail", base, parent))
         return done or (detail_view(code, record_id, member_form=form), 400)
 
@@ -278,7 +274,7 @@ def _add_member_routes(bp, kind: RecordKind, prefix: str, detail_view, load_base
         form = members.form(obj=member)
         if members.prepare_form:
             members.prepare_form(form, base)
-        done = save_form(form, lambda: members.update(member, form_data(form)), message=_("Saved."),
+        done = save_form(form, lambda: members.update(member, form_data(form), actor=actor()), message=_("Saved."),
                          done=kind.url("detail", base, parent))
         return done or render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=parent,
                                        member=member)
@@ -287,10 +283,9 @@ def _add_member_routes(bp, kind: RecordKind, prefix: str, detail_view, load_base
     def member_delete(code, record_id, member_id):
         base = load_base(code, edit=True)
         parent = load_record(kind, base, record_id)
-        members.delete(_load_member(kind, parent, member_id))
-        db.session.commit()
-        flash(_("Deleted."), "success")
-        return redirect(kind.url("detail", base, parent))
+        member = _load_member(kind, parent, member_id)
+        return delete_then(lambda: members.delete(member, actor=actor()), done=kind.url("detail", base, parent),
+                           message=_("Deleted."))
 
     bp.add_url_rule(f"{prefix}/<int:record_id>/members", f"{kind.key}_member_add", member_add, methods=["POST"])
     bp.add_url_rule(f"{prefix}/<int:record_id>/members/<int:member_id>/edit", f"{kind.key}_member_edit",

@@ -69,8 +69,8 @@ class RecordSheet:
     model: type
     key: Callable[[dict], tuple]  # the natural key of a row's values (may raise DomainError)
     record_key: Callable[[Any], tuple]  # the natural key of an existing record
-    create: Callable  # (base, data) -> record
-    update: Callable  # (record, data) -> record
+    create: Callable  # (base, data, *, actor) -> record
+    update: Callable  # (record, data, *, actor) -> record
     check: Callable  # (base, data, record or None) -> the cleaned values (raises DomainError)
     export: Callable  # (record) -> [cell values in the order of spec.columns]
     resolve: Callable | None = None  # (base, table) -> None: turn reference columns into ids, in bulk
@@ -113,8 +113,8 @@ class RecordImporter(Importer):
     """Rows → records of one base, checked by the area's services; written through them too (a few
     hundred rows a year per base: the ORM path keeps one set of rules and the audit log)."""
 
-    def __init__(self, sheet: RecordSheet, base, user=None):
-        self.sheet, self.spec, self.base, self.user = sheet, sheet.spec, base, user
+    def __init__(self, sheet: RecordSheet, base, *, actor=None):
+        self.sheet, self.spec, self.base, self.actor = sheet, sheet.spec, base, actor
         self.base_id = base.id
 
     def plan(self, table: Table) -> SheetPlan:
@@ -164,9 +164,9 @@ class RecordImporter(Importer):
 
     def write(self, plan: SheetPlan) -> None:
         for record, data in plan.updates:
-            self.sheet.update(record, data)
+            self.sheet.update(record, data, actor=self.actor)
         for data in plan.creates:
-            self.sheet.create(self.base, data)
+            self.sheet.create(self.base, data, actor=self.actor)
 
 
 def _differs(old, new) -> bool:
@@ -175,13 +175,13 @@ def _differs(old, new) -> bool:
     return old != new
 
 
-def import_records(name: str, base, path, filename=None, dry_run=False, user=None):
-    return run_import(RecordImporter(SHEETS[name], base, user), path, filename, dry_run=dry_run)
+def import_records(name: str, base, path, filename=None, dry_run=False, *, actor=None):
+    return run_import(RecordImporter(SHEETS[name], base, actor=actor), path, filename, dry_run=dry_run)
 
 
 def importer_factory(name: str):
-    """For `registry.imports.cli.run` and the web import: base (, user) -> an Importer."""
-    return lambda base, user=None: RecordImporter(SHEETS[name], base, user)
+    """For `registry.imports.cli.run` and the web import: base (, actor=) -> an Importer."""
+    return lambda base, *, actor=None: RecordImporter(SHEETS[name], base, actor=actor)
 
 
 # ---- export --------------------------------------------------------------------------------

@@ -1,9 +1,8 @@
-from wtforms import (BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField,
-                     TextAreaField)
+from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from registry.errors import _l
-from registry.forms_support import RegistryForm, choices, strip
+from registry.forms_support import RegistryForm, choices, roster_mentor_field, strip, text_field
 from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PARTICIPANT_KINDS, PROJECT_CATEGORIES, SIDES,
                                       TRANSFER_KINDS)
 from registry.teaching.services import L
@@ -12,9 +11,7 @@ YEARS = NumberRange(1950, 2100)
 
 
 def _text(key, max_len, required=False, area=False):
-    field = TextAreaField if area else StringField
-    validators = [DataRequired()] if required else []
-    return field(L[key], filters=[strip], validators=validators + [Length(max=max_len)])
+    return text_field(L[key], max_len, required, area)
 
 
 def _link(key):
@@ -65,8 +62,7 @@ class TeamForm(RegistryForm):
 
 
 class TeamMemberForm(RegistryForm):
-    mentor_id = SelectField(_l("Roster mentor (optional)"), coerce=int, default=0, validators=[Optional()],
-                            description=_l("Choose a roster mentor, or type the person below."))
+    mentor_id = roster_mentor_field()
     name = _text("name", 100)
     side = SelectField(L["side"], choices=choices(SIDES), validators=[InputRequired()])
     organisation = _text("organisation", 200)

@@ -12,8 +12,9 @@ from sqlalchemy import and_, or_, select
 
 from registry import values as v
 from registry.errors import DomainError, _l
-from registry.evidence import services as evidence
+from registry.records import services as records
 from registry.extensions import db
+from registry.mentors.queries import mentor_of_base
 from registry.mentors.models import Student
 from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PARTICIPANT_KINDS, PROJECT_CATEGORIES, SIDES,
                                       TRANSFER_KINDS, IndustryCourse, JointLab, MajorProject, ProjectParticipant,
@@ -34,25 +35,6 @@ L = {
     "project_id": _l("Major project"), "mentor_id": _l("Roster mentor"), "student_id": _l("Roster student"),
 }
 YEAR_RANGE = (1950, 2100)
-
-
-def _apply(obj, values: dict):
-    for key, value in values.items():
-        setattr(obj, key, value)
-    db.session.flush()
-    return obj
-
-
-def _add(obj):
-    db.session.add(obj)
-    db.session.flush()
-    return obj
-
-
-def _delete(record_type: str, obj) -> None:
-    evidence.delete_for_record(record_type, obj.id)
-    db.session.delete(obj)
-    db.session.flush()
 
 
 def _record_of_base(model, data: dict, key: str, base_id: int):
@@ -78,7 +60,7 @@ def normalise_isbn(value, field: str = "isbn") -> str:
     text = re.sub(r"^ISBN(?:-1[03])?:?", "", raw.upper()).strip()
     digits = re.sub(r"[\s\-\u2010-\u2015]", "", text)
     if not digits:
-        raise DomainError(_l("%(label)s is required."), field=field, label=L["isbn"])
+        raise DomainError(v.REQUIRED, field=field, label=L["isbn"])
     if re.fullmatch(r"\d{9}[\dX]", digits):
         total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
         if total % 11:
@@ -112,12 +94,12 @@ def _course_values(base_id: int, data: dict, obj=None) -> dict:
     return values
 
 
-def create_course(base, data: dict) -> IndustryCourse:
-    return _add(IndustryCourse(base_id=base.id, **_course_values(base.id, data)))
+def create_course(base, data: dict, *, actor) -> IndustryCourse:
+    return records.create(IndustryCourse(base_id=base.id, **_course_values(base.id, data)), actor=actor)
 
 
-def update_course(course: IndustryCourse, data: dict) -> IndustryCourse:
-    return _apply(course, _course_values(course.base_id, data, course))
+def update_course(course: IndustryCourse, data: dict, *, actor) -> IndustryCourse:
+    return records.update(course, _course_values(course.base_id, data, course), actor=actor)
 
 
 def _unlink(model, column: str, parent_id: int) -> None:
@@ -126,10 +108,10 @@ def _unlink(model, column: str, parent_id: int) -> None:
         setattr(obj, column, None)
 
 
-def delete_course(course: IndustryCourse) -> None:
+def delete_course(course: IndustryCourse, *, actor) -> None:
     _unlink(TeachingCase, "course_id", course.id)
     _unlink(Textbook, "course_id", course.id)
-    _delete("industry_course", course)
+    records.delete("industry_course", course, actor=actor)
 
 
 # ---- teaching cases ----------------------------------------------------------------------
@@ -148,16 +130,16 @@ def _case_values(base_id: int, data: dict, obj=None) -> dict:
     return values
 
 
-def create_case(base, data: dict) -> TeachingCase:
-    return _add(TeachingCase(base_id=base.id, **_case_values(base.id, data)))
+def create_case(base, data: dict, *, actor) -> TeachingCase:
+    return records.create(TeachingCase(base_id=base.id, **_case_values(base.id, data)), actor=actor)
 
 
-def update_case(case: TeachingCase, data: dict) -> TeachingCase:
-    return _apply(case, _case_values(case.base_id, data, case))
+def update_case(case: TeachingCase, data: dict, *, actor) -> TeachingCase:
+    return records.update(case, _case_values(case.base_id, data, case), actor=actor)
 
 
-def delete_case(case: TeachingCase) -> None:
-    _delete("teaching_case", case)
+def delete_case(case: TeachingCase, *, actor) -> None:
+    records.delete("teaching_case", case, actor=actor)
 
 
 # ---- textbooks ---------------------------------------------------------------------------
@@ -176,16 +158,16 @@ def _textbook_values(base_id: int, data: dict, obj=None) -> dict:
     return values
 
 
-def create_textbook(base, data: dict) -> Textbook:
-    return _add(Textbook(base_id=base.id, **_textbook_values(base.id, data)))
+def create_textbook(base, data: dict, *, actor) -> Textbook:
+    return records.create(Textbook(base_id=base.id, **_textbook_values(base.id, data)), actor=actor)
 
 
-def update_textbook(book: Textbook, data: dict) -> Textbook:
-    return _apply(book, _textbook_values(book.base_id, data, book))
+def update_textbook(book: Textbook, data: dict, *, actor) -> Textbook:
+    return records.update(book, _textbook_values(book.base_id, data, book), actor=actor)
 
 
-def delete_textbook(book: Textbook) -> None:
-    _delete("textbook", book)
+def delete_textbook(book: Textbook, *, actor) -> None:
+    records.delete("textbook", book, actor=actor)
 
 
 # ---- teaching teams ----------------------------------------------------------------------
@@ -201,16 +183,16 @@ def _team_values(base_id: int, data: dict, obj=None) -> dict:
     return values
 
 
-def create_team(base, data: dict) -> TeachingTeam:
-    return _add(TeachingTeam(base_id=base.id, **_team_values(base.id, data)))
+def create_team(base, data: dict, *, actor) -> TeachingTeam:
+    return records.create(TeachingTeam(base_id=base.id, **_team_values(base.id, data)), actor=actor)
 
 
-def update_team(team: TeachingTeam, data: dict) -> TeachingTeam:
-    return _apply(team, _team_values(team.base_id, data, team))
+def update_team(team: TeachingTeam, data: dict, *, actor) -> TeachingTeam:
+    return records.update(team, _team_values(team.base_id, data, team), actor=actor)
 
 
-def delete_team(team: TeachingTeam) -> None:
-    _delete("teaching_team", team)
+def delete_team(team: TeachingTeam, *, actor) -> None:
+    records.delete("teaching_team", team, actor=actor)
 
 
 def _overlaps(model, start, end):
@@ -221,7 +203,7 @@ def _overlaps(model, start, end):
 
 def _person_values(base_id: int, data: dict) -> dict:
     """Name, side and organisation of a member: from the roster when a mentor is chosen."""
-    mentor = v.mentor_of_base(data, "mentor_id", base_id)
+    mentor = mentor_of_base(data, "mentor_id", base_id)
     if mentor is not None:
         return {"mentor_id": mentor.id, "name": mentor.name, "organisation": mentor.organisation,
                 "side": mentor.side}
@@ -252,15 +234,15 @@ def _team_member_values(team: TeachingTeam, data: dict, member=None) -> dict:
     return values
 
 
-def add_team_member(team: TeachingTeam, data: dict) -> TeachingTeamMember:
-    return _add(TeachingTeamMember(team=team, **_team_member_values(team, data)))
+def add_team_member(team: TeachingTeam, data: dict, *, actor) -> TeachingTeamMember:
+    return records.create(TeachingTeamMember(team=team, **_team_member_values(team, data)), actor=actor)
 
 
-def update_team_member(member: TeachingTeamMember, data: dict) -> TeachingTeamMember:
-    return _apply(member, _team_member_values(member.team, data, member))
+def update_team_member(member: TeachingTeamMember, data: dict, *, actor) -> TeachingTeamMember:
+    return records.update(member, _team_member_values(member.team, data, member), actor=actor)
 
 
-def remove_team_member(member: TeachingTeamMember) -> None:
+def remove_team_member(member: TeachingTeamMember, *, actor) -> None:
     db.session.delete(member)
     db.session.flush()
 
@@ -280,16 +262,16 @@ def _lab_values(base_id: int, data: dict, obj=None) -> dict:
     return values
 
 
-def create_lab(base, data: dict) -> JointLab:
-    return _add(JointLab(base_id=base.id, **_lab_values(base.id, data)))
+def create_lab(base, data: dict, *, actor) -> JointLab:
+    return records.create(JointLab(base_id=base.id, **_lab_values(base.id, data)), actor=actor)
 
 
-def update_lab(lab: JointLab, data: dict) -> JointLab:
-    return _apply(lab, _lab_values(lab.base_id, data, lab))
+def update_lab(lab: JointLab, data: dict, *, actor) -> JointLab:
+    return records.update(lab, _lab_values(lab.base_id, data, lab), actor=actor)
 
 
-def delete_lab(lab: JointLab) -> None:
-    _delete("joint_lab", lab)
+def delete_lab(lab: JointLab, *, actor) -> None:
+    records.delete("joint_lab", lab, actor=actor)
 
 
 # ---- major projects ----------------------------------------------------------------------
@@ -310,17 +292,17 @@ def _project_values(base_id: int, data: dict, obj=None) -> dict:
     return values
 
 
-def create_project(base, data: dict) -> MajorProject:
-    return _add(MajorProject(base_id=base.id, **_project_values(base.id, data)))
+def create_project(base, data: dict, *, actor) -> MajorProject:
+    return records.create(MajorProject(base_id=base.id, **_project_values(base.id, data)), actor=actor)
 
 
-def update_project(project: MajorProject, data: dict) -> MajorProject:
-    return _apply(project, _project_values(project.base_id, data, project))
+def update_project(project: MajorProject, data: dict, *, actor) -> MajorProject:
+    return records.update(project, _project_values(project.base_id, data, project), actor=actor)
 
 
-def delete_project(project: MajorProject) -> None:
+def delete_project(project: MajorProject, *, actor) -> None:
     _unlink(ResultTransfer, "project_id", project.id)
-    _delete("major_project", project)
+    records.delete("major_project", project, actor=actor)
 
 
 def _student_of_base(data: dict, base_id: int):
@@ -340,7 +322,7 @@ def _participant_values(project: MajorProject, data: dict, participant=None) -> 
     kind = v.choice(data, "kind", L["kind"], PARTICIPANT_KINDS)
     values = {"kind": kind, "role": v.text(data, "role", L["role"], 200), "mentor_id": None, "student_id": None}
     if kind == "mentor":
-        mentor = v.mentor_of_base(data, "mentor_id", project.base_id)
+        mentor = mentor_of_base(data, "mentor_id", project.base_id)
         values["student_no"] = ""
         if mentor is not None:
             values.update(mentor_id=mentor.id, name=mentor.name)
@@ -367,15 +349,15 @@ def _participant_values(project: MajorProject, data: dict, participant=None) -> 
     return values
 
 
-def add_participant(project: MajorProject, data: dict) -> ProjectParticipant:
-    return _add(ProjectParticipant(project=project, **_participant_values(project, data)))
+def add_participant(project: MajorProject, data: dict, *, actor) -> ProjectParticipant:
+    return records.create(ProjectParticipant(project=project, **_participant_values(project, data)), actor=actor)
 
 
-def update_participant(participant: ProjectParticipant, data: dict) -> ProjectParticipant:
-    return _apply(participant, _participant_values(participant.project, data, participant))
+def update_participant(participant: ProjectParticipant, data: dict, *, actor) -> ProjectParticipant:
+    return records.update(participant, _participant_values(participant.project, data, participant), actor=actor)
 
 
-def remove_participant(participant: ProjectParticipant) -> None:
+def remove_participant(participant: ProjectParticipant, *, actor) -> None:
     db.session.delete(participant)
     db.session.flush()
 
@@ -401,16 +383,16 @@ def _result_values(base_id: int, data: dict, obj=None) -> dict:
     return values
 
 
-def create_result(base, data: dict) -> ResultTransfer:
-    return _add(ResultTransfer(base_id=base.id, **_result_values(base.id, data)))
+def create_result(base, data: dict, *, actor) -> ResultTransfer:
+    return records.create(ResultTransfer(base_id=base.id, **_result_values(base.id, data)), actor=actor)
 
 
-def update_result(result: ResultTransfer, data: dict) -> ResultTransfer:
-    return _apply(result, _result_values(result.base_id, data, result))
+def update_result(result: ResultTransfer, data: dict, *, actor) -> ResultTransfer:
+    return records.update(result, _result_values(result.base_id, data, result), actor=actor)
 
 
-def delete_result(result: ResultTransfer) -> None:
-    _delete("result_transfer", result)
+def delete_result(result: ResultTransfer, *, actor) -> None:
+    records.delete("result_transfer", result, actor=actor)
 
 
 # ---- checks without writing (spreadsheet previews) ---------------------------------------

@@ -222,12 +222,13 @@ def _teams_in_file(table, checked) -> None:
                     break
 
 
-def _create_team_member(base, data):
+def _create_team_member(base, data, *, actor):
     team = db.session.scalar(select(TeachingTeam).where(TeachingTeam.base_id == base.id,
                                                         TeachingTeam.name == data["team_name"]))
     if team is None:
-        team = services.create_team(base, {"name": data["team_name"], "established_on": data["team_established_on"]})
-    return services.add_team_member(team, data)
+        team = services.create_team(base, {"name": data["team_name"], "established_on": data["team_established_on"]},
+                                   actor=actor)
+    return services.add_team_member(team, data, actor=actor)
 
 
 def _export_team_member(m) -> list:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from registry import authz
 from registry.errors import _l
 from registry.records.pages import Column, Filter, MemberKind, RecordKind, add_routes, register_kind
-from registry.values import mentor_choices
+from registry.mentors.queries import mentor_choices
 from registry.exchanges.views import recent_years
 from registry.extensions import db
 from registry.forms_support import options

@@ -37,7 +37,7 @@ def test_an_unknown_or_revoked_token_is_401(client, world, tokens):
     from registry.auth.services import revoke_token
 
     row = db.session.scalar(select(ApiToken).where(ApiToken.user_id == world.coord.id))
-    revoke_token(world.coord, row.id)
+    revoke_token(world.coord, row.id, actor=None)
     db.session.commit()
     response = client.get("/api/v1/bases", headers=bearer(tokens["base_coordinator"]))
     assert response.status_code == 401 and error_of(response)["code"] == "invalid_token"
@@ -122,7 +122,7 @@ def test_the_bases_list_queries_do_not_grow_with_its_rows(client, world, tokens,
         client.get("/api/v1/bases", headers=bearer(tokens["admin"]))
     for i in range(15):
         services.create_base(f"API-{i:02d}", name=f"接口基地{i}", university=world.uni, enterprises=[world.ent, world.ent2],
-                             field="ai", cooperation_since=dt.date(2020, 1, 1))
+                             field="ai", cooperation_since=dt.date(2020, 1, 1), actor=None)
     db.session.commit()
     db.session.expire_all()
     with query_counter() as many:
@@ -140,8 +140,8 @@ def test_a_role_outside_an_endpoints_declaration_gets_403_with_the_error_shape(m
 
     from registry.auth.services import create_token
 
-    coord_token = create_token(world.coord)[1]
-    admin_token = create_token(world.admin)[1]
+    coord_token = create_token(world.coord, actor=None)[1]
+    admin_token = create_token(world.admin, actor=None)[1]
     db.session.commit()
     client = app.test_client()
     response = client.get("/api/v1/admin-only", headers=bearer(coord_token))

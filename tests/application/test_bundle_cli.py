@@ -28,9 +28,9 @@ def _base_with_evidence(world):
     base = eligible_base("AP-ZIP-1", world.uni, world.ent)
     agreement = db.session.scalar(select(CooperationAgreement).where(CooperationAgreement.base_id == base.id))
     regulation = db.session.scalars(select(Regulation).where(Regulation.base_id == base.id)).first()
-    files = [evidence.attach("cooperation_agreement", agreement, "合作协议（签字页）.pdf", io.BytesIO(pdf("a"))),
-             evidence.attach("cooperation_agreement", agreement, "合作协议/附件:1.pdf", io.BytesIO(pdf("b"))),
-             evidence.attach("regulation", regulation, "=cmd|管理办法.pdf", io.BytesIO(pdf("c")))]
+    files = [evidence.attach("cooperation_agreement", agreement, "合作协议（签字页）.pdf", io.BytesIO(pdf("a")), actor=None),
+             evidence.attach("cooperation_agreement", agreement, "合作协议/附件:1.pdf", io.BytesIO(pdf("b")), actor=None),
+             evidence.attach("regulation", regulation, "=cmd|管理办法.pdf", io.BytesIO(pdf("c")), actor=None)]
     db.session.commit()
     return base, files
 

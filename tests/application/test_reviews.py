@@ -31,7 +31,7 @@ def scored(world):
     walk_to(a, "submitted", world)
     walk_to(b, "submitted", world)
     r = db.session.scalar(select(ApplicationRound).where(ApplicationRound.year == 2022))
-    second = create_user("expert2", "reviewer", PASSWORD)
+    second = create_user("expert2", "reviewer", PASSWORD, actor=None)
     checks.assign_reviewer(r, second, actor=world.admin)
     inds = services.set_indicators(r, [("基础条件", 60), ("建设规划", "40")], actor=world.admin)
     subs = {s.base_id: s for s in db.session.scalars(select(Submission).where(Submission.round_id == r.id))}
@@ -65,7 +65,7 @@ def test_bad_scores_and_outsiders_are_refused(scored):
     for bad in ({basic.id: 101, plan.id: 50}, {basic.id: 50}, {basic.id: "x", plan.id: 1}):
         with pytest.raises(DomainError):
             services.score_submission(sub_a, actor=world.reviewer, scores=bad, opinion="意见")
-    outsider = create_user("outsider", "reviewer", PASSWORD)
+    outsider = create_user("outsider", "reviewer", PASSWORD, actor=None)
     with pytest.raises(Forbidden):
         services.score_submission(sub_a, actor=outsider, scores={basic.id: 1, plan.id: 1}, opinion="意见")
     with pytest.raises(Forbidden):
@@ -98,7 +98,7 @@ def test_reviewer_pages_home_score_results_and_404_outside(scored, login_as, cli
     assert rows[1][:6] == ("排名", "基地代码", "基地名称", "评审专家数", "平均分", "专家分差")
     assert rows[2][:5] == (1, "AP-RV-1", "AP-RV-1 示范基地", 1, 86)
     client.get("/auth/logout")
-    create_user("outsider", "reviewer", PASSWORD)
+    create_user("outsider", "reviewer", PASSWORD, actor=None)
     db.session.commit()
     client.post("/auth/login", data={"username": "outsider", "password": PASSWORD})
     for url in (f"/submissions/{sub_a.id}/score", f"/rounds/{r.id}/results", f"/rounds/{r.id}/results.xlsx",

@@ -52,7 +52,7 @@ def test_submission_download_is_the_frozen_form_reviewer_outside_round_gets_404(
     set_actor(db.session, None, "fixture")
     base = eligible_base("AP-WEB-1", world.uni, world.ent)
     walk_to(base, "submitted", world)
-    create_user("outsider", "reviewer", "correct-horse-battery")
+    create_user("outsider", "reviewer", "correct-horse-battery", actor=None)
     db.session.commit()
     sub = db.session.scalar(select(Submission).where(Submission.base_id == base.id))
     client = login_as("reviewer")  # assigned to the round by walk_to

@@ -77,7 +77,7 @@ def test_partner_changes_made_by_a_service_in_place_are_recorded(world):
 def test_deleting_a_base_records_its_last_values_and_partners(world):
     set_actor(db.session, None, "cli:test")
     base = services.create_base("DEL-01", name="将删除", university=world.uni, enterprises=[world.ent], field="ai",
-                                cooperation_since=dt.date(2020, 1, 1))
+                                cooperation_since=dt.date(2020, 1, 1), actor=None)
     db.session.flush()
     base_id = base.id
     db.session.delete(base)
@@ -92,12 +92,12 @@ def test_a_failed_flush_leaves_no_entry_behind(world):
     set_actor(db.session, world.admin)
     session = db.session()
     nested = session.begin_nested()
-    services.create_university("一次", "ministry")
+    services.create_university("一次", "ministry", actor=None)
     db.session.add(type(world.uni)(name="示范工业大学", kind="ministry", province=""))  # duplicate name
     with pytest.raises(Exception):
         db.session.flush()
     nested.rollback()
-    services.create_university("二次", "ministry")
+    services.create_university("二次", "ministry", actor=None)
     db.session.flush()
     assert [e.record_label for e in entries(table="university", action="create")][-1:] == ["二次"]
     assert not [e for e in entries(table="university") if e.record_label in ("一次", "示范工业大学")
@@ -134,9 +134,9 @@ def logged(client, world):
     """A few entries by different people of different kinds."""
     set_actor(db.session, world.unicoord)
     services.update_base(world.base, name="改过的名字", enterprises=[world.ent], field="aerospace_propulsion",
-                         cooperation_since=world.base.cooperation_since)
+                         cooperation_since=world.base.cooperation_since, actor=None)
     set_actor(db.session, world.admin)
-    services.create_enterprise("管理员的企业")
+    services.create_enterprise("管理员的企业", actor=None)
     db.session.commit()
     act_as(client, world.admin)
     return client
@@ -164,7 +164,7 @@ def test_the_admin_page_queries_do_not_grow_with_its_rows(logged, world, query_c
     with query_counter() as few:
         logged.get("/audit/?per_page=200")
     for i in range(30):
-        services.create_enterprise(f"批量{i}")
+        services.create_enterprise(f"批量{i}", actor=None)
     db.session.commit()
     db.session.expire_all()
     with query_counter() as many:

@@ -160,7 +160,7 @@ def test_a_deactivated_account_cannot_log_in_and_its_session_ends(client, world)
     from registry.auth.services import set_active
 
     login(client, "coord")
-    set_active(world.coord, False, acting=world.admin)
+    set_active(world.coord, False, actor=world.admin)
     db.session.commit()
     assert client.get("/bases").status_code == 302  # the running session is over
     response = post_login(client, "coord")

@@ -133,7 +133,7 @@ def test_a_reviewer_assigned_to_no_round_is_shown_no_link_to_one(app, demo_data)
     from registry.auth.services import create_user
     from tests.conftest import PASSWORD, commit_keeping_objects
 
-    create_user("reviewer-2", "reviewer", PASSWORD)
+    create_user("reviewer-2", "reviewer", PASSWORD, actor=None)
     commit_keeping_objects()
     client = app.test_client()
     assert client.post("/auth/login", data={"username": "reviewer-2", "password": PASSWORD}).status_code == 302

@@ -50,7 +50,7 @@ def test_the_list_paginates_with_a_constant_number_of_queries(admin, world, quer
     with query_counter() as few:  # one account of each role and scope
         assert admin.get("/auth/users?per_page=50").status_code == 200
     for i in range(12):
-        create_user(f"extra{i}", "base_coordinator", PASSWORD, bases=[world.base, world.base2])
+        create_user(f"extra{i}", "base_coordinator", PASSWORD, bases=[world.base, world.base2], actor=None)
     db.session.commit()
     db.session.expire_all()
     with query_counter() as many:
@@ -152,7 +152,7 @@ def test_edit_shows_the_current_scope_and_refuses_a_bad_one(admin, world):
 def test_deactivate_and_reactivate(admin, client, world):
     from registry.auth.services import create_token
 
-    _row, token = create_token(world.coord)
+    _row, token = create_token(world.coord, actor=None)
     db.session.commit()
     assert client.get("/api/v1/bases", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     response = admin.post(f"/auth/users/{world.coord.id}/deactivate")

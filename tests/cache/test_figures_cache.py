@@ -41,7 +41,7 @@ class Browser:
         from registry.auth.services import create_token
 
         self.client = client
-        _, secret = create_token(user)
+        _, secret = create_token(user, actor=None)
         db.session.commit()
         self.headers = {"Authorization": f"Bearer {secret}"}
 

@@ -45,7 +45,7 @@ def make_base(code, university, enterprise, *, cooperation_since=D(2019, 1, 1), 
     from registry.orgs import services as orgs
 
     return orgs.create_base(code, name=f"{code} 示范基地", university=university, enterprises=[enterprise],
-                            field=field, cooperation_since=cooperation_since)
+                            field=field, cooperation_since=cooperation_since, actor=None)
 
 
 def eligible_base(code, university, enterprise, *, skip=(), cooperation_since=D(2019, 1, 1)):
@@ -117,7 +117,7 @@ def summary_report(base, actor, reported_on=D(2025, 12, 20), signed=True):
                                           built={"industry_courses": "建成行业精品课程"})
     if signed:
         evidence.attach("summary_report", report, "总结报告（签章）.pdf", io.BytesIO(pdf("signed")),
-                        uploaded_by=actor)
+                        actor=actor)
     return report
 
 

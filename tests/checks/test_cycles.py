@@ -174,7 +174,7 @@ def test_the_evaluation_needs_the_summary_report_and_its_signed_document(world):
     assert "signed summary report of cycle 1 is not attached" in exc.value.en
     from registry.evidence import services as evidence
 
-    evidence.attach("summary_report", report, "签章版.pdf", io.BytesIO(pdf("signed")), uploaded_by=world.admin)
+    evidence.attach("summary_report", report, "签章版.pdf", io.BytesIO(pdf("signed")), actor=world.admin)
     lifecycle.transition(base, "passed", **kwargs)
     assert base.status == "passed"
     # the registry's counts were filled in and frozen with the report; it no longer changes

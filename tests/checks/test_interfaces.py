@@ -67,7 +67,7 @@ def test_cli_unknown_base_or_bad_date_fails_in_two_languages(cli, args):
 def _token(user):
     from registry.auth.services import create_token
 
-    return {"Authorization": f"Bearer {create_token(user, 'test')[1]}"}
+    return {"Authorization": f"Bearer {create_token(user, 'test', actor=None)[1]}"}
 
 
 def test_api_is_the_same_json(client, world, cli):

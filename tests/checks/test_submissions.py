@@ -92,7 +92,7 @@ def test_reviews_by_assigned_reviewers_only_while_under_review(world):
     base = eligible_base("REV-1", world.uni, world.ent)
     walk_to(base, "submitted", world)  # assigns world.reviewer to the round
     sub = db.session.scalar(select(Submission).where(Submission.base_id == base.id))
-    other = create_user("reviewer2", "reviewer", "correct horse battery")
+    other = create_user("reviewer2", "reviewer", "correct horse battery", actor=None)
     with pytest.raises(Forbidden):
         services.record_review(sub, actor=other, score=70, opinion="x")
     with pytest.raises(Forbidden):
@@ -209,7 +209,7 @@ def test_round_page_queries_do_not_grow_with_submissions(world, client, login_as
             base = eligible_base(f"RQ-{batch}-{i}", world.uni, world.ent)
             sub = services.submit_base(r, base, actor=world.admin, on=D(2022, 11, 1))
             services.record_review(sub, actor=world.reviewer, score=80 + i, opinion="同意")
-        create_user(f"rev-{batch}", "reviewer", "correct horse battery")
+        create_user(f"rev-{batch}", "reviewer", "correct horse battery", actor=None)
         db.session.commit()
         with query_counter() as n:
             page = client.get(f"/rounds/{r.id}")

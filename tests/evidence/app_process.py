@@ -26,14 +26,14 @@ def seed() -> None:
 
     db.create_all()
     set_actor(db.session, None, "test")
-    uni = orgs.create_university("示范工业大学", "ministry", "北京")
-    ent = orgs.create_enterprise("星海航天动力研究所", "aerospace")
+    uni = orgs.create_university("示范工业大学", "ministry", "北京", actor=None)
+    ent = orgs.create_enterprise("星海航天动力研究所", "aerospace", actor=None)
     base = orgs.create_base("SF-AP-01", name="航天动力示范基地", university=uni, enterprises=[ent],
-                            field="aerospace_propulsion", cooperation_since=dt.date(2019, 9, 1))
-    create_user("coord", "base_coordinator", PASSWORD, bases=[base])
+                            field="aerospace_propulsion", cooperation_since=dt.date(2019, 9, 1), actor=None)
+    create_user("coord", "base_coordinator", PASSWORD, bases=[base], actor=None)
     exchanges.create_exchange(base, {"kind": "secondment", "direction": "university_to_enterprise",
                                      "person_name": "王青", "person_organisation": "示范工业大学",
-                                     "host_organisation": "星海", "starts_on": dt.date(2023, 3, 1)})
+                                     "host_organisation": "星海", "starts_on": dt.date(2023, 3, 1)}, actor=None)
     db.session.commit()
 
 

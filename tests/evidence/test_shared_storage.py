@@ -118,7 +118,7 @@ def test_an_unreachable_store_refuses_the_upload_and_keeps_nothing(app, world, e
     app.extensions["evidence_storage"] = dead
     try:
         with pytest.raises(DomainError) as refused:
-            services.attach("exchange", exchange, "a.pdf", io.BytesIO(files.pdf()))
+            services.attach("exchange", exchange, "a.pdf", io.BytesIO(files.pdf()), actor=None)
         assert "file store" in refused.value.args[0]  # the msgid; shown as 无法连接文件存储… in Chinese
     finally:
         app.extensions["evidence_storage"] = saved

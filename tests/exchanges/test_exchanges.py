@@ -30,58 +30,58 @@ def message(exc_info) -> str:
 
 def test_end_before_start_is_refused(world):
     with pytest.raises(DomainError) as exc:
-        services.create_exchange(world.base, row(starts_on=D(2023, 3, 1), ends_on=D(2023, 2, 28)))
+        services.create_exchange(world.base, row(starts_on=D(2023, 3, 1), ends_on=D(2023, 2, 28)), actor=None)
     assert exc.value.field == "ends_on"
     assert message(exc) == "The end date (2023-02-28) is before the start date (2023-03-01)."
     assert exc.value.zh == "结束日期（2023-02-28）早于开始日期（2023-03-01）。"
 
 
 def test_same_day_start_and_end_is_fine(world):
-    services.create_exchange(world.base, row(starts_on=D(2023, 3, 1), ends_on=D(2023, 3, 1)))
+    services.create_exchange(world.base, row(starts_on=D(2023, 3, 1), ends_on=D(2023, 3, 1)), actor=None)
 
 
 def test_overlapping_secondment_is_refused_naming_the_other(world):
-    services.create_exchange(world.base, row(host_organisation="甲所", starts_on=D(2023, 3, 1), ends_on=D(2023, 8, 31)))
+    services.create_exchange(world.base, row(host_organisation="甲所", starts_on=D(2023, 3, 1), ends_on=D(2023, 8, 31)), actor=None)
     with pytest.raises(DomainError) as exc:
-        services.create_exchange(world.base, row(host_organisation="乙所", starts_on=D(2023, 8, 31), ends_on=None))
+        services.create_exchange(world.base, row(host_organisation="乙所", starts_on=D(2023, 8, 31), ends_on=None), actor=None)
     assert message(exc) == ("王青 is already on a secondment at 甲所 from 2023-03-01 to 2023-08-31 (base SF-AP-01); "
                             "one person's secondments may not overlap.")
     assert exc.value.field == "starts_on"
     # The day after the end is free; so is another person of the same name at another employer.
-    services.create_exchange(world.base, row(host_organisation="乙所", starts_on=D(2023, 9, 1), ends_on=None))
-    services.create_exchange(world.base, row(person_organisation="示范理工学院", starts_on=D(2023, 5, 1)))
+    services.create_exchange(world.base, row(host_organisation="乙所", starts_on=D(2023, 9, 1), ends_on=None), actor=None)
+    services.create_exchange(world.base, row(person_organisation="示范理工学院", starts_on=D(2023, 5, 1)), actor=None)
 
 
 def test_open_ended_secondment_blocks_every_later_one_across_bases(world):
-    services.create_exchange(world.base, row(host_organisation="甲所", starts_on=D(2024, 1, 1), ends_on=None))
+    services.create_exchange(world.base, row(host_organisation="甲所", starts_on=D(2024, 1, 1), ends_on=None), actor=None)
     with pytest.raises(DomainError) as exc:
-        services.create_exchange(world.base2, row(host_organisation="乙所", starts_on=D(2030, 1, 1), ends_on=None))
+        services.create_exchange(world.base2, row(host_organisation="乙所", starts_on=D(2030, 1, 1), ends_on=None), actor=None)
     assert "from 2024-01-01 to …" in message(exc)
 
 
 def test_visits_may_overlap_a_secondment(world):
-    services.create_exchange(world.base, row())
-    services.create_exchange(world.base, row(kind="visit", starts_on=D(2023, 4, 1), ends_on=D(2023, 4, 5)))
+    services.create_exchange(world.base, row(), actor=None)
+    services.create_exchange(world.base, row(kind="visit", starts_on=D(2023, 4, 1), ends_on=D(2023, 4, 5)), actor=None)
 
 
 def test_a_linked_mentor_is_identified_by_the_mentor_id(world):
     """The roster mentor 李工 (enterprise) is the person, whatever name was typed before."""
     mentor = world.mentor_record
     services.create_exchange(world.base, row(direction="enterprise_to_university", mentor_id=mentor.id,
-                                             host_organisation="示范工业大学"))
+                                             host_organisation="示范工业大学"), actor=None)
     with pytest.raises(DomainError) as exc:
         services.create_exchange(world.base, row(direction="enterprise_to_university", mentor_id=mentor.id,
-                                                 host_organisation="别处", starts_on=D(2023, 6, 1)))
+                                                 host_organisation="别处", starts_on=D(2023, 6, 1)), actor=None)
     assert message(exc).startswith("李工 is already on a secondment at 示范工业大学")
     # An unlinked record of the same name and employer is the same person too.
     with pytest.raises(DomainError):
         services.create_exchange(world.base, row(direction="enterprise_to_university", person_name="李工",
-                                                 person_organisation="星海航天动力研究所", starts_on=D(2023, 7, 1)))
+                                                 person_organisation="星海航天动力研究所", starts_on=D(2023, 7, 1)), actor=None)
 
 
 def test_mentor_side_must_match_the_direction(world):
     with pytest.raises(DomainError) as exc:
-        services.create_exchange(world.base, row(mentor_id=world.mentor_record.id))
+        services.create_exchange(world.base, row(mentor_id=world.mentor_record.id), actor=None)
     assert exc.value.field == "direction"
     assert message(exc).startswith("李工 is a mentor of the other side")
 
@@ -89,7 +89,7 @@ def test_mentor_side_must_match_the_direction(world):
 def test_mentor_must_be_appointed_at_the_base(world):
     with pytest.raises(DomainError) as exc:
         services.create_exchange(world.base2, row(direction="enterprise_to_university",
-                                                  mentor_id=world.mentor_record.id))
+                                                  mentor_id=world.mentor_record.id), actor=None)
     assert message(exc) == "This mentor has no appointment at the base."
 
 
@@ -105,21 +105,21 @@ def test_mentor_must_be_appointed_at_the_base(world):
 ])
 def test_each_field_is_checked(world, field, value, expected):
     with pytest.raises(DomainError) as exc:
-        services.create_exchange(world.base, row(**{field: value}))
+        services.create_exchange(world.base, row(**{field: value}), actor=None)
     assert message(exc) == expected
     assert exc.value.field == field
 
 
 def test_the_same_exchange_twice_is_refused(world):
-    services.create_exchange(world.base, row(kind="visit"))
+    services.create_exchange(world.base, row(kind="visit"), actor=None)
     with pytest.raises(DomainError) as exc:
-        services.create_exchange(world.base, row(kind="visit", host_organisation="别处"))
+        services.create_exchange(world.base, row(kind="visit", host_organisation="别处"), actor=None)
     assert message(exc) == "This exchange of 王青 starting 2023-03-01 is already recorded."
 
 
 def test_update_does_not_collide_with_itself(world):
-    exchange = services.create_exchange(world.base, row())
-    services.update_exchange(exchange, row(ends_on=D(2023, 9, 30), outcomes="完成"))
+    exchange = services.create_exchange(world.base, row(), actor=None)
+    services.update_exchange(exchange, row(ends_on=D(2023, 9, 30), outcomes="完成"), actor=None)
     assert exchange.ends_on == D(2023, 9, 30)
 
 
@@ -129,7 +129,9 @@ def test_update_does_not_collide_with_itself(world):
 def known(world):
     """Known exchanges: base A has 2 secondments out in 2023 (one running into 2024), 1 in, 2 visits
     and a study tour; base B one visit. Counted by start year."""
-    add = services.create_exchange
+    def add(base, data):
+        return services.create_exchange(base, data, actor=None)
+
     add(world.base, row(person_name="甲", starts_on=D(2023, 1, 1), ends_on=D(2023, 6, 30)))
     add(world.base, row(person_name="乙", starts_on=D(2023, 12, 31), ends_on=D(2024, 6, 30)))
     add(world.base, row(person_name="丙", direction="enterprise_to_university", person_organisation="星海",
@@ -192,13 +194,13 @@ def test_base_page_panel_shows_the_counts(known, client, login_as):
 
 def test_list_query_count_does_not_grow_with_rows(world, client, login_as, query_counter):
     login_as("coord")
-    services.create_exchange(world.base, row(direction="enterprise_to_university", mentor_id=world.mentor_record.id))
+    services.create_exchange(world.base, row(direction="enterprise_to_university", mentor_id=world.mentor_record.id), actor=None)
     client.get("/bases/SF-AP-01/exchanges")
     with query_counter() as few:
         client.get("/bases/SF-AP-01/exchanges")
     for i in range(12):
         services.create_exchange(world.base, row(kind="visit", person_name=f"人{i}", starts_on=D(2020 + i % 5, 1, 1 + i),
-                                                 ends_on=None))
+                                                 ends_on=None), actor=None)
     with query_counter() as many:
         response = client.get("/bases/SF-AP-01/exchanges")
     assert response.status_code == 200
@@ -238,7 +240,7 @@ def test_web_form_adds_edits_and_deletes_with_audit(world, client, login_as):
 
 
 def test_scope_other_base_and_roles(world, client, login_as):
-    exchange = services.create_exchange(world.base, row())
+    exchange = services.create_exchange(world.base, row(), actor=None)
     url = f"/bases/SF-AP-01/exchanges/{exchange.id}"
     login_as("coord2")
     assert client.get("/bases/SF-AP-01/exchanges").status_code == 404

@@ -22,12 +22,12 @@ def test_the_seven_areas_have_the_agreed_keys():
 def test_platform_status_in_force_on_a_day(world, query_counter):
     a, b = world.base, world.base2
     old = services.create_agreement(a, {"title": "旧协议", "parties": "甲\n乙", "signed_on": D(2019, 8, 1),
-                                        "valid_until": D(2022, 7, 31)})
-    new = services.create_agreement(a, {"title": "新协议", "parties": "甲\n乙", "signed_on": D(2022, 8, 1)})
-    v1 = services.create_plan(a, {"title": "培养方案", "version": "2020版", "adopted_on": D(2020, 9, 1)})
-    v2 = services.create_plan(a, {"title": "培养方案", "version": "2023版", "adopted_on": D(2023, 6, 30)})
+                                        "valid_until": D(2022, 7, 31)}, actor=None)
+    new = services.create_agreement(a, {"title": "新协议", "parties": "甲\n乙", "signed_on": D(2022, 8, 1)}, actor=None)
+    v1 = services.create_plan(a, {"title": "培养方案", "version": "2020版", "adopted_on": D(2020, 9, 1)}, actor=None)
+    v2 = services.create_plan(a, {"title": "培养方案", "version": "2023版", "adopted_on": D(2023, 6, 30)}, actor=None)
     arr = services.create_arrangement(a, {"title": "双向交流机制", "established_on": D(2021, 1, 1),
-                                          "valid_until": D(2024, 12, 31)})
+                                          "valid_until": D(2024, 12, 31)}, actor=None)
     ids = [a.id, b.id]
     with query_counter() as n:
         status = queries.platform_status_many(ids, D(2022, 7, 31))
@@ -45,10 +45,10 @@ def test_platform_status_in_force_on_a_day(world, query_counter):
 def test_regulation_areas_in_force(world, query_counter):
     a, b = world.base, world.base2
     services.create_regulation(a, {"area": "secondment", "title": "挂职办法", "issued_on": D(2021, 1, 1),
-                                   "valid_until": D(2023, 12, 31)})
-    services.create_regulation(a, {"area": "joint_training", "title": "联合培养规定", "issued_on": D(2021, 1, 1)})
-    services.create_regulation(a, {"area": "joint_training", "title": "联合培养补充规定", "issued_on": D(2022, 1, 1)})
-    services.create_regulation(b, {"area": "quality_evaluation", "title": "质量评价办法", "issued_on": D(2024, 1, 1)})
+                                   "valid_until": D(2023, 12, 31)}, actor=None)
+    services.create_regulation(a, {"area": "joint_training", "title": "联合培养规定", "issued_on": D(2021, 1, 1)}, actor=None)
+    services.create_regulation(a, {"area": "joint_training", "title": "联合培养补充规定", "issued_on": D(2022, 1, 1)}, actor=None)
+    services.create_regulation(b, {"area": "quality_evaluation", "title": "质量评价办法", "issued_on": D(2024, 1, 1)}, actor=None)
     ids = [a.id, b.id]
     with query_counter() as n:
         areas = queries.regulation_areas_many(ids, D(2023, 12, 31))
@@ -74,34 +74,34 @@ def test_regulation_areas_in_force(world, query_counter):
 ])
 def test_validation_messages(world, create, data, field, expected):
     with pytest.raises(DomainError) as exc:
-        create(world.base, data)
+        create(world.base, data, actor=None)
     assert (exc.value.field, exc.value.en) == (field, expected)
 
 
 def test_one_plan_version_and_one_working_group_per_base(world):
-    services.create_plan(world.base, {"title": "方案", "version": "2023版", "adopted_on": D(2023, 1, 1)})
+    services.create_plan(world.base, {"title": "方案", "version": "2023版", "adopted_on": D(2023, 1, 1)}, actor=None)
     with pytest.raises(DomainError) as exc:
-        services.create_plan(world.base, {"title": "方案", "version": "2023版", "adopted_on": D(2023, 2, 1)})
+        services.create_plan(world.base, {"title": "方案", "version": "2023版", "adopted_on": D(2023, 2, 1)}, actor=None)
     assert exc.value.en == "Version 2023版 of the training plan is already recorded."
-    group = services.create_group(world.base, {"name": "工作组", "established_on": D(2020, 1, 1)})
+    group = services.create_group(world.base, {"name": "工作组", "established_on": D(2020, 1, 1)}, actor=None)
     with pytest.raises(DomainError) as exc:
-        services.create_group(world.base, {"name": "第二工作组", "established_on": D(2020, 1, 1)})
+        services.create_group(world.base, {"name": "第二工作组", "established_on": D(2020, 1, 1)}, actor=None)
     assert exc.value.en == "This base already has a working group; change it, or add members to it."
     services.add_group_member(group, {"name": "周校长", "side": "university", "organisation": "大学",
-                                      "group_role": "leader", "from_on": D(2020, 1, 1)})
+                                      "group_role": "leader", "from_on": D(2020, 1, 1)}, actor=None)
     member = services.add_group_member(group, {"mentor_id": world.mentor_record.id, "group_role": "member",
-                                               "from_on": D(2020, 1, 1)})
+                                               "from_on": D(2020, 1, 1)}, actor=None)
     assert (member.name, member.side, member.organisation) == ("李工", "enterprise", "星海航天动力研究所")
     with pytest.raises(DomainError) as exc:
         services.add_group_member(group, {"name": "周校长", "side": "university", "organisation": "大学",
-                                          "group_role": "member", "from_on": D(2021, 1, 1)})
+                                          "group_role": "member", "from_on": D(2021, 1, 1)}, actor=None)
     assert exc.value.en == "周校长 is already a member of this group over these dates."
 
 
 def test_base_page_lists_what_is_missing_with_links(world, client, login_as):
-    services.create_agreement(world.base, {"title": "合作协议", "parties": "甲\n乙", "signed_on": D(2019, 8, 1)})
+    services.create_agreement(world.base, {"title": "合作协议", "parties": "甲\n乙", "signed_on": D(2019, 8, 1)}, actor=None)
     for area in list(REGULATION_AREAS)[:6]:
-        services.create_regulation(world.base, {"area": area, "title": f"{area} 办法", "issued_on": D(2020, 1, 1)})
+        services.create_regulation(world.base, {"area": area, "title": f"{area} 办法", "issued_on": D(2020, 1, 1)}, actor=None)
     login_as("coord")
     client.get("/lang/en")
     response = client.get("/bases/SF-AP-01?as_of=2024-01-01")
@@ -126,8 +126,8 @@ def test_base_page_lists_what_is_missing_with_links(world, client, login_as):
 
 
 def test_pages_of_every_governance_kind(world, client, login_as):
-    agreement = services.create_agreement(world.base, {"title": "合作协议", "parties": "甲", "signed_on": D(2019, 8, 1)})
-    group = services.create_group(world.base, {"name": "工作组", "established_on": D(2020, 1, 1)})
+    agreement = services.create_agreement(world.base, {"title": "合作协议", "parties": "甲", "signed_on": D(2019, 8, 1)}, actor=None)
+    group = services.create_group(world.base, {"name": "工作组", "established_on": D(2020, 1, 1)}, actor=None)
     login_as("coord")
     for slug, obj in (("agreements", agreement), ("working-group", group)):
         assert client.get(f"/bases/SF-AP-01/governance/{slug}").status_code == 200

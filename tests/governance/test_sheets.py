@@ -178,9 +178,9 @@ def test_every_invalid_cell_is_refused_with_its_row_and_nothing_is_written(world
 
 
 def test_members_must_name_the_bases_own_group(world, runner, tmp_path):
-    group = services.create_group(world.base, {"name": "基地工作组", "established_on": dt.date(2020, 1, 1)})
+    group = services.create_group(world.base, {"name": "基地工作组", "established_on": dt.date(2020, 1, 1)}, actor=None)
     services.add_group_member(group, {"name": "林青", "side": "university", "organisation": "示范工业大学",
-                                      "group_role": "leader", "from_on": dt.date(2020, 1, 1)})
+                                      "group_role": "leader", "from_on": dt.date(2020, 1, 1)}, actor=None)
     db.session.commit()
     before = snapshot()
     header = ["工作组名称", "姓名", "所属方", "所在单位", "组内角色", "加入日期"]
@@ -222,9 +222,9 @@ def test_exports_import_back_unchanged(world, runner, tmp_path, client, login_as
 
 
 def test_exported_members_recreate_the_group_elsewhere(world, runner, tmp_path):
-    group = services.create_group(world.base, {"name": "基地工作组", "established_on": dt.date(2019, 9, 1)})
+    group = services.create_group(world.base, {"name": "基地工作组", "established_on": dt.date(2019, 9, 1)}, actor=None)
     services.add_group_member(group, {"name": "林青", "side": "university", "organisation": "示范工业大学",
-                                      "group_role": "leader", "from_on": dt.date(2020, 1, 1)})
+                                      "group_role": "leader", "from_on": dt.date(2020, 1, 1)}, actor=None)
     db.session.commit()
     out = tmp_path / "members.csv"
     assert runner.invoke(args=["records", "export", "working_group_members", "--base", "SF-AP-01",

@@ -43,10 +43,10 @@ def _base():
     from registry.orgs import services as orgs
 
     set_actor(db.session, None, "test")
-    uni = orgs.create_university("并发大学", "ministry", "北京")
-    ent = orgs.create_enterprise("并发研究所", "aerospace")
+    uni = orgs.create_university("并发大学", "ministry", "北京", actor=None)
+    ent = orgs.create_enterprise("并发研究所", "aerospace", actor=None)
     base = orgs.create_base("BF-01", name="并发基地", university=uni, enterprises=[ent], field="aerospace_propulsion",
-                            cooperation_since=dt.date(2019, 9, 1))
+                            cooperation_since=dt.date(2019, 9, 1), actor=None)
     db.session.commit()
     return base.id
 

@@ -154,7 +154,7 @@ def plan(world):
 
     from registry.governance import services
 
-    record = services.create_plan(world.base, {"title": "方案", "version": "v1", "adopted_on": dt.date(2024, 3, 1)})
+    record = services.create_plan(world.base, {"title": "方案", "version": "v1", "adopted_on": dt.date(2024, 3, 1)}, actor=None)
     db.session.commit()
     return record
 
@@ -166,9 +166,9 @@ def test_an_evidence_docx_that_expands_too_far_is_refused(app, world, plan):
     bomb = _docx(300)
     assert len(bomb) < 1 * MB
     with pytest.raises(DomainError) as refused:
-        services.attach("training_plan", plan, "bomb.docx", io.BytesIO(bomb), uploaded_by=world.coord)
+        services.attach("training_plan", plan, "bomb.docx", io.BytesIO(bomb), actor=world.coord)
     assert "expands to more than 200 MB" in refused.value.en
-    attachment = services.attach("training_plan", plan, "fine.docx", io.BytesIO(_docx(1)), uploaded_by=world.coord)
+    attachment = services.attach("training_plan", plan, "fine.docx", io.BytesIO(_docx(1)), actor=world.coord)
     assert attachment.extension == "docx"
 
 

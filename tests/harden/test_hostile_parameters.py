@@ -71,7 +71,7 @@ def test_a_nul_byte_in_a_form_field_is_refused_and_nothing_is_written(client, wo
 def test_a_nul_byte_in_the_api_is_refused_as_json(client, world):
     from registry.auth.services import create_token
 
-    token = create_token(world.admin, "t")[1]
+    token = create_token(world.admin, "t", actor=None)[1]
     db.session.commit()
     response = client.get("/api/v1/bases?q=a%00b", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 400
@@ -136,8 +136,8 @@ def routes(app, world):
     from registry.mentors import services as mentors
 
     set_actor(db.session, world.admin)
-    student = mentors.create_student(world.admin, world.base, name="王同学", student_no="S1", level="master",
-                                     enrolment_year=2023)
+    student = mentors.create_student(world.base, name="王同学", student_no="S1", level="master",
+                                     enrolment_year=2023, actor=world.admin)
     db.session.commit()
     appt = world.mentor_record.appointments[0]
     fill = {"code": world.base.code, "mentor_id": world.mentor_record.id, "appt_id": appt.id,
@@ -174,7 +174,7 @@ ROLES = ["admin", "reviewer", "university_coordinator", "base_coordinator", "men
 def test_every_get_route_survives_generated_query_parameters_as_every_role(client, world, routes):
     from registry.auth.services import create_token
 
-    tokens = {role: create_token(user, "prop")[1] for role, user in world.users.items()}
+    tokens = {role: create_token(user, "prop", actor=None)[1] for role, user in world.users.items()}
     db.session.commit()
 
     @settings(max_examples=500, deadline=None, database=None, derandomize=True,

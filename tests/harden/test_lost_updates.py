@@ -18,8 +18,8 @@ def _student(w):
     from registry.mentors import services
 
     set_actor(db.session, w.admin)
-    s = services.create_student(w.admin, w.base, name="王同学", student_no="S2023001", level="master",
-                                enrolment_year=2023, programme="航天动力")
+    s = services.create_student(w.base, name="王同学", student_no="S2023001", level="master",
+                                enrolment_year=2023, programme="航天动力", actor=w.admin)
     db.session.commit()
     return s
 
@@ -27,7 +27,7 @@ def _student(w):
 def _plan(w):
     from registry.governance import services
 
-    p = services.create_plan(w.base, {"title": "联合培养方案", "version": "2023版", "adopted_on": dt.date(2023, 9, 1)})
+    p = services.create_plan(w.base, {"title": "联合培养方案", "version": "2023版", "adopted_on": dt.date(2023, 9, 1)}, actor=None)
     db.session.commit()
     return p
 
@@ -35,9 +35,9 @@ def _plan(w):
 def _member(w):
     from registry.governance import services
 
-    g = services.create_group(w.base, {"name": "工作组", "established_on": dt.date(2022, 1, 1)})
+    g = services.create_group(w.base, {"name": "工作组", "established_on": dt.date(2022, 1, 1)}, actor=None)
     m = services.add_group_member(g, {"name": "赵六", "organisation": "示范工业大学", "side": "university",
-                                      "group_role": "member", "position": "秘书", "from_on": dt.date(2022, 1, 1)})
+                                      "group_role": "member", "position": "秘书", "from_on": dt.date(2022, 1, 1)}, actor=None)
     db.session.commit()
     return m
 
@@ -171,9 +171,9 @@ def test_a_save_racing_another_at_the_same_moment_is_refused_not_a_500(app, worl
             table = Mentor.__table__  # another connection's write, as far as this session knows
             db.session.execute(update(table).where(table.c.id == mentor.id)
                                .values(title="他们的职称", row_version=table.c.row_version + 1))
-            return services.update_mentor(world.admin, mentor, **{k: v for k, v in form.data.items()
+            return services.update_mentor(mentor, **{k: v for k, v in form.data.items()
                                                                    if k not in ("csrf_token", "submit",
-                                                                                "row_version")})
+                                                                                "row_version")}, actor=world.admin)
 
         assert save_form(form, racing_save, done="/", message="saved") is None
         assert any("同时保存" in str(e) or "same moment" in str(e) for e in form.form_errors)

@@ -249,19 +249,19 @@ def test_people_kept_by_other_bases_are_attached_as_recorded(world, files):
                                                       title="高级工程师", phone="13900000000")]))
     before = snapshot()
     wrong_name = import_roster(world.base, files.xlsx([
-        roster_row(name="钱八", staff_no="YF-1", organisation="远帆船舶集团")], name="c.xlsx"), user=world.coord)
+        roster_row(name="钱八", staff_no="YF-1", organisation="远帆船舶集团")], name="c.xlsx"), actor=world.coord)
     assert [(e.row, e.column) for e in wrong_name.errors] == [(2, "姓名")]
     assert "belong to another person" in wrong_name.errors[0].en and "钱七" not in wrong_name.errors[0].en
     assert snapshot() == before
     as_coord = import_roster(world.base, files.xlsx([
         roster_row(name="钱七", staff_no="YF-1", organisation="远帆船舶集团", title="研究员", phone="13911111111")],
-        name="b.xlsx"), user=world.coord)
+        name="b.xlsx"), actor=world.coord)
     assert as_coord.summary == "imported: 1 rows, 0 mentors created, 0 updated, 1 appointments created, 0 updated"
     person = mentors_by_staff_no()["YF-1"]
     assert (person.title, person.phone) == ("高级工程师", "13900000000")
     # coord2 keeps base2, where the person serves: they may rename them.
     renamed = import_roster(world.base2, files.xlsx([
-        roster_row(name="钱九", staff_no="YF-1", organisation="远帆船舶集团")], name="d.xlsx"), user=world.coord2)
+        roster_row(name="钱九", staff_no="YF-1", organisation="远帆船舶集团")], name="d.xlsx"), actor=world.coord2)
     assert renamed.summary == "imported: 1 rows, 0 mentors created, 1 updated, 0 appointments created, 0 updated"
     assert mentors_by_staff_no()["YF-1"].name == "钱九"
 
@@ -302,7 +302,7 @@ def test_an_old_sheet_does_not_reopen_an_appointment_ended_in_the_registry(world
     assert import_roster(world.base, path).ok
     person = mentors_by_staff_no()["XH-1"]
     appointment = db.session.scalar(select(Appointment).where(Appointment.mentor_id == person.id))
-    services.end_appointment(None, appointment, ends_on=D(2023, 6, 30), reason="调离")
+    services.end_appointment(appointment, ends_on=D(2023, 6, 30), reason="调离", actor=None)
     before, ratio_before = snapshot(), ratio_of_base(world.base, D(2024, 1, 1))
     result = import_roster(world.base, path)  # the same sheet, made before the appointment ended
     assert not result.ok

@@ -83,7 +83,7 @@ def test_a_suspended_appointment_does_not_cover(team, files):
     app = db.session.scalars(select(Appointment).join(Appointment.mentor).where(Mentor.staff_no == "U-1")).one()
     from registry.mentors.services import suspend_appointment
 
-    suspend_appointment(None, app, starts_on=app.starts_on, reason="出国")
+    suspend_appointment(app, starts_on=app.starts_on, reason="出国", actor=None)
     result = import_students(team.base, files.xlsx([student_row()], header=HEADER))
     assert not result.ok
 

@@ -34,7 +34,7 @@ def empty_base(world):
 
     set_actor(db.session, None, "fixture")
     base = orgs.create_base("EM-PT-01", name="空基地", university=world.uni, enterprises=[world.ent], field="ai",
-                            cooperation_since=D(2020, 1, 1))
+                            cooperation_since=D(2020, 1, 1), actor=None)
     commit_keeping_objects()
     return base
 
@@ -42,6 +42,6 @@ def empty_base(world):
 def token_for(user) -> str:
     from registry.auth.services import create_token
 
-    _token, plain = create_token(user, "test")
+    _token, plain = create_token(user, "test", actor=None)
     db.session.flush()
     return plain

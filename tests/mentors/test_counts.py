@@ -5,7 +5,7 @@ from tests.mentors.conftest import D, add_people
 
 
 def _student(base, no, level, year=2022):
-    return services.create_student(None, base, name=f"生{no}", student_no=no, level=level, enrolment_year=year)
+    return services.create_student(base, name=f"生{no}", student_no=no, level=level, enrolment_year=year, actor=None)
 
 
 def _setup(world):
@@ -16,10 +16,10 @@ def _setup(world):
     u = _student(world.base, "U1", "undergraduate")
     _student(world.base, "M2", "master")  # never assigned
     kw = dict(university_mentor=uni, enterprise_mentor=ent)
-    services.assign_mentors(None, m, **kw, starts_on=D(2022, 9, 1), ends_on=D(2023, 6, 30))
-    services.assign_mentors(None, m, **kw, starts_on=D(2023, 9, 1))  # a second assignment: one student
-    services.assign_mentors(None, d, **kw, starts_on=D(2024, 3, 1))
-    services.assign_mentors(None, u, **kw, starts_on=D(2022, 9, 1), ends_on=D(2023, 1, 15))
+    services.assign_mentors(m, **kw, starts_on=D(2022, 9, 1), ends_on=D(2023, 6, 30), actor=None)
+    services.assign_mentors(m, **kw, starts_on=D(2023, 9, 1), actor=None)  # a second assignment: one student
+    services.assign_mentors(d, **kw, starts_on=D(2024, 3, 1), actor=None)
+    services.assign_mentors(u, **kw, starts_on=D(2022, 9, 1), ends_on=D(2023, 1, 15), actor=None)
     return uni
 
 

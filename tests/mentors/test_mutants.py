@@ -16,10 +16,10 @@ def _students(world, base, starts_on, ends_on):
     no = next(_numbers)
     (uni,) = add_people(base, "university", 1, starts_on=D(2019, 1, 1))
     (ent,) = add_people(base, "enterprise", 1, starts_on=D(2019, 1, 1))
-    s = services.create_student(None, base, name=f"生{starts_on}", student_no=f"P{no:04d}", level="master",
-                                enrolment_year=starts_on.year)
-    services.assign_mentors(None, s, university_mentor=uni, enterprise_mentor=ent, starts_on=starts_on,
-                            ends_on=ends_on)
+    s = services.create_student(base, name=f"生{starts_on}", student_no=f"P{no:04d}", level="master",
+                                enrolment_year=starts_on.year, actor=None)
+    services.assign_mentors(s, university_mentor=uni, enterprise_mentor=ent, starts_on=starts_on,
+                            ends_on=ends_on, actor=None)
     return s
 
 

@@ -13,10 +13,10 @@ PROFILE = {"title": "正高级工程师", "degree": "博士", "expertise": "液�
 
 def test_mentor_sees_own_appointments_and_students(client, team, login_as):
     (uni,) = add_people(team.base, "university", 1, prefix="王")
-    student = services.create_student(None, team.base, name="小张", student_no="S9", level="master",
-                                      enrolment_year=2023)
-    services.assign_mentors(None, student, university_mentor=uni, enterprise_mentor=team.mentor_record,
-                            starts_on=D(2023, 9, 1))
+    student = services.create_student(team.base, name="小张", student_no="S9", level="master",
+                                      enrolment_year=2023, actor=None)
+    services.assign_mentors(student, university_mentor=uni, enterprise_mentor=team.mentor_record,
+                            starts_on=D(2023, 9, 1), actor=None)
     login_as("mentor")
     page = text_of(client.get("/me/mentor"))
     assert "李工" in page and "SF-AP-01" in page and "2020-01-01" in page
@@ -77,9 +77,9 @@ def test_update_profile_service_limits(team):
 
     (other,) = add_people(team.base, "university", 1)
     with pytest.raises(Forbidden):
-        services.update_profile(team.mentor, other, title="x")
-    services.update_profile(team.mentor, team.mentor_record, title="研究员")
+        services.update_profile(other, title="x", actor=team.mentor)
+    services.update_profile(team.mentor_record, title="研究员", actor=team.mentor)
     assert team.mentor_record.title == "研究员"
-    services.update_profile(team.coord, other, title="教授")  # the base's coordinator may too
+    services.update_profile(other, title="教授", actor=team.coord)  # the base's coordinator may too
     with pytest.raises(Forbidden):
-        services.update_profile(team.coord2, other, title="x")
+        services.update_profile(other, title="x", actor=team.coord2)

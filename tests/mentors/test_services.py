@@ -37,7 +37,7 @@ def _raises(field, *fragments):
 def _add(world, base=None, **kw):
     data = {**PERSON, "starts_on": D(2023, 9, 1), **kw}
     user = world.coord2 if base is world.base2 else world.coord
-    return services.add_mentor_to_base(user, base or world.base, **data)
+    return services.add_mentor_to_base(base or world.base, **data, actor=user)
 
 
 # ---- people ----------------------------------------------------------------------------------
@@ -90,20 +90,20 @@ def test_update_mentor_keeps_staff_numbers_unique(team):
     a, _x, _y = _add(team)
     b, _x, _y = _add(team, name="李伟", staff_no="U9002")
     with _raises("staff_no", "Staff number U9001 at 示范工业大学 already belongs to another person"):
-        services.update_mentor(team.coord, b, **{**PERSON, "name": "李伟"})
+        services.update_mentor(b, **{**PERSON, "name": "李伟"}, actor=team.coord)
 
 
 def test_side_cannot_change_while_assigned(team, assigned):
     uni = assigned["university"]
     with _raises("side", "assigned to students"):
-        services.update_mentor(team.coord, uni, name=uni.name, side="enterprise", organisation=uni.organisation,
-                               staff_no=uni.staff_no)
+        services.update_mentor(uni, name=uni.name, side="enterprise", organisation=uni.organisation,
+                               staff_no=uni.staff_no, actor=team.coord)
 
 
 def test_coordinator_of_another_base_may_not_manage(team):
     mentor, _a, _c = _add(team)
     with pytest.raises(Forbidden):
-        services.update_mentor(team.coord2, mentor, **PERSON)
+        services.update_mentor(mentor, **PERSON, actor=team.coord2)
 
 
 # ---- appointments ----------------------------------------------------------------------------
@@ -112,122 +112,122 @@ def test_overlap_is_refused_naming_the_other(team):
     mentor, appt, _ = _add(team, ends_on=D(2026, 8, 31))
     with _raises("starts_on", "张伟 already has an appointment at this base from 2023-09-01 to 2026-08-31",
                  "2026-01-01 – …"):
-        services.appoint(team.coord, team.base, mentor, starts_on=D(2026, 1, 1))
+        services.appoint(team.base, mentor, starts_on=D(2026, 1, 1), actor=team.coord)
     with _raises("starts_on", "from 2023-09-01 to 2026-08-31"):
-        services.appoint(team.coord, team.base, mentor, starts_on=D(2020, 1, 1), ends_on=D(2023, 9, 1))
+        services.appoint(team.base, mentor, starts_on=D(2020, 1, 1), ends_on=D(2023, 9, 1), actor=team.coord)
     # touching is fine: the day after
-    services.appoint(team.coord, team.base, mentor, starts_on=D(2026, 9, 1))
+    services.appoint(team.base, mentor, starts_on=D(2026, 9, 1), actor=team.coord)
     # the same dates at another base are fine
-    services.appoint(team.coord2, team.base2, mentor, starts_on=D(2023, 9, 1))
+    services.appoint(team.base2, mentor, starts_on=D(2023, 9, 1), actor=team.coord2)
 
 
 def test_open_ended_overlap_names_it_open_ended(team):
     mentor, appt, _ = _add(team)
     with _raises("starts_on", "from 2023-09-01 to open-ended"):
-        services.appoint(team.coord, team.base, mentor, starts_on=D(2030, 1, 1))
+        services.appoint(team.base, mentor, starts_on=D(2030, 1, 1), actor=team.coord)
 
 
 def test_update_appointment_checks_dates_and_overlap(team):
     mentor, first, _ = _add(team, ends_on=D(2024, 8, 31))
-    second = services.appoint(team.coord, team.base, mentor, starts_on=D(2024, 9, 1))
+    second = services.appoint(team.base, mentor, starts_on=D(2024, 9, 1), actor=team.coord)
     with _raises("starts_on", "from 2023-09-01 to 2024-08-31"):
-        services.update_appointment(team.coord, second, starts_on=D(2024, 8, 1))
+        services.update_appointment(second, starts_on=D(2024, 8, 1), actor=team.coord)
     with _raises("ends_on", "before the start date"):
-        services.update_appointment(team.coord, second, starts_on=D(2024, 9, 1), ends_on=D(2024, 1, 1))
-    services.update_appointment(team.coord, second, starts_on=D(2024, 9, 1), ends_on=D(2027, 8, 31))
+        services.update_appointment(second, starts_on=D(2024, 9, 1), ends_on=D(2024, 1, 1), actor=team.coord)
+    services.update_appointment(second, starts_on=D(2024, 9, 1), ends_on=D(2027, 8, 31), actor=team.coord)
     assert second.ends_on == D(2027, 8, 31)
 
 
 def test_renew_closes_an_open_term_and_counts_once(team):
     mentor, appt, _ = _add(team)
-    new = services.renew_appointment(team.coord, appt, starts_on=D(2026, 9, 1), ends_on=D(2029, 8, 31))
+    new = services.renew_appointment(appt, starts_on=D(2026, 9, 1), ends_on=D(2029, 8, 31), actor=team.coord)
     assert appt.ends_on == D(2026, 8, 31) and new.starts_on == D(2026, 9, 1)
     assert ratio_of_base(team.base, D(2026, 9, 1)).university == 1
     with _raises("starts_on", "must start after the current appointment's start (2023-09-01)"):
-        services.renew_appointment(team.coord, appt, starts_on=D(2023, 9, 1))
+        services.renew_appointment(appt, starts_on=D(2023, 9, 1), actor=team.coord)
     with _raises("starts_on", "from 2026-09-01 to 2029-08-31"):
-        services.renew_appointment(team.coord, appt, starts_on=D(2027, 1, 1))
+        services.renew_appointment(appt, starts_on=D(2027, 1, 1), actor=team.coord)
 
 
 def test_renewing_a_suspended_appointment_is_refused(team):
     _m, appt, _ = _add(team)
-    services.suspend_appointment(team.coord, appt, starts_on=D(2025, 1, 1), reason="出国")
+    services.suspend_appointment(appt, starts_on=D(2025, 1, 1), reason="出国", actor=team.coord)
     with _raises("starts_on", "suspended: resume or end it"):
-        services.renew_appointment(team.coord, appt, starts_on=D(2026, 9, 1))
+        services.renew_appointment(appt, starts_on=D(2026, 9, 1), actor=team.coord)
 
 
 def test_end_keeps_the_history(team):
     _m, appt, _ = _add(team, ends_on=D(2026, 8, 31))
     with _raises("reason", "Reason", "required"):
-        services.end_appointment(team.coord, appt, ends_on=D(2025, 1, 31), reason=" ")
+        services.end_appointment(appt, ends_on=D(2025, 1, 31), reason=" ", actor=team.coord)
     with _raises("ends_on", "before the start date 2023-09-01"):
-        services.end_appointment(team.coord, appt, ends_on=D(2023, 1, 1), reason="离职")
+        services.end_appointment(appt, ends_on=D(2023, 1, 1), reason="离职", actor=team.coord)
     with _raises("ends_on", "already ends on 2026-08-31; to extend it, renew it"):
-        services.end_appointment(team.coord, appt, ends_on=D(2027, 1, 1), reason="离职")
-    services.end_appointment(team.coord, appt, ends_on=D(2025, 1, 31), reason="离职")
+        services.end_appointment(appt, ends_on=D(2027, 1, 1), reason="离职", actor=team.coord)
+    services.end_appointment(appt, ends_on=D(2025, 1, 31), reason="离职", actor=team.coord)
     assert (appt.state, appt.ends_on, appt.reason) == ("ended", D(2025, 1, 31), "离职")
     assert db.session.get(Appointment, appt.id) is not None
     with _raises("ends_on", "already ended on 2025-01-31"):
-        services.end_appointment(team.coord, appt, ends_on=D(2025, 1, 31), reason="again")
+        services.end_appointment(appt, ends_on=D(2025, 1, 31), reason="again", actor=team.coord)
     assert ratio_of_base(team.base, D(2025, 1, 31)).university == 1
     assert ratio_of_base(team.base, D(2025, 2, 1)).university == 0
     # Editing the terms cannot reopen it (the person would count again for every later day).
     with _raises("ends_on", "ended on 2025-01-31", "Renew it instead"):
-        services.update_appointment(team.coord, appt, starts_on=appt.starts_on, ends_on=None)
+        services.update_appointment(appt, starts_on=appt.starts_on, ends_on=None, actor=team.coord)
     with _raises("ends_on", "ended on 2025-01-31"):
-        services.update_appointment(team.coord, appt, starts_on=appt.starts_on, ends_on=D(2025, 6, 30))
-    services.update_appointment(team.coord, appt, starts_on=appt.starts_on, ends_on=D(2025, 1, 15))  # earlier: fine
+        services.update_appointment(appt, starts_on=appt.starts_on, ends_on=D(2025, 6, 30), actor=team.coord)
+    services.update_appointment(appt, starts_on=appt.starts_on, ends_on=D(2025, 1, 15), actor=team.coord)  # earlier: fine
     assert ratio_of_base(team.base, D(2025, 1, 20)).university == 0
 
 
 def test_suspend_and_resume(team):
     _m, appt, _ = _add(team)  # from 2023-09-01, open-ended
     with _raises("starts_on", "outside the appointment 2023-09-01"):
-        services.suspend_appointment(team.coord, appt, starts_on=D(2023, 8, 31))
+        services.suspend_appointment(appt, starts_on=D(2023, 8, 31), actor=team.coord)
     with _raises("ends_on", "before the first day 2024-03-01"):
-        services.suspend_appointment(team.coord, appt, starts_on=D(2024, 3, 1), ends_on=D(2024, 2, 29))
+        services.suspend_appointment(appt, starts_on=D(2024, 3, 1), ends_on=D(2024, 2, 29), actor=team.coord)
     with _raises("on", "no open suspension"):
-        services.resume_appointment(team.coord, appt, on=D(2024, 1, 1))
-    period = services.suspend_appointment(team.coord, appt, starts_on=D(2024, 1, 1), reason="出国")
+        services.resume_appointment(appt, on=D(2024, 1, 1), actor=team.coord)
+    period = services.suspend_appointment(appt, starts_on=D(2024, 1, 1), reason="出国", actor=team.coord)
     assert (period.starts_on, period.ends_on, period.reason, period.recorded_by_id) == (
         D(2024, 1, 1), None, "出国", team.coord.id)
     assert ratio_of_base(team.base, D(2023, 12, 31)).university == 1  # the day before: unchanged
     assert ratio_of_base(team.base, D(2024, 1, 1)).university == 0
     with _raises("starts_on", "already suspended 2024-01-01 – …"):
-        services.suspend_appointment(team.coord, appt, starts_on=D(2025, 1, 1))
+        services.suspend_appointment(appt, starts_on=D(2025, 1, 1), actor=team.coord)
     with _raises("on", "from the day after at the earliest"):
-        services.resume_appointment(team.coord, appt, on=D(2024, 1, 1))
-    services.resume_appointment(team.coord, appt, on=D(2024, 3, 1))  # 29 Feb 2024 is the last day suspended
+        services.resume_appointment(appt, on=D(2024, 1, 1), actor=team.coord)
+    services.resume_appointment(appt, on=D(2024, 3, 1), actor=team.coord)  # 29 Feb 2024 is the last day suspended
     assert period.ends_on == D(2024, 2, 29)
     assert ratio_of_base(team.base, D(2024, 2, 29)).university == 0
     assert ratio_of_base(team.base, D(2024, 3, 1)).university == 1
     assert appt.state == "active"
     with _raises("starts_on", "overlaps 2023-12-01 – 2024-01-01"):
-        services.suspend_appointment(team.coord, appt, starts_on=D(2023, 12, 1), ends_on=D(2024, 1, 1))
+        services.suspend_appointment(appt, starts_on=D(2023, 12, 1), ends_on=D(2024, 1, 1), actor=team.coord)
     # a closed period, then the days around it
-    services.suspend_appointment(team.coord, appt, starts_on=D(2024, 12, 31), ends_on=D(2025, 1, 1))
+    services.suspend_appointment(appt, starts_on=D(2024, 12, 31), ends_on=D(2025, 1, 1), actor=team.coord)
     assert [ratio_of_base(team.base, d).university for d in (D(2024, 12, 30), D(2024, 12, 31), D(2025, 1, 1),
                                                              D(2025, 1, 2))] == [1, 0, 0, 1]
     # ending the appointment before a recorded suspension begins would leave it outside: refused
     with _raises("ends_on", "outside the new terms"):
-        services.end_appointment(team.coord, appt, ends_on=D(2024, 6, 30), reason="离职")
+        services.end_appointment(appt, ends_on=D(2024, 6, 30), reason="离职", actor=team.coord)
 
 
 def test_suspension_of_an_appointment_with_an_end(team):
     _m, appt, _ = _add(team, ends_on=D(2026, 8, 31))
     with _raises("ends_on", "outside the appointment"):
-        services.suspend_appointment(team.coord, appt, starts_on=D(2026, 1, 1), ends_on=D(2026, 9, 1))
+        services.suspend_appointment(appt, starts_on=D(2026, 1, 1), ends_on=D(2026, 9, 1), actor=team.coord)
     with _raises("starts_on", "outside the appointment"):
-        services.suspend_appointment(team.coord, appt, starts_on=D(2026, 9, 1))
-    services.suspend_appointment(team.coord, appt, starts_on=D(2026, 8, 31))  # its last day
+        services.suspend_appointment(appt, starts_on=D(2026, 9, 1), actor=team.coord)
+    services.suspend_appointment(appt, starts_on=D(2026, 8, 31), actor=team.coord)  # its last day
     assert ratio_of_base(team.base, D(2026, 8, 30)).university == 1
     assert ratio_of_base(team.base, D(2026, 8, 31)).university == 0
 
 
 def test_roster_changes_are_audited_with_the_actor(team):
     mentor, appt, _ = _add(team)
-    services.suspend_appointment(team.coord, appt, starts_on=D(2025, 1, 1), reason="出国")
-    services.resume_appointment(team.coord, appt, on=D(2025, 3, 1))
+    services.suspend_appointment(appt, starts_on=D(2025, 1, 1), reason="出国", actor=team.coord)
+    services.resume_appointment(appt, on=D(2025, 3, 1), actor=team.coord)
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.table.in_(("mentor", "appointment",
                                                                                  "suspension")))
                                  .order_by(AuditEntry.id)).all()
@@ -241,10 +241,10 @@ def test_roster_changes_are_audited_with_the_actor(team):
 
 def test_services_refuse_users_out_of_scope(team):
     mentor, appt, _ = _add(team)
-    for call in (lambda: services.end_appointment(team.coord2, appt, ends_on=D(2025, 1, 1), reason="x"),
-                 lambda: services.suspend_appointment(team.reviewer, appt, starts_on=D(2025, 1, 1)),
-                 lambda: services.appoint(team.coord2, team.base, mentor, starts_on=D(2030, 1, 1)),
-                 lambda: services.update_profile(team.mentor, mentor, title="x")):
+    for call in (lambda: services.end_appointment(appt, ends_on=D(2025, 1, 1), reason="x", actor=team.coord2),
+                 lambda: services.suspend_appointment(appt, starts_on=D(2025, 1, 1), actor=team.reviewer),
+                 lambda: services.appoint(team.base, mentor, starts_on=D(2030, 1, 1), actor=team.coord2),
+                 lambda: services.update_profile(mentor, title="x", actor=team.mentor)):
         with pytest.raises(Forbidden):
             call()
 
@@ -258,9 +258,9 @@ STUDENT = dict(name="刘同学", student_no="S2023009", level="master", enrolmen
 def assigned(team):
     uni, _a, _c = _add(team)
     ent = team.mentor_record  # enterprise, at SF-AP-01 since 2020-01-01, open-ended
-    student = services.create_student(team.coord, team.base, **STUDENT)
-    assignment = services.assign_mentors(team.coord, student, university_mentor=uni, enterprise_mentor=ent,
-                                         starts_on=D(2023, 9, 1))
+    student = services.create_student(team.base, **STUDENT, actor=team.coord)
+    assignment = services.assign_mentors(student, university_mentor=uni, enterprise_mentor=ent,
+                                         starts_on=D(2023, 9, 1), actor=team.coord)
     return {"university": uni, "enterprise": ent, "student": student, "assignment": assignment}
 
 
@@ -276,14 +276,14 @@ def assigned(team):
 ])
 def test_student_rules(team, kw, field, fragments):
     with _raises(field, *fragments):
-        services.create_student(team.coord, team.base, **{**STUDENT, **kw})
+        services.create_student(team.base, **{**STUDENT, **kw}, actor=team.coord)
 
 
 def test_student_number_unique_per_base(team):
-    services.create_student(team.coord, team.base, **STUDENT)
+    services.create_student(team.base, **STUDENT, actor=team.coord)
     with _raises("student_no", "S2023009 is already used at this base by 刘同学"):
-        services.create_student(team.coord, team.base, **{**STUDENT, "name": "王同学"})
-    services.create_student(None, team.base2, **STUDENT)  # another base: fine
+        services.create_student(team.base, **{**STUDENT, "name": "王同学"}, actor=team.coord)
+    services.create_student(team.base2, **STUDENT, actor=None)  # another base: fine
 
 
 def test_assignment_pairs_one_of_each_side(team, assigned):
@@ -294,11 +294,11 @@ def test_assignment_pairs_one_of_each_side(team, assigned):
 
 def test_assignment_rules(team, assigned):
     uni, ent, _student = assigned["university"], assigned["enterprise"], assigned["student"]
-    other = services.create_student(team.coord, team.base, **{**STUDENT, "student_no": "S2023010"})
+    other = services.create_student(team.base, **{**STUDENT, "student_no": "S2023010"}, actor=team.coord)
 
     def assign(**kw):
         data = dict(university_mentor=uni, enterprise_mentor=ent, starts_on=D(2023, 9, 1))
-        return services.assign_mentors(team.coord, other, **{**data, **kw})
+        return services.assign_mentors(other, **{**data, **kw}, actor=team.coord)
 
     with _raises("university_mentor_id", "Choose a university mentor"):
         assign(university_mentor=None)
@@ -319,73 +319,73 @@ def test_assignment_rules(team, assigned):
 
 
 def test_assignment_needs_appointments_at_the_students_base(team):
-    uni, _a, _c = services.add_mentor_to_base(None, team.base2, **PERSON, starts_on=D(2020, 1, 1))
-    student = services.create_student(team.coord, team.base, **STUDENT)
+    uni, _a, _c = services.add_mentor_to_base(team.base2, **PERSON, starts_on=D(2020, 1, 1), actor=None)
+    student = services.create_student(team.base, **STUDENT, actor=team.coord)
     with _raises("university_mentor_id", "张伟 has no appointment at this base"):
-        services.assign_mentors(team.coord, student, university_mentor=uni, enterprise_mentor=team.mentor_record,
-                                starts_on=D(2023, 9, 1))
+        services.assign_mentors(student, university_mentor=uni, enterprise_mentor=team.mentor_record,
+                                starts_on=D(2023, 9, 1), actor=team.coord)
 
 
 def test_assignment_must_fit_fixed_terms_and_renewals_join_up(team):
     uni, appt, _ = _add(team, starts_on=D(2023, 1, 1), ends_on=D(2024, 12, 31))
-    student = services.create_student(team.coord, team.base, **STUDENT)
+    student = services.create_student(team.base, **STUDENT, actor=team.coord)
     kw = dict(university_mentor=uni, enterprise_mentor=team.mentor_record, starts_on=D(2023, 9, 1))
     with _raises("university_mentor_id", "2023-09-01 – …"):
-        services.assign_mentors(team.coord, student, **kw)  # open-ended, but the appointment ends
+        services.assign_mentors(student, **kw, actor=team.coord)  # open-ended, but the appointment ends
     with _raises("university_mentor_id", "2023-09-01 – 2025-06-30"):
-        services.assign_mentors(team.coord, student, **kw, ends_on=D(2025, 6, 30))
-    services.renew_appointment(team.coord, appt, starts_on=D(2025, 1, 1), ends_on=D(2027, 12, 31))
-    a = services.assign_mentors(team.coord, student, **kw, ends_on=D(2025, 6, 30))
+        services.assign_mentors(student, **kw, ends_on=D(2025, 6, 30), actor=team.coord)
+    services.renew_appointment(appt, starts_on=D(2025, 1, 1), ends_on=D(2027, 12, 31), actor=team.coord)
+    a = services.assign_mentors(student, **kw, ends_on=D(2025, 6, 30), actor=team.coord)
     assert a.ends_on == D(2025, 6, 30)
 
 
 def test_a_suspended_appointment_does_not_cover(team):
     uni, appt, _ = _add(team)
-    services.suspend_appointment(team.coord, appt, starts_on=D(2024, 2, 29), ends_on=D(2024, 3, 31), reason="出国")
-    student = services.create_student(team.coord, team.base, **STUDENT)
+    services.suspend_appointment(appt, starts_on=D(2024, 2, 29), ends_on=D(2024, 3, 31), reason="出国", actor=team.coord)
+    student = services.create_student(team.base, **STUDENT, actor=team.coord)
     kw = dict(university_mentor=uni, enterprise_mentor=team.mentor_record)
     with _raises("university_mentor_id", "suspended appointments do not count"):
-        services.assign_mentors(team.coord, student, **kw, starts_on=D(2023, 9, 1))
+        services.assign_mentors(student, **kw, starts_on=D(2023, 9, 1), actor=team.coord)
     with _raises("university_mentor_id", "suspended appointments do not count"):
-        services.assign_mentors(team.coord, student, **kw, starts_on=D(2023, 9, 1), ends_on=D(2024, 2, 29))
+        services.assign_mentors(student, **kw, starts_on=D(2023, 9, 1), ends_on=D(2024, 2, 29), actor=team.coord)
     # the day before the suspension, and from the day after it: covered
-    services.assign_mentors(team.coord, student, **kw, starts_on=D(2023, 9, 1), ends_on=D(2024, 2, 28))
-    assert services.assign_mentors(team.coord, student, **kw, starts_on=D(2024, 4, 1)).ends_on is None
+    services.assign_mentors(student, **kw, starts_on=D(2023, 9, 1), ends_on=D(2024, 2, 28), actor=team.coord)
+    assert services.assign_mentors(student, **kw, starts_on=D(2024, 4, 1), actor=team.coord).ends_on is None
 
 
 def test_one_assignment_at_a_time(team, assigned):
     with _raises("starts_on", "刘同学 already has mentors for 2023-09-01 – … (张伟 and 李工)"):
-        services.assign_mentors(team.coord, assigned["student"], university_mentor=assigned["university"],
-                                enterprise_mentor=assigned["enterprise"], starts_on=D(2024, 9, 1))
-    services.end_assignment(team.coord, assigned["assignment"], ends_on=D(2024, 8, 31))
-    services.assign_mentors(team.coord, assigned["student"], university_mentor=assigned["university"],
-                            enterprise_mentor=assigned["enterprise"], starts_on=D(2024, 9, 1))
+        services.assign_mentors(assigned["student"], university_mentor=assigned["university"],
+                                enterprise_mentor=assigned["enterprise"], starts_on=D(2024, 9, 1), actor=team.coord)
+    services.end_assignment(assigned["assignment"], ends_on=D(2024, 8, 31), actor=team.coord)
+    services.assign_mentors(assigned["student"], university_mentor=assigned["university"],
+                            enterprise_mentor=assigned["enterprise"], starts_on=D(2024, 9, 1), actor=team.coord)
     assert db.session.scalar(select(db.func.count()).select_from(MentorAssignment)) == 2
 
 
 def test_end_assignment_rules(team, assigned):
     a = assigned["assignment"]
     with _raises("ends_on", "before the start date 2023-09-01"):
-        services.end_assignment(team.coord, a, ends_on=D(2023, 1, 1))
-    services.end_assignment(team.coord, a, ends_on=D(2024, 8, 31))
+        services.end_assignment(a, ends_on=D(2023, 1, 1), actor=team.coord)
+    services.end_assignment(a, ends_on=D(2024, 8, 31), actor=team.coord)
     with _raises("ends_on", "already ends on 2024-08-31"):
-        services.end_assignment(team.coord, a, ends_on=D(2025, 1, 1))
+        services.end_assignment(a, ends_on=D(2025, 1, 1), actor=team.coord)
 
 
 def test_graduated_student_assignment_must_end_by_graduation(team, assigned):
-    student = services.create_student(team.coord, team.base, **{**STUDENT, "student_no": "S2023011",
-                                                                "graduated_on": D(2025, 6, 30)})
+    student = services.create_student(team.base, **{**STUDENT, "student_no": "S2023011",
+                                                                "graduated_on": D(2025, 6, 30)}, actor=team.coord)
     with _raises("ends_on", "graduated on 2025-06-30"):
-        services.assign_mentors(team.coord, student, university_mentor=assigned["university"],
-                                enterprise_mentor=assigned["enterprise"], starts_on=D(2023, 9, 1))
+        services.assign_mentors(student, university_mentor=assigned["university"],
+                                enterprise_mentor=assigned["enterprise"], starts_on=D(2023, 9, 1), actor=team.coord)
 
 
 def test_a_renewal_cannot_cut_a_recorded_suspension_short(team):
     _m, appt, _ = _add(team)  # from 2023-09-01
-    services.suspend_appointment(team.coord, appt, starts_on=D(2025, 1, 1), ends_on=D(2025, 6, 30))
+    services.suspend_appointment(appt, starts_on=D(2025, 1, 1), ends_on=D(2025, 6, 30), actor=team.coord)
     with _raises("ends_on", "suspended 2025-01-01 – 2025-06-30", "outside the new terms"):
-        services.renew_appointment(team.coord, appt, starts_on=D(2025, 3, 1))
-    new = services.renew_appointment(team.coord, appt, starts_on=D(2025, 7, 1))
+        services.renew_appointment(appt, starts_on=D(2025, 3, 1), actor=team.coord)
+    new = services.renew_appointment(appt, starts_on=D(2025, 7, 1), actor=team.coord)
     assert appt.ends_on == D(2025, 6, 30) and new.starts_on == D(2025, 7, 1)
     assert [ratio_of_base(team.base, d).university for d in (D(2024, 12, 31), D(2025, 1, 1), D(2025, 6, 30),
                                                              D(2025, 7, 1))] == [1, 0, 0, 1]

@@ -104,7 +104,7 @@ def _check_invariance(base, rng):
     yearly = yearly_counts([base.id], 2019, 2026)
     on_start = ratio_as_of(start, [base.id])[0]
 
-    services.suspend_appointment(None, appt, starts_on=start, ends_on=until, reason="随机暂停")
+    services.suspend_appointment(appt, starts_on=start, ends_on=until, reason="随机暂停", actor=None)
 
     for day in before:
         assert _figures(base, day, last_before, states[day]) == then[day], (day, start)
@@ -178,7 +178,7 @@ def test_edges_29_february_and_year_end(empty_base):
     (ent,) = add_people(empty_base, "enterprise", 1, starts_on=D(2020, 1, 1))
     appt = ent.appointments[0]
     before = yearly_counts([empty_base.id], 2023, 2025)
-    services.suspend_appointment(None, appt, starts_on=D(2024, 2, 29), ends_on=D(2024, 12, 31))
+    services.suspend_appointment(appt, starts_on=D(2024, 2, 29), ends_on=D(2024, 12, 31), actor=None)
     assert [ratio_as_of(d, [empty_base.id])[0].enterprise
             for d in (D(2024, 2, 28), D(2024, 2, 29), D(2024, 3, 1), D(2024, 12, 31), D(2025, 1, 1))] == [1, 0, 0, 0, 1]
     after = yearly_counts([empty_base.id], 2023, 2025)
@@ -195,7 +195,7 @@ def test_the_warning_names_a_suspension_beginning_in_its_window(empty_base):
     (ent,) = add_people(empty_base, "enterprise", 1, starts_on=D(2020, 1, 1))
     today = D(2024, 12, 1)
     assert ratio_warning(empty_base.id, today, 90) is None
-    services.suspend_appointment(None, ent.appointments[0], starts_on=D(2025, 1, 1), reason="出国")
+    services.suspend_appointment(ent.appointments[0], starts_on=D(2025, 1, 1), reason="出国", actor=None)
     warning = ratio_warning(empty_base.id, today, 90)
     assert warning.worst.as_of == D(2025, 1, 1) and warning.to_add == 1
     assert [(a.name, a.ends_on) for a in warning.appointments] == [(ent.name, D(2024, 12, 31))]
@@ -208,7 +208,7 @@ def test_warning_stays_two_queries_with_suspensions(empty_base, query_counter):
     add_people(empty_base, "university", 4, starts_on=D(2020, 1, 1))
     people = add_people(empty_base, "enterprise", 3, starts_on=D(2020, 1, 1), ends_on=D(2025, 1, 15))
     for p in people[:2]:
-        services.suspend_appointment(None, p.appointments[0], starts_on=D(2024, 12, 20), ends_on=D(2024, 12, 24))
+        services.suspend_appointment(p.appointments[0], starts_on=D(2024, 12, 20), ends_on=D(2024, 12, 24), actor=None)
     with query_counter() as n:
         warning = ratio_warning(empty_base.id, D(2024, 12, 1), 90)
     assert warning is not None and n() == 2
@@ -221,8 +221,8 @@ def test_the_roster_export_says_suspended_only_while_a_period_covers_today(empty
     (now,) = add_people(empty_base, "enterprise", 1, starts_on=D(2020, 1, 1))
     (later,) = add_people(empty_base, "enterprise", 1, starts_on=D(2020, 1, 1))
     (before,) = add_people(empty_base, "enterprise", 1, starts_on=D(2020, 1, 1))
-    services.suspend_appointment(None, now.appointments[0], starts_on=today, reason="出国")
-    services.suspend_appointment(None, later.appointments[0], starts_on=today + dt.timedelta(days=1))
-    services.suspend_appointment(None, before.appointments[0], starts_on=D(2021, 1, 1), ends_on=today - dt.timedelta(days=1))
+    services.suspend_appointment(now.appointments[0], starts_on=today, reason="出国", actor=None)
+    services.suspend_appointment(later.appointments[0], starts_on=today + dt.timedelta(days=1), actor=None)
+    services.suspend_appointment(before.appointments[0], starts_on=D(2021, 1, 1), ends_on=today - dt.timedelta(days=1), actor=None)
     states = {row[3]: row[11] for row in mentor_rows(empty_base.id)}
     assert states == {now.staff_no: "暂停", later.staff_no: "在聘", before.staff_no: "在聘"}

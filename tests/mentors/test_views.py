@@ -50,11 +50,11 @@ def test_roster_flags_students_lacking_a_mentor_and_overloaded_mentors(client, t
     team.base.max_students_per_mentor = 1
     (uni,) = add_people(team.base, "university", 1, prefix="王")
     ent = team.mentor_record
-    s1 = services.create_student(None, team.base, name="甲生", student_no="A1", level="master", enrolment_year=2023)
-    s2 = services.create_student(None, team.base, name="乙生", student_no="A2", level="master", enrolment_year=2023)
-    services.create_student(None, team.base, name="丙生", student_no="A3", level="doctoral", enrolment_year=2023)
+    s1 = services.create_student(team.base, name="甲生", student_no="A1", level="master", enrolment_year=2023, actor=None)
+    s2 = services.create_student(team.base, name="乙生", student_no="A2", level="master", enrolment_year=2023, actor=None)
+    services.create_student(team.base, name="丙生", student_no="A3", level="doctoral", enrolment_year=2023, actor=None)
     for s in (s1, s2):
-        services.assign_mentors(None, s, university_mentor=uni, enterprise_mentor=ent, starts_on=D(2023, 9, 1))
+        services.assign_mentors(s, university_mentor=uni, enterprise_mentor=ent, starts_on=D(2023, 9, 1), actor=None)
     login_as("coord")
     response = client.get("/bases/SF-AP-01/mentors?as_of=2024-09-01")
     html = response.get_data(as_text=True)
@@ -63,7 +63,7 @@ def test_roster_flags_students_lacking_a_mentor_and_overloaded_mentors(client, t
     overloaded = html.split('id="mentors-overloaded"')[1].split("</ul>")[0]
     assert "王" in overloaded and "李工" in overloaded
     # suspend the enterprise mentor: both students now lack one
-    services.suspend_appointment(None, ent.appointments[0], starts_on=D(2024, 9, 1), reason="x")
+    services.suspend_appointment(ent.appointments[0], starts_on=D(2024, 9, 1), reason="x", actor=None)
     lacking = client.get("/bases/SF-AP-01/mentors?as_of=2024-09-01").get_data(as_text=True)
     lacking = lacking.split('id="students-lacking"')[1].split("</ul>")[0]
     assert "甲生" in lacking and "乙生" in lacking
@@ -84,11 +84,11 @@ def test_roster_query_count_does_not_grow_with_the_roster(client, team, login_as
         for p in people[:k]:
             appoint(team.base, p, D(2030, 1, 1))  # a second appointment each
         for i, p in enumerate(people[:k]):
-            s = services.create_student(None, team.base, name=f"s{p.id}", student_no=f"N{p.id}", level="master",
-                                        enrolment_year=2023)
+            s = services.create_student(team.base, name=f"s{p.id}", student_no=f"N{p.id}", level="master",
+                                        enrolment_year=2023, actor=None)
             if i % 2:
-                services.assign_mentors(None, s, university_mentor=p, enterprise_mentor=people[k + i],
-                                        starts_on=D(2023, 9, 1), ends_on=D(2025, 1, 1))
+                services.assign_mentors(s, university_mentor=p, enterprise_mentor=people[k + i],
+                                        starts_on=D(2023, 9, 1), ends_on=D(2025, 1, 1), actor=None)
 
     url = "/bases/SF-AP-01/mentors?as_of=2024-09-01"
     grow(3)
@@ -105,10 +105,10 @@ def test_students_page_query_count_does_not_grow(client, team, login_as, query_c
 
     def grow(k, start):
         for i in range(k):
-            s = services.create_student(None, team.base, name=f"生{start + i}", student_no=f"P{start + i}",
-                                        level="master", enrolment_year=2023)
-            services.assign_mentors(None, s, university_mentor=uni, enterprise_mentor=team.mentor_record,
-                                    starts_on=D(2023, 9, 1))
+            s = services.create_student(team.base, name=f"生{start + i}", student_no=f"P{start + i}",
+                                        level="master", enrolment_year=2023, actor=None)
+            services.assign_mentors(s, university_mentor=uni, enterprise_mentor=team.mentor_record,
+                                    starts_on=D(2023, 9, 1), actor=None)
 
     url = "/bases/SF-AP-01/students?as_of=2024-09-01"
     grow(3, 0)
@@ -128,7 +128,7 @@ def test_ratio_page_query_count_does_not_grow_with_bases(client, team, login_as,
     def grow(k, start):
         for i in range(k):
             base = orgs.create_base(f"QC-{start + i:03d}", name=f"基地{start + i}", university=team.uni,
-                                    enterprises=[team.ent], field="ai", cooperation_since=D(2020, 1, 1))
+                                    enterprises=[team.ent], field="ai", cooperation_since=D(2020, 1, 1), actor=None)
             add_people(base, "enterprise", 1)
             add_people(base, "university", i % 4)
 
@@ -300,8 +300,8 @@ def test_student_pages_and_assignment(client, team, login_as):
 def test_scope_404_and_403(client, team, login_as):
     (person,) = add_people(team.base, "university", 1)
     appt = person.appointments[0]
-    student = services.create_student(None, team.base, name="甲", student_no="Z1", level="master",
-                                      enrolment_year=2023)
+    student = services.create_student(team.base, name="甲", student_no="Z1", level="master",
+                                      enrolment_year=2023, actor=None)
     login_as("coord2")
     for url in ("/bases/SF-AP-01/mentors", "/bases/SF-AP-01/students", f"/appointments/{appt.id}/end",
                 f"/mentors/{person.id}", f"/mentors/{person.id}/edit", f"/students/{student.id}",
@@ -340,8 +340,8 @@ def test_unknown_things_are_404(client, team, login_as, url):
 def test_empty_posts_never_500(client, team, login_as):
     (person,) = add_people(team.base, "university", 1)
     appt = person.appointments[0]
-    student = services.create_student(None, team.base, name="甲", student_no="Z1", level="master",
-                                      enrolment_year=2023)
+    student = services.create_student(team.base, name="甲", student_no="Z1", level="master",
+                                      enrolment_year=2023, actor=None)
     login_as("admin")
     for url in ("/bases/SF-AP-01/mentors/new", f"/mentors/{person.id}/edit", f"/appointments/{appt.id}/edit",
                 f"/appointments/{appt.id}/renew", f"/appointments/{appt.id}/end", f"/appointments/{appt.id}/suspend",

@@ -168,9 +168,9 @@ def events_world(world):
     db.session.add_all([w.round, w.round_old, w.round_none])
     db.session.flush()
     w.base3 = orgs.create_base("SL-SO-02", name="第二船舶基地", university=w.uni2, enterprises=[w.ent2],
-                               field="ships_ocean", cooperation_since=dt.date(2018, 3, 1))
+                               field="ships_ocean", cooperation_since=dt.date(2018, 3, 1), actor=None)
     w.base4 = orgs.create_base("SL-SO-03", name="第三船舶基地", university=w.uni2, enterprises=[w.ent2],
-                               field="ships_ocean", cooperation_since=dt.date(2018, 3, 1))
+                               field="ships_ocean", cooperation_since=dt.date(2018, 3, 1), actor=None)
     w.sub = Submission(round_id=w.round_old.id, base_id=w.base3.id, university_id=w.uni2.id,
                        submitted_on=dt.date(2023, 11, 1), eligible=True, snapshot={})
     w.sub_none = Submission(round_id=w.round_none.id, base_id=w.base4.id, university_id=w.uni2.id,

@@ -18,7 +18,7 @@ def _base(world, code, university, *steps):
     from registry.orgs import services as orgs
 
     base = orgs.create_base(code, name=f"基地{code}", university=university, enterprises=[world.ent],
-                            field="aerospace_propulsion", cooperation_since=D(2018, 1, 1))
+                            field="aerospace_propulsion", cooperation_since=D(2018, 1, 1), actor=None)
     set_status(base, *steps)
     return base
 
@@ -57,7 +57,7 @@ def _report(base, signed: bool, world):
     db.session.flush()
     if signed:
         evidence.attach("summary_report", report, "总结报告（签章）.pdf", io.BytesIO(pdf("signed")),
-                        uploaded_by=world.admin)
+                        actor=world.admin)
     return report
 
 
@@ -102,13 +102,13 @@ def cycle_world(world):
     _annual_reports(w.sr5)
     _report(w.sr2, signed=False, world=w)
     _report(w.sr3, signed=True, world=w)
-    w.coord_sr = create_user("coord-sr", "base_coordinator", PASSWORD, bases=[w.sr1], email="coord-sr@example.edu")
+    w.coord_sr = create_user("coord-sr", "base_coordinator", PASSWORD, bases=[w.sr1], email="coord-sr@example.edu", actor=None)
     w.coord_sr.locale = "en"
     w.coord.bases = [w.base, w.sr2]
     w.coord.email = "coord@example.edu"
     w.unicoord.email = "unicoord@example.edu"
     w.admin.email = "admin@example.edu"
-    w.admin2 = create_user("admin2", "admin", PASSWORD, email="admin2@example.edu")
+    w.admin2 = create_user("admin2", "admin", PASSWORD, email="admin2@example.edu", actor=None)
     w.admin2.locale = "en"
     w.pn1 = _notice(w, "PN-01", D(2024, 8, 28))
     w.pn2 = _base(w, "PN-02", w.uni2, ("submitted", D(2024, 7, 1), None), ("under_review", D(2024, 7, 10), None),
@@ -214,7 +214,7 @@ def test_once_each_and_a_new_occurrence_is_told(runner, cycle_world, mail_config
     from tests.evidence.files import pdf
 
     report2 = db.session.scalar(select(SummaryReport).where(SummaryReport.base_id == w.sr2.id))
-    evidence.attach("summary_report", report2, "签章版.pdf", io.BytesIO(pdf("signed")), uploaded_by=w.admin)
+    evidence.attach("summary_report", report2, "签章版.pdf", io.BytesIO(pdf("signed")), actor=w.admin)
     # A third objection the next day; the first ones resolved.
     w.obj1.resolved_on = w.obj2.resolved_on = D(2024, 9, 2)
     w.obj1.resolution = w.obj2.resolution = "已核实"

@@ -17,7 +17,7 @@ def add_bases(world, start: int, count: int):
 
     for i in range(start, start + count):
         base = orgs.create_base(f"SC-{i:03d}", name=f"规模基地{i}", university=world.uni, enterprises=[world.ent],
-                                field="aerospace_propulsion", cooperation_since=dt.date(2018, 1, 1))
+                                field="aerospace_propulsion", cooperation_since=dt.date(2018, 1, 1), actor=None)
         add_mentor(base, f"企业{i}", "enterprise", f"SE{i}", ends_on=dt.date(2024, 9, 15))
         add_mentor(base, f"校内{i}a", "university", f"SU{i}a")
         add_mentor(base, f"校内{i}b", "university", f"SU{i}b")
@@ -26,7 +26,7 @@ def add_bases(world, start: int, count: int):
         # A base whose cycle ends on 2024-09-19 (its annual reports on record): its summary report is due,
         # missing on even bases, without its signed document on odd ones.
         ending = orgs.create_base(f"SR-{i:03d}", name=f"周期基地{i}", university=world.uni, enterprises=[world.ent],
-                                  field="aerospace_propulsion", cooperation_since=dt.date(2018, 1, 1))
+                                  field="aerospace_propulsion", cooperation_since=dt.date(2018, 1, 1), actor=None)
         set_status(ending, ("recognised", dt.date(2021, 9, 20), None), ("in_construction", dt.date(2021, 9, 20), None))
         cycle = db.session.scalar(select(Cycle).where(Cycle.base_id == ending.id))
         db.session.add_all(AnnualReport(base_id=ending.id, cycle_id=cycle.id, year=k, plan="计划", summary="总结")
@@ -36,12 +36,12 @@ def add_bases(world, start: int, count: int):
                                          overview="总结", built={}, figures={}))
         # A base in its public notice with one open objection (to the administrators).
         notice = orgs.create_base(f"PN-{i:03d}", name=f"公示基地{i}", university=world.uni2, enterprises=[world.ent2],
-                                  field="ships_ocean", cooperation_since=dt.date(2018, 1, 1))
+                                  field="ships_ocean", cooperation_since=dt.date(2018, 1, 1), actor=None)
         set_status(notice, ("submitted", dt.date(2024, 7, 1), None), ("under_review", dt.date(2024, 7, 10), None),
                    ("public_notice", dt.date(2024, 8, 28), None))
         db.session.add(Objection(base_id=notice.id, raised_by=f"异议人{i}", received_on=dt.date(2024, 8, 29),
                                  content="异议"))
-        create_user(f"coord-{i}", "base_coordinator", PASSWORD, bases=[base, ending], email=f"coord-{i}@example.edu")
+        create_user(f"coord-{i}", "base_coordinator", PASSWORD, bases=[base, ending], email=f"coord-{i}@example.edu", actor=None)
     commit()
 
 

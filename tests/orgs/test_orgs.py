@@ -21,9 +21,9 @@ def admin(client, world):
 
 def more_bases(world, n, prefix="ZZ"):
     for i in range(n):
-        ent = services.create_enterprise(f"企业{prefix}{i}", "nuclear")
+        ent = services.create_enterprise(f"企业{prefix}{i}", "nuclear", actor=None)
         services.create_base(f"{prefix}-{i:03d}", name=f"基地{prefix}{i}", university=world.uni2,
-                             enterprises=[ent, world.ent2], field="ai", cooperation_since=dt.date(2020, 1, 1))
+                             enterprises=[ent, world.ent2], field="ai", cooperation_since=dt.date(2020, 1, 1), actor=None)
     db.session.commit()
 
 
@@ -95,7 +95,7 @@ def test_university_and_enterprise_lists_filter_and_paginate(admin, world):
     assert "远帆船舶集团" in page and "星海航天动力研究所" not in page
     assert "星海航天动力研究所" in text_of(admin.get("/enterprises?q=火箭"))  # the R&D focus
     for i in range(30):
-        services.create_enterprise(f"测试企业{i:02d}")
+        services.create_enterprise(f"测试企业{i:02d}", actor=None)
     db.session.commit()
     response = admin.get("/enterprises?q=测试企业&per_page=10&page=3")
     assert "测试企业29" in text_of(response) and "测试企业00" not in text_of(response)
@@ -239,7 +239,7 @@ def test_a_university_coordinator_may_rename_but_not_reclassify_their_university
     db.session.expire_all()
     assert world.uni.kind == "ministry" and world.uni.province == "北京市"  # the kind field is fixed for them
     with pytest.raises(Exception) as exc:
-        services.update_university(world.uni, name="示范工业大学", kind="co_built", user=world.unicoord)
+        services.update_university(world.uni, name="示范工业大学", kind="co_built", actor=world.unicoord)
     assert "只有管理员可以修改高校类别" in exc.value.zh
 
 
@@ -271,8 +271,8 @@ def test_bad_input_on_the_base_edit_form_writes_nothing(client, world):
 # ---- deleting -----------------------------------------------------------------------------
 
 def test_an_unused_university_or_enterprise_is_deleted_and_audited(admin, world):
-    uni = services.create_university("待删大学", "co_built")
-    ent = services.create_enterprise("待删企业")
+    uni = services.create_university("待删大学", "co_built", actor=None)
+    ent = services.create_enterprise("待删企业", actor=None)
     db.session.commit()
     uni_id, ent_id = uni.id, ent.id
     response = admin.post(f"/universities/{uni_id}/delete", follow_redirects=True)

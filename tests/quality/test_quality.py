@@ -116,7 +116,7 @@ def test_reviewer_declares_affiliations_on_their_account(world, client, login_as
     listing = text_of(client.get(f"/reviewers/{world.reviewer.id}/affiliations"))
     assert "示范工业大学" in listing and "远帆船舶集团" in listing
     # Another reviewer's affiliations are not theirs to see or change.
-    other = create_user("reviewer-b", "reviewer", "correct horse battery")
+    other = create_user("reviewer-b", "reviewer", "correct horse battery", actor=None)
     db.session.commit()
     assert client.get(f"/reviewers/{other.id}/affiliations").status_code == 404
     login_as(world.coord)
@@ -125,7 +125,7 @@ def test_reviewer_declares_affiliations_on_their_account(world, client, login_as
 
 def test_conflicts_by_university_and_by_partner_enterprise(world):
     services.declare_affiliation(world.reviewer, actor=world.reviewer, university_id=world.uni.id)
-    other = create_user("reviewer-e", "reviewer", "correct horse battery")
+    other = create_user("reviewer-e", "reviewer", "correct horse battery", actor=None)
     services.declare_affiliation(other, actor=world.admin, enterprise_id=world.ent2.id)
     found = conflicts([world.reviewer.id, other.id], [world.base.id, world.base2.id])
     assert set(found) == {(world.reviewer.id, world.base.id), (other.id, world.base2.id)}
@@ -170,13 +170,13 @@ def test_round_reviewer_never_reviews_a_base_of_their_own(world, client, login_a
         checks.record_review(sub, actor=world.reviewer, score=90, opinion="推荐")
     assert "示范工业大学" in exc.value.zh
     # A new reviewer of that university is not assigned to the round at all; the round page says why.
-    affiliated = create_user("reviewer-u", "reviewer", "correct horse battery")
+    affiliated = create_user("reviewer-u", "reviewer", "correct horse battery", actor=None)
     services.declare_affiliation(affiliated, actor=world.admin, university_id=world.uni.id)
     db.session.commit()
     login_as(world.admin)
     response = client.post(f"/rounds/{sub.round_id}/reviewers", data={"user_id": affiliated.id})
     assert "示范工业大学" in text_of(response)
-    clean = create_user("reviewer-c", "reviewer", "correct horse battery")
+    clean = create_user("reviewer-c", "reviewer", "correct horse battery", actor=None)
     checks.assign_reviewer(sub.round, clean, actor=world.admin)
     assert checks.record_review(sub, actor=clean, score=80, opinion="同意").score == 80
 

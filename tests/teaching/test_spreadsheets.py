@@ -146,10 +146,10 @@ def test_export_imports_unchanged_and_neutralises_formulas(world, runner, tmp_pa
 
     exchanges.create_exchange(world.base, {
         "kind": "secondment", "direction": "enterprise_to_university", "mentor_id": world.mentor_record.id,
-        "host_organisation": "示范工业大学", "starts_on": dt.date(2024, 1, 1), "outcomes": "=HYPERLINK(\"x\")"})
+        "host_organisation": "示范工业大学", "starts_on": dt.date(2024, 1, 1), "outcomes": "=HYPERLINK(\"x\")"}, actor=None)
     exchanges.create_exchange(world.base, {
         "kind": "visit", "direction": "university_to_enterprise", "person_name": "林青", "person_organisation": "大学",
-        "host_organisation": "所", "starts_on": dt.date(2024, 2, 1), "ends_on": dt.date(2024, 2, 3)})
+        "host_organisation": "所", "starts_on": dt.date(2024, 2, 1), "ends_on": dt.date(2024, 2, 3)}, actor=None)
     db.session.commit()
     login_as("reviewer")  # read-only roles may export what they may see
     response = client.get("/bases/SF-AP-01/exchanges/export.xlsx")

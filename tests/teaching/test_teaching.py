@@ -60,11 +60,11 @@ def test_isbn_refused_with_its_message(given, expected):
 
 
 def test_the_same_book_by_isbn10_and_isbn13_is_one_textbook(world):
-    services.create_textbook(world.base, book(isbn="978-7-03-066001-5"))
+    services.create_textbook(world.base, book(isbn="978-7-03-066001-5"), actor=None)
     with pytest.raises(DomainError) as exc:
-        services.create_textbook(world.base, book(title="另一个标题", isbn="7030660013"))
+        services.create_textbook(world.base, book(title="另一个标题", isbn="7030660013"), actor=None)
     assert exc.value.en == "A textbook with ISBN 9787030660015 is already recorded."
-    services.create_textbook(world.base2, book(isbn="7030660013"))  # another base may record it too
+    services.create_textbook(world.base2, book(isbn="7030660013"), actor=None)  # another base may record it too
 
 
 # ---- courses -------------------------------------------------------------------------------
@@ -82,33 +82,33 @@ def test_the_same_book_by_isbn10_and_isbn13_is_one_textbook(world):
 ])
 def test_course_fields_checked(world, field, value, expected):
     with pytest.raises(DomainError) as exc:
-        services.create_course(world.base, course(**{field: value}))
+        services.create_course(world.base, course(**{field: value}), actor=None)
     assert (exc.value.en, exc.value.field) == (expected, field)
 
 
 def test_course_code_unique_per_base(world):
-    services.create_course(world.base, course())
+    services.create_course(world.base, course(), actor=None)
     with pytest.raises(DomainError) as exc:
-        services.create_course(world.base, course(title="别的"))
+        services.create_course(world.base, course(title="别的"), actor=None)
     assert exc.value.en == "A course with code AP6101 is already recorded."
-    services.create_course(world.base2, course())
+    services.create_course(world.base2, course(), actor=None)
 
 
 def test_case_cannot_point_at_another_bases_course(world):
-    other = services.create_course(world.base2, course())
+    other = services.create_course(world.base2, course(), actor=None)
     with pytest.raises(DomainError) as exc:
-        services.create_case(world.base, {"title": "案例", "year": 2024, "course_id": other.id})
+        services.create_case(world.base, {"title": "案例", "year": 2024, "course_id": other.id}, actor=None)
     assert exc.value.en == "Course: no such record at this base."
 
 
 # ---- teams ---------------------------------------------------------------------------------
 
 def test_a_team_is_joint_only_while_both_sides_are_active(world, client, login_as):
-    team = services.create_team(world.base, {"name": "教学团队", "established_on": D(2023, 1, 1)})
+    team = services.create_team(world.base, {"name": "教学团队", "established_on": D(2023, 1, 1)}, actor=None)
     services.add_team_member(team, {"name": "郑老师", "side": "university", "organisation": "示范工业大学",
-                                    "is_leader": True, "from_on": D(2023, 1, 1)})
+                                    "is_leader": True, "from_on": D(2023, 1, 1)}, actor=None)
     services.add_team_member(team, {"mentor_id": world.mentor_record.id, "from_on": D(2023, 3, 1),
-                                    "until_on": D(2024, 6, 30)})
+                                    "until_on": D(2024, 6, 30)}, actor=None)
     sides = lambda day: queries.team_sides_on([team.id], day)[team.id]  # noqa: E731
     assert not queries.is_joint(sides(D(2023, 2, 28)))
     assert queries.is_joint(sides(D(2023, 3, 1)))
@@ -126,25 +126,25 @@ def test_a_team_is_joint_only_while_both_sides_are_active(world, client, login_a
 
 
 def test_team_members_rules(world):
-    team = services.create_team(world.base, {"name": "团队", "established_on": D(2023, 1, 1)})
+    team = services.create_team(world.base, {"name": "团队", "established_on": D(2023, 1, 1)}, actor=None)
     services.add_team_member(team, {"name": "甲", "side": "university", "organisation": "大学", "is_leader": True,
-                                    "from_on": D(2023, 1, 1), "until_on": D(2023, 12, 31)})
+                                    "from_on": D(2023, 1, 1), "until_on": D(2023, 12, 31)}, actor=None)
     with pytest.raises(DomainError) as exc:
         services.add_team_member(team, {"name": "乙", "side": "enterprise", "organisation": "所", "is_leader": True,
-                                        "from_on": D(2023, 6, 1)})
+                                        "from_on": D(2023, 6, 1)}, actor=None)
     assert exc.value.en == "甲 already leads this team over these dates; end their term first."
     services.add_team_member(team, {"name": "乙", "side": "enterprise", "organisation": "所", "is_leader": True,
-                                    "from_on": D(2024, 1, 1)})
+                                    "from_on": D(2024, 1, 1)}, actor=None)
     with pytest.raises(DomainError) as exc:
         services.add_team_member(team, {"name": "甲", "side": "university", "organisation": "大学",
-                                        "from_on": D(2023, 5, 1)})
+                                        "from_on": D(2023, 5, 1)}, actor=None)
     assert exc.value.en == "甲 is already a member of this team over these dates."
     with pytest.raises(DomainError) as exc:
         services.add_team_member(team, {"name": "丙", "side": "university", "organisation": "大学",
-                                        "from_on": D(2023, 5, 1), "until_on": D(2023, 4, 1)})
+                                        "from_on": D(2023, 5, 1), "until_on": D(2023, 4, 1)}, actor=None)
     assert exc.value.field == "until_on"
     with pytest.raises(DomainError) as exc:
-        services.add_team_member(team, {"name": "丁", "side": "both", "organisation": "大学", "from_on": D(2023, 5, 1)})
+        services.add_team_member(team, {"name": "丁", "side": "both", "organisation": "大学", "from_on": D(2023, 5, 1)}, actor=None)
     assert exc.value.field == "side"
 
 
@@ -152,32 +152,32 @@ def test_team_members_rules(world):
 
 def test_project_participants_students_and_mentors(world):
     project = services.create_project(world.base, {"name": "重大专项", "category": "national_major_project",
-                                                   "starts_on": D(2022, 1, 1)})
-    services.add_participant(project, {"kind": "mentor", "mentor_id": world.mentor_record.id, "role": "负责人"})
-    services.add_participant(project, {"kind": "student", "name": "王同学", "student_no": "S1"})
+                                                   "starts_on": D(2022, 1, 1)}, actor=None)
+    services.add_participant(project, {"kind": "mentor", "mentor_id": world.mentor_record.id, "role": "负责人"}, actor=None)
+    services.add_participant(project, {"kind": "student", "name": "王同学", "student_no": "S1"}, actor=None)
     with pytest.raises(DomainError) as exc:
-        services.add_participant(project, {"kind": "mentor", "mentor_id": world.mentor_record.id})
+        services.add_participant(project, {"kind": "mentor", "mentor_id": world.mentor_record.id}, actor=None)
     assert exc.value.en == "李工 is already in this project."
     with pytest.raises(DomainError) as exc:
-        services.add_participant(project, {"kind": "student", "name": ""})
+        services.add_participant(project, {"kind": "student", "name": ""}, actor=None)
     assert exc.value.en == "Name is required."
     assert [(p.kind, p.name) for p in project.participants] == [("mentor", "李工"), ("student", "王同学")]
     with pytest.raises(DomainError) as exc:
         services.create_project(world.base, {"name": "项目2", "category": "other", "starts_on": D(2022, 1, 1),
-                                             "ends_on": D(2021, 1, 1)})
+                                             "ends_on": D(2021, 1, 1)}, actor=None)
     assert exc.value.field == "ends_on"
 
 
 def test_result_value_and_duplicate(world):
     services.create_result(world.base, {"title": "软件", "kind": "software", "recipient": "星海",
-                                        "transferred_on": D(2024, 6, 1), "contract_value": "35.5"})
+                                        "transferred_on": D(2024, 6, 1), "contract_value": "35.5"}, actor=None)
     with pytest.raises(DomainError) as exc:
         services.create_result(world.base, {"title": "软件", "kind": "software", "recipient": "别处",
-                                            "transferred_on": D(2024, 6, 1)})
+                                            "transferred_on": D(2024, 6, 1)}, actor=None)
     assert exc.value.en == "The transfer of 软件 on 2024-06-01 is already recorded."
     with pytest.raises(DomainError) as exc:
         services.create_result(world.base, {"title": "专利", "kind": "patent_licence", "recipient": "星海",
-                                            "transferred_on": D(2024, 6, 1), "contract_value": "1.234"})
+                                            "transferred_on": D(2024, 6, 1), "contract_value": "1.234"}, actor=None)
     assert exc.value.en == "Contract value (10,000 yuan) may have at most 2 decimal places."
 
 
@@ -187,33 +187,33 @@ def test_result_value_and_duplicate(world):
 def known(world):
     """Known records of base A (and one of base B), with the year each counts in."""
     a, b = world.base, world.base2
-    services.create_course(a, course(code="C1", first_year=2023))
-    services.create_course(a, course(code="C2", first_year=2024))
-    services.create_course(a, course(code="C3", first_year=2024))
-    services.create_course(b, course(code="C1", first_year=2024))
-    services.create_case(a, {"title": "案例一", "year": 2024})
-    services.create_textbook(a, book(year=2025))
-    services.create_lab(a, {"kind": "joint_lab", "name": "联合实验室", "established_on": D(2022, 12, 31)})
-    services.create_lab(a, {"kind": "innovation_centre", "name": "协同创新中心", "established_on": D(2024, 1, 1)})
+    services.create_course(a, course(code="C1", first_year=2023), actor=None)
+    services.create_course(a, course(code="C2", first_year=2024), actor=None)
+    services.create_course(a, course(code="C3", first_year=2024), actor=None)
+    services.create_course(b, course(code="C1", first_year=2024), actor=None)
+    services.create_case(a, {"title": "案例一", "year": 2024}, actor=None)
+    services.create_textbook(a, book(year=2025), actor=None)
+    services.create_lab(a, {"kind": "joint_lab", "name": "联合实验室", "established_on": D(2022, 12, 31)}, actor=None)
+    services.create_lab(a, {"kind": "innovation_centre", "name": "协同创新中心", "established_on": D(2024, 1, 1)}, actor=None)
     services.create_project(a, {"name": "项目", "category": "major_engineering", "starts_on": D(2023, 7, 1),
-                                "ends_on": D(2026, 6, 30)})
+                                "ends_on": D(2026, 6, 30)}, actor=None)
     services.create_result(a, {"title": "成果", "kind": "patent_licence", "recipient": "星海",
-                               "transferred_on": D(2025, 1, 1)})
+                               "transferred_on": D(2025, 1, 1)}, actor=None)
     # A team joint from 2023-03-01 to 2024-06-30 (its enterprise member leaves): joint on 31 Dec 2023 only.
-    team = services.create_team(a, {"name": "团队一", "established_on": D(2023, 1, 1)})
-    services.add_team_member(team, {"name": "甲", "side": "university", "organisation": "大学", "from_on": D(2023, 1, 1)})
+    team = services.create_team(a, {"name": "团队一", "established_on": D(2023, 1, 1)}, actor=None)
+    services.add_team_member(team, {"name": "甲", "side": "university", "organisation": "大学", "from_on": D(2023, 1, 1)}, actor=None)
     services.add_team_member(team, {"name": "乙", "side": "enterprise", "organisation": "所", "from_on": D(2023, 3, 1),
-                                    "until_on": D(2024, 6, 30)})
+                                    "until_on": D(2024, 6, 30)}, actor=None)
     # A team joint from 2024-12-31 on (its member's first day is the year's last).
-    team2 = services.create_team(a, {"name": "团队二", "established_on": D(2024, 1, 1)})
+    team2 = services.create_team(a, {"name": "团队二", "established_on": D(2024, 1, 1)}, actor=None)
     services.add_team_member(team2, {"name": "丙", "side": "university", "organisation": "大学",
-                                     "from_on": D(2024, 1, 1)})
+                                     "from_on": D(2024, 1, 1)}, actor=None)
     services.add_team_member(team2, {"name": "丁", "side": "enterprise", "organisation": "所",
-                                     "from_on": D(2024, 12, 31)})
+                                     "from_on": D(2024, 12, 31)}, actor=None)
     # A team of one side only never counts.
-    team3 = services.create_team(a, {"name": "团队三", "established_on": D(2022, 1, 1)})
+    team3 = services.create_team(a, {"name": "团队三", "established_on": D(2022, 1, 1)}, actor=None)
     services.add_team_member(team3, {"name": "戊", "side": "university", "organisation": "大学",
-                                     "from_on": D(2022, 1, 1)})
+                                     "from_on": D(2022, 1, 1)}, actor=None)
     return world
 
 
@@ -246,16 +246,16 @@ def test_panel_and_lists_show_the_records(known, client, login_as):
 
 
 @pytest.mark.parametrize("url,add", [
-    ("/bases/SF-AP-01/teaching/courses", lambda w, i: services.create_course(w.base, course(code=f"K{i}"))),
+    ("/bases/SF-AP-01/teaching/courses", lambda w, i: services.create_course(w.base, course(code=f"K{i}"), actor=None)),
     ("/bases/SF-AP-01/teaching/cases", lambda w, i: services.create_case(w.base, {"title": f"案例{i}", "year": 2024,
-                                                                                  "course_id": _first_course(w)})),
+                                                                                  "course_id": _first_course(w)}, actor=None)),
     ("/bases/SF-AP-01/teaching/textbooks", lambda w, i: services.create_textbook(
-        w.base, book(isbn=_isbn(i), course_id=_first_course(w)))),
+        w.base, book(isbn=_isbn(i), course_id=_first_course(w)), actor=None)),
     ("/bases/SF-AP-01/teaching/teams", lambda w, i: _team(w, i)),
     ("/bases/SF-AP-01/innovation/projects", lambda w, i: _project(w, i)),
     ("/bases/SF-AP-01/innovation/results", lambda w, i: services.create_result(
         w.base, {"title": f"成果{i}", "kind": "software", "recipient": "星海", "transferred_on": D(2024, 1, 1),
-                 "project_id": _first_project(w)})),
+                 "project_id": _first_project(w)}, actor=None)),
 ])
 def test_list_query_count_does_not_grow_with_rows(world, client, login_as, query_counter, url, add):
     login_as("coord")
@@ -273,7 +273,7 @@ def test_list_query_count_does_not_grow_with_rows(world, client, login_as, query
 
 def _first_course(w):
     found = db.session.scalar(select(IndustryCourse.id).where(IndustryCourse.base_id == w.base.id).limit(1))
-    return found or services.create_course(w.base, course(code="BASE")).id
+    return found or services.create_course(w.base, course(code="BASE"), actor=None).id
 
 
 def _first_project(w):
@@ -289,20 +289,20 @@ def _isbn(i):
 
 
 def _team(w, i):
-    team = services.create_team(w.base, {"name": f"团队{i}", "established_on": D(2023, 1, 1)})
+    team = services.create_team(w.base, {"name": f"团队{i}", "established_on": D(2023, 1, 1)}, actor=None)
     services.add_team_member(team, {"name": f"甲{i}", "side": "university", "organisation": "大学",
-                                    "from_on": D(2023, 1, 1)})
+                                    "from_on": D(2023, 1, 1)}, actor=None)
     return team
 
 
 def _project(w, i):
-    project = services.create_project(w.base, {"name": f"项目{i}", "category": "other", "starts_on": D(2023, 1, 1)})
-    services.add_participant(project, {"kind": "student", "name": f"学生{i}", "student_no": f"S{i}"})
+    project = services.create_project(w.base, {"name": f"项目{i}", "category": "other", "starts_on": D(2023, 1, 1)}, actor=None)
+    services.add_participant(project, {"kind": "student", "name": f"学生{i}", "student_no": f"S{i}"}, actor=None)
     return project
 
 
 def test_member_pages_and_audit(world, client, login_as):
-    team = services.create_team(world.base, {"name": "团队", "established_on": D(2023, 1, 1)})
+    team = services.create_team(world.base, {"name": "团队", "established_on": D(2023, 1, 1)}, actor=None)
     db.session.commit()
     login_as("coord")
     url = f"/bases/SF-AP-01/teaching/teams/{team.id}"
@@ -331,10 +331,10 @@ def test_member_pages_and_audit(world, client, login_as):
 def test_deleting_a_course_unlinks_its_cases_and_books_in_the_audit_log(world):
     from registry.teaching.models import TeachingCase, Textbook
 
-    first = services.create_course(world.base, course())
-    case = services.create_case(world.base, {"title": "试车事故复盘", "year": 2024, "course_id": first.id})
-    textbook = services.create_textbook(world.base, book(course_id=first.id))
-    services.delete_course(first)
+    first = services.create_course(world.base, course(), actor=None)
+    case = services.create_case(world.base, {"title": "试车事故复盘", "year": 2024, "course_id": first.id}, actor=None)
+    textbook = services.create_textbook(world.base, book(course_id=first.id), actor=None)
+    services.delete_course(first, actor=None)
     db.session.expire_all()
     assert db.session.get(TeachingCase, case.id).course_id is None
     assert db.session.get(Textbook, textbook.id).course_id is None
@@ -343,5 +343,5 @@ def test_deleting_a_course_unlinks_its_cases_and_books_in_the_audit_log(world):
     assert {(e.table, e.record_id) for e in unlinked} == {("teaching_case", case.id), ("textbook", textbook.id)}
     assert all(e.changes["course_id"] == [first.id, None] for e in unlinked)
     # A course created later never inherits the old links, even if the database reuses the id.
-    services.create_course(world.base, course(code="AP6199", title="新课程"))
+    services.create_course(world.base, course(code="AP6199", title="新课程"), actor=None)
     assert db.session.get(TeachingCase, case.id).course_id is None

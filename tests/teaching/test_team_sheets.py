@@ -107,9 +107,9 @@ def test_a_changed_row_updates_its_member_and_is_audited(world, runner, tmp_path
         "staff-no-of-another", "same-person-in-file", "two-leaders-in-file", "same-person-in-db", "leader-in-db"])
 def test_every_invalid_cell_is_refused_with_its_row_and_nothing_is_written(world, runner, tmp_path, row, where,
                                                                            message):
-    team = services.create_team(world.base, {"name": "团队乙", "established_on": dt.date(2022, 1, 1)})
+    team = services.create_team(world.base, {"name": "团队乙", "established_on": dt.date(2022, 1, 1)}, actor=None)
     services.add_team_member(team, {"name": "钱工", "side": "enterprise", "organisation": "星海航天动力研究所",
-                                    "from_on": dt.date(2022, 1, 1), "is_leader": True})
+                                    "from_on": dt.date(2022, 1, 1), "is_leader": True}, actor=None)
     db.session.commit()
     before = snapshot()
     path = xlsx(tmp_path, [HEADER + ["工号"], ["团队甲", "是", "林青", "高校", "示范工业大学", "2023-09-01", None, None],
@@ -121,11 +121,11 @@ def test_every_invalid_cell_is_refused_with_its_row_and_nothing_is_written(world
 
 
 def test_export_imports_back_unchanged(world, runner, tmp_path):
-    team = services.create_team(world.base, {"name": "团队甲", "established_on": dt.date(2021, 5, 1)})
+    team = services.create_team(world.base, {"name": "团队甲", "established_on": dt.date(2021, 5, 1)}, actor=None)
     services.add_team_member(team, {"mentor_id": world.mentor_record.id, "from_on": dt.date(2022, 1, 1),
-                                    "is_leader": True})
+                                    "is_leader": True}, actor=None)
     services.add_team_member(team, {"name": "林青", "side": "university", "organisation": "示范工业大学",
-                                    "from_on": dt.date(2022, 1, 1), "until_on": dt.date(2023, 6, 30)})
+                                    "from_on": dt.date(2022, 1, 1), "until_on": dt.date(2023, 6, 30)}, actor=None)
     db.session.commit()
     before = snapshot()
     path = tmp_path / "export.xlsx"
@@ -140,9 +140,9 @@ def test_export_imports_back_unchanged(world, runner, tmp_path):
 
 
 def test_export_into_an_empty_base_recreates_the_team(world, runner, tmp_path):
-    team = services.create_team(world.base, {"name": "团队甲", "established_on": dt.date(2021, 5, 1)})
+    team = services.create_team(world.base, {"name": "团队甲", "established_on": dt.date(2021, 5, 1)}, actor=None)
     services.add_team_member(team, {"name": "林青", "side": "university", "organisation": "示范工业大学",
-                                    "from_on": dt.date(2022, 1, 1), "is_leader": True})
+                                    "from_on": dt.date(2022, 1, 1), "is_leader": True}, actor=None)
     db.session.commit()
     out = tmp_path / "out.csv"
     assert runner.invoke(args=["records", "export", "teaching_teams", "--base", "SF-AP-01", "--output",
