@@ -11,7 +11,7 @@ from registry.config import CONFIGS, PROJECT_ROOT
 # Every area, in the order their models depend on each other. Each may have models, views (bp)
 # and cli (register(app)) modules; adding an area is adding it here.
 AREAS = ("audit", "auth", "orgs", "mentors", "governance", "exchanges", "teaching", "evidence", "records", "checks",
-         "application", "quality", "imports", "reports", "api", "notify", "backup")
+         "application", "quality", "imports", "reports", "api", "notify", "backup", "search")
 
 
 def import_models() -> None:

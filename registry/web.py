@@ -369,9 +369,31 @@ def set_language(code):
 
 @_public
 def index():
-    if g.get("actor") is None:
+    user = g.get("actor")
+    if user is None:
         return redirect(url_for("auth.login"))
-    return redirect(url_for("orgs.base_list"))
+    return redirect(landing_url(user))
+
+
+def landing_url(user) -> str:
+    """Where each role's work is (authz.landing_of): a mentor's own record, a coordinator's only
+    base, a reviewer's waiting reviews, the ministry's dashboard; else the list of bases."""
+    landing = authz.landing_of(user)
+    if landing == "mentor":
+        return url_for("mentors.me")
+    if landing == "reviews":
+        return url_for("application.reviewer_home")
+    if landing == "dashboard":
+        return url_for("checks.dashboard")
+    if landing == "base":
+        from registry.orgs.models import Base
+        from sqlalchemy import select
+
+        scope = authz.visible_base_filter(user, Base)
+        codes = db.session.scalars(select(Base.code).where(scope).limit(2)).all() if scope is not None else []
+        if len(codes) == 1:
+            return url_for("orgs.base_detail", code=codes[0])
+    return url_for("orgs.base_list")
 
 
 def parse_as_of(value: str | None):
