@@ -25,7 +25,7 @@ from registry.extensions import db
 from registry.forms_support import apply_domain_error, options, refuse_stale, save_form
 from registry.nav import register_nav
 from registry.orgs.models import BASE_STATUSES, FIELDS, UNIVERSITY_KINDS, Base
-from registry.orgs.panels import register_panel
+from registry.orgs.panels import register_panel, register_summary
 from registry.orgs.views import load_base
 from registry.records.pages import register_attachable
 from registry.web import parse_as_of
@@ -51,6 +51,25 @@ def _panel(base, user, as_of):
 
 
 register_panel("checks", 15, "checks/_base_panel.html", _panel)
+
+
+def _summary(base, user, as_of):
+    """The eligibility verdict and the life cycle's next date for the base page's summary band."""
+    state = lifecycle.state_of(base)
+    deadlines = []  # (kind, date): what comes next, the nearest first
+    if state.status == "rectification" and state.rectification_deadline:
+        deadlines.append(("rectification", state.rectification_deadline))
+    if state.status == "public_notice" and state.notice_ends_on:
+        deadlines.append(("notice", state.notice_ends_on))
+    if state.cycle_ends_on and state.cycle_ends_on >= as_of:
+        deadlines.append(("cycle", state.cycle_ends_on))
+    upcoming = sorted((d for d in deadlines if d[1] >= as_of), key=lambda d: d[1])
+    next_kind, next_date = upcoming[0] if upcoming else (None, None)
+    return {"check": queries.eligibility_cached(base, as_of), "state": state, "next_kind": next_kind,
+            "next_date": next_date, "days_left": (next_date - as_of).days if next_date else None}
+
+
+register_summary("checks", _summary)
 
 
 def _summary_report_url(report, base):
