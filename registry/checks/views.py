@@ -347,13 +347,30 @@ def base_transition(code):
     form.to_status.choices = options((to, str(lifecycle.TRANSITIONS[(base.status, to)]))
                                      for to in lifecycle.allowed_from(base.status))
     if form.validate_on_submit():
+        def step():
+            return lifecycle.transition(base, form.to_status.data, actor=actor(), effective_on=form.effective_on.data,
+                                        reason=form.reason.data, evidence=form.evidence.data,
+                                        deadline=form.deadline.data, grade=form.grade.data or None,
+                                        experts=form.expert_lines(), support_conditions=form.support_conditions.data,
+                                        support_enrolment=form.support_enrolment.data,
+                                        support_other=form.support_other.data)
+
+        if request.form.get("confirmed") != "1":
+            # A step is not undone: first a page that says what will happen. Tried in a savepoint
+            # (rolled back) so the refusals show now, not after confirming.
+            try:
+                savepoint = db.session.begin_nested()
+                try:
+                    step()
+                finally:
+                    savepoint.rollback()
+                return _confirm_transition(base, form)
+            except DomainError as exc:
+                db.session.rollback()
+                apply_domain_error(form, exc)
+                return _lifecycle_page(base, form=form)
         try:
-            change = lifecycle.transition(base, form.to_status.data, actor=actor(), effective_on=form.effective_on.data,
-                                          reason=form.reason.data, evidence=form.evidence.data,
-                                          deadline=form.deadline.data, grade=form.grade.data or None,
-                                          experts=form.expert_lines(), support_conditions=form.support_conditions.data,
-                                          support_enrolment=form.support_enrolment.data,
-                                          support_other=form.support_other.data)
+            change = step()
             db.session.commit()
             flash(_("%(code)s is now: %(status)s.", code=base.code,
                     status=BASE_STATUSES[change.to_status]), "success")
@@ -362,6 +379,23 @@ def base_transition(code):
             db.session.rollback()
             apply_domain_error(form, exc)
     return _lifecycle_page(base, form=form)
+
+
+def _confirm_transition(base, form):
+    from registry.orgs.views import base_crumbs
+
+    details = [(_("Base"), f"{base.code} {base.name}"), (_("Now"), BASE_STATUSES[base.status]),
+               (_("Next state"), BASE_STATUSES.get(form.to_status.data, form.to_status.data)),
+               (_("Takes effect on"), form.effective_on.data.isoformat()), (_("Reason"), form.reason.data)]
+    if form.deadline.data:
+        details.append((_("Rectification deadline"), form.deadline.data.isoformat()))
+    hidden = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "confirmed", "submit")]
+    return render_template("confirm.html", title=_("Confirm the life-cycle step"),
+                           question=_("Record this step for %(code)s? It is kept in the base's history and cannot be "
+                                      "undone.", code=base.code),
+                           details=details, hidden=hidden, action=url_for("checks.base_transition", code=base.code),
+                           button=_("Record the step"), cancel=url_for("checks.base_lifecycle", code=base.code),
+                           crumbs=base_crumbs(base) + [(_("Life cycle"), url_for("checks.base_lifecycle", code=base.code))])
 
 
 @bp.route("/bases/<code>/objections", methods=["POST"])

@@ -42,6 +42,11 @@ def _page(stmt):
                        error_out=False)
 
 
+def base_crumbs(base) -> list[tuple]:
+    """(label, url) of the breadcrumbs down to a base's page, for pages below it."""
+    return [(_("Bases"), url_for("orgs.base_list")), (base.code, url_for("orgs.base_detail", code=base.code))]
+
+
 def load_base(code: str, edit: bool = False) -> Base:
     """Load a base by code and check the actor may see (or edit) it; 404 hides others' bases."""
     base = db.session.scalar(select(Base).where(Base.code == code))

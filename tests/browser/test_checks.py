@@ -24,6 +24,8 @@ def _step(page, to_status, reason, effective_on=None):
     page.fill("#reason", reason)
     page.click("#transition-form [type=submit]")
     page.wait_for_load_state("networkidle")
+    page.click("#confirm-button")  # the step's own confirmation page
+    page.wait_for_load_state("networkidle")
 
 
 def test_check_fix_submit_recognise_plan(page, monkeypatch):
