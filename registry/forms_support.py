@@ -218,6 +218,14 @@ class RegistryForm(FlaskForm):
     def __init__(self, *args, obj=None, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)
         self.edited = obj if getattr(obj, "row_version", None) is not None else None
+        from wtforms import DateField
+
+        for field in self:
+            if isinstance(field, DateField):
+                # Browsers show <input type=date> in the locale's format (2024/9/1, 09/01/2024): a
+                # text field shows and takes YYYY-MM-DD in both languages.
+                field.render_kw = {"type": "text", "inputmode": "numeric", "pattern": r"\d{4}-\d{2}-\d{2}",
+                                   "placeholder": "YYYY-MM-DD", "autocomplete": "off", **(field.render_kw or {})}
 
     def validate(self, extra_validators=None):
         """WTForms' validation, then the bounds of every value (registry.limits): a date in
