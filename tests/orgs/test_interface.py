@@ -98,3 +98,47 @@ def test_roster_columns_sort_through_a_whitelist(client, world, as_user):
     assert names("sort=staff_no;drop") == default
     html = client.get("/bases/SF-AP-01/mentors?as_of=2024-06-01&sort=name").get_data(as_text=True)
     assert 'aria-sort="ascending"' in html and "sort=name&amp;dir=desc" in html or "dir=desc&amp;sort=name" in html
+
+
+def test_date_inputs_show_and_take_iso_dates_in_both_languages(client, world, as_user):
+    as_user(world.coord)
+    for lang in ("zh_Hans_CN", "en"):
+        client.get(f"/lang/{lang}")
+        html = client.get("/bases/SF-AP-01/mentors/new").get_data(as_text=True)
+        field = re.search(r'<input[^>]*id="starts_on"[^>]*>', html).group(0)
+        assert 'type="text"' in field and 'placeholder="YYYY-MM-DD"' in field
+        assert 'type="date"' not in html
+        page = client.get("/bases/SF-AP-01?as_of=2024-06-01").get_data(as_text=True)
+        assert re.search(r'<input[^>]*type="text"[^>]*id="as_of"[^>]*value="2024-06-01"', page)
+
+
+def test_the_ratio_page_and_dashboard_put_key_figures_and_export_first(client, world, as_user):
+    as_user(world.admin)
+    html = client.get("/ratio?as_of=2024-06-01").get_data(as_text=True)
+    assert html.index('id="ratio-export-xlsx"') < html.index('id="ratio-table"')
+    assert html.index('id="ratio-key-figures"') < html.index('id="ratio-table"')
+    export = client.get("/reports/ratio.xlsx?as_of=2024-06-01")
+    assert export.status_code == 200 and export.mimetype.endswith("spreadsheetml.sheet")
+    dash = client.get("/dashboard?as_of=2024-06-01").get_data(as_text=True)
+    assert dash.index('id="dashboard-summary"') < dash.index('id="dashboard-charts"')
+    assert 'id="dashboard-export-xlsx"' in dash
+
+
+def test_pages_below_a_base_carry_breadcrumbs_to_it(client, world, as_user):
+    as_user(world.admin)
+    for path in ("/bases/SF-AP-01/students", "/bases/SF-AP-01/lifecycle", "/bases/SF-AP-01/edit"):
+        crumbs = section_text(client.get(path), "breadcrumbs")
+        assert "SF-AP-01" in crumbs, path
+
+
+def test_a_person_is_named_by_姓名(client, world, as_user):
+    as_user(world.coord)
+    html = client.get("/bases/SF-AP-01/mentors/new").get_data(as_text=True)
+    assert re.search(r'<label[^>]*for="name"[^>]*>\s*姓名', html)
+    assert "姓名" in section_text(client.get("/bases/SF-AP-01/mentors"), "roster-table")
+
+
+def test_the_add_appointment_route_is_linked(client, world, as_user):
+    as_user(world.coord)
+    html = client.get(f"/mentors/{world.mentor_record.id}").get_data(as_text=True)
+    assert f"/bases/SF-AP-01/mentors/{world.mentor_record.id}/appoint" in html
