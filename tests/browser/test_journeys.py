@@ -38,16 +38,18 @@ def test_coordinator_lands_on_the_base_reads_the_answer_and_keeps_the_roster(pag
     page.locator("#section-nav a[href='#mentor-ratio-panel']").click()
     assert page.url.endswith("#mentor-ratio-panel")
 
-    # The roster, sorted by staff number through the column header.
+    # The roster, sorted by name through the column header, then the other way round.
     page.click("#roster-link")
     _wait(page)
     assert "导师名册" in page.locator("#breadcrumbs").inner_text()
-    page.locator("#roster-table th[data-sort=staff_no] a").click()
+    page.locator("#roster-table th[data-sort=name] a").click()
     _wait(page)
-    assert page.locator("#roster-table th[data-sort=staff_no]").get_attribute("aria-sort") == "ascending"
-    numbers = page.locator("#roster-table tbody tr[data-mentor]").evaluate_all(
-        "rows => rows.map(r => r.dataset.mentor)")
-    assert numbers == sorted(numbers)
+    assert page.locator("#roster-table th[data-sort=name]").get_attribute("aria-sort") == "ascending"
+    first = page.locator("#roster-table tbody tr[data-mentor]").first.get_attribute("data-mentor")
+    page.locator("#roster-table th[data-sort=name] a").click()
+    _wait(page)
+    assert page.locator("#roster-table th[data-sort=name]").get_attribute("aria-sort") == "descending"
+    assert page.locator("#roster-table tbody tr[data-mentor]").last.get_attribute("data-mentor") == first
     shoot(page, "roster")
 
     # Adding a mentor: an empty form is refused with the errors beside the fields, then it saves.
