@@ -25,7 +25,8 @@ def _step(page, to_status, reason, effective_on=None):
     page.click("#transition-form [type=submit]")
     page.wait_for_load_state("networkidle")
     if page.locator("#confirm-button").count():  # the step's own confirmation page (not when refused)
-        shoot(page, f"lifecycle-confirm-{to_status}")
+        if to_status == "under_review":
+            shoot(page, "lifecycle-confirm")
         page.click("#confirm-button")
         page.wait_for_load_state("networkidle")
 
