@@ -142,3 +142,23 @@ def test_the_add_appointment_route_is_linked(client, world, as_user):
     as_user(world.coord)
     html = client.get(f"/mentors/{world.mentor_record.id}").get_data(as_text=True)
     assert f"/bases/SF-AP-01/mentors/{world.mentor_record.id}/appoint" in html
+
+
+def test_the_summary_band_counts_the_days_left_in_the_cycle(client, world, as_user):
+    from registry.audit.services import set_actor
+    from registry.extensions import db
+    from tests.checks.conftest import eligible_base, walk_to
+
+    set_actor(db.session, None, "fixture")
+    base = eligible_base("DL-AP-01", world.uni, world.ent)
+    walk_to(base, "in_construction", world)
+    db.session.commit()
+    as_user(world.admin)
+    from registry.checks import lifecycle
+
+    ends = lifecycle.state_of(base).cycle_ends_on
+    as_of = ends - dt.timedelta(days=30)
+    response = client.get(f"/bases/DL-AP-01?as_of={as_of.isoformat()}")
+    days = section_text(response, "summary-days-left")
+    assert "30" in days and ends.isoformat() in days
+    assert "建设周期中" in section_text(response, "summary-lifecycle")
