@@ -64,7 +64,9 @@ def test_coordinator_lands_on_the_base_reads_the_answer_and_keeps_the_roster(pag
     page.select_option("#side", "enterprise")
     page.fill("#organisation", "星海航天动力研究所")
     page.fill("#staff_no", f"J-{tag}")
-    page.fill("#starts_on", dt.date.today().isoformat())
+    # Starting beyond the ratio warning's horizon: the other browser tests' figures for this base
+    # (five enterprise mentors today, the warning) stay as the demo data has them.
+    page.fill("#starts_on", (dt.date.today() + dt.timedelta(days=400)).isoformat())
     page.click("#mentor-form [type=submit]")
     _wait(page)
     assert page.locator("#mentor-form").count() == 0
