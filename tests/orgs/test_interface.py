@@ -162,3 +162,20 @@ def test_the_summary_band_counts_the_days_left_in_the_cycle(client, world, as_us
     days = section_text(response, "summary-days-left")
     assert "30" in days and ends.isoformat() in days
     assert "建设周期中" in section_text(response, "summary-lifecycle")
+
+
+def test_appointment_and_student_pages_carry_breadcrumbs(client, world, as_user):
+    from registry.mentors.models import Appointment
+    from registry.extensions import db
+    from sqlalchemy import select
+
+    appt = db.session.scalar(select(Appointment).where(Appointment.mentor_id == world.mentor_record.id))
+    as_user(world.coord)
+    crumbs = section_text(client.get(f"/appointments/{appt.id}/edit"), "breadcrumbs")
+    assert "SF-AP-01" in crumbs and "导师名册" in crumbs
+    from tests.conftest import add_student
+
+    student = add_student(world.base)
+    commit_keeping_objects()
+    crumbs = section_text(client.get(f"/students/{student.id}"), "breadcrumbs")
+    assert "SF-AP-01" in crumbs and "学生与双导师" in crumbs and student.name in crumbs
