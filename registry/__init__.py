@@ -18,7 +18,7 @@ from flask import Flask
 # The areas in the order of AREAS (below): a model may name another area's model by string,
 # and a few modules build aliased models when imported, so the tables come in that order.
 from registry import audit, auth, orgs, mentors, governance, exchanges, teaching  # noqa: I001 (order matters)
-from registry import evidence, records, checks, application, quality, imports, reports, api, notify, backup
+from registry import evidence, records, checks, application, quality, imports, reports, api, notify, backup, search
 from registry import cache, db_state, demo, i18n, serving, web
 from registry.catalogues import ensure_compiled
 from registry.config import CONFIGS, PROJECT_ROOT
@@ -29,11 +29,11 @@ from registry.imports.views import sweep_stale_uploads
 # record kinds before the imports that list them, the areas' API endpoints before the api area
 # makes its blueprint of them). Adding an area is adding it here.
 AREAS = ("audit", "auth", "orgs", "mentors", "governance", "exchanges", "teaching", "evidence", "records", "checks",
-         "application", "quality", "imports", "reports", "api", "notify", "backup")
+         "application", "quality", "imports", "reports", "api", "notify", "backup", "search")
 _PACKAGES = {"audit": audit, "auth": auth, "orgs": orgs, "mentors": mentors, "governance": governance,
              "exchanges": exchanges, "teaching": teaching, "evidence": evidence, "records": records, "checks": checks,
              "application": application, "quality": quality, "imports": imports, "reports": reports, "api": api,
-             "notify": notify, "backup": backup}
+             "notify": notify, "backup": backup, "search": search}
 
 
 def create_app(config: str | dict | None = None, overrides: dict | None = None) -> Flask:

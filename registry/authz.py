@@ -10,7 +10,7 @@ from __future__ import annotations
 
 
 from flask import g
-from sqlalchemy import false
+from sqlalchemy import false, select
 
 from registry.hooks import Hook
 
@@ -401,3 +401,42 @@ def can_declare_affiliations(user, reviewer) -> bool:
 
 def can_assign_experts(user) -> bool:
     return _role(user) == ADMIN
+
+
+# ---- where each role lands ------------------------------------------------------------------
+
+def landing_of(user) -> str:
+    """Where `user`'s work is, for `/` and after login: "mentor" (their own record), "base" (the one
+    base a coordinator keeps, when exactly one), "reviews" (what waits for a reviewer), "dashboard"
+    (the ministry), or "bases" (the list)."""
+    role = _role(user)
+    if role == MENTOR and getattr(user, "mentor_id", None):
+        return "mentor"
+    if role == REVIEWER:
+        return "reviews"
+    if role == ADMIN:
+        return "dashboard"
+    if role in (BASE_COORDINATOR, UNIVERSITY_COORDINATOR):
+        return "base"
+    return "bases"
+
+
+def visible_mentor_filter(user, mentor_model, appointment_model, base_model):
+    """A SQL condition selecting the mentors `user` may find (search): everyone for the ministry and
+    reviewers, the people of the bases a coordinator sees, a mentor's own record; None means all."""
+    role = _role(user)
+    if role in (ADMIN, REVIEWER):
+        return None
+    if role == MENTOR:
+        return mentor_model.id == user.mentor_id if user.mentor_id else false()
+    if role in (UNIVERSITY_COORDINATOR, BASE_COORDINATOR):
+        scope = visible_base_filter(user, base_model)
+        served = (select(appointment_model.mentor_id).join(base_model, base_model.id == appointment_model.base_id)
+                  .where(scope))
+        return mentor_model.id.in_(served)
+    return false()
+
+
+def can_search_organisations(user) -> bool:
+    """Universities and enterprises appear in search for staff (the lists they can open)."""
+    return _role(user) in STAFF

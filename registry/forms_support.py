@@ -232,8 +232,6 @@ def writing(form=None, *, on_error=None):
     `flash_error_or_403`, `keep_error`, or the view's own), or, with neither, left to the app's error
     pages. Any other error rolls back and propagates. Check `Write.ok` after the block.
     """
-
-
     write = Write()
     try:
         yield write
@@ -282,7 +280,6 @@ def save_form(form, action, *, done, message):
 def delete_then(action, *, done, message, code: int = 302, on_error=None):
     """The one way a view deletes (or removes): run the service, commit, say `message`, go to `done`.
     A refusal is flashed instead (or handed to `on_error`) and nothing is deleted."""
-
     with writing(on_error=on_error or flash_error) as write:
         action()
     if write.ok:
@@ -375,6 +372,14 @@ class RegistryForm(FlaskForm):
     def __init__(self, *args, obj=None, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)
         self.edited = obj if getattr(obj, "row_version", None) is not None else None
+        from wtforms import DateField
+
+        for field in self:
+            if isinstance(field, DateField):
+                # Browsers show <input type=date> in the locale's format (2024/9/1, 09/01/2024): a
+                # text field shows and takes YYYY-MM-DD in both languages.
+                field.render_kw = {"type": "text", "inputmode": "numeric", "pattern": r"\d{4}-\d{2}-\d{2}",
+                                   "placeholder": "YYYY-MM-DD", "autocomplete": "off", **(field.render_kw or {})}
 
     def validate(self, extra_validators=None):
         """WTForms' validation, then the bounds of every value (registry.limits): a date in

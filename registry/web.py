@@ -121,6 +121,7 @@ def fresh_request_state(endpoint=None, values=None):
 # The owner of an API token, with the reason a token is refused: the auth area's setup() fills it
 # (with registry.auth.models.token_owner), as it gives Flask-Login its user loader.
 token_owner = Hook("web.token_owner", "(token) -> (user or None, problem or None)")
+only_base_of = Hook("web.only_base_of", "(user) -> the code of the one base the user keeps, or None")
 
 TRACE_KEY = "registry.trace"
 
@@ -358,9 +359,27 @@ def set_language(code):
 
 @_public
 def index():
-    if g.get("actor") is None:
+    user = g.get("actor")
+    if user is None:
         return redirect(url_for("auth.login"))
-    return redirect(url_for("orgs.base_list"))
+    return redirect(landing_url(user))
+
+
+def landing_url(user) -> str:
+    """Where each role's work is (authz.landing_of): a mentor's own record, a coordinator's only
+    base, a reviewer's waiting reviews, the ministry's dashboard; else the list of bases."""
+    landing = authz.landing_of(user)
+    if landing == "mentor":
+        return url_for("mentors.me")
+    if landing == "reviews":
+        return url_for("application.reviewer_home")
+    if landing == "dashboard":
+        return url_for("checks.dashboard")
+    if landing == "base":
+        code = only_base_of(user)
+        if code:
+            return url_for("orgs.base_detail", code=code)
+    return url_for("orgs.base_list")
 
 
 def parse_as_of(value: str | None):

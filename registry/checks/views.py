@@ -29,8 +29,8 @@ from registry.forms_support import (delete_then, error_message, flash_error, for
                                      refuse_stale, save_form, writing)
 from registry.nav import register_nav
 from registry.orgs.models import BASE_STATUSES, FIELDS, UNIVERSITY_KINDS, Base
-from registry.orgs.panels import register_panel
-from registry.orgs.views import load_base
+from registry.orgs.panels import register_panel, register_summary
+from registry.orgs.views import base_crumbs, load_base
 from registry.web import parse_as_of
 
 bp = Blueprint("checks", __name__)
@@ -48,6 +48,22 @@ def _panel(base, user, as_of):
         "can_edit_plan": authz.can_edit_plan(user, base),
         "can_see_evaluation": authz.can_view_evaluation(user, base),
     }
+
+
+def _summary(base, user, as_of):
+    """The eligibility verdict and the life cycle's next date for the base page's summary band."""
+    state = lifecycle.state_of(base)
+    deadlines = []  # (kind, date): what comes next, the nearest first
+    if state.status == "rectification" and state.rectification_deadline:
+        deadlines.append(("rectification", state.rectification_deadline))
+    if state.status == "public_notice" and state.notice_ends_on:
+        deadlines.append(("notice", state.notice_ends_on))
+    if state.cycle_ends_on and state.cycle_ends_on >= as_of:
+        deadlines.append(("cycle", state.cycle_ends_on))
+    upcoming = sorted((d for d in deadlines if d[1] >= as_of), key=lambda d: d[1])
+    next_kind, next_date = upcoming[0] if upcoming else (None, None)
+    return {"check": queries.eligibility_cached(base, as_of), "state": state, "next_kind": next_kind,
+            "next_date": next_date, "days_left": (next_date - as_of).days if next_date else None}
 
 
 def _summary_report_url(report, base):
@@ -303,15 +319,45 @@ def base_transition(code):
     form = TransitionForm()
     form.to_status.choices = options((to, str(lifecycle.TRANSITIONS[(base.status, to)]))
                                      for to in lifecycle.allowed_from(base.status))
-    done = save_form(form, lambda: lifecycle.transition(
-        base, form.to_status.data, actor=actor(), effective_on=form.effective_on.data, reason=form.reason.data,
-        evidence=form.evidence.data, deadline=form.deadline.data, grade=form.grade.data or None,
-        experts=form.expert_lines(), support_conditions=form.support_conditions.data,
-        support_enrolment=form.support_enrolment.data, support_other=form.support_other.data),
-        message=lambda change: _("%(code)s is now: %(status)s.", code=base.code,
-                                 status=BASE_STATUSES[change.to_status]),
-        done=url_for("checks.base_lifecycle", code=base.code))
-    return done or _lifecycle_page(base, form=form)
+    if form.validate_on_submit():
+        def step():
+            return lifecycle.transition(base, form.to_status.data, actor=actor(), effective_on=form.effective_on.data,
+                                        reason=form.reason.data, evidence=form.evidence.data,
+                                        deadline=form.deadline.data, grade=form.grade.data or None,
+                                        experts=form.expert_lines(), support_conditions=form.support_conditions.data,
+                                        support_enrolment=form.support_enrolment.data,
+                                        support_other=form.support_other.data)
+
+        if request.form.get("confirmed") != "1":
+            # A step is not undone: first a page that says what will happen. Tried and rolled
+            # back, so the refusals show now, not after confirming.
+            with writing(form) as write:
+                step()
+                write.cancelled = True
+            if write.error is None:
+                return _confirm_transition(base, form)
+            return _lifecycle_page(base, form=form)
+        with writing(form) as write:
+            change = step()
+        if write.ok:
+            flash(_("%(code)s is now: %(status)s.", code=base.code, status=BASE_STATUSES[change.to_status]), "success")
+            return redirect(url_for("checks.base_lifecycle", code=base.code))
+    return _lifecycle_page(base, form=form)
+
+
+def _confirm_transition(base, form):
+    details = [(_("Base"), f"{base.code} {base.name}"), (_("Now"), BASE_STATUSES[base.status]),
+               (_("Next state"), BASE_STATUSES.get(form.to_status.data, form.to_status.data)),
+               (_("Takes effect on"), form.effective_on.data.isoformat()), (_("Reason"), form.reason.data)]
+    if form.deadline.data:
+        details.append((_("Rectification deadline"), form.deadline.data.isoformat()))
+    hidden = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "confirmed", "submit")]
+    return render_template("confirm.html", title=_("Confirm the life-cycle step"),
+                           question=_("Record this step for %(code)s? It is kept in the base's history and cannot be "
+                                      "undone.", code=base.code),
+                           details=details, hidden=hidden, action=url_for("checks.base_transition", code=base.code),
+                           button=_("Record the step"), cancel=url_for("checks.base_lifecycle", code=base.code),
+                           crumbs=base_crumbs(base) + [(_("Life cycle"), url_for("checks.base_lifecycle", code=base.code))])
 
 
 @bp.route("/bases/<code>/objections", methods=["POST"])
@@ -600,4 +646,5 @@ def register() -> None:
     register_nav(30, "checks.round_list", _l("Application rounds"), (ADMIN, REVIEWER, UNIVERSITY_COORDINATOR))
     register_nav(5, "checks.dashboard", _l("Dashboard"), (ADMIN, REVIEWER))
     register_panel("checks", 15, "checks/_base_panel.html", _panel)
+    register_summary("checks", _summary)
     register_attachable("summary_report", SummaryReport, _l("Summary report"), _summary_report_url)

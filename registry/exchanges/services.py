@@ -12,7 +12,7 @@ from registry.mentors.queries import mentor_of_base
 from registry.orgs.models import Base
 
 LABELS = {
-    "kind": _l("Kind"), "direction": _l("Direction"), "person_name": _l("Name"),
+    "kind": _l("Kind"), "direction": _l("Direction"), "person_name": _l("Full name"),
     "person_organisation": _l("Home organisation"), "person_title": _l("Title or post"),
     "host_organisation": _l("Host organisation"), "starts_on": _l("Start date"), "ends_on": _l("End date"),
     "participants": _l("Participants"), "purpose": _l("Purpose"), "projects_joined": _l("Projects joined"),

@@ -11,7 +11,7 @@ DATE_HELP = _l("YYYY-MM-DD")
 
 
 class _PersonFields(RegistryForm):
-    name = StringField(_l("Name"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=100)])
+    name = StringField(_l("Full name"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=100)])
     side = SelectField(_l("Mentor type"), choices=choices(SIDES), validators=[InputRequired()])
     organisation = StringField(_l("Organisation (employer)"), filters=[strip],
                                validators=[InputRequired(), not_blank, Length(max=200)])
@@ -75,7 +75,7 @@ class ResumeForm(RegistryForm):
 
 
 class StudentForm(RegistryForm):
-    name = StringField(_l("Name"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=100)])
+    name = StringField(_l("Full name"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=100)])
     student_no = StringField(_l("Student number"), filters=[strip],
                              validators=[InputRequired(), not_blank, Length(max=64)])
     level = SelectField(_l("Training level"), choices=choices(STUDENT_LEVELS), validators=[InputRequired()])

@@ -452,8 +452,18 @@ def appointments_ending(today: dt.date, days: int, base_ids=None) -> list[Ending
 ROSTER_STATES = ("active", "suspended", "upcoming", "former")
 
 
+# The roster's sortable columns (`?sort=`): only these, each with its tie-breakers.
+ROSTER_SORTS = {
+    "name": (Mentor.name, Mentor.id),
+    "side": (Mentor.side, Mentor.name, Mentor.id),
+    "organisation": (Mentor.organisation, Mentor.name, Mentor.id),
+    "title": (Mentor.title, Mentor.name, Mentor.id),
+    "staff_no": (Mentor.staff_no, Mentor.id),
+}
+
+
 def roster_statement(base_id: int, as_of: dt.date, *, side: str | None = None, state: str | None = None,
-                     q: str | None = None):
+                     q: str | None = None, sort: str | None = None, descending: bool = False):
     """A select of the people on a base's team (any appointment there, past or future), filtered by side,
     by their state on `as_of` (active, suspended, upcoming, former) and by text; enterprise side first."""
     from sqlalchemy import exists
@@ -478,6 +488,9 @@ def roster_statement(base_id: int, as_of: dt.date, *, side: str | None = None, s
         like = f"%{q.strip()}%"
         stmt = stmt.where(or_(Mentor.name.ilike(like), Mentor.organisation.ilike(like), Mentor.staff_no.ilike(like),
                               Mentor.expertise.ilike(like), Mentor.title.ilike(like)))
+    if sort in ROSTER_SORTS:
+        columns = ROSTER_SORTS[sort]
+        return stmt.order_by(*(c.desc() if descending else c for c in columns))
     return stmt.order_by(Mentor.side, Mentor.name, Mentor.id)
 
 

@@ -23,7 +23,7 @@ MAX_LEN = {"name": 100, "organisation": 200, "staff_no": 64, "title": 100, "degr
            "biography": 4000, "reason": 500, "programme": 200, "major_project": 300, "employer": 200,
            "student_no": 64, "note": 500}
 LABELS = {
-    "name": _l("Name"), "organisation": _l("Organisation"), "staff_no": _l("Staff number"),
+    "name": _l("Full name"), "organisation": _l("Organisation"), "staff_no": _l("Staff number"),
     "title": _l("Professional title"), "degree": _l("Degree"), "expertise": _l("Expertise"),
     "biography": _l("Biography"),
     "reason": _l("Reason"), "programme": _l("Programme"), "major_project": _l("National major project"),

@@ -24,7 +24,7 @@ from registry.mentors.forms import (AddMentorForm, AppointmentForm, AssignmentFo
 from registry.mentors.models import (APPOINTMENT_STATES, EMPLOYMENT_OUTCOMES, SIDES, STUDENT_LEVELS, Appointment,
                                      Mentor, MentorAssignment, Student)
 from registry.nav import register_nav
-from registry.orgs.panels import register_panel
+from registry.orgs.panels import register_panel, register_summary
 from registry.orgs.queries import base_ids_visible_to
 from registry.orgs.views import load_base
 from registry.web import parse_as_of
@@ -93,6 +93,16 @@ def _panel_context(base, user, as_of):
     }
 
 
+def _summary(base, user, as_of):
+    """The enterprise share for the base page's summary band, from the same cached figures."""
+    ratio = cache.cached("base-ratio", lambda: queries.ratio_of_base(base, as_of), base.id, as_of)
+    days = queries.warning_days()
+    warning = cache.cached("ratio-warning", lambda: queries.ratio_warning(base.id, as_of, days), base.id, as_of, days)
+    # Fewer university mentors also reach one third (3e >= t - y), once there is an enterprise one.
+    fewer = max(0, ratio.total - 3 * ratio.enterprise) if ratio.enterprise else None
+    return {"ratio": ratio, "warning": warning, "warning_days": days, "fewer_university": fewer}
+
+
 @bp.route("/bases/<code>/mentors/ratio-history.svg")
 @allow(*ALL)
 def ratio_chart(code):
@@ -119,10 +129,13 @@ def roster(code):
     side = request.args.get("side") or None
     state = request.args.get("state") or None
     q = request.args.get("q") or None
+    sort = request.args.get("sort") if request.args.get("sort") in queries.ROSTER_SORTS else None
+    descending = sort is not None and request.args.get("dir") == "desc"
 
     def content():
         page = _page(queries.roster_statement(base.id, as_of, side=side if side in SIDES else None,
-                                              state=state if state in queries.ROSTER_STATES else None, q=q))
+                                              state=state if state in queries.ROSTER_STATES else None, q=q,
+                                              sort=sort, descending=descending))
         appointments = queries.appointments_by_mentor(base.id, [m.id for m in page.items])
         counts = queries.students_per_mentor(base.id, as_of)
         rows = [{"mentor": m, "appointments": appointments[m.id], "state": queries.state_on(appointments[m.id], as_of),
@@ -133,7 +146,7 @@ def roster(code):
             ratio=cache.cached("base-ratio", lambda: queries.ratio_of_base(base, as_of), base.id, as_of),
             lacking=queries.student_mentors(base.id, as_of, only_lacking=True),
             overloaded=queries.overloaded_mentors(base, as_of, counts), can_edit=authz.can_edit_roster(user, base),
-            today=dt.date.today())
+            today=dt.date.today(), sort=sort, descending=descending)
 
     # The roster as this viewer sees it (phones and links depend on who looks; the user's row
     # changes with their role), rendered once per data generation, day and query.
@@ -506,3 +519,4 @@ def register() -> None:
     register_nav(20, "mentors.ratio_overview", _l("Mentor ratio"), STAFF)
     register_nav(15, "mentors.me", _l("My mentor profile"), (MENTOR,))
     register_panel("mentors", 20, "mentors/_base_panel.html", _panel_context)
+    register_summary("mentors", _summary)

@@ -1,7 +1,7 @@
 """Universities, enterprises, key fields and the demonstration bases themselves."""
 from __future__ import annotations
 
-from registry import authz
+from registry import authz, web
 from registry.orgs import cli, models, queries, views  # noqa: F401 (models: the tables)
 
 
@@ -11,3 +11,4 @@ def setup(app) -> None:
     app.register_blueprint(views.bp)
     cli.register(app)
     authz.enterprises_of_other_universities.fill(queries.enterprises_of_other_universities)
+    web.only_base_of.fill(queries.only_base_of)

@@ -25,3 +25,16 @@ def register_panel(name: str, order: int, template: str, context: Callable) -> N
 
 def panels_for(base, user, as_of):
     return [(p.template, p.context(base, user, as_of)) for p in sorted(PANELS.values(), key=lambda p: p.order)]
+
+
+# The summary band at the top of the base page: each area adds the figures it answers for
+# (the mentors area the enterprise share, the checks area the verdict and the life cycle).
+SUMMARIES: dict[str, Callable] = {}
+
+
+def register_summary(name: str, context: Callable) -> None:
+    SUMMARIES[name] = context
+
+
+def summary_for(base, user, as_of) -> dict:
+    return {name: context(base, user, as_of) for name, context in SUMMARIES.items()}

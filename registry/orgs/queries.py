@@ -92,3 +92,12 @@ def enterprises_of_other_universities(university_id: int | None, enterprise_ids)
     return set(db.session.scalars(
         select(base_enterprise.c.enterprise_id).join(Base, Base.id == base_enterprise.c.base_id)
         .where(base_enterprise.c.enterprise_id.in_(ids), Base.university_id != university_id).distinct()))
+
+
+def only_base_of(user) -> str | None:
+    """The code of the one base `user` keeps (a coordinator's landing page), or None for none or several."""
+    scope = visible_base_filter(user, Base)
+    if scope is None:
+        return None
+    codes = db.session.scalars(select(Base.code).where(scope).limit(2)).all()
+    return codes[0] if len(codes) == 1 else None

@@ -14,15 +14,33 @@ from registry.orgs import queries, services
 from registry.orgs.forms import BaseForm, EnterpriseForm, KeyFieldForm, KeyFieldRenameForm, UniversityForm
 from registry.orgs.models import (BASE_STATUSES, FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, KeyField,
                                   University)
-from registry.orgs.panels import panels_for
+from registry.orgs.panels import panels_for, summary_for
 from registry.web import parse_as_of
 
 bp = Blueprint("orgs", __name__)
+
+# The base page's in-page navigation: (anchor, label) of each area's panel, in page order; a link
+# shows only when its panel is on the page (the template looks for the anchor's id).
+BASE_SECTIONS = (
+    ("application-panel", _l("Application")),
+    ("checks-panel", _l("Checks and evaluation")),
+    ("mentor-ratio-panel", _l("Roster")),
+    ("panel-exchanges", _l("Exchange")),
+    ("panel-teaching", _l("Teaching")),
+    ("panel-governance", _l("Governance")),
+    ("panel-quality", _l("Quality")),
+    ("spreadsheets-panel", _l("Files")),
+)
 
 
 def _page(stmt):
     return db.paginate(stmt, per_page=request.args.get("per_page", 25, type=int) or 25, max_per_page=100,
                        error_out=False)
+
+
+def base_crumbs(base) -> list[tuple]:
+    """(label, url) of the breadcrumbs down to a base's page, for pages below it."""
+    return [(_("Bases"), url_for("orgs.base_list")), (base.code, url_for("orgs.base_detail", code=base.code))]
 
 
 def load_base(code: str, edit: bool = False) -> Base:
@@ -103,7 +121,12 @@ def base_detail(code):
     # looks; the user's row changes with their role). A panel holding a form token is never kept.
     panels = cache.cached("base-panels", render_panels, base.id, as_of, str(get_locale()), user.id,
                           user.updated_at, keep=cache.without_form_tokens, ttl=cache.VIEWER_TTL)
-    return render_template("orgs/base_detail.html", panels=[Markup(h) for h in panels], **page)
+    joined = "".join(panels)
+    sections = sorted(((joined.find(f'id="{anchor}"'), anchor, label) for anchor, label in BASE_SECTIONS
+                       if f'id="{anchor}"' in joined))
+    return render_template("orgs/base_detail.html", panels=[Markup(h) for h in panels],
+                           summary=summary_for(base, user, as_of),
+                           sections=[(anchor, label) for _pos, anchor, label in sections], **page)
 
 
 @bp.route("/bases/<code>/edit", methods=["GET", "POST"])

@@ -7,7 +7,8 @@ import datetime as dt
 import json
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry import authz
@@ -20,7 +21,7 @@ from registry.nav import register_nav
 from registry.orgs.models import FIELDS, UNIVERSITY_KINDS, Base
 from registry.orgs.panels import register_panel
 from registry.orgs.queries import base_ids_visible_to
-from registry.orgs.views import load_base
+from registry.orgs.views import base_crumbs, load_base
 from registry.reports import (charts as stat_charts, published, ratio as ratio_report, roster as roster_report,
                               statistics)
 from registry.safe_sheets import csv_bytes, xlsx_bytes
@@ -96,6 +97,9 @@ def roster_export(code, name):
     unmasked = request.args.get("unmasked") == "1"
     if unmasked and not authz.can_see_contact_details(actor(), base):
         abort(403)
+    if unmasked and request.args.get("confirmed") != "1":
+        return _confirm_unmasked(url_for("reports.roster_export", code=base.code, name=name),
+                                 url_for("orgs.base_detail", code=base.code), base=base)
     stamp = dt.date.today().isoformat()
     if name == "roster.xlsx":
         data = xlsx_bytes(roster_report.roster_sheets(base, unmasked))
@@ -105,6 +109,17 @@ def roster_export(code, name):
         return _download(data, f"mentors-{base.code}-{stamp}.csv", CSV)
     data = csv_bytes(roster_report.STUDENT_COLUMNS, roster_report.student_rows(base.id))
     return _download(data, f"students-{base.code}-{stamp}.csv", CSV)
+
+
+def _confirm_unmasked(action, cancel, base=None):
+    """Full mobile numbers leave the registry only after a page that says so and a second click."""
+    return render_template(
+        "confirm.html", title=_("Export with full mobile numbers"), method="get", action=action,
+        question=_("The file will hold every mentor's full mobile number. Keep it safe and share it only with "
+                   "whoever needs to call them."),
+        warning=None, hidden=[("unmasked", "1")], details=None,
+        button=_("Download with full numbers"), cancel=cancel,
+        crumbs=base_crumbs(base) if base is not None else [(_("Reports"), url_for("reports.index"))])
 
 
 def _may_unmask_directory(user) -> bool:
@@ -125,6 +140,8 @@ def directory(fmt):
     unmasked = request.args.get("unmasked") == "1"
     if unmasked and not _may_unmask_directory(user):
         abort(403)
+    if unmasked and request.args.get("confirmed") != "1":
+        return _confirm_unmasked(url_for("reports.directory", fmt=fmt), url_for("reports.index"))
     sheet = roster_report.directory_sheet(base_ids_visible_to(user), unmasked)
     name = f"mentor-directory-{dt.date.today().isoformat()}.{fmt}"
     if fmt == "xlsx":

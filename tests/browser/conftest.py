@@ -134,3 +134,23 @@ def log_in(page, username: str, password: str = "demo-pass-2026"):
     page.fill("input[name=password]", password)
     page.click("#login-form [type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+VIEWPORTS = {"desktop": (1366, 900), "phone": (390, 844)}
+
+
+def shoot(page, name: str) -> None:
+    """With SCREENSHOTS=1, the page as it looks at desktop (1366×900) and phone (390×844) width, into
+    docs/screenshots/NAME-desktop.png and NAME-phone.png (the top of the page: what one sees first).
+    Without it nothing happens, so a test run does not rewrite the committed pictures."""
+    if os.environ.get("SCREENSHOTS") != "1":
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    before = page.viewport_size
+    for label, (width, height) in VIEWPORTS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), animations="disabled", caret="hide")
+    if before:
+        page.set_viewport_size(before)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, shoot
 
 CODE = "SF-AI-02"
 
@@ -24,6 +24,11 @@ def _step(page, to_status, reason, effective_on=None):
     page.fill("#reason", reason)
     page.click("#transition-form [type=submit]")
     page.wait_for_load_state("networkidle")
+    if page.locator("#confirm-button").count():  # the step's own confirmation page (not when refused)
+        if to_status == "under_review":
+            shoot(page, "lifecycle-confirm")
+        page.click("#confirm-button")
+        page.wait_for_load_state("networkidle")
 
 
 def test_check_fix_submit_recognise_plan(page, monkeypatch):
@@ -79,7 +84,10 @@ def test_check_fix_submit_recognise_plan(page, monkeypatch):
     _step(page, "under_review", "形式审查通过")
     assert page.locator("#lifecycle-state").inner_text() == "评审中"
     _as(page, "demo-reviewer")
+    page.goto("/")  # the reviewer lands on what waits for them
+    assert page.url.endswith("/review")
     page.goto(submission_url)
+    shoot(page, "reviewer-score")
     page.fill("#score", "90")
     page.fill("#opinion", "基础扎实，同意推荐。")
     page.click("#review-form [type=submit]")

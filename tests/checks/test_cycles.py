@@ -426,7 +426,7 @@ def test_objections_on_the_lifecycle_page(world, client, login_as):
                        data={"resolved_on": "2022-12-27", "resolution": "已答复"})
     assert done.status_code == 302
     step = client.post("/bases/OBJ-WEB/lifecycle", data={"to_status": "recognised", "effective_on": "2022-12-27",
-                                                        "reason": "认定"})
+                                                        "reason": "认定", "confirmed": "1"})
     assert step.status_code == 302 and base.status == "recognised"
     login_as("reviewer")
     assert client.post("/bases/OBJ-WEB/objections", data={}).status_code == 403
@@ -442,7 +442,7 @@ def test_evaluation_on_the_lifecycle_page(world, client, login_as):
             "support_enrolment": "增加招生计划5名"}
     no_grade = client.post("/bases/EV-WEB/lifecycle", data={**form, "grade": ""})
     assert no_grade.status_code == 200 and "须有评估等次" in text_of(no_grade)
-    done = client.post("/bases/EV-WEB/lifecycle", data=form)
+    done = client.post("/bases/EV-WEB/lifecycle", data={**form, "confirmed": "1"})
     assert done.status_code == 302
     page = text_of(client.get("/bases/EV-WEB/lifecycle"))
     assert "良好" in page and "王专家" in page and "成效明显" in page and "增加招生计划5名" in page

@@ -14,7 +14,7 @@ from registry.checks.queries import eligibility_of
 from registry.errors import DomainError, Forbidden
 from registry.extensions import db
 from tests.checks.conftest import eligible_base, new_round, people, walk_to
-from tests.conftest import text_of
+from tests.conftest import section_text, text_of
 
 D = dt.date
 
@@ -175,8 +175,12 @@ def test_lifecycle_page_records_a_step_and_refuses_others(world, client, login_a
     empty_reason = client.post("/bases/WEB-4/lifecycle", data={"to_status": "under_review",
                                                                "effective_on": "2022-11-20", "reason": ""})
     assert empty_reason.status_code == 200 and base.status == "submitted"
-    ok = client.post("/bases/WEB-4/lifecycle", data={"to_status": "under_review", "effective_on": "2022-11-20",
-                                                     "reason": "形式审查通过", "evidence": "评审通知"})
+    data = {"to_status": "under_review", "effective_on": "2022-11-20", "reason": "形式审查通过", "evidence": "评审通知"}
+    # A step is confirmed on a page of its own: the first POST asks, changes nothing.
+    ask = client.post("/bases/WEB-4/lifecycle", data=data)
+    assert ask.status_code == 200 and base.status == "submitted" and 'id="confirm-form"' in ask.get_data(as_text=True)
+    assert "形式审查通过" in section_text(ask, "confirm-details")
+    ok = client.post("/bases/WEB-4/lifecycle", data={**data, "confirmed": "1"})
     assert ok.status_code == 302 and base.status == "under_review"
     history = text_of(client.get("/bases/WEB-4/lifecycle"))
     assert "形式审查通过" in history and "评审通知" in history and "2022-11-20" in history

@@ -94,14 +94,14 @@ def test_mentor_must_be_appointed_at_the_base(world):
 
 
 @pytest.mark.parametrize("field,value,expected", [
-    ("person_name", "", "Name is required."),
+    ("person_name", "", "Full name is required."),
     ("host_organisation", "  ", "Host organisation is required."),
     ("starts_on", None, "Start date is required."),
     ("starts_on", "2023-02-30", "Start date: \"2023-02-30\" is not a date (YYYY-MM-DD)."),
     ("kind", "holiday", "Kind: unknown value \"holiday\"; use one of: secondment, visit, study_tour"),
     ("direction", "", "Direction is required."),
     ("participants", 0, "Participants must be between 1 and 10000."),
-    ("person_name", "名" * 101, "Name may have at most 100 characters."),
+    ("person_name", "名" * 101, "Full name may have at most 100 characters."),
 ])
 def test_each_field_is_checked(world, field, value, expected):
     with pytest.raises(DomainError) as exc:

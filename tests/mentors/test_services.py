@@ -57,7 +57,7 @@ def test_attach_existing_person_by_organisation_and_staff_number(team):
 
 
 @pytest.mark.parametrize("kw, field, fragments", [
-    ({"name": " \u3000"}, "name", ["Name", "required"]),
+    ({"name": " \u3000"}, "name", ["Full name", "required"]),
     ({"organisation": ""}, "organisation", ["Organisation", "required"]),
     ({"staff_no": ""}, "staff_no", ["Staff number", "required"]),
     ({"side": "both"}, "side", ["university or enterprise"]),

@@ -71,7 +71,10 @@ def test_roster_xlsx_masked_and_neutralised(roster, login_as):
 
 def test_unmasked_only_for_who_may_see_contact_details_and_asks(roster, login_as):
     coord = login_as("coord")
-    unmasked = sheet_values(coord.get("/bases/SF-AP-01/export/roster.xlsx?unmasked=1").data, "导师")
+    ask = coord.get("/bases/SF-AP-01/export/roster.xlsx?unmasked=1")  # first a page that asks
+    assert ask.mimetype == "text/html" and "13912345678" not in ask.get_data(as_text=True)
+    assert 'id="confirm-form"' in ask.get_data(as_text=True)
+    unmasked = sheet_values(coord.get("/bases/SF-AP-01/export/roster.xlsx?unmasked=1&confirmed=1").data, "导师")
     assert "13912345678" in [r[10] for r in unmasked]
     reviewer = login_as("reviewer")
     assert reviewer.get("/bases/SF-AP-01/export/roster.xlsx?unmasked=1").status_code == 403
@@ -92,6 +95,7 @@ def test_unmasked_only_for_who_may_see_contact_details_and_asks(roster, login_as
     ("mentor", "/reports/mentors.xlsx", 403),
     ("reviewer", "/reports/mentors.xlsx?unmasked=1", 403),
     ("admin", "/reports/mentors.xlsx?unmasked=1", 200),
+    ("admin", "/reports/mentors.xlsx?unmasked=1&confirmed=1", 200),
     ("coord", "/reports/mentors.pdf", 404),
 ])
 def test_export_access(roster, login_as, user, url, status):
