@@ -24,7 +24,7 @@ def test_a_coordinator_of_two_bases_lands_on_the_list(client, world, as_user):
     from registry.orgs import services as orgs
 
     orgs.create_base("SF-AP-02", name="第二基地", university=world.uni, enterprises=[world.ent],
-                     field="aerospace_propulsion", cooperation_since=dt.date(2020, 9, 1))
+                     field="aerospace_propulsion", cooperation_since=dt.date(2020, 9, 1), actor=world.admin)
     commit_keeping_objects()
     as_user(world.unicoord)
     assert client.get("/").headers["Location"] == "/bases"
