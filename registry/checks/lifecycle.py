@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, or_, select
 
-from registry import authz
+from registry import authz, values as v
 from registry.checks.models import (GRADES, Cycle, CycleEvaluation, EvaluationExpert, Objection, Review, StatusChange,
                                     Submission, SummaryReport)
 from registry.checks.text import Joined, Msg
