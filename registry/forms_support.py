@@ -189,32 +189,22 @@ def show_error(form, exc) -> None:
 
 def flash_error(exc) -> None:
     """A refusal as a message on the next page."""
-
     flash(error_message(exc), "danger")
 
 
-def flash_error_or_403(exc) -> None:
-    """A refusal flashed, except a refusal of permission, which answers 403 as the gate does."""
-    if getattr(exc, "status", None) == 403:
-
-        abort(403)
-    flash_error(exc)
-
-
-def form_error_or_403(form):
-    """`on_error` for a form whose refusal of permission answers 403 as the gate does."""
-    def show(exc) -> None:
+def or_403(show):
+    """`on_error` that answers a refusal of permission with 403, as the gate does, and hands any other
+    refusal to `show` (e.g. `flash_error`)."""
+    def handle(exc) -> None:
         if getattr(exc, "status", None) == 403:
-
             abort(403)
-        show_error(form, exc)
-    return show
+        show(exc)
+    return handle
 
 
 def refuse_403(exc) -> None:
     """`on_error` for a write whose every refused rule means the user may not do it: 403."""
     if isinstance(exc, DomainError):
-
         abort(403)
     flash_error(exc)
 
@@ -229,7 +219,7 @@ def writing(form=None, *, on_error=None):
 
     A broken rule (DomainError), a stale row version or a unique-key race rolls everything back and
     is shown beside the form's fields (`form`), or handed to `on_error(exc)` (`flash_error`,
-    `flash_error_or_403`, `keep_error`, or the view's own), or, with neither, left to the app's error
+    `or_403(...)`, `keep_error`, or the view's own), or, with neither, left to the app's error
     pages. Any other error rolls back and propagates. Check `Write.ok` after the block.
     """
     write = Write()

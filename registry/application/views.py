@@ -20,7 +20,7 @@ from registry.checks.models import ApplicationRound, Review, Submission
 from registry.checks.queries import INDICATORS, reviewer_round_ids
 from registry.errors import _l
 from registry.extensions import db
-from registry.forms_support import error_message, flash_error_or_403, keep_error, show_error, writing
+from registry.forms_support import error_message, flash_error, keep_error, or_403, show_error, writing
 from registry.nav import register_nav
 from registry.orgs.panels import register_panel
 from registry.orgs.views import load_base
@@ -227,7 +227,7 @@ def round_results_xlsx(round_id):
 def submission_withdraw(submission_id):
     sub = _visible_submission(submission_id)
     round_id, code = sub.round_id, sub.base.code
-    with writing(on_error=flash_error_or_403) as write:
+    with writing(on_error=or_403(flash_error)) as write:
         services.withdraw_submission(sub, actor=actor())
     if write.ok:
         flash(_("The application of %(code)s was withdrawn.", code=code), "success")

@@ -25,8 +25,8 @@ from registry.evidence.attachables import register_attachable
 from registry.evidence.views import attachments_context
 from registry.errors import _l
 from registry.extensions import db
-from registry.forms_support import (delete_then, error_message, flash_error, form_error_or_403, keep_error, options,
-                                     refuse_stale, save_form, writing)
+from registry.forms_support import (delete_then, error_message, flash_error, keep_error, options, or_403, refuse_stale,
+                                     save_form, show_error, writing)
 from registry.nav import register_nav
 from registry.orgs.models import BASE_STATUSES, FIELDS, UNIVERSITY_KINDS, Base
 from registry.orgs.panels import register_panel, register_summary
@@ -181,7 +181,7 @@ def round_submit(round_id):
         base = db.session.get(Base, form.base_id.data)
         if base is None or not authz.can_view_base(user, base):
             abort(404)
-        with writing(on_error=form_error_or_403(form)) as write:
+        with writing(on_error=or_403(lambda exc: show_error(form, exc))) as write:
             sub = services.submit_base(r, base, actor=user)
         if write.ok:
             flash(_("%(code)s was submitted into the %(year)s round.", code=base.code, year=r.year), "success")

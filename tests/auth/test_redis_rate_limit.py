@@ -31,7 +31,7 @@ for worker in range(2):  # two app instances, like two workers behind one proxy
     with app.app_context():
         if worker == 0:
             db.create_all()
-            create_user("alice", "admin", "correct horse battery")
+            create_user("alice", "admin", "correct horse battery", actor=None)
             db.session.commit()
         client = app.test_client()
         for _ in range(3):

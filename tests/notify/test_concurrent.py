@@ -43,16 +43,16 @@ SEED = textwrap.dedent(f"""
     app.config["PASSWORD_HASH_METHOD"] = "scrypt:1024:8:1"
     with app.app_context():
         set_actor(db.session, None, "race-seed")
-        uni = orgs.create_university("并发大学", "ministry", "北京")
-        ent = orgs.create_enterprise("并发研究所", "aerospace")
+        uni = orgs.create_university("并发大学", "ministry", "北京", actor=None)
+        ent = orgs.create_enterprise("并发研究所", "aerospace", actor=None)
         for i in range({USERS}):
             base = orgs.create_base(f"RC-{{i:03d}}", name=f"并发基地{{i}}", university=uni, enterprises=[ent],
-                                    field="aerospace_propulsion", cooperation_since=dt.date(2018, 1, 1))
+                                    field="aerospace_propulsion", cooperation_since=dt.date(2018, 1, 1), actor=None)
             db.session.add(StatusChange(base_id=base.id, from_status="preparing", to_status="rectification",
                                         effective_on=dt.date(2024, 6, 1), reason="race", deadline=dt.date(2024, 9, 20)))
             base.status = "rectification"
             create_user(f"race-{{i:03d}}", "base_coordinator", "race-password", bases=[base],
-                        email=f"race-{{i:03d}}@example.edu")
+                        email=f"race-{{i:03d}}@example.edu", actor=None)
         db.session.commit()
 """)
 
