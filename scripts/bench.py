@@ -524,7 +524,7 @@ def run_scale(scale: int, args, workdir: Path, database_url: str, http_seconds: 
             ctx = {"app": app, "engine": db.engine, "base_ids": dataset["base_ids"],
                    "base_codes": dataset["base_codes"], "as_of": AS_OF, "repeat": args.repeat,
                    "best_of": best_of, "compare": compare, "dataset": dataset, "database_url": database_url,
-                   "redis_url": os.environ.get("REDIS_URL"), "http_seconds": http_seconds}
+                   "redis_url": os.environ.get("REDIS_URL"), "http_seconds": http_seconds, "workdir": workdir}
             if "checks" in wanted or ("http" in wanted and http_seconds > 0):  # the pages need what it adds
                 checks = run_plugin(ctx, ("bench_checks",) if "checks" not in wanted else PLUGINS)
                 if "checks" in wanted:
