@@ -157,3 +157,27 @@ def test_an_unreachable_cache_costs_speed_not_answers(app, world, admin):
 def test_the_tables_whose_writes_keep_the_figures_all_exist():
     """A misspelt name would silently let every write to that table throw the figures away."""
     assert cache.NEUTRAL_TABLES <= set(db.metadata.tables)
+
+
+def test_a_check_during_an_application_round_is_kept_and_keeps_its_round_link(world, admin, query_counter):
+    """The quota and deadline rules link to their round; such a check is kept like any other (it
+    used to hold a lambda that could not be stored, so it was recomputed on every view)."""
+    from registry.checks.models import ApplicationRound
+
+    application_round = ApplicationRound(year=2024, name="2024年度", opens_on=D(2024, 6, 1), deadline=D(2024, 9, 10))
+    db.session.add(application_round)
+    db.session.commit()
+    url = f"/api/v1/bases/SF-AP-01/eligibility?as_of={AS_OF}"
+    with query_counter() as cold:
+        first = admin.get(url).get_json()
+    with query_counter() as warm:
+        second = admin.get(url).get_json()
+    plain = url.replace(AS_OF, "2023-09-01")  # no round then
+    admin.get(plain)
+    with query_counter() as warm_plain:
+        admin.get(plain)
+    # Warm, both run only the request's own queries (the token, the base): the figures come from the cache.
+    assert second == first and warm() == warm_plain() < cold(), (warm(), warm_plain(), cold())
+    assert any(r["required"] == "≤ 2024-09-10" for r in first["rules"])  # the round's deadline was checked
+    page = admin.get(f"/bases/SF-AP-01?as_of={AS_OF}").get_data(as_text=True)
+    assert f'href="/rounds/{application_round.id}"' in page
