@@ -204,6 +204,14 @@ def statistics(filters: Filters, first: int, last: int) -> Statistics:
     return stats
 
 
+def statistics_cached(filters: Filters, first: int, last: int) -> Statistics:
+    """`statistics`, from the per-day figures cache (kept until the next write to the registry's data):
+    the yearly counts scan every base's roster, exchanges and teaching records."""
+    from registry import cache
+
+    return cache.cached("statistics", lambda: statistics(filters, first, last), filters, first, last)
+
+
 def round_of(filters: Filters) -> ApplicationRound | None:
     return db.session.get(ApplicationRound, filters.round_id) if filters.round_id else None
 

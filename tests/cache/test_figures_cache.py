@@ -15,7 +15,9 @@ from tests.conftest import text_of
 D = dt.date
 AS_OF = "2024-09-01"
 PAGES = [f"/ratio?as_of={AS_OF}", f"/api/v1/ratio?as_of={AS_OF}", f"/dashboard?as_of={AS_OF}",
-         f"/dashboard/chart/ratio.svg?as_of={AS_OF}", f"/api/v1/bases/SF-AP-01/eligibility?as_of={AS_OF}"]
+         f"/dashboard/chart/ratio.svg?as_of={AS_OF}", f"/api/v1/bases/SF-AP-01/eligibility?as_of={AS_OF}",
+         "/reports/statistics?from=2022&until=2024", "/reports/statistics/chart/mentors.svg?from=2022&until=2024"]
+STATISTICS = "/reports/statistics?from=2022&until=2024"
 _seq = iter(range(10_000, 99_999))
 
 
@@ -80,10 +82,12 @@ def test_a_committed_write_is_seen_at_once_on_every_page(world, admin):
     before = ratio_of(admin)
     page_before = text_of(admin.get(f"/ratio?as_of={AS_OF}"))
     dash_before = admin.get(f"/dashboard?as_of={AS_OF}").get_data(as_text=True)
+    statistics_before = text_of(admin.get(STATISTICS))
     add_enterprise_mentor(world.base)
     assert ratio_of(admin) == before + 1
     assert text_of(admin.get(f"/ratio?as_of={AS_OF}")) != page_before
     assert admin.get(f"/dashboard?as_of={AS_OF}").get_data(as_text=True) != dash_before
+    assert text_of(admin.get(STATISTICS)) != statistics_before
 
 
 def test_an_uncommitted_write_is_seen_by_its_own_transaction_and_never_kept(world, admin):
