@@ -219,6 +219,7 @@ def run(ctx: dict) -> dict:
             "http_roster_page": (f"/bases/{code}/mentors", coordinator, None),
             "http_api_ratio": (f"/api/v1/ratio?as_of={dt.date.today().isoformat()}", "", api),
             "http_api_eligibility": (f"/api/v1/bases/{code}/eligibility", "", api),
+            "http_api_eligibility_all": ("/api/v1/eligibility", "", api),
             "http_statistics": ("/reports/statistics", admin, None),
         }
         for path, cookies, headers in pages.values():  # warm: caches, plans, imports in both workers

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 
 from registry.api.openapi import CODE_PARAM, SCHEMAS, add_path
 from registry.api.views import bp, visible_base_or_404
-from registry.authz import ALL, STAFF, allow
+from registry.authz import ALL, STAFF, actor, allow
 from registry.checks import lifecycle
-from registry.checks.queries import eligibility_cached, evaluation_of
+from registry.checks.queries import eligibility_json_cached, eligibility_json_of_bases, evaluation_of
+from registry.orgs.queries import base_ids_visible_to
 from registry.web import api_error
 
 
@@ -31,7 +32,18 @@ def eligibility(code):
     as_of, error = _as_of()
     if error is not None:
         return error
-    return jsonify(eligibility_cached(base, as_of).as_json())
+    return jsonify(eligibility_json_cached(base, as_of))
+
+
+@bp.route("/eligibility")
+@allow(*ALL)
+def eligibility_of_bases():
+    """The check of every base the token's owner may see: {"as_of": ..., "bases": [check, ...]} by code."""
+    as_of, error = _as_of()
+    if error is not None:
+        return error
+    return jsonify({"as_of": as_of.isoformat(),
+                    "bases": eligibility_json_of_bases(as_of, base_ids_visible_to(actor()))})
 
 
 @bp.route("/bases/<code>/lifecycle")
@@ -125,6 +137,11 @@ SCHEMAS["Evaluation"] = {
 add_path("/bases/{code}/eligibility", "get", "Eligibility check of one base (rules R1-R8) as of a day",
          {"$ref": "#/components/schemas/Eligibility"}, parameters=[CODE_PARAM, AS_OF_OPTIONAL],
          errors=(400, 401, 404))
+add_path("/eligibility", "get", "Eligibility check (rules R1-R8) of every base the token's owner may see",
+         {"type": "object", "required": ["as_of", "bases"], "properties": {
+             "as_of": {"type": "string", "format": "date"},
+             "bases": {"type": "array", "items": {"$ref": "#/components/schemas/Eligibility"}}}},
+         parameters=[AS_OF_OPTIONAL], errors=(400, 401))
 SCHEMAS["Lifecycle"] = {
     "type": "object",
     "required": ["base", "status", "cycle", "recognised_on", "cycle_starts_on", "cycle_ends_on",

@@ -117,6 +117,31 @@ def eligibility_cached(base: Base, as_of: dt.date) -> Eligibility:
     return cache.cached("eligibility", lambda: eligibility_of(base, as_of), base.id, as_of)
 
 
+def eligibility_json_cached(base: Base, as_of: dt.date) -> dict:
+    """The contract's JSON of one base's check, from the figures cache (the messages rendered once in
+    both languages when computed, not on every request)."""
+    from registry import cache
+
+    return cache.cached("eligibility-json", lambda: eligibility_of(base, as_of).as_json(), base.id, as_of)
+
+
+def eligibility_json_of_bases(as_of: dt.date, base_ids: list[int] | None) -> list[dict]:
+    """The contract's JSON of the check of every base in `base_ids` (None: every base), by code.
+
+    The check of every base is computed once per day and state of the data (a fixed number of
+    queries, see `eligibility_many`) and kept in the figures cache; a viewer's bases are picked from it."""
+    from registry import cache
+
+    def compute():
+        return [(base_id, check.as_json()) for base_id, check in eligibility_many(None, as_of).items()]
+
+    everything = cache.cached("eligibility-all-json", compute, as_of)
+    if base_ids is None:
+        return [body for _, body in everything]
+    wanted = set(base_ids)
+    return [body for base_id, body in everything if base_id in wanted]
+
+
 def rounds():
     return select(ApplicationRound).order_by(ApplicationRound.year.desc())
 

@@ -16,7 +16,7 @@ D = dt.date
 AS_OF = "2024-09-01"
 PAGES = [f"/ratio?as_of={AS_OF}", f"/api/v1/ratio?as_of={AS_OF}", f"/dashboard?as_of={AS_OF}",
          f"/dashboard/chart/ratio.svg?as_of={AS_OF}", f"/api/v1/bases/SF-AP-01/eligibility?as_of={AS_OF}",
-         "/reports/statistics?from=2022&until=2024", "/reports/statistics/chart/mentors.svg?from=2022&until=2024"]
+         f"/api/v1/eligibility?as_of={AS_OF}", "/reports/statistics?from=2022&until=2024", "/reports/statistics/chart/mentors.svg?from=2022&until=2024"]
 STATISTICS = "/reports/statistics?from=2022&until=2024"
 _seq = iter(range(10_000, 99_999))
 
@@ -83,11 +83,13 @@ def test_a_committed_write_is_seen_at_once_on_every_page(world, admin):
     page_before = text_of(admin.get(f"/ratio?as_of={AS_OF}"))
     dash_before = admin.get(f"/dashboard?as_of={AS_OF}").get_data(as_text=True)
     statistics_before = text_of(admin.get(STATISTICS))
+    checks_before = admin.get(f"/api/v1/eligibility?as_of={AS_OF}").get_json()
     add_enterprise_mentor(world.base)
     assert ratio_of(admin) == before + 1
     assert text_of(admin.get(f"/ratio?as_of={AS_OF}")) != page_before
     assert admin.get(f"/dashboard?as_of={AS_OF}").get_data(as_text=True) != dash_before
     assert text_of(admin.get(STATISTICS)) != statistics_before
+    assert admin.get(f"/api/v1/eligibility?as_of={AS_OF}").get_json() != checks_before
 
 
 def test_an_uncommitted_write_is_seen_by_its_own_transaction_and_never_kept(world, admin):
@@ -117,6 +119,9 @@ def test_the_figures_are_narrowed_to_what_the_viewer_may_see(world, client, logi
     coordinator = browser_of(world, client, login_as, "coord")
     codes = [r["base"] for r in coordinator.get(f"/api/v1/ratio?as_of={AS_OF}").get_json()["bases"]]
     assert codes == ["SF-AP-01"]
+    browser_of(world, client, login_as, "admin").get(f"/api/v1/eligibility?as_of={AS_OF}")
+    checks = coordinator.get(f"/api/v1/eligibility?as_of={AS_OF}").get_json()["bases"]
+    assert [c["base"] for c in checks] == ["SF-AP-01"]
 
 
 def test_a_language_has_its_own_dashboard(world, admin):
