@@ -125,21 +125,26 @@ def eligibility_json_cached(base: Base, as_of: dt.date) -> dict:
     return cache.cached("eligibility-json", lambda: eligibility_of(base, as_of).as_json(), base.id, as_of)
 
 
-def eligibility_json_of_bases(as_of: dt.date, base_ids: list[int] | None) -> list[dict]:
-    """The contract's JSON of the check of every base in `base_ids` (None: every base), by code.
+def eligibility_json_of_bases(as_of: dt.date, base_ids: list[int] | None) -> list[str]:
+    """The contract's JSON of the check of every base in `base_ids` (None: every base), by code, each
+    already encoded (a JSON text per base, as the app's JSON provider writes it).
 
     The check of every base is computed once per day and state of the data (a fixed number of
-    queries, see `eligibility_many`) and kept in the figures cache; a viewer's bases are picked from it."""
+    queries, see `eligibility_many`), encoded, and kept in the figures cache; a viewer's bases are
+    picked from it, so a view neither checks nor encodes 200 bases again."""
+    from flask import current_app
+
     from registry import cache
 
     def compute():
-        return [(base_id, check.as_json()) for base_id, check in eligibility_many(None, as_of).items()]
+        return [(base_id, current_app.json.dumps(check.as_json()))
+                for base_id, check in eligibility_many(None, as_of).items()]
 
     everything = cache.cached("eligibility-all-json", compute, as_of)
     if base_ids is None:
-        return [body for _, body in everything]
+        return [text for _, text in everything]
     wanted = set(base_ids)
-    return [body for base_id, body in everything if base_id in wanted]
+    return [text for base_id, text in everything if base_id in wanted]
 
 
 def rounds():
