@@ -430,6 +430,9 @@ def main(argv=None) -> int:
                         "other, printed as one table: `sqlite` (a temporary file) or a URL of an empty database "
                         "(default: DATABASE_URL, else sqlite)")
     parser.add_argument("--http-every-scale", action="store_true", help="run the HTTP benchmark at every scale")
+    parser.add_argument("--tables", nargs="+", metavar="RESULTS_JSON",
+                        help="print the one table from earlier runs' JSON summaries (e.g. one run per database "
+                        "made side by side) instead of measuring")
     parser.add_argument("--child-import", help=argparse.SUPPRESS)
     parser.add_argument("--base-id", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
@@ -439,8 +442,11 @@ def main(argv=None) -> int:
         return 0
     if args.only == "application":
         return only_application(args.repeat)
+    if args.tables:
+        return tables_of(args.tables)
 
     started = time.perf_counter()
+    load_start = os.getloadavg() if hasattr(os, "getloadavg") else None
     scales = [int(x) for x in args.scales.split(",") if x.strip()]
     wanted = [d.strip() for d in args.databases.split(",") if d.strip()] or [os.environ.get("DATABASE_URL") or "sqlite"]
     databases = {}  # database kind -> {scale: (dataset, results)}
@@ -462,7 +468,8 @@ def main(argv=None) -> int:
             databases[database_url.split(":")[0].split("+")[0]] = runs
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     summary = {"when": dt.datetime.now().isoformat(timespec="seconds"), "cpus": os.cpu_count(),
-               "load_average": [round(x, 2) for x in load] if load else None, "repeat": args.repeat,
+               "load_average": [round(x, 2) for x in load] if load else None,
+               "load_average_start": [round(x, 2) for x in load_start] if load_start else None, "repeat": args.repeat,
                "as_of": AS_OF.isoformat(), "databases": {}, "seconds": None}
     every = []
     for kind, runs in databases.items():
@@ -476,6 +483,25 @@ def main(argv=None) -> int:
     print_one_table(databases, summary)
     Path(args.output).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.output} ({summary['seconds']} s)")
+    return 0 if all(r.get("passed", True) for r in every) else 1
+
+
+def tables_of(paths: list[str]) -> int:
+    """The one table from the JSON summaries of earlier runs (each with its own load average)."""
+    databases, loads, cpus = {}, [], None
+    for path in paths:
+        summary = json.loads(Path(path).read_text(encoding="utf-8"))
+        cpus = summary.get("cpus")
+        for key in ("load_average_start", "load_average"):
+            if summary.get(key):
+                loads.append(summary[key])
+        for kind, run in summary["databases"].items():
+            databases[kind] = {int(scale): (entry["dataset"], entry["results"])
+                               for scale, entry in run["scales"].items()}
+    print_one_table(databases, {"cpus": cpus, "load_average": loads[-1] if loads else None,
+                                "load_range": (min(x[0] for x in loads), max(x[0] for x in loads)) if loads else None})
+    every = [r for runs in databases.values() for _, res in runs.values() for r in res.values() if isinstance(r, dict)]
+    every += [g for runs in databases.values() for g in growth_of(runs).values()]
     return 0 if all(r.get("passed", True) for r in every) else 1
 
 
@@ -494,9 +520,12 @@ def print_one_table(databases: dict, summary: dict) -> None:
     for runs in databases.values():
         for _, results in runs.values():
             names += [n for n in results if n not in names]
-    load = summary.get("load_average")
+    load, span = summary.get("load_average"), summary.get("load_range")
+    if span is None and load and summary.get("load_average_start"):
+        span = (min(load[0], summary["load_average_start"][0]), max(load[0], summary["load_average_start"][0]))
     print(f"\n== benchmark: ratio to the floor measured in the same run ({summary['cpus']} CPUs"
-          + (f", load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end" if load else "") + ")")
+          + (f", 1-minute load average {span[0]:.1f}–{span[1]:.1f} from start to end" if span else
+             f", load average {load[0]:.2f} at the end" if load else "") + ")")
     for kind, runs in databases.items():
         for scale, (dataset, _) in runs.items():
             print(f"   {kind} {scale}×: {dataset['bases']} bases, {dataset['mentors']} mentors, "
