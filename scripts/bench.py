@@ -524,7 +524,7 @@ def print_one_table(databases: dict, summary: dict) -> None:
     if span is None and load and summary.get("load_average_start"):
         span = (min(load[0], summary["load_average_start"][0]), max(load[0], summary["load_average_start"][0]))
     print(f"\n== benchmark: ratio to the floor measured in the same run ({summary['cpus']} CPUs"
-          + (f", 1-minute load average {span[0]:.1f}–{span[1]:.1f} from start to end" if span else
+          + (f", 1-minute load average {span[0]:.1f}–{span[1]:.1f} at the runs' starts and ends" if span else
              f", load average {load[0]:.2f} at the end" if load else "") + ")")
     for kind, runs in databases.items():
         for scale, (dataset, _) in runs.items():
