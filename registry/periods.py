@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import Date, Integer, String, text
 
+from registry.extensions import db
+
 Period = tuple[int, object, dt.date, dt.date]
 
 
@@ -28,20 +30,26 @@ def periods_table(periods: Iterable[Period], name: str = "period"):
     A multi-row VALUES list: portable (SQLite and PostgreSQL both name its columns column1...), and
     not bound by SQLite's limit of 500 terms in a compound SELECT, so 600 construction years of 200
     bases are one statement. Keys travel as text; read them back through the caller's own mapping.
+
+    The values are written into the statement as literals, not as bound parameters: they are the
+    registry's own ids, keys and dates, never user input, and six parameters a period made the
+    statistics of every base spend 35 of their 49 seconds compiling 6,000 parameters (and would need
+    60,000, near PostgreSQL's limit of 65,535, at ten times the national scale).
     """
     rows = list(periods)
     if not rows:
         raise ValueError("periods_table needs at least one period")
-    params, values = {}, []
-    for i, (base_id, key, first, last) in enumerate(rows):
+    dated = "'{}'::date" if db.session.get_bind().dialect.name == "postgresql" else "'{}'"
+    values = []
+    for base_id, key, first, last in rows:
         lo, hi = years_counted_in(first, last)
-        params.update({f"pb{i}": int(base_id), f"pk{i}": str(key), f"pf{i}": first, f"pl{i}": last,
-                       f"plo{i}": lo, f"phi{i}": hi})
-        values.append(f"(:pb{i}, :pk{i}, :pf{i}, :pl{i}, :plo{i}, :phi{i})")
+        text_key = str(key).replace("'", "''")
+        values.append(f"({int(base_id)}, '{text_key}', {dated.format(first.isoformat())}, "
+                      f"{dated.format(last.isoformat())}, {int(lo)}, {int(hi)})")
+    body = ", ".join(values).replace(":", "\\:")  # no colon may read as a bound parameter
     stmt = text("SELECT column1 AS base_id, column2 AS k, column3 AS first, column4 AS last, column5 AS lo, "
-                "column6 AS hi FROM (VALUES " + ", ".join(values) + ") AS v")
-    stmt = stmt.bindparams(**params).columns(base_id=Integer, k=String, first=Date, last=Date, lo=Integer,
-                                             hi=Integer)
+                "column6 AS hi FROM (VALUES " + body + ") AS v")
+    stmt = stmt.columns(base_id=Integer, k=String, first=Date, last=Date, lo=Integer, hi=Integer)
     return stmt.subquery(name)
 
 

@@ -395,3 +395,22 @@ def parse_as_of(value: str | None):
     except ValueError:
         flash(_("\"%(value)s\" is not a date (YYYY-MM-DD); showing today.", value=value), "warning")
         return dt.date.today()
+
+
+from flask_sqlalchemy.pagination import Pagination as _Pagination  # noqa: E402
+
+
+class ListPagination(_Pagination):
+    """Flask-SQLAlchemy's pagination over a list already in memory (figures that come from the cache),
+    so the same `pagination` macro renders it. `page` comes from `?page=`; an out-of-range page is
+    empty rather than an error."""
+
+    def __init__(self, items: list, per_page: int, page: int | None = None):
+        super().__init__(page=page, per_page=per_page, max_per_page=per_page, error_out=False, items=items)
+
+    def _query_items(self) -> list:
+        items = self._query_args["items"]
+        return items[self._query_offset:self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["items"])

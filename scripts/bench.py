@@ -1,6 +1,7 @@
 """Benchmarks at national scale, reported as ratios measured in the same run.
 
-    python3 scripts/bench.py [--repeat N] [--output bench-results.json]
+    python3 scripts/bench.py [--repeat N] [--output bench-results.json] [--scales 1,10]
+                             [--databases sqlite,postgresql://USER@HOST/EMPTY_DB]
 
 Builds a synthetic data set (scripts/bench_data.py: 200 bases, 40,000 mentors, 120,000
 appointments) in a temporary SQLite database, or in the database DATABASE_URL names when it is
@@ -25,7 +26,11 @@ called with ctx = {"app", "engine", "base_ids", "base_codes", "as_of", "repeat",
 the app context) and returns {name: {"ours_s", "baseline_s", "ratio", "target", "passed", ...}},
 merged into the results.
 
-Prints a table, writes the JSON summary (bench-results.json by default), and exits 1 when a
+With `--databases` it runs on each database in turn (`sqlite` is a temporary file; a URL must name an
+empty database) and prints ONE table: a row per figure, a column per database and scale, the HTTP
+figures, and the growth of each all-bases figure's ratio from the first scale to the last.
+
+Prints that table and the load average, writes the JSON summary (bench-results.json by default), and exits 1 when a
 target is missed (0 otherwise). Takes a minute or two on two cores.
 """
 from __future__ import annotations
@@ -421,7 +426,13 @@ def main(argv=None) -> int:
                         help="seconds of load per page in the HTTP benchmark (default 3); 0 skips it")
     parser.add_argument("--scales", default="1", help="comma-separated multiples of the national data set "
                         "(200 bases, 40,000 mentors), e.g. 1,10 for the growth check (default 1)")
+    parser.add_argument("--databases", default="", help="comma-separated databases to run on, one after the "
+                        "other, printed as one table: `sqlite` (a temporary file) or a URL of an empty database "
+                        "(default: DATABASE_URL, else sqlite)")
     parser.add_argument("--http-every-scale", action="store_true", help="run the HTTP benchmark at every scale")
+    parser.add_argument("--tables", nargs="+", metavar="RESULTS_JSON",
+                        help="print the one table from earlier runs' JSON summaries (e.g. one run per database "
+                        "made side by side) instead of measuring")
     parser.add_argument("--child-import", help=argparse.SUPPRESS)
     parser.add_argument("--base-id", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
@@ -431,42 +442,130 @@ def main(argv=None) -> int:
         return 0
     if args.only == "application":
         return only_application(args.repeat)
+    if args.tables:
+        return tables_of(args.tables)
 
     started = time.perf_counter()
+    load_start = os.getloadavg() if hasattr(os, "getloadavg") else None
     scales = [int(x) for x in args.scales.split(",") if x.strip()]
-    runs = {}
+    wanted = [d.strip() for d in args.databases.split(",") if d.strip()] or [os.environ.get("DATABASE_URL") or "sqlite"]
+    databases = {}  # database kind -> {scale: (dataset, results)}
     with tempfile.TemporaryDirectory(prefix="registry-bench-") as tmp:
         workdir = Path(tmp)
         from registry.config import normalise_database_url
 
-        database_url = normalise_database_url(os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}")
-        for scale in scales:
-            # The HTTP benchmark runs at the first scale only unless --http-every-scale is given.
-            http = args.http_seconds if (scale == scales[0] or args.http_every_scale) else 0
-            outcome = run_scale(scale, args, workdir, database_url, http)
-            if outcome is None:
-                return 2
-            runs[scale] = outcome
-    summary = {"when": dt.datetime.now().isoformat(timespec="seconds"), "database": database_url.split(":")[0],
-               "cpus": os.cpu_count(), "repeat": args.repeat, "as_of": AS_OF.isoformat(),
-               "scales": {str(k): {"dataset": {d: v for d, v in ds.items() if d not in ("base_ids", "base_codes")},
-                                   "results": res} for k, (ds, res) in runs.items()},
-               "seconds": round(time.perf_counter() - started, 1)}
-    growth = growth_of(runs)
-    if growth:
-        summary["growth"] = growth
-    for scale, (dataset, results) in runs.items():
-        print(f"\n== scale {scale}×: {dataset['bases']} bases, {dataset['mentors']} mentors, "
-              f"{dataset['appointments']} appointments ({summary['database']})")
-        print_table(results)
-    if growth:
-        print(f"\n== growth of the ratio to its floor from {scales[0]}× to {scales[-1]}× (target: does not grow)")
-        for name, g in growth.items():
-            print(f"{name:<28}{g['first']:>8.2f}× → {g['last']:.2f}×  {'ok' if g['passed'] else 'GREW'}")
+        for i, wanted_url in enumerate(wanted):
+            url = f"sqlite:///{workdir / f'bench-{i}.db'}" if wanted_url == "sqlite" else wanted_url
+            database_url = normalise_database_url(url)
+            runs = {}
+            for scale in scales:
+                # The HTTP benchmark runs at the first scale only unless --http-every-scale is given.
+                http = args.http_seconds if (scale == scales[0] or args.http_every_scale) else 0
+                outcome = run_scale(scale, args, workdir, database_url, http)
+                if outcome is None:
+                    return 2
+                runs[scale] = outcome
+            databases[database_url.split(":")[0].split("+")[0]] = runs
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    summary = {"when": dt.datetime.now().isoformat(timespec="seconds"), "cpus": os.cpu_count(),
+               "load_average": [round(x, 2) for x in load] if load else None,
+               "load_average_start": [round(x, 2) for x in load_start] if load_start else None, "repeat": args.repeat,
+               "as_of": AS_OF.isoformat(), "databases": {}, "seconds": None}
+    every = []
+    for kind, runs in databases.items():
+        growth = growth_of(runs)
+        summary["databases"][kind] = {
+            "scales": {str(k): {"dataset": {d: v for d, v in ds.items() if d not in ("base_ids", "base_codes")},
+                                "results": res} for k, (ds, res) in runs.items()},
+            **({"growth": growth} if growth else {})}
+        every += [r for _, res in runs.values() for r in res.values() if isinstance(r, dict)] + list(growth.values())
+    summary["seconds"] = round(time.perf_counter() - started, 1)
+    print_one_table(databases, summary)
     Path(args.output).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.output} ({summary['seconds']} s)")
-    every = [r for _, res in runs.values() for r in res.values() if isinstance(r, dict)] + list(growth.values())
     return 0 if all(r.get("passed", True) for r in every) else 1
+
+
+def tables_of(paths: list[str]) -> int:
+    """The one table from the JSON summaries of earlier runs (each with its own load average)."""
+    databases, loads, cpus = {}, [], None
+    for path in paths:
+        summary = json.loads(Path(path).read_text(encoding="utf-8"))
+        cpus = summary.get("cpus")
+        for key in ("load_average_start", "load_average"):
+            if summary.get(key):
+                loads.append(summary[key])
+        for kind, run in summary["databases"].items():
+            databases[kind] = {int(scale): (entry["dataset"], entry["results"])
+                               for scale, entry in run["scales"].items()}
+    print_one_table(databases, {"cpus": cpus, "load_average": loads[-1] if loads else None,
+                                "load_range": (min(x[0] for x in loads), max(x[0] for x in loads)) if loads else None})
+    every = [r for runs in databases.values() for _, res in runs.values() for r in res.values() if isinstance(r, dict)]
+    every += [g for runs in databases.values() for g in growth_of(runs).values()]
+    return 0 if all(r.get("passed", True) for r in every) else 1
+
+
+def _cell(r: dict) -> str:
+    if not isinstance(r, dict) or "ratio" not in r:
+        return "—"
+    mark = "" if r.get("passed", True) else " ✗"
+    return f"{r['ratio']:.2f}×{mark}"
+
+
+def print_one_table(databases: dict, summary: dict) -> None:
+    """One table: a row per figure, a column per database and scale (the ratio to its floor; ✗ where a
+    target is missed), the targets, then the growth from the first scale to the last."""
+    columns = [(kind, scale) for kind, runs in databases.items() for scale in runs]
+    names = []
+    for runs in databases.values():
+        for _, results in runs.values():
+            names += [n for n in results if n not in names]
+    load, span = summary.get("load_average"), summary.get("load_range")
+    if span is None and load and summary.get("load_average_start"):
+        span = (min(load[0], summary["load_average_start"][0]), max(load[0], summary["load_average_start"][0]))
+    print(f"\n== benchmark: ratio to the floor measured in the same run ({summary['cpus']} CPUs"
+          + (f", 1-minute load average {span[0]:.1f}–{span[1]:.1f} at the runs' starts and ends" if span else
+             f", load average {load[0]:.2f} at the end" if load else "") + ")")
+    for kind, runs in databases.items():
+        for scale, (dataset, _) in runs.items():
+            print(f"   {kind} {scale}×: {dataset['bases']} bases, {dataset['mentors']} mentors, "
+                  f"{dataset['appointments']} appointments")
+    short = {"postgresql": "pg"}
+    header = f"{'figure':<28}{'target':>8}" + "".join(f"{f'{short.get(k, k)} {s}×':>14}" for k, s in columns)
+    print(header)
+    print("-" * len(header))
+    for name in names:
+        target = next((r.get("target") for runs in databases.values() for _, res in runs.values()
+                       for n, r in res.items() if n == name and isinstance(r, dict) and "target" in r), None)
+        higher = any(isinstance(res.get(name), dict) and res[name].get("higher_is_better")
+                     for runs in databases.values() for _, res in runs.values())
+        shown = "—" if target is None else (("≥" if higher else "≤") + f"{target}")
+        print(f"{name:<28}{shown:>8}" + "".join(f"{_cell(databases[k][s][1].get(name)):>14}" for k, s in columns))
+        r = next((databases[k][s][1][name] for k, s in columns if name in databases[k][s][1]), None)
+        if isinstance(r, dict) and "peak_rss_mb" in r:
+            cells = "".join(f"{_memory_cell(databases[k][s][1].get(name)):>14}" for k, s in columns)
+            print(f"{'  peak MB, 100k-row import':<28}{'≤' + str(r['memory_target_mb']):>8}{cells}")
+    http = [(k, s, n, r) for k, s in columns for n, r in databases[k][s][1].items()
+            if isinstance(r, dict) and r.get("higher_is_better")]
+    if http:
+        print("\n   HTTP (gunicorn, 2 workers, 8 clients): requests/s against the login page's, interleaved")
+        for k, s, n, r in http:
+            print(f"   {k} {s}× {n:<26}{r['ours_rps']:>8.1f}/s vs {r['login_rps']:>6.1f}/s  p50 {r['p50_ms']} ms, "
+                  f"{r['bytes']} bytes, slowest server time {r.get('server_max_ms')} ms")
+    for kind, runs in databases.items():
+        growth = growth_of(runs)
+        if growth:
+            scales = sorted(runs)
+            print(f"\n   growth of the ratio to its floor, {kind}, {scales[0]}× → {scales[-1]}× (target: does not grow, "
+                  f"slack {GROWTH_SLACK}×)")
+            for name, g in growth.items():
+                print(f"   {name:<26}{g['first']:>8.2f}× → {g['last']:.2f}×  {'ok' if g['passed'] else 'GREW'}")
+
+
+def _memory_cell(r) -> str:
+    if not isinstance(r, dict) or "peak_rss_mb" not in r:
+        return "—"
+    return f"{r['peak_rss_mb']:.0f}{'' if r.get('memory_passed') else ' ✗'}"
 
 
 # Figures over every base whose cost must grow no faster than their floor's.
@@ -524,7 +623,7 @@ def run_scale(scale: int, args, workdir: Path, database_url: str, http_seconds: 
             ctx = {"app": app, "engine": db.engine, "base_ids": dataset["base_ids"],
                    "base_codes": dataset["base_codes"], "as_of": AS_OF, "repeat": args.repeat,
                    "best_of": best_of, "compare": compare, "dataset": dataset, "database_url": database_url,
-                   "redis_url": os.environ.get("REDIS_URL"), "http_seconds": http_seconds}
+                   "redis_url": os.environ.get("REDIS_URL"), "http_seconds": http_seconds, "workdir": workdir}
             if "checks" in wanted or ("http" in wanted and http_seconds > 0):  # the pages need what it adds
                 checks = run_plugin(ctx, ("bench_checks",) if "checks" not in wanted else PLUGINS)
                 if "checks" in wanted:

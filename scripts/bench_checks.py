@@ -3,7 +3,7 @@
 `run(ctx)` first gives the 200 bases what the rules read besides the mentors (governance records,
 a jointly trained postgraduate, enterprise capacity, a 2022 application round with submissions,
 and a life-cycle history), written with Core statements, then measures, each as the best of N runs
-against a floor measured in the same run:
+against a floor measured in the same run, the two sides interleaved:
 
 1. eligibility_200: `checks.queries.eligibility_many` of all 200 bases (rules R1–R8) and the
    contract's JSON of each (messages in Chinese and English), against the plain SQL aggregates
@@ -205,7 +205,7 @@ def run(ctx: dict) -> dict:
     from registry.checks import queries
     from registry.extensions import db
 
-    best_of, repeat, engine = ctx["best_of"], ctx["repeat"], ctx["engine"]
+    compare, repeat, engine = ctx["compare"], ctx["repeat"], ctx["engine"]
     as_of, base_ids = ctx["as_of"], list(ctx["base_ids"])
     added = enrich(base_ids)
     db.session.remove()
@@ -231,8 +231,7 @@ def run(ctx: dict) -> dict:
         _fetch_all(FLOOR_SQL, as_of)
         db.session.remove()
 
-    t_floor = best_of(repeat * 2, floor_check)
-    t_ours = best_of(repeat * 2, ours_check)
+    t_ours, t_floor = compare(repeat * 2, ours_check, floor_check)  # interleaved
     with QueryCount(engine) as q20:
         queries.eligibility_many(base_ids[:20], as_of)
     db.session.remove()
@@ -252,8 +251,7 @@ def run(ctx: dict) -> dict:
         _fetch_all({**FLOOR_SQL, **DASHBOARD_SQL}, as_of)
         db.session.remove()
 
-    t_floor = best_of(repeat * 2, floor_dashboard)
-    t_ours = best_of(repeat * 2, ours_dashboard)
+    t_ours, t_floor = compare(repeat * 2, ours_dashboard, floor_dashboard)  # interleaved
     with QueryCount(engine) as f20:
         queries.dashboard(as_of, field="ai")  # 20 of the 200 bases
     db.session.remove()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import json
 import os
 import re
 import socket
@@ -18,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import threading
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -146,15 +148,19 @@ def remove_users() -> None:
     db.session.commit()
 
 
-def start_gunicorn(database_url: str, port: int, redis_url: str | None) -> subprocess.Popen:
+def start_gunicorn(database_url: str, port: int, redis_url: str | None, log_path: Path) -> subprocess.Popen:
+    """gunicorn with its standard error (the app's JSON request log) in `log_path`.
+
+    Never a pipe that nobody reads: the app logs one line per request, and once the pipe's 64 KB
+    buffer is full every worker blocks in write() and the benchmark hangs."""
     env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="bench-" + "k" * 40, REGISTRY_ENV="development",
-               FLASK_DEBUG="0", RATELIMIT_STORAGE_URI=redis_url or "memory://")
+               FLASK_DEBUG="0", RATELIMIT_STORAGE_URI=redis_url or "memory://", LOG_FORMAT="json")
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
                                 "--log-level", "warning", "--timeout", "300", "registry:create_app()"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_path.open("wb"))
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -162,10 +168,27 @@ def start_gunicorn(database_url: str, port: int, redis_url: str | None) -> subpr
                 return process
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError("gunicorn did not start:\n" + process.stderr.read().decode()[-2000:])
+                raise RuntimeError("gunicorn did not start:\n" + log_path.read_text(errors="replace")[-2000:])
             time.sleep(0.2)
     process.kill()
     raise RuntimeError("gunicorn did not start in 60 s")
+
+
+def server_times(log_path: Path, path: str) -> dict:
+    """The server's own durations of `path` from the app's request log (the slow ones stand out there)."""
+    durations = []
+    for line in log_path.read_text(errors="replace").splitlines():
+        if '"event": "request"' not in line:
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if record.get("path") == path and record.get("duration_ms") is not None:
+            durations.append(record["duration_ms"])
+    if not durations:
+        return {"max_ms": None, "p50_ms": None}
+    return {"max_ms": round(max(durations), 1), "p50_ms": round(statistics.median(durations), 1)}
 
 
 def run(ctx: dict) -> dict:
@@ -183,7 +206,8 @@ def run(ctx: dict) -> dict:
     stamp()
     port = _free_port()
     redis_url = ctx.get("redis_url")
-    server = start_gunicorn(ctx["database_url"], port, redis_url)
+    log_path = Path(ctx.get("workdir") or tempfile.gettempdir()) / f"gunicorn-{port}.log"
+    server = start_gunicorn(ctx["database_url"], port, redis_url, log_path)
     results = {}
     try:
         admin, coordinator = login(port, "http-admin"), login(port, "http-coord")
@@ -195,6 +219,8 @@ def run(ctx: dict) -> dict:
             "http_roster_page": (f"/bases/{code}/mentors", coordinator, None),
             "http_api_ratio": (f"/api/v1/ratio?as_of={dt.date.today().isoformat()}", "", api),
             "http_api_eligibility": (f"/api/v1/bases/{code}/eligibility", "", api),
+            "http_api_eligibility_all": ("/api/v1/eligibility", "", api),
+            "http_statistics": ("/reports/statistics", admin, None),
         }
         for path, cookies, headers in pages.values():  # warm: caches, plans, imports in both workers
             for _ in range(WORKERS * 2):
@@ -216,7 +242,10 @@ def run(ctx: dict) -> dict:
                 "bytes": ours[-1]["bytes"], "failures": failures,
                 "passed": ratio >= TARGET and not failures, "higher_is_better": True,
             }
-            print(f"{name}: {ours_rps:.1f}/s vs login {floor_rps:.1f}/s = {ratio:.2f}×", flush=True)
+            slow = server_times(log_path, path.split("?")[0])
+            results[name].update(server_max_ms=slow["max_ms"], server_p50_ms=slow["p50_ms"])
+            print(f"{name}: {ours_rps:.1f}/s vs login {floor_rps:.1f}/s = {ratio:.2f}× "
+                  f"(server p50 {slow['p50_ms']} ms, slowest {slow['max_ms']} ms)", flush=True)
     finally:
         server.terminate()
         try:

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from registry.api.openapi import CODE_PARAM, SCHEMAS, add_path
 from registry.api.views import Routes, visible_base_or_404
-from registry.authz import ALL, STAFF, allow
+from registry.authz import ALL, STAFF, actor, allow
 from registry.checks import lifecycle
-from registry.checks.queries import eligibility_cached, evaluation_of
+from registry.checks.queries import eligibility_json_cached, eligibility_json_of_bases, evaluation_of
+from registry.orgs.queries import base_ids_visible_to
 from registry.web import api_error
 
 routes = Routes()  # this area's /api/v1 endpoints, handed to the api area by setup()
@@ -33,7 +34,19 @@ def eligibility(code):
     as_of, error = _as_of()
     if error is not None:
         return error
-    return jsonify(eligibility_cached(base, as_of).as_json())
+    return jsonify(eligibility_json_cached(base, as_of))
+
+
+@routes.route("/eligibility")
+@allow(*ALL)
+def eligibility_of_bases():
+    """The check of every base the token's owner may see: {"as_of": ..., "bases": [check, ...]} by code."""
+    as_of, error = _as_of()
+    if error is not None:
+        return error
+    checks = eligibility_json_of_bases(as_of, base_ids_visible_to(actor()))  # each already JSON
+    body = '{"as_of": %s, "bases": [%s]}' % (current_app.json.dumps(as_of.isoformat()), ", ".join(checks))
+    return current_app.response_class(body + "\n", mimetype="application/json")
 
 
 @routes.route("/bases/<code>/lifecycle")
@@ -135,6 +148,11 @@ def register() -> None:
     add_path("/bases/{code}/eligibility", "get", "Eligibility check of one base (rules R1-R8) as of a day",
              {"$ref": "#/components/schemas/Eligibility"}, parameters=[CODE_PARAM, AS_OF_OPTIONAL],
              errors=(400, 401, 404))
+    add_path("/eligibility", "get", "Eligibility check (rules R1-R8) of every base the token's owner may see",
+             {"type": "object", "required": ["as_of", "bases"], "properties": {
+                 "as_of": {"type": "string", "format": "date"},
+                 "bases": {"type": "array", "items": {"$ref": "#/components/schemas/Eligibility"}}}},
+             parameters=[AS_OF_OPTIONAL], errors=(400, 401))
     SCHEMAS["Lifecycle"] = {
         "type": "object",
         "required": ["base", "status", "cycle", "recognised_on", "cycle_starts_on", "cycle_ends_on",

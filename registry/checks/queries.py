@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
+from flask import current_app
 from flask_babel import force_locale, get_translations
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer, selectinload
@@ -115,6 +116,30 @@ def eligibility_of(base: Base, as_of: dt.date, round: ApplicationRound | None = 
 def eligibility_cached(base: Base, as_of: dt.date) -> Eligibility:
     """`eligibility_of` from the figures cache: the same answer until something is written."""
     return cache.cached("eligibility", lambda: eligibility_of(base, as_of), base.id, as_of)
+
+
+def eligibility_json_cached(base: Base, as_of: dt.date) -> dict:
+    """The contract's JSON of one base's check, from the figures cache (the messages rendered once in
+    both languages when computed, not on every request)."""
+    return cache.cached("eligibility-json", lambda: eligibility_of(base, as_of).as_json(), base.id, as_of)
+
+
+def eligibility_json_of_bases(as_of: dt.date, base_ids: list[int] | None) -> list[str]:
+    """The contract's JSON of the check of every base in `base_ids` (None: every base), by code, each
+    already encoded (a JSON text per base, as the app's JSON provider writes it).
+
+    The check of every base is computed once per day and state of the data (a fixed number of
+    queries, see `eligibility_many`), encoded, and kept in the figures cache; a viewer's bases are
+    picked from it, so a view neither checks nor encodes 200 bases again."""
+    def compute():
+        return [(base_id, current_app.json.dumps(check.as_json()))
+                for base_id, check in eligibility_many(None, as_of).items()]
+
+    everything = cache.cached("eligibility-all-json", compute, as_of)
+    if base_ids is None:
+        return [text for _, text in everything]
+    wanted = set(base_ids)
+    return [text for base_id, text in everything if base_id in wanted]
 
 
 def rounds():

@@ -235,12 +235,23 @@ def regulations_complete(base, facts):
 
 # ---- R6 university-quota, 五(一) and R7 application-deadline, 七 ------------------------------
 
+@dataclass(frozen=True)
+class ViewsRound:
+    """A link's guard: may `user` open this application round? Plain data (the round's id), like
+    `EditsBase`, so that an outcome linking to its round can be kept in the figures cache (a lambda
+    cannot be pickled: with Redis, every check with a round was recomputed on every request)."""
+
+    id: int
+
+    def __call__(self, user) -> bool:
+        return authz.can_view_round(user, self, _assigned_round_ids(user))
+
+
 def _round_link(ctx):
     if ctx.round is None:
         return ()
-    application_round = ctx.round
-    return (Link(_l("Application round"), "checks.round_detail", {"round_id": application_round.id},
-                 guard=lambda user: authz.can_view_round(user, application_round, _assigned_round_ids(user))),)
+    return (Link(_l("Application round"), "checks.round_detail", {"round_id": ctx.round.id},
+                 guard=ViewsRound(ctx.round.id)),)
 
 
 def _assigned_round_ids(user) -> set[int] | None:

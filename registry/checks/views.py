@@ -31,7 +31,7 @@ from registry.nav import register_nav
 from registry.orgs.models import BASE_STATUSES, FIELDS, UNIVERSITY_KINDS, Base
 from registry.orgs.panels import register_panel, register_summary
 from registry.orgs.views import base_crumbs, load_base
-from registry.web import parse_as_of
+from registry.web import ListPagination, parse_as_of
 
 bp = Blueprint("checks", __name__)
 
@@ -610,6 +610,9 @@ def _dashboard_filters():
     return dict(round_id=round_id, field=field, kind=kind, status=status)
 
 
+DASHBOARD_PER_PAGE = 50
+
+
 @bp.route("/dashboard")
 @allow(ADMIN, REVIEWER)
 def dashboard():
@@ -618,9 +621,16 @@ def dashboard():
     page = dict(as_of=as_of, filters=filters, fields=FIELDS, kinds=UNIVERSITY_KINDS, statuses=BASE_STATUSES,
                 rules=queries.rules_in_order(), chart_names=charts.CHARTS)
     # Every base's ratio and eligibility: computed once per day, filters and state of the data.
-    figures = cache.cached_block("dashboard", "checks/dashboard.html", "figures",
-                                 lambda: dict(page, data=queries.dashboard(as_of, **filters)),
-                                 as_of, sorted(filters.items()), getattr(actor(), "role", None))
+    # The table of bases is paged (the counts and charts above it cover every base): at ten times the
+    # national scale the whole table was 1.5 MB on every view.
+    number = max(1, request.args.get("page", 1, type=int) or 1)
+
+    def context():
+        data = queries.dashboard(as_of, **filters)
+        return dict(page, data=data, table=ListPagination(data.rows, DASHBOARD_PER_PAGE, number))
+
+    figures = cache.cached_block("dashboard", "checks/dashboard.html", "figures", context,
+                                 as_of, sorted(filters.items()), getattr(actor(), "role", None), number)
     return render_template("checks/dashboard.html", figures=figures, rounds=db.session.scalars(queries.rounds()),
                            **page)
 

@@ -24,6 +24,7 @@ from fractions import Fraction
 
 from sqlalchemy import extract, func, select
 
+from registry import cache
 from registry.checks.models import ApplicationRound, Submission
 from registry.errors import ZH, DomainError, _l, in_locale
 from registry.exchanges import queries as exchange_queries
@@ -202,6 +203,12 @@ def statistics(filters: Filters, first: int, last: int) -> Statistics:
         values[("university_mentors", y)] = total - enterprise
         values[("enterprise_share", y)] = Fraction(enterprise, total) if total else Fraction(0)
     return stats
+
+
+def statistics_cached(filters: Filters, first: int, last: int) -> Statistics:
+    """`statistics`, from the per-day figures cache (kept until the next write to the registry's data):
+    the yearly counts scan every base's roster, exchanges and teaching records."""
+    return cache.cached("statistics", lambda: statistics(filters, first, last), filters, first, last)
 
 
 def round_of(filters: Filters) -> ApplicationRound | None:

@@ -155,7 +155,7 @@ def directory(fmt):
 def _statistics_request():
     filters = statistics.parse_filters(request.args)
     first, last = statistics.parse_years(request.args)
-    return statistics.statistics(filters, first, last)
+    return statistics.statistics_cached(filters, first, last)
 
 
 def _statistics_args(stats) -> dict:

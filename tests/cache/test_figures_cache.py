@@ -15,7 +15,9 @@ from tests.conftest import text_of
 D = dt.date
 AS_OF = "2024-09-01"
 PAGES = [f"/ratio?as_of={AS_OF}", f"/api/v1/ratio?as_of={AS_OF}", f"/dashboard?as_of={AS_OF}",
-         f"/dashboard/chart/ratio.svg?as_of={AS_OF}", f"/api/v1/bases/SF-AP-01/eligibility?as_of={AS_OF}"]
+         f"/dashboard/chart/ratio.svg?as_of={AS_OF}", f"/api/v1/bases/SF-AP-01/eligibility?as_of={AS_OF}",
+         f"/api/v1/eligibility?as_of={AS_OF}", "/reports/statistics?from=2022&until=2024", "/reports/statistics/chart/mentors.svg?from=2022&until=2024"]
+STATISTICS = "/reports/statistics?from=2022&until=2024"
 _seq = iter(range(10_000, 99_999))
 
 
@@ -80,10 +82,14 @@ def test_a_committed_write_is_seen_at_once_on_every_page(world, admin):
     before = ratio_of(admin)
     page_before = text_of(admin.get(f"/ratio?as_of={AS_OF}"))
     dash_before = admin.get(f"/dashboard?as_of={AS_OF}").get_data(as_text=True)
+    statistics_before = text_of(admin.get(STATISTICS))
+    checks_before = admin.get(f"/api/v1/eligibility?as_of={AS_OF}").get_json()
     add_enterprise_mentor(world.base)
     assert ratio_of(admin) == before + 1
     assert text_of(admin.get(f"/ratio?as_of={AS_OF}")) != page_before
     assert admin.get(f"/dashboard?as_of={AS_OF}").get_data(as_text=True) != dash_before
+    assert text_of(admin.get(STATISTICS)) != statistics_before
+    assert admin.get(f"/api/v1/eligibility?as_of={AS_OF}").get_json() != checks_before
 
 
 def test_an_uncommitted_write_is_seen_by_its_own_transaction_and_never_kept(world, admin):
@@ -113,6 +119,9 @@ def test_the_figures_are_narrowed_to_what_the_viewer_may_see(world, client, logi
     coordinator = browser_of(world, client, login_as, "coord")
     codes = [r["base"] for r in coordinator.get(f"/api/v1/ratio?as_of={AS_OF}").get_json()["bases"]]
     assert codes == ["SF-AP-01"]
+    browser_of(world, client, login_as, "admin").get(f"/api/v1/eligibility?as_of={AS_OF}")
+    checks = coordinator.get(f"/api/v1/eligibility?as_of={AS_OF}").get_json()["bases"]
+    assert [c["base"] for c in checks] == ["SF-AP-01"]
 
 
 def test_a_language_has_its_own_dashboard(world, admin):
@@ -157,3 +166,27 @@ def test_an_unreachable_cache_costs_speed_not_answers(app, world, admin):
 def test_the_tables_whose_writes_keep_the_figures_all_exist():
     """A misspelt name would silently let every write to that table throw the figures away."""
     assert cache.NEUTRAL_TABLES <= set(db.metadata.tables)
+
+
+def test_a_check_during_an_application_round_is_kept_and_keeps_its_round_link(world, admin, query_counter):
+    """The quota and deadline rules link to their round; such a check is kept like any other (it
+    used to hold a lambda that could not be stored, so it was recomputed on every view)."""
+    from registry.checks.models import ApplicationRound
+
+    application_round = ApplicationRound(year=2024, name="2024年度", opens_on=D(2024, 6, 1), deadline=D(2024, 9, 10))
+    db.session.add(application_round)
+    db.session.commit()
+    url = f"/api/v1/bases/SF-AP-01/eligibility?as_of={AS_OF}"
+    with query_counter() as cold:
+        first = admin.get(url).get_json()
+    with query_counter() as warm:
+        second = admin.get(url).get_json()
+    plain = url.replace(AS_OF, "2023-09-01")  # no round then
+    admin.get(plain)
+    with query_counter() as warm_plain:
+        admin.get(plain)
+    # Warm, both run only the request's own queries (the token, the base): the figures come from the cache.
+    assert second == first and warm() == warm_plain() < cold(), (warm(), warm_plain(), cold())
+    assert any(r["required"] == "≤ 2024-09-10" for r in first["rules"])  # the round's deadline was checked
+    page = admin.get(f"/bases/SF-AP-01?as_of={AS_OF}").get_data(as_text=True)
+    assert f'href="/rounds/{application_round.id}"' in page

@@ -3,6 +3,7 @@ filters; and a query count that does not grow with the number of bases."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -79,3 +80,26 @@ def test_dashboard_queries_do_not_grow_with_bases(world, client, login_as, query
             assert client.get("/dashboard?as_of=2024-01-01").status_code == 200
         counts.append(n())
     assert counts[0] == counts[1], counts
+
+
+def test_the_table_of_bases_is_paged_and_the_figures_cover_every_base(world, client, login_as):
+    """At national scale the dashboard no longer sends every base's row on every view: 50 a page."""
+    from registry.checks.views import DASHBOARD_PER_PAGE
+    from tests.checks.conftest import make_base
+
+    set_actor(db.session, None, "fixture")
+    for i in range(DASHBOARD_PER_PAGE):
+        make_base(f"PG-{i:03d}", world.uni, world.ent)
+    db.session.commit()
+    login_as("admin")
+    everything = 2 + DASHBOARD_PER_PAGE  # the world's two bases and the fifty
+    first = client.get("/dashboard?as_of=2026-06-01").get_data(as_text=True)
+    second = client.get("/dashboard?as_of=2026-06-01&page=2").get_data(as_text=True)
+    shown = [html.count('id="dash-') for html in (first, second)]
+    assert shown == [DASHBOARD_PER_PAGE, 2]
+    assert 'id="dash-PG-000"' in first and 'id="dash-SL-SO-01"' in second and 'id="dash-SL-SO-01"' not in first
+    assert f'<div class="h4 mb-0">{everything}</div>' in first  # the count of bases covers them all
+    links = re.findall(r'href="\s*([^"]*page=2[^"]*)"', first)
+    assert links and all("as_of=2026-06-01" in link for link in links)  # the link to page 2 keeps the day
+    beyond = client.get("/dashboard?as_of=2026-06-01&page=99")
+    assert beyond.status_code == 200 and 'id="dash-' not in beyond.get_data(as_text=True)

@@ -116,3 +116,20 @@ def test_api_evaluation(client, world):
     assert client.get("/bases/SF-AP-01/evaluation").status_code in (302, 401)  # (anonymous web: to login)
     response = client.get("/api/v1/bases/SF-AP-01/evaluation", headers=_token(world.mentor))
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden"
+
+
+def test_api_checks_every_base_the_owner_may_see_as_each_alone(client, world):
+    admin, coordinator = _token(world.admin), _token(world.coord)
+    every = client.get("/api/v1/eligibility?as_of=2024-09-01", headers=admin)
+    assert every.status_code == 200
+    body = every.get_json()
+    codes = [b["base"] for b in body["bases"]]
+    assert body["as_of"] == "2024-09-01" and codes == sorted(codes) and {"SF-AP-01", "SL-SO-01"} <= set(codes)
+    for check in body["bases"]:  # each the same as the base's own check
+        alone = client.get(f"/api/v1/bases/{check['base']}/eligibility?as_of=2024-09-01", headers=admin).get_json()
+        assert check == alone
+    mine = client.get("/api/v1/eligibility?as_of=2024-09-01", headers=coordinator).get_json()
+    assert [b["base"] for b in mine["bases"]] == ["SF-AP-01"]  # a coordinator's own base only
+    bad = client.get("/api/v1/eligibility?as_of=2024-02-30", headers=admin)
+    assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "bad_request"
+    assert client.get("/api/v1/eligibility").status_code == 401
