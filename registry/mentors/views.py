@@ -14,7 +14,7 @@ from registry import authz, cache
 from registry.authz import ALL, EDITORS, MENTOR, STAFF, actor, allow
 from registry.errors import DomainError, _l
 from registry.extensions import db
-from registry.forms_support import apply_domain_error, form_data, options, save_form
+from registry.forms_support import apply_domain_error, check_with_service, form_data, options, save_form
 from registry.mentors import queries, services
 from registry.mentors.charts import ratio_history_svg
 from registry.mentors.fields import mask_phone
@@ -170,6 +170,8 @@ def mentor_add(code):
             return redirect(url_for("mentors.roster", code=base.code))
         except DomainError as exc:
             _fail(form, exc)
+    elif form.is_submitted():
+        check_with_service(form, lambda: services.add_mentor_to_base(actor(), base, **form_data(form)))
     return render_template("mentors/form.html", form=form, title=_("Add a mentor to %(code)s", code=base.code),
                            intro=_("A person already registered with the same organisation and staff number is "
                                    "attached with a new appointment; their profile is not changed."),
