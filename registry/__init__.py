@@ -39,7 +39,7 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
         app.config.update(config)
     app.config.update(overrides or {})
 
-    from registry import cache, db_state, i18n, serving, web
+    from registry import cache, db_state, i18n, moments, serving, web
 
     serving.configure_logging(app)
     serving.check_production(app)
@@ -54,6 +54,7 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)
     i18n.init_app(app)
+    moments.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)

@@ -32,6 +32,14 @@ from registry.web import parse_as_of
 
 bp = Blueprint("checks", __name__)
 
+
+@bp.app_template_global("rule_registry")
+def rule_registry():
+    """The rules by id, for pages naming a rule from stored JSON (a submission's snapshot)."""
+    from registry.checks.rules import RULES
+
+    return RULES
+
 register_nav(30, "checks.round_list", _l("Application rounds"), (ADMIN, REVIEWER, UNIVERSITY_COORDINATOR))
 register_nav(5, "checks.dashboard", _l("Dashboard"), (ADMIN, REVIEWER))
 
