@@ -78,7 +78,7 @@ FIELD_LABELS = {
     "language": _l("Language"), "max_students_per_mentor": _l("Students per mentor at most"),
 }
 BY_TABLE = {
-    ("mentor", "title"): _l("Professional title"), ("user", "name"): _l("Display name"),
+    ("mentor", "title"): _l("Professional title"), ("mentor", "side"): _l("Mentor type"), ("user", "name"): _l("Display name"),
     ("mentor", "name"): _l("Name"), ("student", "name"): _l("Name"), ("base", "name"): _l("Name"),
     ("enterprise", "name"): _l("Name"), ("university", "name"): _l("Name"),
 }
