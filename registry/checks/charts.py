@@ -84,4 +84,7 @@ _SCRIPT = re.compile(rb"<script[^>]*>.*?</script>", re.S)
 def render(name: str, data) -> bytes:
     """The chart as SVG bytes. pygal writes its config into an inline <script> even with js=[]:
     dropped, since an image runs no script and the page's policy allows none."""
-    return _SCRIPT.sub(b"", RENDERERS[name](data).render())
+    from registry.svg import with_title_and_desc
+
+    return with_title_and_desc(_SCRIPT.sub(b"", RENDERERS[name](data).render()), CHARTS[name],
+                               _("The same figures are in the tables of the dashboard."))

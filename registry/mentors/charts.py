@@ -14,7 +14,7 @@ STYLE = Style(
     background="white", plot_background="white", foreground="#212529", foreground_strong="#212529",
     foreground_subtle="#6c757d", colors=("#0d6efd", "#dc3545", "#198754", "#6c757d"),
     font_family="'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif",
-    title_font_size=16, label_font_size=11, major_label_font_size=11, legend_font_size=12,
+    title_font_size=18, label_font_size=14, major_label_font_size=14, legend_font_size=15,
 )
 
 
@@ -33,4 +33,8 @@ def ratio_history_svg(history, title: str) -> bytes:
     chart.add(_("One third (requirement)"), [round(THIRD_PERCENT, 2)] * len(history), show_dots=False,
               stroke_style={"dasharray": "6, 4", "width": 2})
     # pygal writes its config into a <script> even without its JS files: drop it, an image runs no script.
-    return _SCRIPT.sub(b"", chart.render())
+    from registry.svg import with_title_and_desc
+
+    return with_title_and_desc(_SCRIPT.sub(b"", chart.render()), title,
+                               _("The enterprise-mentor share by month, with the one-third line; the page has the "
+                                 "same figures as a table."))

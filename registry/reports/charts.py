@@ -73,4 +73,8 @@ _SCRIPT = re.compile(rb"<script[^>]*>.*?</script>", re.S)
 
 def render(name: str, stats: Statistics) -> bytes:
     """SVG bytes without pygal's inline <script> (an image runs none, and the page's policy allows none)."""
-    return _SCRIPT.sub(b"", RENDERERS[name](stats).render())
+    from registry.svg import with_title_and_desc
+
+    chart = RENDERERS[name](stats)
+    return with_title_and_desc(_SCRIPT.sub(b"", chart.render()), chart.title or "",
+                               _("The same figures are in the tables of the statistics page."))
