@@ -76,5 +76,5 @@ def render(name: str, stats: Statistics) -> bytes:
     from registry.svg import with_title_and_desc
 
     chart = RENDERERS[name](stats)
-    return with_title_and_desc(_SCRIPT.sub(b"", chart.render()), chart.title or "",
+    return with_title_and_desc(_SCRIPT.sub(b"", chart.render()), getattr(chart.config, "title", None) or "",
                                _("The same figures are in the tables of the statistics page."))

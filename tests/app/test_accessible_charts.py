@@ -7,7 +7,8 @@ import pytest
 from tests.conftest import login
 
 CHARTS = ["/bases/SF-AP-01/mentors/ratio-history.svg", "/dashboard/chart/status.svg", "/dashboard/chart/rules.svg",
-          "/dashboard/chart/ratio.svg", "/dashboard/chart/quota.svg"]
+          "/dashboard/chart/ratio.svg", "/dashboard/chart/quota.svg", "/reports/statistics/chart/mentors.svg",
+          "/reports/statistics/chart/share.svg"]
 
 
 @pytest.mark.parametrize("url", CHARTS)
