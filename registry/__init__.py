@@ -19,7 +19,7 @@ from flask import Flask
 # and a few modules build aliased models when imported, so the tables come in that order.
 from registry import audit, auth, orgs, mentors, governance, exchanges, teaching  # noqa: I001 (order matters)
 from registry import evidence, records, checks, application, quality, imports, reports, api, notify, backup, search
-from registry import cache, db_state, demo, i18n, serving, web
+from registry import cache, db_state, demo, i18n, moments, serving, web
 from registry.catalogues import ensure_compiled
 from registry.config import CONFIGS, PROJECT_ROOT
 from registry.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -62,6 +62,7 @@ def create_app(config: str | dict | None = None, overrides: dict | None = None) 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)
     i18n.init_app(app)
+    moments.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)

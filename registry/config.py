@@ -45,6 +45,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    # Moments (saved at, sent at…) are shown in this zone, with the zone (registry.moments).
+    TIMEZONE = os.environ.get("TIMEZONE") or "Asia/Shanghai"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     LANGUAGES = ("zh_Hans_CN", "en")
 

@@ -91,3 +91,55 @@ class Forbidden(DomainError):
 
 
 _l = lazy_gettext
+
+
+class DomainErrors(DomainError):
+    """Several rules broken at once: every one is reported together, each beside its field, so a
+    user fixes them in one round trip. Behaves as its first error wherever one error is expected."""
+
+    def __init__(self, errors):
+        first = errors[0]
+        super().__init__(first.message, field=first.field, **first.params)
+        self.errors = list(errors)
+
+
+def errors_of(exc: DomainError) -> list[DomainError]:
+    """The single errors an error stands for (itself, or every one a DomainErrors carries)."""
+    return list(getattr(exc, "errors", None) or [exc])
+
+
+class Checks:
+    """Run several independent checks and report every broken rule together.
+
+        check = Checks()
+        name = check(_text, name, "name", required=True)   # None when broken
+        start = check(_date, starts_on, "starts_on", ...)
+        check.done()                                         # raises them all, if any
+
+    Refusals that are not about the values (not allowed, not found) stop at once.
+    """
+
+    def __init__(self):
+        self.errors: list[DomainError] = []
+
+    def __call__(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (Forbidden, NotFound):
+            raise
+        except DomainError as exc:
+            self.errors.extend(errors_of(exc))
+            return None
+
+    def add(self, exc: DomainError) -> None:
+        self.errors.extend(errors_of(exc))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def done(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise DomainErrors(self.errors)

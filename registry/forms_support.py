@@ -17,19 +17,53 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from registry.db_state import INTEGRITY_ERRORS
-from registry.errors import DomainError, msgid_of
+from registry.errors import DomainError, errors_of, msgid_of
 from registry.extensions import db
 from registry.limits import DATE_OUT_OF_RANGE, FIRST_DATE, INT_MAX, INT_MIN, LAST_DATE, date_in_range, int_in_range
 
 
-def apply_domain_error(form, exc: DomainError) -> None:
-    """Show a service's error beside the field it names, or at the top of the form."""
-    field = getattr(form, exc.field, None) if exc.field else None
-    message = exc.localized()
-    if field is not None:
-        field.errors = list(field.errors) + [message]
-    else:
-        form.form_errors.append(message)
+def apply_domain_error(form, exc: DomainError, *, only_clean_fields: bool = False) -> None:
+    """Show a service's error (every one, when it carries several) beside the field it names, or at
+    the top of the form. With `only_clean_fields`, a field that already shows an error keeps just
+    that one (the service's view of a value the form refused adds nothing)."""
+    for error in errors_of(exc):
+        field = getattr(form, error.field, None) if error.field else None
+        message = error.localized()
+        if field is not None:
+            if only_clean_fields and field.errors:
+                continue
+            if message not in field.errors:
+                field.errors = list(field.errors) + [message]
+        elif message not in form.form_errors:
+            form.form_errors.append(message)
+
+
+def _has_file_field(form) -> bool:
+    from wtforms import FileField, MultipleFileField
+
+    return any(isinstance(f, (FileField, MultipleFileField)) for f in form)
+
+
+def check_with_service(form, action) -> None:
+    """The form refused some fields: run the service anyway, on what was sent, and write nothing,
+    so the rules it checks (dates in order, e-mail, phone, uniqueness…) are reported in the same
+    response as the form's own errors. Every error at once, not one per submit.
+
+    Skipped when the request itself is not trusted (CSRF) or carries files (nothing outside the
+    database may be touched by a trial run)."""
+    if form.errors.get("csrf_token") or "csrf_token" in form.errors or _has_file_field(form):
+        return
+    trial = db.session.begin_nested()  # only the trial's own writes are undone
+    try:
+        action()
+    except DomainError as exc:
+        if exc.status == 400:
+            apply_domain_error(form, exc, only_clean_fields=True)
+    except Exception:  # noqa: BLE001 - values the form refused may break the service in other ways
+        pass
+    finally:
+        if trial.is_active:
+            trial.rollback()
 
 
 NOT_DATA = ("csrf_token", "submit", "row_version")
@@ -254,6 +288,8 @@ def save_form(form, action, *, done, message):
     and the errors stand beside their fields.
     """
     if not form.validate_on_submit():
+        if form.is_submitted():
+            check_with_service(form, action)
         return None
 
     edited = getattr(form, "edited", None)

@@ -12,7 +12,10 @@ def utcnow() -> dt.datetime:
 
 
 def enum_column(values, length: int = 32, **kw):
-    """A string-backed enum (VARCHAR, no native type): portable and cheap to extend."""
+    """A string-backed enum (VARCHAR, no native type): portable and cheap to extend. Given a dict
+    {value: label}, the column keeps the labels (`column.info["labels"]`): the audit log shows them."""
+    if isinstance(values, dict):
+        kw["info"] = {**kw.get("info", {}), "labels": values}
     return mapped_column(
         Enum(*values, native_enum=False, create_constraint=False, length=length, validate_strings=True),
         **kw,

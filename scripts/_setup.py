@@ -52,6 +52,28 @@ def ensure_chromium() -> str:
     return "/usr/bin/chromium"
 
 
+def ensure_node_modules() -> Path:
+    """axe-core for the accessibility tests, exactly as package-lock.json pins it, into node_modules/
+    (gitignored; injected into pages only by the tests, never served). `npm ci` runs only when the
+    installed copy is missing or differs from the lock, so a set-up that has it needs no network."""
+    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    lock = ROOT / "package-lock.json"
+    stamp = ROOT / "node_modules" / ".installed-lock"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if axe.exists() and stamp.exists() and stamp.read_text() == digest:
+        return axe
+    npm = shutil.which("npm")
+    if npm is None:
+        if axe.exists():
+            return axe
+        sys.exit("npm is needed for the accessibility tests (axe-core): apt-get install npm")
+    print("installing axe-core from package-lock.json ...", flush=True)
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefer-offline"], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    stamp.write_text(digest)
+    return axe
+
+
 def flask(*args: str, env: dict | None = None) -> None:
     subprocess.run([str(VENV / "bin" / "flask"), "--app", "registry", *args], check=True, cwd=ROOT,
                    env={**os.environ, **(env or {})})

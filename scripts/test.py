@@ -12,6 +12,7 @@ import _setup  # noqa: E402
 
 _setup.ensure_venv("requirements-dev.txt")
 chromium = _setup.ensure_chromium()
+_setup.ensure_node_modules()
 _setup.compile_catalogues()
 os.chdir(_setup.ROOT)
 os.environ.setdefault("CHROMIUM_PATH", chromium)

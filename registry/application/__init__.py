@@ -1,6 +1,7 @@
 """The application form of a round: plan, narrative, figures and evidence list, frozen on submission."""
 from __future__ import annotations
 
+from registry.audit import words as audit_words
 from registry.application import cli, models, services, views  # noqa: F401 (models: the tables)
 from registry.checks import lifecycle
 from registry.checks import services as checks_services
@@ -13,3 +14,4 @@ def setup(app) -> None:
     cli.register(app)
     checks_services.freeze_form.fill(services.freeze_form)
     lifecycle.plan_to_cycle.fill(services.plan_to_cycle)
+    audit_words.register_labels(services.LABELS)

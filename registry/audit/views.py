@@ -1,5 +1,6 @@
 from flask import Blueprint, render_template, request
 
+from registry.audit import words
 from registry.audit.queries import ACTIONS, audit_entries, audited_tables, base_codes
 from registry.authz import ADMIN, allow
 from registry.errors import _l
@@ -25,8 +26,12 @@ def audit_list():
     stmt = audit_entries(table=args.get("table") or None, actor=args.get("actor") or None, base_id=base_id,
                          record_id=args.get("record_id", type=int), action=action)
     page = db.paginate(stmt, per_page=args.get("per_page", 50, type=int) or 50, max_per_page=200, error_out=False)
-    return render_template("audit/list.html", page=page, tables=audited_tables(), actions=ACTION_LABELS,
-                           codes=base_codes(e.base_id for e in page.items))
+    references = words.load_references(page.items)
+    return render_template("audit/list.html", page=page, actions=ACTION_LABELS,
+                           tables=sorted(((t, str(words.table_label(t))) for t in audited_tables()),
+                                         key=lambda pair: pair[1]),
+                           codes=base_codes(e.base_id for e in page.items),
+                           entries=[(e, words.entry_words(e, references)) for e in page.items])
 
 
 @bp.app_template_filter("audit_value")
@@ -36,19 +41,6 @@ def audit_value(value):
     if isinstance(value, list):
         return "、".join(map(str, value)) or "∅"
     return str(value)
-
-
-@bp.app_template_filter("beijing_time")
-def beijing_time(value):
-    """Stored in UTC (SQLite hands it back without a zone); shown in China Standard Time."""
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def register() -> None:

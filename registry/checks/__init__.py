@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from registry.api.views import contribute
-from registry.checks import api, cli, lifecycle, models, views  # noqa: F401 (models: the tables)
+from registry.audit import words as audit_words
+from registry.checks import api, cli, lifecycle, models, queries, views  # noqa: F401 (models: the tables)
 from registry.mentors.views import life_cycle_state
 
 
@@ -13,3 +14,5 @@ def setup(app) -> None:
     cli.register(app)
     contribute(app, api)
     life_cycle_state.fill(lifecycle.state_of)
+    audit_words.register_value_words(
+        "indicator", lambda code: queries.INDICATORS[code].label if code in queries.INDICATORS else code)

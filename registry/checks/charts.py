@@ -11,6 +11,7 @@ from pygal.style import Style
 
 from registry.errors import _l
 from registry.orgs.models import BASE_STATUSES
+from registry.svg import with_title_and_desc
 
 FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 STYLE = Style(font_family=FONT, label_font_family=FONT, major_label_font_family=FONT, value_font_family=FONT,
@@ -84,4 +85,5 @@ _SCRIPT = re.compile(rb"<script[^>]*>.*?</script>", re.S)
 def render(name: str, data) -> bytes:
     """The chart as SVG bytes. pygal writes its config into an inline <script> even with js=[]:
     dropped, since an image runs no script and the page's policy allows none."""
-    return _SCRIPT.sub(b"", RENDERERS[name](data).render())
+    return with_title_and_desc(_SCRIPT.sub(b"", RENDERERS[name](data).render()), CHARTS[name],
+                               _("The same figures are in the tables of the dashboard."))

@@ -50,6 +50,12 @@ class RuleResult:
     message = property(lambda self: self.outcome.message)
     links = property(lambda self: self.outcome.links)
     applicable = property(lambda self: self.outcome.applicable)
+    clause_words = property(lambda self: self.rule.clause_words)
+    label = property(lambda self: self.rule.label)
+    in_words = property(lambda self: self.rule.in_words)
+    # In words for pages; the terse values when a rule gives none.
+    measured_text = property(lambda self: self.outcome.measured_words or self.outcome.measured)
+    required_text = property(lambda self: self.outcome.required_words or self.outcome.required)
 
     def as_json(self, messages: bool = True) -> dict:
         body = {"id": self.id, "name": self.name, "clause": self.clause, "passed": self.passed,

@@ -83,6 +83,9 @@ class Outcome:
     message: Msg
     links: tuple[Link, ...] = ()
     applicable: bool = True
+    # The same two values in words, for pages (measured/required stay terse for the API and scripts).
+    measured_words: Msg | None = None
+    required_words: Msg | None = None
 
 
 @dataclass(frozen=True)
@@ -94,11 +97,33 @@ class Rule:
     evaluate: Callable
 
     @property
+    def label(self):
+        """The rule's short name in words (the page's language); `name` is the slug scripts use."""
+        return RULE_LABELS.get(self.id, self.title)
+
+    @property
+    def in_words(self) -> Msg:
+        """"R2 Enterprise-mentor share (clause 四(二))": how a refusal names the rule."""
+        return Msg(_l("%(id)s %(label)s (clause %(clause)s)"), id=self.id, label=self.label, clause=self.clause)
+
+    @property
+    def clause_words(self) -> Msg:
+        """"Clause 四(二)": the clause number with a word, in the page's language."""
+        return Msg(_l("Clause %(clause)s"), clause=self.clause)
+
+    @property
     def order(self) -> int:
         return int(self.id[1:]) if self.id[1:].isdigit() else 999
 
 
 RULES: dict[str, Rule] = {}
+YES, NO = _l("yes"), _l("no")
+RULE_LABELS = {
+    "R1": _l("Joint training experience"), "R2": _l("Enterprise-mentor share"), "R3": _l("Years of cooperation"),
+    "R4": _l("Cooperation platform"), "R5": _l("Complete regulations"), "R6": _l("University quota"),
+    "R7": _l("Application deadline"), "R8": _l("Enterprise capacity"),
+}
+NO_ROUND = Msg(_l("Not applicable: no open round and no submission"))
 
 
 def rule(id: str, name: str, clause: str, title):
@@ -131,7 +156,11 @@ def joint_training_experience(base, facts):
     links = (Link(_l("Students"), "mentors.students", {"code": base.code}),)
     if not (n >= 1 or eep):
         links += (form_link(_l("Add a student"), "mentors.student_add", base),)
-    return Outcome(n >= 1 or eep, measured, required, message, links)
+    return Outcome(n >= 1 or eep, measured, required, message, links,
+                   measured_words=Msg(_l("%(n)s jointly trained postgraduates; in the Excellent Engineer programme: "
+                                         "%(eep)s"), n=n, eep=YES if eep else NO),
+                   required_words=Msg(_l("At least one jointly trained postgraduate, or taking part in the "
+                                         "Excellent Engineer programme")))
 
 
 # ---- R2 enterprise-mentor-ratio, 四(二) -------------------------------------------------------
@@ -151,7 +180,9 @@ def enterprise_mentor_ratio(base, facts):
     else:
         message = Msg(_l("Enterprise mentors on %(date)s: %(e)s of %(t)s, less than one third. Enterprise mentors "
                          "to add to the roster: %(n)s."), e=r.enterprise, t=r.total, date=date, n=r.shortfall)
-    return Outcome(r.meets_requirement, f"{r.enterprise}/{r.total}", "≥ 1/3", message, links)
+    return Outcome(r.meets_requirement, f"{r.enterprise}/{r.total}", "≥ 1/3", message, links,
+                   measured_words=Msg(_l("%(e)s enterprise mentors of %(t)s"), e=r.enterprise, t=r.total),
+                   required_words=Msg(_l("At least one third of the mentors from the enterprise side")))
 
 
 # ---- R3 cooperation-years, 四(四) -------------------------------------------------------------
@@ -169,7 +200,10 @@ def cooperation_years(base, facts):
     links = (form_link(_l("Edit the base"), "orgs.base_edit", base),)
     if since is None:
         return Outcome(False, "—", f"≤ {facts.as_of.isoformat()}",
-                       Msg(_l("The cooperation start date is not recorded. Enter it on the base's record.")), links)
+                       Msg(_l("The cooperation start date is not recorded. Enter it on the base's record.")), links,
+                       measured_words=Msg(_l("Start of the cooperation not recorded")),
+                       required_words=Msg(_l("Three years of cooperation reached by %(date)s"),
+                                          date=facts.as_of.isoformat()))
     reached = cooperation_reached_on(since)
     passed = reached <= facts.as_of
     if passed:
@@ -180,7 +214,11 @@ def cooperation_years(base, facts):
                          "date on the base's record if the cooperation began earlier."),
                       since=since.isoformat(), reached=reached.isoformat())
     return Outcome(passed, f"{since.isoformat()} + 3y = {reached.isoformat()}", f"≤ {facts.as_of.isoformat()}",
-                   message, links)
+                   message, links,
+                   measured_words=Msg(_l("Cooperating since %(since)s: three years on %(reached)s"),
+                                      since=since.isoformat(), reached=reached.isoformat()),
+                   required_words=Msg(_l("Three years of cooperation reached by %(date)s"),
+                                      date=facts.as_of.isoformat()))
 
 
 # ---- R4 platform-in-place, 四(二) -------------------------------------------------------------
@@ -213,7 +251,9 @@ def platform_in_place(base, facts):
     links = tuple(form_link(PLATFORM_LINKS[k][2], PLATFORM_LINKS[k][3], base) if k in missing
                   else Link(PLATFORM_LINKS[k][0], PLATFORM_LINKS[k][1], {"code": base.code}) for k in PLATFORM_ITEMS)
     n = len(PLATFORM_ITEMS)
-    return Outcome(not missing, f"{have}/{n}", f"{n}/{n}", message, links)
+    return Outcome(not missing, f"{have}/{n}", f"{n}/{n}", message, links,
+                   measured_words=Msg(_l("%(have)s of the %(n)s on record"), have=have, n=n),
+                   required_words=Msg(_l("All %(n)s on record, in force"), n=n))
 
 
 # ---- R5 regulations-complete, 四(四) ----------------------------------------------------------
@@ -230,7 +270,9 @@ def regulations_complete(base, facts):
     links = (Link(_l("Regulations"), "governance.regulation_list", {"code": base.code}),)
     links += tuple(form_link(Msg(_l("Add a regulation: %(area)s"), area=REGULATION_AREAS[k]),
                              "governance.regulation_new", base, area=k) for k in missing)
-    return Outcome(not missing, f"{n - len(missing)}/{n}", f"{n}/{n}", message, links)
+    return Outcome(not missing, f"{n - len(missing)}/{n}", f"{n}/{n}", message, links,
+                   measured_words=Msg(_l("Regulations in %(have)s of the %(n)s areas"), have=n - len(missing), n=n),
+                   required_words=Msg(_l("Regulations in force in all %(n)s areas"), n=n))
 
 
 # ---- R6 university-quota, 五(一) and R7 application-deadline, 七 ------------------------------
@@ -267,7 +309,8 @@ def _once_a_round_applies(message):
         @functools.wraps(check)
         def checked(base, facts):
             if facts.application(base.id).round is None:
-                return Outcome(True, "—", "—", Msg(message, date=facts.as_of.isoformat()), applicable=False)
+                return Outcome(True, "—", "—", Msg(message, date=facts.as_of.isoformat()), applicable=False,
+                               measured_words=NO_ROUND, required_words=NO_ROUND)
             return check(base, facts)
 
         return checked
@@ -292,7 +335,10 @@ def university_quota(base, facts):
         else:
             message = Msg(_l("Submission %(place)s of %(university)s (%(kind)s) in the %(year)s round, beyond its "
                              "quota of %(quota)s."), place=place, **params)
-        return Outcome(passed, f"{place}/{quota}", f"≤ {quota}", message, _round_link(ctx))
+        return Outcome(passed, f"{place}/{quota}", f"≤ {quota}", message, _round_link(ctx),
+                       measured_words=Msg(_l("Submission number %(place)s of %(university)s in this round"),
+                                          place=place, university=base.university.name),
+                       required_words=Msg(_l("At most %(quota)s per round for a %(kind)s university"), **params))
     used = ctx.used
     passed = used + 1 <= quota
     if passed:
@@ -301,7 +347,10 @@ def university_quota(base, facts):
     else:
         message = Msg(_l("%(university)s (%(kind)s) may submit at most %(quota)s bases in the %(year)s round; "
                          "%(used)s are already in."), used=used, **params)
-    return Outcome(passed, f"{used + 1}/{quota}", f"≤ {quota}", message, _round_link(ctx))
+    return Outcome(passed, f"{used + 1}/{quota}", f"≤ {quota}", message, _round_link(ctx),
+                   measured_words=Msg(_l("This base would be submission number %(next)s of %(university)s"),
+                                      next=used + 1, university=base.university.name),
+                   required_words=Msg(_l("At most %(quota)s per round for a %(kind)s university"), **params))
 
 
 @_once_a_round_applies(_l("No application round is open on %(date)s and the base has not applied: the deadline is "
@@ -318,7 +367,10 @@ def application_deadline(base, facts):
         message = Msg(_l("Submitted on %(on)s, by the %(year)s round's deadline of %(deadline)s."), **params)
     else:
         message = Msg(_l("A submission on %(on)s meets the %(year)s round's deadline of %(deadline)s."), **params)
-    return Outcome(passed, on.isoformat(), f"≤ {deadline.isoformat()}", message, _round_link(ctx))
+    return Outcome(passed, on.isoformat(), f"≤ {deadline.isoformat()}", message, _round_link(ctx),
+                   measured_words=Msg(_l("Submitted on %(on)s") if ctx.submission is not None
+                                      else _l("Not submitted yet (today: %(on)s)"), on=on.isoformat()),
+                   required_words=Msg(_l("Submitted by %(deadline)s"), deadline=deadline.isoformat()))
 
 
 # ---- R8 enterprise-capacity, 四(一) -----------------------------------------------------------
@@ -335,7 +387,10 @@ def enterprise_capacity(base, facts):
     if not enterprises:
         return Outcome(False, "0/0", "≥ 1", Msg(_l("The base has no partner enterprise on record. Add one on the "
                                                    "base's record.")),
-                       (form_link(_l("Edit the base"), "orgs.base_edit", base),))
+                       (form_link(_l("Edit the base"), "orgs.base_edit", base),),
+                       measured_words=Msg(_l("No partner enterprise on record")),
+                       required_words=Msg(_l("At least one partner enterprise, each stating its scale, R&D focus "
+                                             "and practice conditions")))
     gaps = []
     for ent in enterprises:
         missing = [label for key, label in CAPACITY_FIELDS.items() if not (getattr(ent, key) or "").strip()]
@@ -352,7 +407,10 @@ def enterprise_capacity(base, facts):
     else:
         message = Msg(_l("Every partner enterprise has stated its scale, R&D focus and practice conditions."))
         links = ()
-    return Outcome(not gaps, f"{complete}/{n}", f"{n}/{n}", message, links)
+    return Outcome(not gaps, f"{complete}/{n}", f"{n}/{n}", message, links,
+                   measured_words=Msg(_l("%(have)s of %(n)s partner enterprises state all three"), have=complete, n=n),
+                   required_words=Msg(_l("Every partner enterprise states its scale, R&D focus and practice "
+                                         "conditions")))
 
 
 # ---- the rules, registered explicitly in one place --------------------------------------------

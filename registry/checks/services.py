@@ -13,7 +13,7 @@ from registry.checks.models import (AnnualReport, ApplicationRound, Objection, P
                                     StatusChange, Submission, SummaryReport)
 from registry.checks.queries import INDICATORS, eligibility_of, evaluation_many, reviewer_round_ids, yearly_actuals
 from registry.checks.text import Joined, Msg
-from registry.errors import DomainError, Forbidden, _l, bilingual
+from registry.errors import EN, ZH, DomainError, Forbidden, _l, bilingual, in_locale
 from registry.extensions import db
 from registry.hooks import Hook
 from registry.mentors.queries import ratio_as_of
@@ -125,8 +125,23 @@ def unassign_reviewer(r: ApplicationRound, user_id: int, *, actor) -> None:
 
 # ---- submissions ------------------------------------------------------------------------------
 
-def _rule_label(result) -> str:
-    return f"{result.id} {result.name} ({result.clause})"
+def _rule_label(result):
+    """The rule in words, rendered in the reader's language: "R2 Enterprise-mentor share (clause 四(二))"."""
+    return result.rule.in_words
+
+
+def _eligibility_in_words(eligibility) -> dict:
+    """The contract's JSON, and for pages each rule's title, measured and required values in words,
+    in both languages (a frozen snapshot reads the same whatever the code says later)."""
+    body = eligibility.as_json()
+    for rule, result in zip(body["rules"], eligibility.results):
+        for key, value in (("title", result.title), ("label", result.label), ("measured", result.measured_text),
+                           ("required", result.required_text)):
+            if isinstance(value, Msg):
+                rule[f"{key}_zh"], rule[f"{key}_en"] = value.zh, value.en
+            elif getattr(value, "_args", None):
+                rule[f"{key}_zh"], rule[f"{key}_en"] = in_locale(ZH, value), in_locale(EN, value)
+    return body
 
 
 def build_snapshot(base: Base, eligibility, r: ApplicationRound, on: dt.date) -> dict:
@@ -152,7 +167,7 @@ def build_snapshot(base: Base, eligibility, r: ApplicationRound, on: dt.date) ->
                                   "practice_conditions": e.practice_conditions} for e in base.enterprises],
                  "cooperation_since": base.cooperation_since.isoformat(),
                  "excellent_engineer_programme": bool(base.excellent_engineer_programme)},
-        "eligibility": eligibility.as_json(),
+        "eligibility": _eligibility_in_words(eligibility),
         "ratio": ratio.as_json(),
         "counts": counts,
     }

@@ -20,7 +20,7 @@ from registry.checks.forms import (AnnualReportForm, AssignReviewerForm, Objecti
                                    TransitionForm)
 from registry.checks.models import (CYCLE_STATES, GRADES, ApplicationRound, CycleEvaluation, Objection, RoundReviewer,
                                     Submission, SummaryReport)
-from registry.checks.rules import Link
+from registry.checks.rules import RULES, Link
 from registry.evidence.attachables import register_attachable
 from registry.evidence.views import attachments_context
 from registry.errors import _l
@@ -34,6 +34,13 @@ from registry.orgs.views import base_crumbs, load_base
 from registry.web import ListPagination, parse_as_of
 
 bp = Blueprint("checks", __name__)
+
+
+
+@bp.app_template_global("rule_registry")
+def rule_registry():
+    """The rules by id, for pages naming a rule from stored JSON (a submission's snapshot)."""
+    return RULES
 
 
 # ---- the base page's panel --------------------------------------------------------------------

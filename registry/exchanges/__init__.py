@@ -1,7 +1,8 @@
 """Two-way exchange: secondments and visits between the university and the enterprises."""
 from __future__ import annotations
 
-from registry.exchanges import models, spreadsheets, views  # noqa: F401 (models: the tables)
+from registry.audit import words as audit_words
+from registry.exchanges import models, services, spreadsheets, views  # noqa: F401 (models: the tables)
 
 
 def setup(app) -> None:
@@ -9,3 +10,4 @@ def setup(app) -> None:
     views.register()
     spreadsheets.register()
     app.register_blueprint(views.bp)
+    audit_words.register_labels(services.LABELS)

@@ -87,8 +87,9 @@ RowCheck = Callable[[dict], Iterable[tuple[str, CellError]]]
 
 @dataclass(frozen=True)
 class Spec:
-    """What a spreadsheet of one kind holds. `row_checks` see a row's parsed values (only when all
-    its cells parsed) and yield (column key, CellError) for rules across columns."""
+    """What a spreadsheet of one kind holds. `row_checks` see a row's parsed values (None for a cell
+    that did not parse, so every check must accept None) and yield (column key, CellError) for rules
+    across columns."""
 
     name: str
     columns: tuple[Column, ...]
@@ -432,18 +433,21 @@ def _parse_rows(table: Table, numbered_rows, index_key: dict[int, str]) -> None:
         values = dict(absent)
         shown = {}
         failed = False
+        broken: set[str] = set()  # the columns of this row whose cell is wrong
         width = len(cells)
         for index, col in columns:
             value = cells[index] if index < width else None
             if isinstance(value, str):
                 if len(value) > MAX_CELL_CHARS:  # never parsed nor kept: only its start is quoted
                     failed = True
+                    broken.add(col.key)
                     table.errors.append(RowError(number, table.headers[col.key], _l(
                         "the cell holds %(n)s characters, more than any column takes (%(max)s): \"%(value)s\""),
                         {"n": len(value), "max": MAX_CELL_CHARS, "value": value}))
                     continue
                 if "\x00" in value:  # PostgreSQL cannot store it
                     failed = True
+                    broken.add(col.key)
                     table.errors.append(RowError(number, table.headers[col.key], _l(
                         "the cell contains a NUL character (\\0), which text may not hold: \"%(value)s\""),
                         {"value": value.replace("\x00", "\\0")}))
@@ -453,6 +457,8 @@ def _parse_rows(table: Table, numbered_rows, index_key: dict[int, str]) -> None:
                 values[col.key] = col.default
                 if col.required:
                     failed = True
+                    broken.add(col.key)
+                    broken.add(col.key)
                     table.errors.append(RowError(number, table.headers[col.key],
                                                  _l("required, but the cell is empty"), {}))
                 continue
@@ -461,12 +467,17 @@ def _parse_rows(table: Table, numbered_rows, index_key: dict[int, str]) -> None:
                 values[col.key] = col.parser(value)
             except CellError as exc:
                 failed = True
+                broken.add(col.key)
+                values[col.key] = None
                 table.errors.append(RowError(number, table.headers[col.key], exc.message, exc.params))
-        if failed:
-            continue
         row = Row(number, values, shown)
+        # Rules across columns run on the cells that did parse too (a wrong phone does not hide an end
+        # date before the start): every problem of the row in one pass. A wrong cell is not judged again.
+        partial = {k: (None if k in broken else v) for k, v in values.items()}
         for check in spec.row_checks:
-            for key, exc in check(values):
+            for key, exc in check(partial):
+                if key in broken:
+                    continue
                 failed = True
                 table.cell_error(row, key, exc)
         if not failed:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from registry import authz
 from registry.api.views import contribute
-from registry.mentors import api, cli, models, queries, views  # noqa: F401 (models: the tables)
+from registry.audit import words as audit_words
+from registry.mentors import api, cli, models, queries, services, views  # noqa: F401 (models: the tables)
 
 
 def setup(app) -> None:
@@ -14,3 +15,4 @@ def setup(app) -> None:
     contribute(app, api)
     authz.serves_visible_base.fill(queries.serves_visible_base)
     authz.serves_only_bases_in_scope.fill(queries.serves_only_bases_in_scope)
+    audit_words.register_labels(services.LABELS)

@@ -7,6 +7,8 @@ import pygal
 from flask_babel import gettext as _
 from pygal.style import Style
 
+from registry.svg import with_title_and_desc
+
 THIRD_PERCENT = 100 / 3
 _SCRIPT = re.compile(rb"<script[^>]*>.*?</script>|<!--.*?-->", re.S)
 
@@ -14,7 +16,7 @@ STYLE = Style(
     background="white", plot_background="white", foreground="#212529", foreground_strong="#212529",
     foreground_subtle="#52606d", colors=("#1d4f91", "#b02a37", "#146c43", "#5c6670"),
     font_family="'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Source Han Sans SC', sans-serif",
-    title_font_size=17, label_font_size=13, major_label_font_size=13, legend_font_size=14,
+    title_font_size=18, label_font_size=14, major_label_font_size=14, legend_font_size=15,
 )
 
 
@@ -34,4 +36,6 @@ def ratio_history_svg(history, title: str) -> bytes:
     chart.add(f'{_("One third (required)")} 33.3%', [round(THIRD_PERCENT, 2)] * len(history),
               show_dots=False, stroke_style={"dasharray": "12, 6", "width": 4})
     # pygal writes its config into a <script> even without its JS files: drop it, an image runs no script.
-    return _SCRIPT.sub(b"", chart.render())
+    return with_title_and_desc(_SCRIPT.sub(b"", chart.render()), title,
+                               _("The enterprise-mentor share by month, with the one-third line; the page has the "
+                                 "same figures as a table."))

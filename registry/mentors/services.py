@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import func, or_, select
 
 from registry import authz, values as v
-from registry.errors import DomainError, Forbidden, _l
+from registry.errors import Checks, DomainError, Forbidden, _l
 from registry.extensions import db
 from registry.mentors.fields import normalise_phone, validate_email
 from registry.mentors.models import (EMPLOYMENT_OUTCOMES, SIDES, STUDENT_LEVELS, Appointment, Mentor,
@@ -53,8 +53,10 @@ def _side(side) -> str:
 
 
 def _dates(starts_on, ends_on) -> tuple[dt.date, dt.date | None]:
-    start = v.date_value(starts_on, "starts_on", _l("Start date"))
-    end = v.date_value(ends_on, "ends_on", _l("End date"), required=False)
+    check = Checks()
+    start = check(v.date_value, starts_on, "starts_on", _l("Start date"))
+    end = check(v.date_value, ends_on, "ends_on", _l("End date"), required=False)
+    check.done()
     if end is not None and end < start:
         raise DomainError(_l("The end date %(end)s is before the start date %(start)s."), field="ends_on",
                           end=end.isoformat(), start=start.isoformat())
@@ -69,18 +71,30 @@ def _require(allowed: bool, actor) -> None:
 
 # ---- mentors -----------------------------------------------------------------------------
 
-def _person_fields(name, side, organisation, staff_no) -> dict:
-    return {"name": _text(name, "name", required=True), "side": _side(side),
-            "organisation": _text(organisation, "organisation", required=True),
-            "staff_no": _text(staff_no, "staff_no", required=True)}
+def _person_fields(name, side, organisation, staff_no, check: Checks | None = None) -> dict:
+    """Who the person is; every broken field is reported (to `check`, or raised together)."""
+    own = check is None
+    check = check or Checks()
+    fields = {"name": check(_text, name, "name", required=True), "side": check(_side, side),
+              "organisation": check(_text, organisation, "organisation", required=True),
+              "staff_no": check(_text, staff_no, "staff_no", required=True)}
+    if own:
+        check.done()
+    return fields
 
 
-def _profile_fields(title="", degree="", expertise="", email="", phone="", biography="") -> dict:
-    return {"title": _text(title, "title"), "degree": _text(degree, "degree"),
-            "expertise": _text(expertise, "expertise"),
-            "email": v.field_rule(validate_email, email, "email"),
-            "phone": v.field_rule(normalise_phone, phone, "phone"),
-            "biography": _text(biography, "biography")}
+def _profile_fields(title="", degree="", expertise="", email="", phone="", biography="",
+                    check: Checks | None = None) -> dict:
+    own = check is None
+    check = check or Checks()
+    fields = {"title": check(_text, title, "title"), "degree": check(_text, degree, "degree"),
+              "expertise": check(_text, expertise, "expertise"),
+              "email": check(v.field_rule, validate_email, email, "email"),
+              "phone": check(v.field_rule, normalise_phone, phone, "phone"),
+              "biography": check(_text, biography, "biography")}
+    if own:
+        check.done()
+    return fields
 
 
 def _unique_person(organisation: str, staff_no: str, mentor: Mentor | None = None) -> None:
@@ -93,8 +107,10 @@ def _unique_person(organisation: str, staff_no: str, mentor: Mentor | None = Non
 def create_mentor(*, actor, name, side, organisation, staff_no, title="", degree="", expertise="", email="",
                   phone="", biography="") -> Mentor:
     """A new person. (organisation, staff number) identifies them across every base."""
-    person = _person_fields(name, side, organisation, staff_no)
-    profile = _profile_fields(title, degree, expertise, email, phone, biography)
+    check = Checks()
+    person = _person_fields(name, side, organisation, staff_no, check=check)
+    profile = _profile_fields(title, degree, expertise, email, phone, biography, check=check)
+    check.done()
     _unique_person(person["organisation"], person["staff_no"])
     mentor = Mentor(**person, **profile)
     db.session.add(mentor)
@@ -106,13 +122,16 @@ def update_mentor(mentor: Mentor, *, actor, name, side, organisation, staff_no, 
                   expertise="", email="", phone="", biography="") -> Mentor:
     """A coordinator's edit: every field, including who the person is and their side."""
     _require(authz.can_manage_mentor(actor, mentor), actor)
-    person = _person_fields(name, side, organisation, staff_no)
-    profile = _profile_fields(title, degree, expertise, email, phone, biography)
-    _unique_person(person["organisation"], person["staff_no"], mentor)
-    if person["side"] != mentor.side and _has_assignments(mentor):
-        raise DomainError(_l("%(name)s is assigned to students as a %(side)s mentor; the side cannot change "
-                             "while those assignments exist."), field="side", name=mentor.name,
-                          side=SIDES[mentor.side])
+    check = Checks()
+    person = _person_fields(name, side, organisation, staff_no, check=check)
+    profile = _profile_fields(title, degree, expertise, email, phone, biography, check=check)
+    if person["organisation"] and person["staff_no"]:
+        check(_unique_person, person["organisation"], person["staff_no"], mentor)
+    if person["side"] and person["side"] != mentor.side and _has_assignments(mentor):
+        check.add(DomainError(_l("%(name)s is assigned to students as a %(side)s mentor; the side cannot change "
+                                 "while those assignments exist."), field="side", name=mentor.name,
+                              side=SIDES[mentor.side]))
+    check.done()
     for key, value in {**person, **profile}.items():
         setattr(mentor, key, value)
     db.session.flush()
@@ -176,8 +195,12 @@ def add_mentor_to_base(base, *, actor, name, side, organisation, staff_no, start
     """Add a person to the base's team: create them, or attach the person already known by
     (organisation, staff number), whose profile is then left as it is. Returns (mentor, appointment, created)."""
     _require(authz.can_edit_roster(actor, base), actor)
-    person = _person_fields(name, side, organisation, staff_no)
-    _dates(starts_on, ends_on)  # date errors first, before anything is written
+    # Every broken field at once (who, when, how to reach them), before anything is written.
+    check = Checks()
+    person = _person_fields(name, side, organisation, staff_no, check=check)
+    check(_dates, starts_on, ends_on)
+    _profile_fields(title, degree, expertise, email, phone, biography, check=check)
+    check.done()
     existing = find_mentor(person["organisation"], person["staff_no"])
     if existing is None:
         mentor = create_mentor(actor=actor, **person, title=title, degree=degree, expertise=expertise, email=email,

@@ -14,8 +14,8 @@ from registry import authz, cache
 from registry.authz import ALL, EDITORS, MENTOR, STAFF, actor, allow
 from registry.errors import _l
 from registry.extensions import db
+from registry.forms_support import check_with_service, form_data, options, save_form, writing
 from registry.hooks import Hook
-from registry.forms_support import form_data, options, save_form, writing
 from registry.mentors import queries, services
 from registry.mentors.charts import ratio_history_svg
 from registry.mentors.fields import mask_phone
@@ -171,6 +171,8 @@ def mentor_add(code):
                 flash(_("%(name)s is already in the registry (same organisation and staff number): the new "
                         "appointment was added and the existing profile kept.", name=mentor.name), "info")
             return redirect(url_for("mentors.roster", code=base.code))
+    elif form.is_submitted():
+        check_with_service(form, lambda: services.add_mentor_to_base(base, **form_data(form), actor=actor()))
     return render_template("mentors/form.html", form=form, title=_("Add a mentor to %(code)s", code=base.code),
                            intro=_("A person already registered with the same organisation and staff number is "
                                    "attached with a new appointment; their profile is not changed."),

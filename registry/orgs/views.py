@@ -289,7 +289,8 @@ def key_field_rename(field_id):
                                                              actor=actor()),
                      message=_("Saved."), done=url_for("orgs.key_fields"))
     return done or render_template("orgs/simple_form.html", form=form,
-                                   title=_("Rename key field %(code)s", code=kf.code))
+                                   title=_("Rename key field %(code)s",
+                                           code=kf.name_zh if str(get_locale()).startswith("zh") else kf.name_en))
 
 
 def register() -> None:

@@ -3,10 +3,12 @@ assessments, supervision visits with their evidence; reviewers' declared affilia
 experts assigned to a base, never one of its own university or enterprises."""
 from __future__ import annotations
 
-from registry.quality import models, views  # noqa: F401 (models: the tables)
+from registry.audit import words as audit_words
+from registry.quality import models, services, views  # noqa: F401 (models: the tables)
 
 
 def setup(app) -> None:
     """Called once per app by `registry.create_app`, in the order of `registry.AREAS`."""
     views.register()
     app.register_blueprint(views.bp)
+    audit_words.register_labels(services.LABELS)

@@ -80,13 +80,24 @@ class RecordSheet:
 
 
 SHEETS: dict[str, RecordSheet] = {}
+# What each sheet holds, in the page's language (a sheet's `title` is the Chinese name its file carries).
+SHEET_LABELS = {
+    "industry_courses": _l("Industry courses"), "teaching_cases": _l("Teaching cases"),
+    "textbooks": _l("Course textbooks"), "joint_labs": _l("Joint laboratories"),
+    "major_projects": _l("Major projects"), "results_transferred": _l("Results transferred"),
+    "teaching_teams": _l("School–enterprise teaching teams"), "cooperation_agreements": _l("Cooperation agreements"),
+    "training_plans": _l("Training plans"), "exchange_arrangements": _l("Exchange arrangements"),
+    "regulations": _l("Regulations"), "working_group_members": _l("Working group members"),
+    "exchanges": _l("Two-way exchanges"),
+}
 
 
 def register_sheet(sheet: RecordSheet) -> RecordSheet:
     """Make a record sheet known to the command line and to the web import's pages."""
     SHEETS[sheet.name] = sheet
     register_import(ImportKind(
-        sheet.name, sheet.spec, importer_factory(sheet.name), title=_l("Import: %(title)s", title=sheet.title),
+        sheet.name, sheet.spec, importer_factory(sheet.name),
+        title=_l("Import: %(title)s", title=SHEET_LABELS.get(sheet.name, sheet.title)),
         done=_l("Imported %(rows)s rows: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."),
         count_labels=COUNT_LABELS, sheet_title=sheet.title, order=200))
     return sheet

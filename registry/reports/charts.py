@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from registry.checks.charts import STYLE
 from registry.errors import _l
 from registry.reports.statistics import EMPLOYMENT, FIGURE, FIGURES, Statistics
+from registry.svg import with_title_and_desc
 
 CHARTS = {
     "mentors": _l("Mentors by side"),
@@ -73,4 +74,6 @@ _SCRIPT = re.compile(rb"<script[^>]*>.*?</script>", re.S)
 
 def render(name: str, stats: Statistics) -> bytes:
     """SVG bytes without pygal's inline <script> (an image runs none, and the page's policy allows none)."""
-    return _SCRIPT.sub(b"", RENDERERS[name](stats).render())
+    chart = RENDERERS[name](stats)
+    return with_title_and_desc(_SCRIPT.sub(b"", chart.render()), getattr(chart.config, "title", None) or "",
+                               _("The same figures are in the tables of the statistics page."))

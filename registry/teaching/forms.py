@@ -26,7 +26,7 @@ class CourseForm(RegistryForm):
     hours = IntegerField(L["hours"], validators=[InputRequired(), NumberRange(1, 2000)])
     credits = DecimalField(L["credits"], places=1, validators=[InputRequired(), NumberRange(0, 100)])
     terms_offered = StringField(L["terms_offered"], filters=[strip], validators=[Length(max=200)],
-                                description=_l("e.g. 2023秋、2024春"))
+                                description=_l("e.g. 2023 autumn, 2024 spring"))
     level = SelectField(L["level"], choices=choices(COURSE_LEVELS), validators=[InputRequired()])
     first_year = IntegerField(L["first_year"], validators=[InputRequired(), YEARS])
     description = _text("description", 4000, area=True)

@@ -150,7 +150,7 @@ def test_the_admin_page_filters_by_record_type_who_action_and_base(logged, world
     page = section_text(logged.get("/audit/?actor=unicoord"), "audit-table")
     assert "改过的名字" in page and "管理员的企业" not in page
     page = section_text(logged.get("/audit/?action=update"), "audit-table")
-    assert "航天动力示范基地 → 改过的名字" in page and "管理员的企业" not in page
+    assert "名称 从 航天动力示范基地 改为 改过的名字" in page and "管理员的企业" not in page
     page = section_text(logged.get("/audit/?base=SF-AP-01"), "audit-table")
     assert "改过的名字" in page and "SL-SO-01" not in page and "管理员的企业" not in page
     assert "SF-AP-01" in page  # each entry names its base

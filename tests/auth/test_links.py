@@ -70,9 +70,10 @@ def refused_button(app, role: str, action: str) -> bool:
     return "public" not in roles and role not in roles
 
 
-def crawl(app, client, role: str, start: str = "/"):
+def crawl(app, client, role: str, start: str = "/", on_page=None):
     """Breadth first from `start`; returns ({bad url: (status, first page showing it)}, pages seen).
-    Buttons (POST forms) are not pressed: their action must be one `role` may send."""
+    Buttons (POST forms) are not pressed: their action must be one `role` may send. `on_page(url,
+    html)` is called with every HTML page reached (other tests read the pages the crawl finds)."""
     queue = deque([(start, None)])
     seen = {pattern_of(app, start)}
     bad = {}
@@ -87,6 +88,8 @@ def crawl(app, client, role: str, start: str = "/"):
             targets = []
             if response.mimetype == "text/html":
                 html = response.get_data(as_text=True)
+                if on_page is not None:
+                    on_page(url, html)
                 targets = links_of(html, url)
                 for action in links_of(html, url, posts=True):
                     if action not in bad and refused_button(app, role, action):

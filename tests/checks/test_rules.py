@@ -153,7 +153,7 @@ def test_r6_ministry_university_three_pass_the_fourth_is_refused(world):
     assert (fourth.passed, fourth.measured) == (False, "4/3")
     with pytest.raises(DomainError) as exc:
         _submit(r, bases[3], world.unicoord)
-    assert "R6 university-quota" in exc.value.en and "3 are already in" in exc.value.en
+    assert "R6 University quota (clause 五(一))" in exc.value.en and "3 are already in" in exc.value.en
     assert "R6" in exc.value.zh and "已有 3 个" in exc.value.zh
     assert bases[3].status == "preparing"
 
@@ -195,7 +195,7 @@ def test_r7_on_the_deadline_day_passes_the_day_after_is_refused(world):
     assert (r7.passed, r7.measured) == (False, "2022-11-16")
     with pytest.raises(DomainError) as exc:
         _submit(r, late, world.unicoord, on=D(2022, 11, 16))
-    assert "R7 application-deadline" in exc.value.en and "2022-11-15" in exc.value.en
+    assert "R7 Application deadline" in exc.value.en and "2022-11-15" in exc.value.en
     assert "截止" in exc.value.zh
 
 

@@ -56,7 +56,7 @@ def test_submission_refuses_an_ineligible_base_naming_the_rules(world):
     base = eligible_base("SNAP-2", world.uni, world.ent, skip=("R4", "R5"))
     with pytest.raises(DomainError) as exc:
         services.submit_base(r, base, actor=world.unicoord, on=D(2022, 11, 1))
-    assert "R4 platform-in-place" in exc.value.en and "R5 regulations-complete" in exc.value.en
+    assert "R4 Cooperation platform" in exc.value.en and "R5 Complete regulations" in exc.value.en
     assert base.status == "preparing"
     assert db.session.scalar(select(Submission).where(Submission.base_id == base.id)) is None
 
@@ -138,7 +138,7 @@ def test_round_pages_open_submit_and_refuse(world, client, login_as):
     db.session.commit()
     refused = client.post(f"/rounds/{r.id}/submit", data={"base_id": late.id})
     assert refused.status_code == 200
-    assert "R6 university-quota" in text_of(refused) and "已有 1 个" in text_of(refused)
+    assert "R6 高校申报限额" in text_of(refused) and "已有 1 个" in text_of(refused)
     assert client.post(f"/rounds/{r.id}/submit", data={"base_id": "x"}).status_code == 200
     login_as("coord2")
     assert client.get(f"/rounds/{r.id}").status_code == 403

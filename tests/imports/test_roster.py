@@ -309,3 +309,18 @@ def test_an_old_sheet_does_not_reopen_an_appointment_ended_in_the_registry(world
     assert any("2023-06-30" in line and "聘任结束日期" in line for line in lines(result)), lines(result)
     assert snapshot() == before
     assert ratio_of_base(world.base, D(2024, 1, 1)) == ratio_before  # the person who left still does not count
+
+
+def test_no_problem_of_a_row_waits_for_another_to_be_fixed(world, files):
+    """A wrong phone in a row does not hide that the same row ends before it starts, nor that another
+    row has an empty name and a bad e-mail: every problem of every row is listed in one pass."""
+    path = files.xlsx([roster_row(staff_no="A", start="2023-09-01", end="2023-08-31", phone="123"),
+                       roster_row(staff_no="OK"),
+                       roster_row(staff_no="B", name="", email="x@", start="2024-01-01", end="2023-01-01"),
+                       roster_row(staff_no="C", side="?", start="2023-13-01", end="2023-01-01")])
+    result = import_roster(world.base, path)
+    assert not result.written
+    assert [(e.row, e.column) for e in result.errors] == [
+        (2, "聘任结束日期"), (2, "手机"),
+        (4, "姓名"), (4, "聘任结束日期"), (4, "邮箱"),
+        (5, "导师类型"), (5, "聘任开始日期")]  # the end is not judged against a start that is no date
