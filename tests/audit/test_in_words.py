@@ -23,7 +23,7 @@ def test_a_moment_reads_in_the_registrys_zone_with_the_zone(app, make_app):
 def test_the_audit_log_says_who_changed_which_field_from_what_to_what(client, world):
     set_actor(db.session, world.coord)
     mentor = world.mentor_record
-    mentors.update_mentor(None, mentor, name=mentor.name, side="university", organisation=mentor.organisation,
+    mentors.update_mentor(mentor, actor=None, name=mentor.name, side="university", organisation=mentor.organisation,
                           staff_no=mentor.staff_no, title="研究员")
     commit_keeping_objects()
     act_as(client, world.admin)
