@@ -54,7 +54,7 @@ def test_check_fix_submit_recognise_plan(page, monkeypatch):
     page.goto(f"/bases/{CODE}")
     assert "不符合申报条件" in page.locator("#eligibility-verdict").inner_text()
     r2 = page.locator("#rule-R2")
-    assert "未通过" in r2.inner_text() and "1/4" in r2.inner_text()
+    assert "未通过" in r2.inner_text() and "导师 4 人中企业导师 1 人" in r2.inner_text()
     r2.get_by_role("link", name="添加导师").click()
     page.wait_for_load_state("networkidle")
     page.fill("#name", "韩启明")
@@ -67,7 +67,7 @@ def test_check_fix_submit_recognise_plan(page, monkeypatch):
     page.goto(f"/bases/{CODE}")
     assert "符合申报条件" in page.locator("#eligibility-verdict").inner_text()
     assert "不符合" not in page.locator("#eligibility-verdict").inner_text()
-    assert "2/5" in page.locator("#rule-R2").inner_text()
+    assert "导师 5 人中企业导师 2 人" in page.locator("#rule-R2").inner_text()
 
     # ... and submits it into the round.
     page.goto(round_url)
