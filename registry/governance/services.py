@@ -28,7 +28,7 @@ L = {
 # ---- cooperation agreement ---------------------------------------------------------------
 
 def _agreement_values(base_id: int, data: dict, obj=None) -> dict:
-    values = {
+    return {
         "title": v.text(data, "title", L["title"], 200, required=True),
         "document_no": v.text(data, "document_no", L["document_no"], 100),
         "parties": v.text(data, "parties", L["parties"], 4000, required=True),
@@ -36,11 +36,10 @@ def _agreement_values(base_id: int, data: dict, obj=None) -> dict:
         "valid_until": v.date(data, "valid_until", L["valid_until"], required=False),
         "notes": v.text(data, "notes", L["notes"], 4000),
     }
-    v.end_not_before_start(values["signed_on"], values["valid_until"], "valid_until")
-    return values
 
 
-_agreements = records.Kind(CooperationAgreement, _agreement_values, record_type="cooperation_agreement")
+_agreements = records.Kind(CooperationAgreement, _agreement_values, span=("signed_on", "valid_until"),
+                           record_type="cooperation_agreement")
 create_agreement, update_agreement, delete_agreement = (
     _agreements.create, _agreements.update, _agreements.delete)
 
@@ -65,17 +64,16 @@ create_plan, update_plan, delete_plan = _plans.create, _plans.update, _plans.del
 # ---- two-way exchange arrangement --------------------------------------------------------
 
 def _arrangement_values(base_id: int, data: dict, obj=None) -> dict:
-    values = {
+    return {
         "title": v.text(data, "title", L["title"], 200, required=True),
         "established_on": v.date(data, "established_on", L["established_on"]),
         "valid_until": v.date(data, "valid_until", L["valid_until"], required=False),
         "description": v.text(data, "description", L["description"], 4000),
     }
-    v.end_not_before_start(values["established_on"], values["valid_until"], "valid_until")
-    return values
 
 
-_arrangements = records.Kind(ExchangeArrangement, _arrangement_values, record_type="exchange_arrangement")
+_arrangements = records.Kind(ExchangeArrangement, _arrangement_values, span=("established_on", "valid_until"),
+                             record_type="exchange_arrangement")
 create_arrangement, update_arrangement, delete_arrangement = (
     _arrangements.create, _arrangements.update, _arrangements.delete)
 
@@ -129,7 +127,7 @@ add_group_member, update_group_member, remove_group_member = (_group_members.cre
 # ---- regulations -------------------------------------------------------------------------
 
 def _regulation_values(base_id: int, data: dict, obj=None) -> dict:
-    values = {
+    return {
         "area": v.choice(data, "area", L["area"], REGULATION_AREAS),
         "title": v.text(data, "title", L["title"], 200, required=True),
         "document_no": v.text(data, "document_no", L["document_no"], 100),
@@ -137,11 +135,10 @@ def _regulation_values(base_id: int, data: dict, obj=None) -> dict:
         "valid_until": v.date(data, "valid_until", L["valid_until"], required=False),
         "summary": v.text(data, "summary", L["summary"], 4000),
     }
-    v.end_not_before_start(values["issued_on"], values["valid_until"], "valid_until")
-    return values
 
 
-_regulations = records.Kind(Regulation, _regulation_values, record_type="regulation")
+_regulations = records.Kind(Regulation, _regulation_values, span=("issued_on", "valid_until"),
+                            record_type="regulation")
 create_regulation, update_regulation, delete_regulation = (
     _regulations.create, _regulations.update, _regulations.delete)
 

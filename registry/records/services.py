@@ -47,17 +47,20 @@ class Kind:
     `values(owner, data, record=None)` checks a data dict and returns the record's values; the owner
     is the base's id for a record of a base (`owner="base_id"`), or the parent record for a member
     (`owner="group"`, "team", "project"). `unique` = (column, message): no two records of the base
-    share that column. A kind with a `record_type` carries evidence files, deleted with it; `unlinks`
+    share that column. `span` = (start, end): the end date is not before the start. A kind with a `record_type` carries evidence files, deleted with it; `unlinks`
     lists the (model, column) links to clear first.
     """
 
     def __init__(self, model, values, *, owner: str = "base_id", record_type: str | None = None,
-                 unique: tuple | None = None, unlinks: tuple = ()):
+                 unique: tuple | None = None, span: tuple | None = None, unlinks: tuple = ()):
         self.model, self._values, self.owner = model, values, owner
-        self.record_type, self.unique, self.unlinks = record_type, unique, unlinks
+        self.record_type, self.unique, self.span, self.unlinks = record_type, unique, span, unlinks
 
     def values(self, owner, data: dict, record=None) -> dict:
         values = self._values(owner, data, record)
+        if self.span is not None:
+            start, end = self.span
+            v.end_not_before_start(values[start], values[end], end)
         if self.unique is not None:
             column, message = self.unique
             v.unique(self.model, owner, record, column, message, **{column: values[column]})

@@ -212,7 +212,7 @@ create_lab, update_lab, delete_lab = _labs.create, _labs.update, _labs.delete
 # ---- major projects ----------------------------------------------------------------------
 
 def _project_values(base_id: int, data: dict, obj=None) -> dict:
-    values = {
+    return {
         "name": v.text(data, "name", L["name"], 200, required=True),
         "category": v.choice(data, "category", L["category"], PROJECT_CATEGORIES),
         "project_no": v.text(data, "project_no", L["project_no"], 100),
@@ -221,11 +221,10 @@ def _project_values(base_id: int, data: dict, obj=None) -> dict:
         "ends_on": v.date(data, "ends_on", L["ends_on"], required=False),
         "description": v.text(data, "description", L["description"], 4000),
     }
-    v.end_not_before_start(values["starts_on"], values["ends_on"], "ends_on")
-    return values
 
 
-_projects = records.Kind(MajorProject, _project_values, record_type="major_project",
+_projects = records.Kind(MajorProject, _project_values, span=("starts_on", "ends_on"),
+                         record_type="major_project",
                          unique=("name", _l("A major project named %(name)s is already recorded.")),
                          unlinks=((ResultTransfer, "project_id"),))
 create_project, update_project, delete_project = _projects.create, _projects.update, _projects.delete
