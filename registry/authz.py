@@ -144,13 +144,14 @@ def is_own_mentor_record(user, mentor) -> bool:
     return _role(user) == MENTOR and user.mentor_id == mentor.id
 
 
-def can_view_university(user, university) -> bool:
+def _sees_university(user, university_id) -> bool:
+    """Admins and reviewers see every university and its bases, a university coordinator their own."""
     role = _role(user)
-    if role in (ADMIN, REVIEWER):
-        return True
-    if role == UNIVERSITY_COORDINATOR:
-        return user.university_id == university.id
-    return False
+    return role in (ADMIN, REVIEWER) or (role == UNIVERSITY_COORDINATOR and user.university_id == university_id)
+
+
+def can_view_university(user, university) -> bool:
+    return _sees_university(user, university.id)
 
 
 def can_edit_university(user, university) -> bool:
@@ -178,10 +179,8 @@ def can_edit_enterprise(user, enterprise=None) -> bool:
 
 def can_view_base(user, base) -> bool:
     role = _role(user)
-    if role in (ADMIN, REVIEWER):
-        return True
-    if role == UNIVERSITY_COORDINATOR:
-        return user.university_id == base.university_id
+    if role in (ADMIN, REVIEWER, UNIVERSITY_COORDINATOR):
+        return _sees_university(user, base.university_id)
     if role == BASE_COORDINATOR:
         return base.id in user.base_ids
     if role == MENTOR:

@@ -397,6 +397,15 @@ def parse_as_of(value: str | None):
         return dt.date.today()
 
 
+
+def set_up_area(app, views, cli=None) -> None:
+    """The first steps of most areas' set-up: fill its nav entries and panels, serve its pages, add its
+    commands (when it has a `cli`)."""
+    views.register()
+    app.register_blueprint(views.bp)
+    if cli is not None:
+        cli.register(app)
+
 from flask_sqlalchemy.pagination import Pagination as _Pagination  # noqa: E402
 
 

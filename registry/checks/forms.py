@@ -6,6 +6,11 @@ from registry.errors import _l
 from registry.forms_support import RegistryForm, not_blank, strip
 
 
+def _required_text(label, max_length: int) -> TextAreaField:
+    """A text area that must say something (not only spaces), up to `max_length` characters."""
+    return TextAreaField(label, filters=[strip], validators=[InputRequired(), not_blank, Length(max=max_length)])
+
+
 class RoundForm(RegistryForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     name = StringField(_l("Name"), filters=[strip], validators=[Optional(), Length(max=200)])
@@ -31,15 +36,14 @@ class SubmitBaseForm(RegistryForm):
 
 class ReviewForm(RegistryForm):
     score = IntegerField(_l("Score (0–100)"), validators=[InputRequired(), NumberRange(min=0, max=100)])
-    opinion = TextAreaField(_l("Opinion"), filters=[strip], validators=[InputRequired(), not_blank,
-                                                                        Length(max=10000)])
+    opinion = _required_text(_l("Opinion"), 10000)
     submit = SubmitField(_l("Record the review"))
 
 
 class TransitionForm(RegistryForm):
     to_status = SelectField(_l("Next state"), validators=[InputRequired()])
     effective_on = DateField(_l("Takes effect on"), validators=[InputRequired()])
-    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=4000)])
+    reason = _required_text(_l("Reason"), 4000)
     evidence = StringField(_l("Evidence (document number or reference)"), filters=[strip],
                            validators=[Length(max=500)])
     deadline = DateField(_l("Rectification deadline"), validators=[Optional()])
@@ -69,22 +73,20 @@ for _i in range(1, EXPERT_LINES + 1):
 
 class SummaryReportForm(RegistryForm):
     reported_on = DateField(_l("Date of the report"), validators=[InputRequired()])
-    overview = TextAreaField(_l("Overview of the cycle"), filters=[strip],
-                             validators=[InputRequired(), not_blank, Length(max=20000)])
+    overview = _required_text(_l("Overview of the cycle"), 20000)
     submit = SubmitField(_l("Save the summary report"))
 
 
 class ObjectionForm(RegistryForm):
     raised_by = StringField(_l("Raised by"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=200)])
     received_on = DateField(_l("Received on"), validators=[InputRequired()])
-    content = TextAreaField(_l("Content"), filters=[strip], validators=[InputRequired(), not_blank, Length(max=10000)])
+    content = _required_text(_l("Content"), 10000)
     submit = SubmitField(_l("Record the objection"))
 
 
 class ResolveObjectionForm(RegistryForm):
     resolved_on = DateField(_l("Resolved on"), validators=[InputRequired()])
-    resolution = TextAreaField(_l("Resolution"), filters=[strip],
-                               validators=[InputRequired(), not_blank, Length(max=10000)])
+    resolution = _required_text(_l("Resolution"), 10000)
     submit = SubmitField(_l("Record the resolution"))
 
 

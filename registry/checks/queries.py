@@ -8,6 +8,7 @@ snapshot and the exports all call these functions, which read the counts from th
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -40,19 +41,8 @@ class RuleResult:
     rule: Rule
     outcome: Outcome
 
-    id = property(lambda self: self.rule.id)
-    name = property(lambda self: self.rule.name)
-    clause = property(lambda self: self.rule.clause)
-    title = property(lambda self: self.rule.title)
-    passed = property(lambda self: self.outcome.passed)
-    measured = property(lambda self: self.outcome.measured)
-    required = property(lambda self: self.outcome.required)
-    message = property(lambda self: self.outcome.message)
-    links = property(lambda self: self.outcome.links)
-    applicable = property(lambda self: self.outcome.applicable)
-    clause_words = property(lambda self: self.rule.clause_words)
-    label = property(lambda self: self.rule.label)
-    in_words = property(lambda self: self.rule.in_words)
+    # Read through to the rule: id, name, clause, title, clause_words, label, in_words; and to the
+    # outcome: passed, measured, required, message, links, applicable (set below the class).
     # In words for pages; the terse values when a rule gives none.
     measured_text = property(lambda self: self.outcome.measured_words or self.outcome.measured)
     required_text = property(lambda self: self.outcome.required_words or self.outcome.required)
@@ -63,6 +53,12 @@ class RuleResult:
         if messages:
             body.update(message_zh=self.message.zh, message_en=self.message.en)
         return body
+
+
+for _part, _names in (("rule", ("id", "name", "clause", "title", "clause_words", "label", "in_words")),
+                      ("outcome", ("passed", "measured", "required", "message", "links", "applicable"))):
+    for _name in _names:
+        setattr(RuleResult, _name, property(attrgetter(f"{_part}.{_name}")))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from registry import authz
 from registry.errors import _l
-from registry.records.pages import Column, Filter, RecordKind, add_routes, register_kind
+from registry.records.pages import Column, Filter, RecordKind, add_routes, attribute_columns, register_kind
 from registry.mentors.queries import mentor_choices
 from registry.exchanges import queries, services
 from registry.exchanges.forms import ExchangeForm
@@ -37,22 +37,11 @@ COLUMNS = [
     Column(LABELS["person_name"], _person, "person"),
     Column(LABELS["kind"], lambda o, e: EXCHANGE_KINDS[o.kind], "kind"),
     Column(LABELS["direction"], lambda o, e: DIRECTIONS[o.direction], "direction"),
-    Column(LABELS["host_organisation"], lambda o, e: o.host_organisation),
-    Column(LABELS["starts_on"], lambda o, e: o.starts_on),
-    Column(LABELS["ends_on"], lambda o, e: o.ends_on),
+    *attribute_columns(LABELS, "host_organisation", "starts_on", "ends_on"),
     Column(_l("Roster mentor"), lambda o, e: o.mentor.name if o.mentor else None),
 ]
-DETAILS = COLUMNS[:3] + [
-    Column(LABELS["person_title"], lambda o, e: o.person_title),
-    Column(LABELS["host_organisation"], lambda o, e: o.host_organisation),
-    Column(LABELS["starts_on"], lambda o, e: o.starts_on),
-    Column(LABELS["ends_on"], lambda o, e: o.ends_on),
-    Column(LABELS["participants"], lambda o, e: o.participants),
-    Column(LABELS["purpose"], lambda o, e: o.purpose),
-    Column(LABELS["projects_joined"], lambda o, e: o.projects_joined),
-    Column(LABELS["outcomes"], lambda o, e: o.outcomes),
-    COLUMNS[-1],
-]
+DETAILS = COLUMNS[:3] + attribute_columns(LABELS, "person_title", "host_organisation", "starts_on", "ends_on",
+                                          "participants", "purpose", "projects_joined", "outcomes") + [COLUMNS[-1]]
 
 EXCHANGE = RecordKind(
     key="exchange", area="exchanges", slug="exchanges", model=Exchange,

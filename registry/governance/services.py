@@ -27,8 +27,8 @@ L = {
 
 # ---- cooperation agreement ---------------------------------------------------------------
 
-def _agreement_values(data: dict) -> dict:
-    values = {
+def _agreement_values(base_id: int, data: dict, obj=None) -> dict:
+    return {
         "title": v.text(data, "title", L["title"], 200, required=True),
         "document_no": v.text(data, "document_no", L["document_no"], 100),
         "parties": v.text(data, "parties", L["parties"], 4000, required=True),
@@ -36,72 +36,46 @@ def _agreement_values(data: dict) -> dict:
         "valid_until": v.date(data, "valid_until", L["valid_until"], required=False),
         "notes": v.text(data, "notes", L["notes"], 4000),
     }
-    v.end_not_before_start(values["signed_on"], values["valid_until"], "valid_until")
-    return values
 
 
-def create_agreement(base, data: dict, *, actor) -> CooperationAgreement:
-    return records.create(CooperationAgreement(base_id=base.id, **_agreement_values(data)), actor=actor)
-
-
-def update_agreement(agreement: CooperationAgreement, data: dict, *, actor) -> CooperationAgreement:
-    return records.update(agreement, _agreement_values(data), actor=actor)
-
-
-def delete_agreement(agreement: CooperationAgreement, *, actor) -> None:
-    records.delete("cooperation_agreement", agreement, actor=actor)
+_agreements = records.Kind(CooperationAgreement, _agreement_values, span=("signed_on", "valid_until"),
+                           record_type="cooperation_agreement")
+create_agreement, update_agreement, delete_agreement = (
+    _agreements.create, _agreements.update, _agreements.delete)
 
 
 # ---- training plan -----------------------------------------------------------------------
 
 def _plan_values(base_id: int, data: dict, obj=None) -> dict:
-    values = {
+    return {
         "title": v.text(data, "title", L["title"], 200, required=True),
         "version": v.text(data, "version", L["version"], 40, required=True),
         "adopted_on": v.date(data, "adopted_on", L["adopted_on"]),
         "authors": v.text(data, "authors", L["authors"], 4000),
         "notes": v.text(data, "notes", L["notes"], 4000),
     }
-    v.unique(TrainingPlan, base_id, obj, "version", _l("Version %(version)s of the training plan is already "
-                                                       "recorded."), version=values["version"])
-    return values
 
 
-def create_plan(base, data: dict, *, actor) -> TrainingPlan:
-    return records.create(TrainingPlan(base_id=base.id, **_plan_values(base.id, data)), actor=actor)
-
-
-def update_plan(plan: TrainingPlan, data: dict, *, actor) -> TrainingPlan:
-    return records.update(plan, _plan_values(plan.base_id, data, plan), actor=actor)
-
-
-def delete_plan(plan: TrainingPlan, *, actor) -> None:
-    records.delete("training_plan", plan, actor=actor)
+_plans = records.Kind(TrainingPlan, _plan_values, record_type="training_plan", unique=(
+    "version", _l("Version %(version)s of the training plan is already recorded.")))
+create_plan, update_plan, delete_plan = _plans.create, _plans.update, _plans.delete
 
 
 # ---- two-way exchange arrangement --------------------------------------------------------
 
-def _arrangement_values(data: dict) -> dict:
-    values = {
+def _arrangement_values(base_id: int, data: dict, obj=None) -> dict:
+    return {
         "title": v.text(data, "title", L["title"], 200, required=True),
         "established_on": v.date(data, "established_on", L["established_on"]),
         "valid_until": v.date(data, "valid_until", L["valid_until"], required=False),
         "description": v.text(data, "description", L["description"], 4000),
     }
-    v.end_not_before_start(values["established_on"], values["valid_until"], "valid_until")
-    return values
 
 
-def create_arrangement(base, data: dict, *, actor) -> ExchangeArrangement:
-    return records.create(ExchangeArrangement(base_id=base.id, **_arrangement_values(data)), actor=actor)
-
-
-def update_arrangement(arrangement: ExchangeArrangement, data: dict, *, actor) -> ExchangeArrangement:
-    return records.update(arrangement, _arrangement_values(data), actor=actor)
-
-
-def delete_arrangement(arrangement: ExchangeArrangement, *, actor) -> None:
-    records.delete("exchange_arrangement", arrangement, actor=actor)
+_arrangements = records.Kind(ExchangeArrangement, _arrangement_values, span=("established_on", "valid_until"),
+                             record_type="exchange_arrangement")
+create_arrangement, update_arrangement, delete_arrangement = (
+    _arrangements.create, _arrangements.update, _arrangements.delete)
 
 
 # ---- working group -----------------------------------------------------------------------
@@ -116,16 +90,8 @@ def _group_values(base_id: int, data: dict, obj=None) -> dict:
             "remit": v.text(data, "remit", L["remit"], 4000)}
 
 
-def create_group(base, data: dict, *, actor) -> WorkingGroup:
-    return records.create(WorkingGroup(base_id=base.id, **_group_values(base.id, data)), actor=actor)
-
-
-def update_group(group: WorkingGroup, data: dict, *, actor) -> WorkingGroup:
-    return records.update(group, _group_values(group.base_id, data, group), actor=actor)
-
-
-def delete_group(group: WorkingGroup, *, actor) -> None:
-    records.delete("working_group", group, actor=actor)
+_groups = records.Kind(WorkingGroup, _group_values, record_type="working_group")
+create_group, update_group, delete_group = _groups.create, _groups.update, _groups.delete
 
 
 def _member_values(group: WorkingGroup, data: dict, member=None) -> dict:
@@ -153,24 +119,15 @@ def _member_values(group: WorkingGroup, data: dict, member=None) -> dict:
     return values
 
 
-def add_group_member(group: WorkingGroup, data: dict, *, actor) -> WorkingGroupMember:
-    values = _member_values(group, data)  # before the new member joins group.members
-    return records.create(WorkingGroupMember(group=group, **values), actor=actor)
-
-
-def update_group_member(member: WorkingGroupMember, data: dict, *, actor) -> WorkingGroupMember:
-    return records.update(member, _member_values(member.group, data, member), actor=actor)
-
-
-def remove_group_member(member: WorkingGroupMember, *, actor) -> None:
-    db.session.delete(member)
-    db.session.flush()
+_group_members = records.Kind(WorkingGroupMember, _member_values, owner="group")
+add_group_member, update_group_member, remove_group_member = (_group_members.create, _group_members.update,
+                                                             _group_members.delete)
 
 
 # ---- regulations -------------------------------------------------------------------------
 
-def _regulation_values(data: dict) -> dict:
-    values = {
+def _regulation_values(base_id: int, data: dict, obj=None) -> dict:
+    return {
         "area": v.choice(data, "area", L["area"], REGULATION_AREAS),
         "title": v.text(data, "title", L["title"], 200, required=True),
         "document_no": v.text(data, "document_no", L["document_no"], 100),
@@ -178,17 +135,15 @@ def _regulation_values(data: dict) -> dict:
         "valid_until": v.date(data, "valid_until", L["valid_until"], required=False),
         "summary": v.text(data, "summary", L["summary"], 4000),
     }
-    v.end_not_before_start(values["issued_on"], values["valid_until"], "valid_until")
-    return values
 
 
-def create_regulation(base, data: dict, *, actor) -> Regulation:
-    return records.create(Regulation(base_id=base.id, **_regulation_values(data)), actor=actor)
+_regulations = records.Kind(Regulation, _regulation_values, span=("issued_on", "valid_until"),
+                            record_type="regulation")
+create_regulation, update_regulation, delete_regulation = (
+    _regulations.create, _regulations.update, _regulations.delete)
 
 
-def update_regulation(regulation: Regulation, data: dict, *, actor) -> Regulation:
-    return records.update(regulation, _regulation_values(data), actor=actor)
+# ---- checks without writing (spreadsheet previews) ---------------------------------------
 
-
-def delete_regulation(regulation: Regulation, *, actor) -> None:
-    records.delete("regulation", regulation, actor=actor)
+check_agreement, check_plan = _agreements.check, _plans.check
+check_arrangement, check_regulation = _arrangements.check, _regulations.check

@@ -28,11 +28,6 @@ AREA_ALIASES = {"基地建设": "base_building", "联合培养": "joint_training
 ROLE_ALIASES = {"组长": "leader", "副组长": "deputy_leader", "成员": "member", "组员": "member", "秘书": "secretary"}
 
 
-def _checked(values_of):
-    """A sheet's `check` from a service's value function that takes only the data."""
-    return lambda base, data, record: values_of(data)
-
-
 AGREEMENTS = RecordSheet(
     name="cooperation_agreements", title="合作协议", model=CooperationAgreement, counted_as="agreements",
     spec=Spec("cooperation_agreements", columns=(
@@ -47,7 +42,7 @@ AGREEMENTS = RecordSheet(
     ), row_checks=(not_before("valid_until", "signed_on"),)),
     key=lambda v: (v["title"], v["signed_on"]), record_key=lambda r: (r.title, r.signed_on),
     create=services.create_agreement, update=services.update_agreement,
-    check=_checked(services._agreement_values),
+    check=services.check_agreement,
     export=lambda r: [r.title, r.document_no, r.parties, r.signed_on, r.valid_until, r.notes])
 
 PLANS = RecordSheet(
@@ -62,7 +57,7 @@ PLANS = RecordSheet(
     )),
     key=lambda v: (v["version"],), record_key=lambda r: (r.version,),
     create=services.create_plan, update=services.update_plan,
-    check=lambda base, data, record: services._plan_values(base.id, data, record),
+    check=services.check_plan,
     export=lambda r: [r.title, r.version, r.adopted_on, r.authors, r.notes])
 
 ARRANGEMENTS = RecordSheet(
@@ -76,7 +71,7 @@ ARRANGEMENTS = RecordSheet(
     ), row_checks=(not_before("valid_until", "established_on"),)),
     key=lambda v: (v["title"], v["established_on"]), record_key=lambda r: (r.title, r.established_on),
     create=services.create_arrangement, update=services.update_arrangement,
-    check=_checked(services._arrangement_values),
+    check=services.check_arrangement,
     export=lambda r: [r.title, r.established_on, r.valid_until, r.description])
 
 REGULATIONS = RecordSheet(
@@ -95,7 +90,7 @@ REGULATIONS = RecordSheet(
     ), row_checks=(not_before("valid_until", "issued_on"),)),
     key=lambda v: (v["title"], v["issued_on"]), record_key=lambda r: (r.title, r.issued_on),
     create=services.create_regulation, update=services.update_regulation,
-    check=_checked(services._regulation_values),
+    check=services.check_regulation,
     export=lambda r: [first_label(AREA_ALIASES, r.area), r.title, r.document_no, r.issued_on, r.valid_until,
                       r.summary])
 

@@ -8,7 +8,8 @@ from flask import Blueprint, request, url_for
 
 from registry import authz
 from registry.errors import _l
-from registry.records.pages import Column, Filter, MemberKind, RecordKind, add_routes, register_kind
+from registry.records.pages import (Column, Filter, MemberKind, RecordKind, add_routes, attribute_cell,
+                                    register_kind)
 from registry.mentors.queries import mentor_choices
 from registry.governance import forms, queries, services
 from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, CooperationAgreement,
@@ -22,7 +23,7 @@ bp = Blueprint("governance", __name__)
 
 def C(key, name=None):
     name = name or key
-    return Column(L[key], lambda o, e: getattr(o, name))
+    return Column(L[key], attribute_cell(name))
 
 
 def _in_force_cell(o, e):

@@ -252,6 +252,15 @@ def renew_appointment(appt: Appointment, *, actor, starts_on, ends_on=None) -> A
     return new
 
 
+def _end_within(period, end, past_planned_end) -> None:
+    """Refuse to end an appointment or assignment before its start, or after the end it already has."""
+    if end < period.starts_on:
+        raise DomainError(_l("The end date %(end)s is before the start date %(start)s."), field="ends_on",
+                          end=end.isoformat(), start=period.starts_on.isoformat())
+    if period.ends_on is not None and end > period.ends_on:
+        raise DomainError(past_planned_end, field="ends_on", date=period.ends_on.isoformat())
+
+
 def end_appointment(appt: Appointment, *, actor, ends_on, reason) -> Appointment:
     """End an appointment on a date (its last day). Nothing is deleted: the history stays."""
     _require(authz.can_edit_roster(actor, appt.base), actor)
@@ -259,12 +268,7 @@ def end_appointment(appt: Appointment, *, actor, ends_on, reason) -> Appointment
     reason = _text(reason, "reason", required=True)
     if appt.state == "ended":
         raise DomainError(_l("This appointment already ended on %(date)s."), field="ends_on", date=_fmt(appt.ends_on))
-    if end < appt.starts_on:
-        raise DomainError(_l("The end date %(end)s is before the start date %(start)s."), field="ends_on",
-                          end=end.isoformat(), start=appt.starts_on.isoformat())
-    if appt.ends_on is not None and end > appt.ends_on:
-        raise DomainError(_l("The appointment already ends on %(date)s; to extend it, renew it."), field="ends_on",
-                          date=appt.ends_on.isoformat())
+    _end_within(appt, end, _l("The appointment already ends on %(date)s; to extend it, renew it."))
     _refuse_suspensions_outside(appt, appt.starts_on, end)
     appt.ends_on, appt.state, appt.reason = end, "ended", reason
     db.session.flush()
@@ -436,12 +440,7 @@ def end_assignment(assignment: MentorAssignment, *, actor, ends_on) -> MentorAss
     """End a student's dual-mentor assignment on a date (its last day); the history stays."""
     _require(authz.can_edit_roster(actor, assignment.student.base), actor)
     end = v.date_value(ends_on, "ends_on", _l("End date"))
-    if end < assignment.starts_on:
-        raise DomainError(_l("The end date %(end)s is before the start date %(start)s."), field="ends_on",
-                          end=end.isoformat(), start=assignment.starts_on.isoformat())
-    if assignment.ends_on is not None and end > assignment.ends_on:
-        raise DomainError(_l("This assignment already ends on %(date)s."), field="ends_on",
-                          date=assignment.ends_on.isoformat())
+    _end_within(assignment, end, _l("This assignment already ends on %(date)s."))
     assignment.ends_on = end
     db.session.flush()
     return assignment

@@ -7,8 +7,6 @@ from registry.orgs import cli, models, queries, views  # noqa: F401 (models: the
 
 def setup(app) -> None:
     """Called once per app by `registry.create_app`, in the order of `registry.AREAS`."""
-    views.register()
-    app.register_blueprint(views.bp)
-    cli.register(app)
+    web.set_up_area(app, views, cli)
     authz.enterprises_of_other_universities.fill(queries.enterprises_of_other_universities)
     web.only_base_of.fill(queries.only_base_of)

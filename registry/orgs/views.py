@@ -246,20 +246,25 @@ def _load_or_404(model, obj_id: int):
     return obj
 
 
+def _delete_unused(model, obj_id: int, delete, list_endpoint: str, deleted):
+    """Delete a university or enterprise no base uses (404 when there is none), then back to its list;
+    `deleted(obj)` says so."""
+    obj = _load_or_404(model, obj_id)
+    return delete_then(lambda: delete(obj, actor=actor()), done=url_for(list_endpoint), message=deleted(obj))
+
+
 @bp.route("/universities/<int:university_id>/delete", methods=["POST"])
 @allow(ADMIN)
 def university_delete(university_id):
-    uni = _load_or_404(University, university_id)
-    return delete_then(lambda: services.delete_university(uni, actor=actor()), done=url_for("orgs.university_list"),
-                       message=_("The university %(name)s was deleted.", name=uni.name))
+    return _delete_unused(University, university_id, services.delete_university, "orgs.university_list",
+                          lambda uni: _("The university %(name)s was deleted.", name=uni.name))
 
 
 @bp.route("/enterprises/<int:enterprise_id>/delete", methods=["POST"])
 @allow(ADMIN)
 def enterprise_delete(enterprise_id):
-    ent = _load_or_404(Enterprise, enterprise_id)
-    return delete_then(lambda: services.delete_enterprise(ent, actor=actor()), done=url_for("orgs.enterprise_list"),
-                       message=_("The enterprise %(name)s was deleted.", name=ent.name))
+    return _delete_unused(Enterprise, enterprise_id, services.delete_enterprise, "orgs.enterprise_list",
+                          lambda ent: _("The enterprise %(name)s was deleted.", name=ent.name))
 
 
 # ---- key fields (administrators) ----------------------------------------------------------

@@ -20,7 +20,7 @@ from registry.quality.forms import AffiliationForm, ExpertForm, QualityRecordFor
 from registry.quality.models import (EXPERT_PURPOSES, QUALITY_KINDS, ExpertAssignment, QualityRecord,
                                      ReviewerAffiliation)
 from registry.quality.services import LABELS
-from registry.records.pages import Column, Filter, RecordKind, add_routes, register_kind
+from registry.records.pages import Column, Filter, RecordKind, add_routes, attribute_columns, register_kind
 
 bp = Blueprint("quality", __name__)
 
@@ -41,12 +41,7 @@ COLUMNS = [
 ]
 DETAILS = [
     Column(LABELS["kind"], lambda o, e: QUALITY_KINDS[o.kind]),
-    Column(LABELS["held_on"], lambda o, e: o.held_on),
-    Column(LABELS["ends_on"], lambda o, e: o.ends_on),
-    Column(LABELS["experts"], lambda o, e: o.experts),
-    Column(LABELS["assessor"], lambda o, e: o.assessor),
-    Column(LABELS["findings"], lambda o, e: o.findings),
-    Column(LABELS["recommendations"], lambda o, e: o.recommendations),
+    *attribute_columns(LABELS, "held_on", "ends_on", "experts", "assessor", "findings", "recommendations"),
 ]
 
 QUALITY = RecordKind(
@@ -102,6 +97,11 @@ def base_assign_expert(code):
     return done or _experts_page(base, form, 400)
 
 
+def _remove(link, remove, done: str):
+    """Remove an expert's assignment or a reviewer's affiliation, then back to the page it was on."""
+    return delete_then(lambda: remove(link, actor=actor()), done=done, message=_("Removed."), on_error=refuse_403)
+
+
 def _load_link(model, link_id: int, **owner):
     """A link row that belongs where the URL says (`owner`: column → value), else 404."""
     link = db.session.get(model, link_id)
@@ -115,9 +115,7 @@ def _load_link(model, link_id: int, **owner):
 def base_remove_expert(code, link_id):
     base = load_base(code)
     link = _load_link(ExpertAssignment, link_id, base_id=base.id)
-    return delete_then(lambda: services.unassign_expert(link, actor=actor()),
-                       done=url_for("quality.base_experts", code=base.code), message=_("Removed."),
-                       on_error=refuse_403)
+    return _remove(link, services.unassign_expert, url_for("quality.base_experts", code=base.code))
 
 
 # ---- reviewers' affiliations --------------------------------------------------------------
@@ -164,9 +162,7 @@ def affiliation_declare(user_id):
 def affiliation_withdraw(user_id, link_id):
     reviewer = _load_reviewer(user_id)
     link = _load_link(ReviewerAffiliation, link_id, user_id=reviewer.id)
-    return delete_then(lambda: services.withdraw_affiliation(link, actor=actor()),
-                       done=url_for("quality.affiliations", user_id=reviewer.id), message=_("Removed."),
-                       on_error=refuse_403)
+    return _remove(link, services.withdraw_affiliation, url_for("quality.affiliations", user_id=reviewer.id))
 
 
 # ---- the base-page panel ------------------------------------------------------------------

@@ -46,6 +46,16 @@ class Column:
     key: str = ""  # an id for tests and styling
 
 
+def attribute_columns(labels: dict, *names: str) -> list[Column]:
+    """Columns that each show one attribute of the record as it is, under its label in `labels`."""
+    return [Column(labels[name], attribute_cell(name)) for name in names]
+
+
+def attribute_cell(name: str) -> Callable:
+    """A column's `value` that reads one attribute of the record."""
+    return lambda o, e: getattr(o, name)
+
+
 @dataclass(frozen=True)
 class Filter:
     name: str  # query-string argument

@@ -6,6 +6,9 @@ service they flush, never commit, and take the acting user as keyword-only `acto
 """
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from registry import values as v
 from registry.evidence import services as evidence
 from registry.extensions import db
 
@@ -30,3 +33,58 @@ def delete(record_type: str, record, *, actor) -> None:
     evidence.delete_for_record(record_type, record.id, actor=actor)
     db.session.delete(record)
     db.session.flush()
+
+
+def unlink(model, column: str, parent_id: int) -> None:
+    """Clear links to a record being deleted, through the ORM so the audit log records each."""
+    for obj in db.session.scalars(select(model).where(getattr(model, column) == parent_id)):
+        setattr(obj, column, None)
+
+
+class Kind:
+    """The create/update/delete services of one record kind, and its check without writing.
+
+    `values(owner, data, record=None)` checks a data dict and returns the record's values; the owner
+    is the base's id for a record of a base (`owner="base_id"`), or the parent record for a member
+    (`owner="group"`, "team", "project"). `unique` = (column, message): no two records of the base
+    share that column. `span` = (start, end): the end date is not before the start. A kind with a `record_type` carries evidence files, deleted with it; `unlinks`
+    lists the (model, column) links to clear first.
+    """
+
+    def __init__(self, model, values, *, owner: str = "base_id", record_type: str | None = None,
+                 unique: tuple | None = None, span: tuple | None = None, unlinks: tuple = ()):
+        self.model, self._values, self.owner = model, values, owner
+        self.record_type, self.unique, self.span, self.unlinks = record_type, unique, span, unlinks
+
+    def values(self, owner, data: dict, record=None) -> dict:
+        values = self._values(owner, data, record)
+        if self.span is not None:
+            start, end = self.span
+            v.end_not_before_start(values[start], values[end], end)
+        if self.unique is not None:
+            column, message = self.unique
+            v.unique(self.model, owner, record, column, message, **{column: values[column]})
+        return values
+
+    def _owner_of(self, parent):
+        return parent.id if self.owner == "base_id" else parent
+
+    def create(self, parent, data: dict, *, actor):
+        owner = self._owner_of(parent)
+        values = self.values(owner, data)  # before the new record joins its parent's collection
+        return create(self.model(**{self.owner: owner}, **values), actor=actor)
+
+    def update(self, record, data: dict, *, actor):
+        return update(record, self.values(getattr(record, self.owner), data, record), actor=actor)
+
+    def delete(self, record, *, actor) -> None:
+        for model, column in self.unlinks:
+            unlink(model, column, record.id)
+        if self.record_type is None:
+            db.session.delete(record)
+            db.session.flush()
+        else:
+            delete(self.record_type, record, actor=actor)
+
+    def check(self, base, data: dict, record=None) -> dict:
+        return self.values(base.id, data, record)

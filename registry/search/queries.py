@@ -50,18 +50,21 @@ def mentors(user, q: str, page: int = 1):
     return _page(stmt, page)
 
 
-def universities(user, q: str, page: int = 1):
+def _organisations(user, model, q: str, page: int, visible=None):
+    """Universities or enterprises by name, for those who may search them; `visible(user, model)`
+    narrows them to what the user sees."""
     if not authz.can_search_organisations(user):
-        return _page(select(University).where(false()), page)
-    stmt = select(University).where(_matching(University.name, _like(q))).order_by(University.name)
-    scope = authz.visible_university_filter(user, University)
+        return _page(select(model).where(false()), page)
+    stmt = select(model).where(_matching(model.name, _like(q))).order_by(model.name)
+    scope = visible(user, model) if visible is not None else None
     if scope is not None:
         stmt = stmt.where(scope)
     return _page(stmt, page)
 
 
+def universities(user, q: str, page: int = 1):
+    return _organisations(user, University, q, page, authz.visible_university_filter)
+
+
 def enterprises(user, q: str, page: int = 1):
-    if not authz.can_search_organisations(user):
-        return _page(select(Enterprise).where(false()), page)
-    stmt = select(Enterprise).where(_matching(Enterprise.name, _like(q))).order_by(Enterprise.name)
-    return _page(stmt, page)
+    return _organisations(user, Enterprise, q, page)

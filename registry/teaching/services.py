@@ -78,7 +78,7 @@ def normalise_isbn(value, field: str = "isbn") -> str:
 # ---- industry courses --------------------------------------------------------------------
 
 def _course_values(base_id: int, data: dict, obj=None) -> dict:
-    values = {
+    return {
         "code": v.text(data, "code", L["code"], 40, required=True),
         "title": v.text(data, "title", L["title"], 200, required=True),
         "lead_teachers": v.text(data, "lead_teachers", L["lead_teachers"], 500, required=True),
@@ -89,35 +89,18 @@ def _course_values(base_id: int, data: dict, obj=None) -> dict:
         "first_year": v.integer(data, "first_year", L["first_year"], *YEAR_RANGE),
         "description": v.text(data, "description", L["description"], 4000),
     }
-    v.unique(IndustryCourse, base_id, obj, "code", _l("A course with code %(code)s is already recorded."),
-             code=values["code"])
-    return values
 
 
-def create_course(base, data: dict, *, actor) -> IndustryCourse:
-    return records.create(IndustryCourse(base_id=base.id, **_course_values(base.id, data)), actor=actor)
-
-
-def update_course(course: IndustryCourse, data: dict, *, actor) -> IndustryCourse:
-    return records.update(course, _course_values(course.base_id, data, course), actor=actor)
-
-
-def _unlink(model, column: str, parent_id: int) -> None:
-    """Clear links to a record being deleted, through the ORM so the audit log records each."""
-    for obj in db.session.scalars(select(model).where(getattr(model, column) == parent_id)):
-        setattr(obj, column, None)
-
-
-def delete_course(course: IndustryCourse, *, actor) -> None:
-    _unlink(TeachingCase, "course_id", course.id)
-    _unlink(Textbook, "course_id", course.id)
-    records.delete("industry_course", course, actor=actor)
+_courses = records.Kind(IndustryCourse, _course_values, record_type="industry_course",
+                        unique=("code", _l("A course with code %(code)s is already recorded.")),
+                        unlinks=((TeachingCase, "course_id"), (Textbook, "course_id")))
+create_course, update_course, delete_course = _courses.create, _courses.update, _courses.delete
 
 
 # ---- teaching cases ----------------------------------------------------------------------
 
 def _case_values(base_id: int, data: dict, obj=None) -> dict:
-    values = {
+    return {
         "title": v.text(data, "title", L["title"], 200, required=True),
         "authors": v.text(data, "authors", L["authors"], 500),
         "source": v.text(data, "source", L["source"], 200),
@@ -125,27 +108,17 @@ def _case_values(base_id: int, data: dict, obj=None) -> dict:
         "year": v.integer(data, "year", L["year"], *YEAR_RANGE),
         "description": v.text(data, "description", L["description"], 4000),
     }
-    v.unique(TeachingCase, base_id, obj, "title", _l("A teaching case titled %(title)s is already recorded."),
-             title=values["title"])
-    return values
 
 
-def create_case(base, data: dict, *, actor) -> TeachingCase:
-    return records.create(TeachingCase(base_id=base.id, **_case_values(base.id, data)), actor=actor)
-
-
-def update_case(case: TeachingCase, data: dict, *, actor) -> TeachingCase:
-    return records.update(case, _case_values(case.base_id, data, case), actor=actor)
-
-
-def delete_case(case: TeachingCase, *, actor) -> None:
-    records.delete("teaching_case", case, actor=actor)
+_cases = records.Kind(TeachingCase, _case_values, record_type="teaching_case", unique=(
+    "title", _l("A teaching case titled %(title)s is already recorded.")))
+create_case, update_case, delete_case = _cases.create, _cases.update, _cases.delete
 
 
 # ---- textbooks ---------------------------------------------------------------------------
 
 def _textbook_values(base_id: int, data: dict, obj=None) -> dict:
-    values = {
+    return {
         "title": v.text(data, "title", L["title"], 200, required=True),
         "authors": v.text(data, "authors", L["authors"], 500, required=True),
         "publisher": v.text(data, "publisher", L["publisher"], 200, required=True),
@@ -153,46 +126,26 @@ def _textbook_values(base_id: int, data: dict, obj=None) -> dict:
         "isbn": normalise_isbn(data.get("isbn")),
         "course_id": _record_of_base(IndustryCourse, data, "course_id", base_id),
     }
-    v.unique(Textbook, base_id, obj, "isbn", _l("A textbook with ISBN %(isbn)s is already recorded."),
-             isbn=values["isbn"])
-    return values
 
 
-def create_textbook(base, data: dict, *, actor) -> Textbook:
-    return records.create(Textbook(base_id=base.id, **_textbook_values(base.id, data)), actor=actor)
-
-
-def update_textbook(book: Textbook, data: dict, *, actor) -> Textbook:
-    return records.update(book, _textbook_values(book.base_id, data, book), actor=actor)
-
-
-def delete_textbook(book: Textbook, *, actor) -> None:
-    records.delete("textbook", book, actor=actor)
+_textbooks = records.Kind(Textbook, _textbook_values, record_type="textbook", unique=(
+    "isbn", _l("A textbook with ISBN %(isbn)s is already recorded.")))
+create_textbook, update_textbook, delete_textbook = _textbooks.create, _textbooks.update, _textbooks.delete
 
 
 # ---- teaching teams ----------------------------------------------------------------------
 
 def _team_values(base_id: int, data: dict, obj=None) -> dict:
-    values = {
+    return {
         "name": v.text(data, "name", L["name"], 200, required=True),
         "established_on": v.date(data, "established_on", L["established_on"]),
         "description": v.text(data, "description", L["description"], 4000),
     }
-    v.unique(TeachingTeam, base_id, obj, "name", _l("A teaching team named %(name)s is already recorded."),
-             name=values["name"])
-    return values
 
 
-def create_team(base, data: dict, *, actor) -> TeachingTeam:
-    return records.create(TeachingTeam(base_id=base.id, **_team_values(base.id, data)), actor=actor)
-
-
-def update_team(team: TeachingTeam, data: dict, *, actor) -> TeachingTeam:
-    return records.update(team, _team_values(team.base_id, data, team), actor=actor)
-
-
-def delete_team(team: TeachingTeam, *, actor) -> None:
-    records.delete("teaching_team", team, actor=actor)
+_teams = records.Kind(TeachingTeam, _team_values, record_type="teaching_team", unique=(
+    "name", _l("A teaching team named %(name)s is already recorded.")))
+create_team, update_team, delete_team = _teams.create, _teams.update, _teams.delete
 
 
 def _overlaps(model, start, end):
@@ -234,50 +187,32 @@ def _team_member_values(team: TeachingTeam, data: dict, member=None) -> dict:
     return values
 
 
-def add_team_member(team: TeachingTeam, data: dict, *, actor) -> TeachingTeamMember:
-    return records.create(TeachingTeamMember(team=team, **_team_member_values(team, data)), actor=actor)
-
-
-def update_team_member(member: TeachingTeamMember, data: dict, *, actor) -> TeachingTeamMember:
-    return records.update(member, _team_member_values(member.team, data, member), actor=actor)
-
-
-def remove_team_member(member: TeachingTeamMember, *, actor) -> None:
-    db.session.delete(member)
-    db.session.flush()
+_team_members = records.Kind(TeachingTeamMember, _team_member_values, owner="team")
+add_team_member, update_team_member, remove_team_member = (_team_members.create, _team_members.update,
+                                                          _team_members.delete)
 
 
 # ---- joint labs and innovation centres ---------------------------------------------------
 
 def _lab_values(base_id: int, data: dict, obj=None) -> dict:
-    values = {
+    return {
         "kind": v.choice(data, "kind", L["kind"], LAB_KINDS),
         "name": v.text(data, "name", L["name"], 200, required=True),
         "established_on": v.date(data, "established_on", L["established_on"]),
         "partners": v.text(data, "partners", L["partners"], 4000),
         "focus": v.text(data, "focus", L["focus"], 4000),
     }
-    v.unique(JointLab, base_id, obj, "name", _l("A lab or centre named %(name)s is already recorded."),
-             name=values["name"])
-    return values
 
 
-def create_lab(base, data: dict, *, actor) -> JointLab:
-    return records.create(JointLab(base_id=base.id, **_lab_values(base.id, data)), actor=actor)
-
-
-def update_lab(lab: JointLab, data: dict, *, actor) -> JointLab:
-    return records.update(lab, _lab_values(lab.base_id, data, lab), actor=actor)
-
-
-def delete_lab(lab: JointLab, *, actor) -> None:
-    records.delete("joint_lab", lab, actor=actor)
+_labs = records.Kind(JointLab, _lab_values, record_type="joint_lab", unique=(
+    "name", _l("A lab or centre named %(name)s is already recorded.")))
+create_lab, update_lab, delete_lab = _labs.create, _labs.update, _labs.delete
 
 
 # ---- major projects ----------------------------------------------------------------------
 
 def _project_values(base_id: int, data: dict, obj=None) -> dict:
-    values = {
+    return {
         "name": v.text(data, "name", L["name"], 200, required=True),
         "category": v.choice(data, "category", L["category"], PROJECT_CATEGORIES),
         "project_no": v.text(data, "project_no", L["project_no"], 100),
@@ -286,23 +221,13 @@ def _project_values(base_id: int, data: dict, obj=None) -> dict:
         "ends_on": v.date(data, "ends_on", L["ends_on"], required=False),
         "description": v.text(data, "description", L["description"], 4000),
     }
-    v.end_not_before_start(values["starts_on"], values["ends_on"], "ends_on")
-    v.unique(MajorProject, base_id, obj, "name", _l("A major project named %(name)s is already recorded."),
-             name=values["name"])
-    return values
 
 
-def create_project(base, data: dict, *, actor) -> MajorProject:
-    return records.create(MajorProject(base_id=base.id, **_project_values(base.id, data)), actor=actor)
-
-
-def update_project(project: MajorProject, data: dict, *, actor) -> MajorProject:
-    return records.update(project, _project_values(project.base_id, data, project), actor=actor)
-
-
-def delete_project(project: MajorProject, *, actor) -> None:
-    _unlink(ResultTransfer, "project_id", project.id)
-    records.delete("major_project", project, actor=actor)
+_projects = records.Kind(MajorProject, _project_values, span=("starts_on", "ends_on"),
+                         record_type="major_project",
+                         unique=("name", _l("A major project named %(name)s is already recorded.")),
+                         unlinks=((ResultTransfer, "project_id"),))
+create_project, update_project, delete_project = _projects.create, _projects.update, _projects.delete
 
 
 def _student_of_base(data: dict, base_id: int):
@@ -349,17 +274,9 @@ def _participant_values(project: MajorProject, data: dict, participant=None) -> 
     return values
 
 
-def add_participant(project: MajorProject, data: dict, *, actor) -> ProjectParticipant:
-    return records.create(ProjectParticipant(project=project, **_participant_values(project, data)), actor=actor)
-
-
-def update_participant(participant: ProjectParticipant, data: dict, *, actor) -> ProjectParticipant:
-    return records.update(participant, _participant_values(participant.project, data, participant), actor=actor)
-
-
-def remove_participant(participant: ProjectParticipant, *, actor) -> None:
-    db.session.delete(participant)
-    db.session.flush()
+_participants = records.Kind(ProjectParticipant, _participant_values, owner="project")
+add_participant, update_participant, remove_participant = (_participants.create, _participants.update,
+                                                          _participants.delete)
 
 
 # ---- results transferred -----------------------------------------------------------------
@@ -383,39 +300,11 @@ def _result_values(base_id: int, data: dict, obj=None) -> dict:
     return values
 
 
-def create_result(base, data: dict, *, actor) -> ResultTransfer:
-    return records.create(ResultTransfer(base_id=base.id, **_result_values(base.id, data)), actor=actor)
-
-
-def update_result(result: ResultTransfer, data: dict, *, actor) -> ResultTransfer:
-    return records.update(result, _result_values(result.base_id, data, result), actor=actor)
-
-
-def delete_result(result: ResultTransfer, *, actor) -> None:
-    records.delete("result_transfer", result, actor=actor)
+_results = records.Kind(ResultTransfer, _result_values, record_type="result_transfer")
+create_result, update_result, delete_result = _results.create, _results.update, _results.delete
 
 
 # ---- checks without writing (spreadsheet previews) ---------------------------------------
 
-def check_course(base, data: dict, course=None) -> dict:
-    return _course_values(base.id, data, course)
-
-
-def check_case(base, data: dict, case=None) -> dict:
-    return _case_values(base.id, data, case)
-
-
-def check_textbook(base, data: dict, book=None) -> dict:
-    return _textbook_values(base.id, data, book)
-
-
-def check_lab(base, data: dict, lab=None) -> dict:
-    return _lab_values(base.id, data, lab)
-
-
-def check_project(base, data: dict, project=None) -> dict:
-    return _project_values(base.id, data, project)
-
-
-def check_result(base, data: dict, result=None) -> dict:
-    return _result_values(base.id, data, result)
+check_course, check_case, check_textbook = _courses.check, _cases.check, _textbooks.check
+check_lab, check_project, check_result = _labs.check, _projects.check, _results.check
