@@ -25,7 +25,8 @@ def insert_rows(connection, table, rows: list[dict]) -> None:
         return
     dialect = connection.dialect
     columns = [table.c[k] for k in keys]
-    converters = [c.type._cached_bind_processor(dialect) for c in columns]
+    converters = [_memoised(convert) if convert is not None and _repeats(column) else convert
+                  for column, convert in ((c, c.type._cached_bind_processor(dialect)) for c in columns)]
     quote = dialect.identifier_preparer.quote
     column_list = ", ".join(quote(c.name) for c in columns)
 
@@ -46,3 +47,32 @@ def insert_rows(connection, table, rows: list[dict]) -> None:
             connection.exec_driver_sql(sql, [tuple(converted(row)) for row in rows[start:start + CHUNK]])
         return
     connection.execute(table.insert(), rows)
+
+
+def _repeats(column) -> bool:
+    """Columns whose values repeat across an import's rows (the same timestamp on every row, a few
+    dates, an enum): converted once per distinct value. Not JSON, whose values are mutable."""
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        return False
+    import datetime as dt
+
+    return issubclass(python_type, (dt.date, str, int)) and not issubclass(python_type, bool)
+
+
+def _memoised(convert, size: int = 4096):
+    cache: dict = {}
+
+    def run(value):
+        try:
+            return cache[value]
+        except KeyError:
+            result = convert(value)
+            if len(cache) < size:
+                cache[value] = result
+            return result
+        except TypeError:  # unhashable
+            return convert(value)
+
+    return run
