@@ -309,3 +309,26 @@ def test_an_old_sheet_does_not_reopen_an_appointment_ended_in_the_registry(world
     assert any("2023-06-30" in line and "聘任结束日期" in line for line in lines(result)), lines(result)
     assert snapshot() == before
     assert ratio_of_base(world.base, D(2024, 1, 1)) == ratio_before  # the person who left still does not count
+
+
+def test_the_garbage_collector_runs_again_after_every_kind_of_import(world, files, monkeypatch):
+    """Imports pause the cyclic collector while they build their rows (speed); a web worker must get it
+    back afterwards, whether the import wrote, found errors or failed outright."""
+    import gc
+
+    from registry.imports.roster import RosterImporter
+
+    assert gc.isenabled()
+    assert import_roster(world.base, files.xlsx([roster_row(staff_no="XH-1")])).ok
+    assert gc.isenabled()
+    assert not import_roster(world.base, files.xlsx([roster_row(start="2023-13-01")], name="bad.xlsx")).ok
+    assert gc.isenabled()
+
+    def broken(*args, **kwargs):
+        assert not gc.isenabled()  # paused while the import runs
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(RosterImporter, "write", broken)
+    with pytest.raises(RuntimeError):
+        import_roster(world.base, files.xlsx([roster_row(staff_no="XH-9")], name="third.xlsx"))
+    assert gc.isenabled()
