@@ -6,7 +6,15 @@ PostgreSQL through COPY and to SQLite through the driver's own executemany.
 """
 from __future__ import annotations
 
+import json
+
+from sqlalchemy import JSON
+
 CHUNK = 5000
+
+
+class JSONText(str):
+    """A JSON column's value already serialised exactly as `json.dumps` would: written as it is."""
 
 
 def insert_rows(connection, table, rows: list[dict]) -> None:
@@ -21,11 +29,13 @@ def insert_rows(connection, table, rows: list[dict]) -> None:
     names = set(keys)
     if (any(row.keys() != names for row in rows)
             or any(c.default is not None for c in table.c if c.key not in names)):
-        connection.execute(table.insert(), rows)
+        connection.execute(table.insert(), [{k: json.loads(v) if isinstance(v, JSONText) else v
+                                             for k, v in row.items()} for row in rows])
         return
     dialect = connection.dialect
     columns = [table.c[k] for k in keys]
-    converters = [_memoised(convert) if convert is not None and _repeats(column) else convert
+    converters = [_as_json(convert) if isinstance(column.type, JSON) else
+                  _memoised(convert) if convert is not None and _repeats(column) else convert
                   for column, convert in ((c, c.type._cached_bind_processor(dialect)) for c in columns)]
     quote = dialect.identifier_preparer.quote
     column_list = ", ".join(quote(c.name) for c in columns)
@@ -76,3 +86,9 @@ def _memoised(convert, size: int = 4096):
             return convert(value)
 
     return run
+
+
+def _as_json(convert):
+    if convert is None:
+        return None
+    return lambda value: value if value.__class__ is JSONText else convert(value)

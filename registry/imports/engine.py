@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gc
+import json
 import io
 import re
 import threading
@@ -42,7 +43,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 
 from registry.audit.services import SKIP_FIELDS, plain, record_bulk
-from registry.bulk import insert_rows
+from registry.bulk import JSONText, insert_rows
 from registry.errors import Bilingual, _l, msgid_of
 from registry.extensions import db
 from registry.imports import parsing
@@ -671,19 +672,38 @@ def bulk_insert(model, rows: list[dict], key: tuple[str, ...] | None = None,
         ids = list(db.session.execute(statement, rows).scalars())
     dated = [c.key for c in table.c if c.key not in SKIP_FIELDS and c.key != "id" and _is_date(c)]
     plain_keys = [c.key for c in table.c if c.key not in SKIP_FIELDS and c.key != "id" and c.key not in dated]
+    # The flush hook's snapshot, {column: [None, value]}, serialised here as json.dumps writes it:
+    # one template per table, each value encoded by json's own C encoder (a fifth of the write).
+    template = "{" + ", ".join(f"{_json_string(k)}: [null, %s]".replace("%", "%%").replace("%%s", "%s")
+                               for k in ("id", *plain_keys, *dated)) + "}"
     for start in range(0, len(rows), AUDIT_CHUNK):  # a chunk of audit entries at a time in memory
         entries = []
         for new_id, row in zip(ids[start:start + AUDIT_CHUNK], rows[start:start + AUDIT_CHUNK]):
-            changes = {"id": [None, new_id]}  # the flush hook's snapshot: {column: [None, value]}
+            values = [_json_value(new_id)]
             for k in plain_keys:
-                changes[k] = [None, row.get(k)]
+                values.append(_json_value(row.get(k)))
             for k in dated:
                 value = row.get(k)
-                changes[k] = [None, value.isoformat() if value is not None else None]
+                values.append("null" if value is None else f'"{value.isoformat()}"')
             entries.append({"action": "create", "record_id": new_id, "label": label(row), "base_id": base_id(row),
-                            "changes": changes})
+                            "changes": JSONText(template % tuple(values))})
         record_bulk(db.session, table.name, entries)
     return ids
+
+
+_json_string = json.encoder.encode_basestring_ascii  # what json.dumps does with a str (ensure_ascii)
+
+
+def _json_value(value) -> str:
+    """`json.dumps(value)`, quicker for the text, None and whole numbers that make up a row."""
+    kind = value.__class__
+    if kind is str:
+        return _json_string(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return json.dumps(value)
 
 
 def _insert_many(table, rows: list[dict]) -> None:
