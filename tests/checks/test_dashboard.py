@@ -98,7 +98,7 @@ def test_the_table_of_bases_is_paged_and_the_figures_cover_every_base(world, cli
     shown = [html.count('id="dash-') for html in (first, second)]
     assert shown == [DASHBOARD_PER_PAGE, 2]
     assert 'id="dash-PG-000"' in first and 'id="dash-SL-SO-01"' in second and 'id="dash-SL-SO-01"' not in first
-    assert f'<div class="h4 mb-0">{everything}</div>' in first  # the count of bases covers them all
+    assert f'<span class="value">{everything}</span><span class="label">' in first  # the count of bases covers them all
     links = re.findall(r'href="\s*([^"]*page=2[^"]*)"', first)
     assert links and all("as_of=2026-06-01" in link for link in links)  # the link to page 2 keeps the day
     beyond = client.get("/dashboard?as_of=2026-06-01&page=99")
