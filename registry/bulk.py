@@ -6,7 +6,15 @@ PostgreSQL through COPY and to SQLite through the driver's own executemany.
 """
 from __future__ import annotations
 
+import json
+
+from sqlalchemy import JSON
+
 CHUNK = 5000
+
+
+class JSONText(str):
+    """A JSON column's value already serialised exactly as `json.dumps` would: written as it is."""
 
 
 def insert_rows(connection, table, rows: list[dict]) -> None:
@@ -21,11 +29,14 @@ def insert_rows(connection, table, rows: list[dict]) -> None:
     names = set(keys)
     if (any(row.keys() != names for row in rows)
             or any(c.default is not None for c in table.c if c.key not in names)):
-        connection.execute(table.insert(), rows)
+        connection.execute(table.insert(), [{k: json.loads(v) if isinstance(v, JSONText) else v
+                                             for k, v in row.items()} for row in rows])
         return
     dialect = connection.dialect
     columns = [table.c[k] for k in keys]
-    converters = [c.type._cached_bind_processor(dialect) for c in columns]
+    converters = [_as_json(convert) if isinstance(column.type, JSON) else
+                  _memoised(convert) if convert is not None and _repeats(column) else convert
+                  for column, convert in ((c, c.type._cached_bind_processor(dialect)) for c in columns)]
     quote = dialect.identifier_preparer.quote
     column_list = ", ".join(quote(c.name) for c in columns)
 
@@ -46,3 +57,38 @@ def insert_rows(connection, table, rows: list[dict]) -> None:
             connection.exec_driver_sql(sql, [tuple(converted(row)) for row in rows[start:start + CHUNK]])
         return
     connection.execute(table.insert(), rows)
+
+
+def _repeats(column) -> bool:
+    """Columns whose values repeat across an import's rows (the same timestamp on every row, a few
+    dates, an enum): converted once per distinct value. Not JSON, whose values are mutable."""
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        return False
+    import datetime as dt
+
+    return issubclass(python_type, (dt.date, str, int)) and not issubclass(python_type, bool)
+
+
+def _memoised(convert, size: int = 4096):
+    cache: dict = {}
+
+    def run(value):
+        try:
+            return cache[value]
+        except KeyError:
+            result = convert(value)
+            if len(cache) < size:
+                cache[value] = result
+            return result
+        except TypeError:  # unhashable
+            return convert(value)
+
+    return run
+
+
+def _as_json(convert):
+    if convert is None:
+        return None
+    return lambda value: value if value.__class__ is JSONText else convert(value)

@@ -11,8 +11,8 @@ end), then measures, each as the best of N runs (default 3), against a baseline 
 1. ratio report: `registry.mentors.queries.ratio_as_of` for every base, against one hand-written SQL
    aggregate over the same tables (target ≤ 1.5×);
 2. import: a 10,000-row .xlsx through the roster import (read, parse, validate, real writes with
-   audit entries, commit), against openpyxl merely reading the same file (target ≤ 3×); and the
-   peak memory (ru_maxrss) of a fresh process doing that import (target ≤ 400 MB);
+   audit entries, commit), against openpyxl merely reading the same file (target ≤ 2×); and the
+   peak memory (VmHWM) of a fresh process doing a 100,000-row import (target ≤ 500 MB);
 3. export: the 40,000 mentors (directory of every base) to .xlsx, query included, against pandas
    writing the same rows from a ready DataFrame (target ≤ 1.5×);
 4. hostile files (issue 12): the slower of refusing an .xlsx of ten million empty rows and one

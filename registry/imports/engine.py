@@ -29,9 +29,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
+import json
 import io
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +43,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 
 from registry.audit.services import SKIP_FIELDS, plain, record_bulk
-from registry.bulk import insert_rows
+from registry.bulk import JSONText, insert_rows
 from registry.errors import Bilingual, _l, msgid_of
 from registry.extensions import db
 from registry.imports import parsing
@@ -148,7 +152,7 @@ class RowError(Bilingual):
         return f"{prefix}: {self.zh} / {self.en}" if prefix else f"{self.zh} / {self.en}"
 
 
-@dataclass
+@dataclass(slots=True)  # 100,000 of them in a national file: no per-row __dict__
 class Row:
     number: int  # as Excel shows it
     values: dict[str, Any]  # column key -> parsed value (defaults for absent or blank columns)
@@ -516,9 +520,40 @@ class Importer:
         raise NotImplementedError
 
 
+_gc_lock = threading.Lock()
+_gc_state = {"pauses": 0, "was_enabled": False}
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while an import builds its rows, plan and audit entries.
+
+    An import keeps hundreds of thousands of dicts and lists alive at once, and every full collection
+    walks all of them: with the collector on, a third of a 10,000-row import went to collections
+    that freed nothing. Reference counting still frees everything as usual (nothing an import keeps
+    is cyclic); the collector resumes as it was when the last import running in the process ends."""
+    with _gc_lock:
+        if _gc_state["pauses"] == 0:
+            _gc_state["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _gc_state["pauses"] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_state["pauses"] -= 1
+            if _gc_state["pauses"] == 0 and _gc_state["was_enabled"]:
+                gc.enable()
+
+
 def run_import(importer: Importer, path: str | Path, filename: str | None = None,
                dry_run: bool = False) -> ImportResult:
     """Validate a file completely; write it only if nothing at all is wrong and not a dry run."""
+    with gc_paused():
+        return _run_import(importer, path, filename, dry_run)
+
+
+def _run_import(importer: Importer, path: str | Path, filename: str | None, dry_run: bool) -> ImportResult:
     try:
         table = read_table(importer.spec, path, filename)
     except FileProblem as problem:
@@ -539,6 +574,9 @@ def run_import(importer: Importer, path: str | Path, filename: str | None = None
     if errors:
         return result
     if not dry_run:
+        # The plan holds what the write needs; the parsed rows (most of a 100,000-row file's memory)
+        # go before the write builds its own rows and audit entries.
+        table.rows = []
         importer.write(plan)
         db.session.flush()
         db.session.expire_all()  # Core statements bypass the identity map: reload what was loaded
@@ -645,19 +683,38 @@ def bulk_insert(model, rows: list[dict], key: tuple[str, ...] | None = None,
         ids = list(db.session.execute(statement, rows).scalars())
     dated = [c.key for c in table.c if c.key not in SKIP_FIELDS and c.key != "id" and _is_date(c)]
     plain_keys = [c.key for c in table.c if c.key not in SKIP_FIELDS and c.key != "id" and c.key not in dated]
+    # The flush hook's snapshot, {column: [None, value]}, serialised here as json.dumps writes it:
+    # one template per table, each value encoded by json's own C encoder (a fifth of the write).
+    template = "{" + ", ".join(f"{_json_string(k)}: [null, %s]".replace("%", "%%").replace("%%s", "%s")
+                               for k in ("id", *plain_keys, *dated)) + "}"
     for start in range(0, len(rows), AUDIT_CHUNK):  # a chunk of audit entries at a time in memory
         entries = []
         for new_id, row in zip(ids[start:start + AUDIT_CHUNK], rows[start:start + AUDIT_CHUNK]):
-            changes = {"id": [None, new_id]}  # the flush hook's snapshot: {column: [None, value]}
+            values = [_json_value(new_id)]
             for k in plain_keys:
-                changes[k] = [None, row.get(k)]
+                values.append(_json_value(row.get(k)))
             for k in dated:
                 value = row.get(k)
-                changes[k] = [None, value.isoformat() if value is not None else None]
+                values.append("null" if value is None else f'"{value.isoformat()}"')
             entries.append({"action": "create", "record_id": new_id, "label": label(row), "base_id": base_id(row),
-                            "changes": changes})
+                            "changes": JSONText(template % tuple(values))})
         record_bulk(db.session, table.name, entries)
     return ids
+
+
+_json_string = json.encoder.encode_basestring_ascii  # what json.dumps does with a str (ensure_ascii)
+
+
+def _json_value(value) -> str:
+    """`json.dumps(value)`, quicker for the text, None and whole numbers that make up a row."""
+    kind = value.__class__
+    if kind is str:
+        return _json_string(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return json.dumps(value)
 
 
 def _insert_many(table, rows: list[dict]) -> None:

@@ -342,8 +342,15 @@ class RosterImporter(Importer):
                               label=lambda r: r["name"],
                               base_id=lambda r: self.base_id)
         mentor_ids = {**plan.mentor_ids, **dict(zip(keys, new_ids))}
+        plan.mentor_creates = {}  # written: 100,000 rows' dicts need not outlive their insert
+        del keys, new_ids
         bulk_update(Mentor, plan.mentor_updates)
-        bulk_insert(Appointment, [{**values, "mentor_id": mentor_ids[key]} for key, values in plan.appointment_creates],
+        appointments = []
+        for key, values in plan.appointment_creates:  # the plan's own dicts, completed in place
+            values["mentor_id"] = mentor_ids[key]
+            appointments.append(values)
+        plan.appointment_creates = []
+        bulk_insert(Appointment, appointments,
                     key=("base_id", "mentor_id", "starts_on"),
                     label=lambda r: f"{r['mentor_id']}@{r['base_id']} from {r['starts_on']}")
         bulk_update(Appointment, plan.appointment_updates)

@@ -324,3 +324,26 @@ def test_no_problem_of_a_row_waits_for_another_to_be_fixed(world, files):
         (2, "聘任结束日期"), (2, "手机"),
         (4, "姓名"), (4, "聘任结束日期"), (4, "邮箱"),
         (5, "导师类型"), (5, "聘任开始日期")]  # the end is not judged against a start that is no date
+
+
+def test_the_garbage_collector_runs_again_after_every_kind_of_import(world, files, monkeypatch):
+    """Imports pause the cyclic collector while they build their rows (speed); a web worker must get it
+    back afterwards, whether the import wrote, found errors or failed outright."""
+    import gc
+
+    from registry.imports.roster import RosterImporter
+
+    assert gc.isenabled()
+    assert import_roster(world.base, files.xlsx([roster_row(staff_no="XH-1")])).ok
+    assert gc.isenabled()
+    assert not import_roster(world.base, files.xlsx([roster_row(start="2023-13-01")], name="bad.xlsx")).ok
+    assert gc.isenabled()
+
+    def broken(*args, **kwargs):
+        assert not gc.isenabled()  # paused while the import runs
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(RosterImporter, "write", broken)
+    with pytest.raises(RuntimeError):
+        import_roster(world.base, files.xlsx([roster_row(staff_no="XH-9")], name="third.xlsx"))
+    assert gc.isenabled()
