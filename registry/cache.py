@@ -17,13 +17,17 @@ import hashlib
 import logging
 import pickle
 import threading
+import time
 import uuid
 from collections import OrderedDict
 
+import redis
 from flask import current_app, has_app_context
+from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from registry.collector import gc_paused
 from registry.extensions import db
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,10 @@ GENERATION_KEY = "registry:data-generation"
 DAY = 24 * 3600
 # Fragments kept per viewer expire sooner: there are many viewers, and each comes back within minutes.
 VIEWER_TTL = 3600
+# How long one worker may hold a figure's computation to itself (seconds) before another takes over
+# (`FIGURES_LOCK_SECONDS`), and how often the others look for its value meanwhile.
+LOCK_SECONDS = 120
+POLL_SECONDS = 0.05
 # Model classes whose writes change no cached figure (logins, tokens, notifications, sessions).
 NEUTRAL_TABLES = {"user", "api_token", "notification", "notification_setting"}
 
@@ -43,6 +51,7 @@ class MemoryBackend:
         self._data: OrderedDict[str, bytes] = OrderedDict()
         self._generation = uuid.uuid4().hex
         self._lock = threading.Lock()
+        self._locks: dict[str, tuple[str, float]] = {}  # key -> (holder's token, expiry)
         self.max_entries = max_entries
 
     def generation(self) -> str:
@@ -67,12 +76,29 @@ class MemoryBackend:
             while len(self._data) > self.max_entries:
                 self._data.popitem(last=False)
 
+    def try_lock(self, key: str, token: str, ttl: int) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            held = self._locks.get(key)
+            if held is not None and held[1] > now:
+                return False
+            self._locks[key] = (token, now + ttl)
+            return True
+
+    def unlock(self, key: str, token: str) -> None:
+        with self._lock:
+            if self._locks.get(key, (None,))[0] == token:
+                del self._locks[key]
+
+
+# Delete a lock only if it is still the caller's (it may have expired and gone to another worker).
+_UNLOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+
 
 class RedisBackend:
     def __init__(self, url: str):
-        import redis
-
         self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._unlock = self.client.register_script(_UNLOCK)
 
     def generation(self) -> str:
         # A random token, not a counter: a database restored from a backup, or a Redis that outlives
@@ -91,6 +117,12 @@ class RedisBackend:
 
     def set(self, key: str, value: bytes, ttl: int) -> None:
         self.client.set(key, value, ex=ttl)
+
+    def try_lock(self, key: str, token: str, ttl: int) -> bool:
+        return bool(self.client.set(key, token, nx=True, ex=ttl))
+
+    def unlock(self, key: str, token: str) -> None:
+        self._unlock(keys=[key], args=[token])
 
 
 def init_app(app) -> None:
@@ -122,22 +154,62 @@ def cached(name: str, compute, *key_parts, ttl: int = DAY, keep=None):
     except Exception:  # noqa: BLE001 — a cache outage must not take pages down
         log.warning("figures cache unreachable; computing %s", name, exc_info=True)
         return compute()
-    digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()[:32]
-    key = f"registry:figures:{name}:{generation}:{digest}"
-    try:
-        hit = store.get(key)
-    except Exception:  # noqa: BLE001
-        hit = None
+    key = key_of(name, generation, key_parts)
+    hit = _get(store, key)
     if hit is not None:
         return pickle.loads(hit)
-    value = compute()
-    if keep is not None and not keep(value):
-        return value
+    # One computation per figure at a time, across workers and machines: on a cold cache every worker
+    # used to compute the same figure at once (the first statistics view under load took 37 s). The
+    # others wait for its value; if the holder dies, its lock expires and the next waiter computes.
+    lock_key, token = f"{key}:computing", uuid.uuid4().hex
+    seconds = current_app.config.get("FIGURES_LOCK_SECONDS", LOCK_SECONDS)
+    deadline = time.monotonic() + seconds
+    while not _try_lock(store, lock_key, token, seconds):
+        time.sleep(POLL_SECONDS)
+        hit = _get(store, key)
+        if hit is not None:
+            return pickle.loads(hit)
+        if time.monotonic() > deadline:  # the cache misbehaves: slower, never stuck
+            return compute()
     try:
-        store.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), ttl)
+        hit = _get(store, key)  # kept while this worker waited for the lock
+        if hit is not None:
+            return pickle.loads(hit)
+        with gc_paused():  # a figure of every base builds many objects at once (see registry/collector.py)
+            value = compute()
+        if keep is not None and not keep(value):
+            return value
+        try:
+            store.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), ttl)
+        except Exception:  # noqa: BLE001
+            log.warning("figures cache unreachable; %s not kept", name, exc_info=True)
+        return value
+    finally:
+        try:
+            store.unlock(lock_key, token)
+        except Exception:  # noqa: BLE001 — it expires on its own
+            pass
+
+
+def _get(store, key: str) -> bytes | None:
+    try:
+        return store.get(key)
     except Exception:  # noqa: BLE001
-        log.warning("figures cache unreachable; %s not kept", name, exc_info=True)
-    return value
+        return None
+
+
+def _try_lock(store, key: str, token: str, seconds: int) -> bool:
+    """Whether this worker may compute; a lock that cannot be taken because the cache is down
+    counts as taken (compute, as without a cache)."""
+    try:
+        return store.try_lock(key, token, seconds)
+    except Exception:  # noqa: BLE001
+        return True
+
+
+def key_of(name: str, generation: str, key_parts: tuple) -> str:
+    digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()[:32]
+    return f"registry:figures:{name}:{generation}:{digest}"
 
 
 def bump() -> None:
@@ -216,8 +288,6 @@ def cached_block(name: str, template_name: str, block: str, make_context, *key_p
     The key must name everything the block shows that is not data (the language, the viewer's role
     where links depend on it); `make_context()` runs only on a miss.
     """
-    from flask_babel import get_locale
-
     html = cached(name, lambda: render_block(template_name, block, **make_context()), str(get_locale()),
                   *key_parts, keep=keep, ttl=ttl)
     return Markup(html)

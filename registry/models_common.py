@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from sqlalchemy import DateTime, Enum, Integer, event
+from sqlalchemy import DateTime, Enum, Integer, Text, bindparam, event
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import NullType, TypeDecorator
 
 
 def utcnow() -> dt.datetime:
@@ -73,3 +79,58 @@ def _collections_count_as_changes(session, flush_context, instances):
         if (isinstance(obj, Versioned) and session.is_modified(obj, include_collections=True)
                 and not session.is_modified(obj, include_collections=False)):
             obj.updated_at = utcnow()
+
+
+# ---- a long list of ids as ONE bound parameter -------------------------------------------------
+
+class IdList(TypeDecorator):
+    """A list of integer ids bound as one value: a PostgreSQL integer array, JSON text on SQLite."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        return dialect.type_descriptor(ARRAY(Integer) if dialect.name == "postgresql" else Text())
+
+    def process_bind_param(self, value, dialect):
+        ids = [int(i) for i in value]
+        return ids if dialect.name == "postgresql" else json.dumps(ids)
+
+
+class IdsIn(ColumnElement):
+    """`column IN ids` with the ids as one parameter, however many there are."""
+
+    inherit_cache = True
+    type = NullType()  # not Boolean: SQLite would compare it with 1 and lose the index
+    # Both parts in the statement's cache key: the SQL is compiled once, the ids bound each time.
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("ids", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column, ids):
+        self.column = column
+        self.ids = bindparam(None, list(ids), type_=IdList(), unique=True)
+
+
+@compiles(IdsIn)
+def _ids_in_sqlite(element, compiler, **kw):
+    return (f"{compiler.process(element.column, **kw)} IN "
+            f"(SELECT value FROM json_each({compiler.process(element.ids, **kw)}))")
+
+
+@compiles(IdsIn, "postgresql")
+def _ids_in_postgresql(element, compiler, **kw):
+    return f"{compiler.process(element.column, **kw)} = ANY({compiler.process(element.ids, **kw)})"
+
+
+# Below this many ids a plain IN list is as quick and reads better in the logs.
+FEW_IDS = 64
+
+
+def ids_in(column, ids):
+    """The condition `column IN ids`. SQLAlchemy renders every id of an IN list as its own bound
+    parameter, and the driver then parses them all, on every execution: for the 2,000 bases of the
+    all-bases figures at ten times national scale that was a fifth of the dashboard's time."""
+    ids = list(ids)
+    if len(ids) <= FEW_IDS:
+        return column.in_(ids)
+    return IdsIn(column, ids)

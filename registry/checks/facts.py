@@ -16,7 +16,9 @@ from registry.checks.models import ApplicationRound, Submission
 from registry.extensions import db
 from registry.governance.queries import platform_status_many, regulation_areas_many
 from registry.mentors.queries import postgraduates_trained, ratio_as_of
+from registry.models_common import ids_in
 from registry.orgs.models import Base
+from registry.orgs.queries import with_parties
 
 
 class Facts:
@@ -56,10 +58,9 @@ class Facts:
 
 def load_bases(base_ids) -> list[Base]:
     """The bases with what the rules read of them (university, enterprises), in two queries."""
-    stmt = (select(Base).options(selectinload(Base.university), selectinload(Base.enterprises))
-            .order_by(Base.code))
+    stmt = select(Base).options(*with_parties()).order_by(Base.code)
     if base_ids is not None:
-        stmt = stmt.where(Base.id.in_(list(base_ids)))
+        stmt = stmt.where(ids_in(Base.id, base_ids))
     return list(db.session.scalars(stmt))
 
 
@@ -90,14 +91,14 @@ def application_contexts(bases: list[Base], as_of: dt.date, round: ApplicationRo
     chosen: dict[int, tuple[ApplicationRound | None, Submission | None]] = {}
     if round is not None:
         subs = db.session.scalars(select(Submission).options(defer(Submission.snapshot))
-                                  .where(Submission.round_id == round.id, Submission.base_id.in_(ids)))
+                                  .where(Submission.round_id == round.id, ids_in(Submission.base_id, ids)))
         own = {s.base_id: s for s in subs}
         for b in bases:
             chosen[b.id] = (round, own.get(b.id))
     else:
         latest: dict[int, Submission] = {}
         rows = db.session.scalars(select(Submission).options(selectinload(Submission.round), defer(Submission.snapshot))
-                                  .where(Submission.base_id.in_(ids), Submission.submitted_on <= as_of)
+                                  .where(ids_in(Submission.base_id, ids), Submission.submitted_on <= as_of)
                                   .order_by(Submission.submitted_on, Submission.id))
         for s in rows:
             latest[s.base_id] = s
@@ -121,10 +122,10 @@ def application_contexts(bases: list[Base], as_of: dt.date, round: ApplicationRo
         if r is None:
             result[b.id] = ApplicationContext(None, None, 0, 0)
             continue
-        ids_in = arrivals.get((r.id, b.university_id), [])
+        arrived = arrivals.get((r.id, b.university_id), [])
         if s is not None:
-            before = sum(1 for i in ids_in if i < s.id)
+            before = sum(1 for i in arrived if i < s.id)
             result[b.id] = ApplicationContext(r, s, before, before + 1)
         else:
-            result[b.id] = ApplicationContext(r, None, len(ids_in), len(ids_in) + 1)
+            result[b.id] = ApplicationContext(r, None, len(arrived), len(arrived) + 1)
     return result

@@ -43,6 +43,7 @@ from registry.errors import DomainError, Forbidden, _l
 from registry.evidence.queries import attachment_counts
 from registry.extensions import db
 from registry.hooks import Hook
+from registry.models_common import ids_in
 from registry.orgs.models import BASE_STATUSES, Base
 
 # The application area (above this one) fills it in its setup().
@@ -182,7 +183,7 @@ def states_many(bases, as_of: dt.date | None = None) -> dict[int, LifecycleState
     states = {b.id: LifecycleState(b.status if as_of is None else "preparing") for b in bases}
     if not states:
         return states
-    stmt = (select(StatusChange).where(StatusChange.base_id.in_(list(states)))
+    stmt = (select(StatusChange).where(ids_in(StatusChange.base_id, states))
             .order_by(StatusChange.base_id, StatusChange.effective_on, StatusChange.id))
     if as_of is not None:
         stmt = stmt.where(StatusChange.effective_on <= as_of)
@@ -191,7 +192,7 @@ def states_many(bases, as_of: dt.date | None = None) -> dict[int, LifecycleState
     if as_of is None:
         for b in bases:
             states[b.id].status = b.status
-    stmt = select(Cycle).where(Cycle.base_id.in_(list(states))).order_by(Cycle.base_id, Cycle.number)
+    stmt = select(Cycle).where(ids_in(Cycle.base_id, states)).order_by(Cycle.base_id, Cycle.number)
     if as_of is not None:
         stmt = stmt.where(Cycle.starts_on <= as_of)
     for c in db.session.scalars(stmt):
@@ -214,7 +215,7 @@ def objection_open(as_of: dt.date | None = None):
 def open_objections(base_ids, as_of: dt.date | None = None) -> dict[int, int]:
     """{base_id: objections received (by `as_of`) and not resolved (by then)}. One query."""
     ids = list(base_ids)
-    stmt = (select(Objection.base_id, func.count()).where(Objection.base_id.in_(ids), objection_open(as_of))
+    stmt = (select(Objection.base_id, func.count()).where(ids_in(Objection.base_id, ids), objection_open(as_of))
             .group_by(Objection.base_id))
     counts = dict(db.session.execute(stmt).all())
     return {b: counts.get(b, 0) for b in ids}

@@ -24,12 +24,14 @@ from registry.checks.models import (AnnualReport, ApplicationRound, Objection, P
                                     Submission, SummaryReport)
 from registry.checks.rules import Outcome, Rule, rules_in_order
 from registry.checks.text import render
+from registry.collector import gc_paused
 from registry.errors import EN, ZH, _l
 from registry.evidence.queries import attachment_counts
 from registry.exchanges import queries as exchange_queries
 from registry.extensions import db
 from registry.mentors import queries as mentor_queries
 from registry.orgs.models import Base, University
+from registry.orgs.queries import with_parties
 from registry.periods import calendar_periods
 from registry.teaching import queries as teaching_queries
 
@@ -96,6 +98,7 @@ def _render_all(messages) -> tuple[list[str], list[str]]:
     return rendered[0], rendered[1]
 
 
+@gc_paused()
 def eligibility_many(base_ids, as_of: dt.date, round: ApplicationRound | None = None, bases=None, facts=None
                      ) -> dict[int, Eligibility]:
     """The check of every base in `base_ids` (None: all bases), sorted by code, in a fixed number of
@@ -488,12 +491,12 @@ class Dashboard:
         return "later"
 
 
+@gc_paused()
 def dashboard(as_of: dt.date, *, round_id: int | None = None, field: str | None = None, kind: str | None = None,
               status: str | None = None) -> Dashboard:
     """Every base (filtered by round, key field, university kind, state) with its life-cycle state,
     ratio and eligibility, and the quota use per university and round. A fixed number of queries."""
-    stmt = (select(Base).join(University, University.id == Base.university_id)
-            .options(selectinload(Base.university), selectinload(Base.enterprises)).order_by(Base.code))
+    stmt = (select(Base).join(Base.university).options(*with_parties(joined=True)).order_by(Base.code))
     if field:
         stmt = stmt.where(Base.field == field)
     if kind:

@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from registry.extensions import db
 from registry.governance.models import (REGULATION_AREAS, CooperationAgreement, ExchangeArrangement, Regulation,
                                         TrainingPlan, WorkingGroup)
+from registry.models_common import ids_in
 
 __all__ = ["REGULATION_AREAS", "PlatformStatus", "platform_status_many", "regulation_areas_many",
            "working_groups_many", "missing_items", "in_force"]
@@ -44,7 +45,7 @@ def in_force(model, as_of: dt.date):
 
 def _latest_in_force(model, start_column, base_ids: list[int], as_of: dt.date) -> dict[int, object]:
     """Per base, the record in force on `as_of` that started last (ties: the later id)."""
-    rows = db.session.scalars(select(model).where(model.base_id.in_(base_ids), in_force(model, as_of))
+    rows = db.session.scalars(select(model).where(ids_in(model.base_id, base_ids), in_force(model, as_of))
                               .order_by(model.base_id, start_column, model.id))
     latest = {}
     for row in rows:  # ascending: the last one seen per base wins
@@ -78,7 +79,7 @@ def regulation_areas_many(base_ids, as_of: dt.date) -> dict[int, set[str]]:
     if not ids:
         return result
     rows = db.session.execute(select(Regulation.base_id, Regulation.area)
-                              .where(Regulation.base_id.in_(ids), in_force(Regulation, as_of)).distinct())
+                              .where(ids_in(Regulation.base_id, ids), in_force(Regulation, as_of)).distinct())
     for base_id, area in rows:
         result[base_id].add(area)
     return result
@@ -87,7 +88,7 @@ def regulation_areas_many(base_ids, as_of: dt.date) -> dict[int, set[str]]:
 def working_groups_many(base_ids, as_of: dt.date) -> dict[int, WorkingGroup | None]:
     """For each base id, its working group when established on or before `as_of`. One query."""
     ids = list(base_ids)
-    groups = db.session.scalars(select(WorkingGroup).where(WorkingGroup.base_id.in_(ids),
+    groups = db.session.scalars(select(WorkingGroup).where(ids_in(WorkingGroup.base_id, ids),
                                                            WorkingGroup.established_on <= as_of)) if ids else []
     found = {g.base_id: g for g in groups}
     return {i: found.get(i) for i in ids}

@@ -29,13 +29,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gc
 import json
 import io
 import re
-import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +41,7 @@ from sqlalchemy import bindparam, func, select
 
 from registry.audit.services import SKIP_FIELDS, plain, record_bulk
 from registry.bulk import JSONText, insert_rows
+from registry.collector import gc_paused
 from registry.errors import Bilingual, _l, msgid_of
 from registry.extensions import db
 from registry.imports import parsing
@@ -518,32 +516,6 @@ class Importer:
 
     def write(self, plan) -> None:
         raise NotImplementedError
-
-
-_gc_lock = threading.Lock()
-_gc_state = {"pauses": 0, "was_enabled": False}
-
-
-@contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while an import builds its rows, plan and audit entries.
-
-    An import keeps hundreds of thousands of dicts and lists alive at once, and every full collection
-    walks all of them: with the collector on, a third of a 10,000-row import went to collections
-    that freed nothing. Reference counting still frees everything as usual (nothing an import keeps
-    is cyclic); the collector resumes as it was when the last import running in the process ends."""
-    with _gc_lock:
-        if _gc_state["pauses"] == 0:
-            _gc_state["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _gc_state["pauses"] += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_state["pauses"] -= 1
-            if _gc_state["pauses"] == 0 and _gc_state["was_enabled"]:
-                gc.enable()
 
 
 def run_import(importer: Importer, path: str | Path, filename: str | None = None,

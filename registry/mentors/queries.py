@@ -15,6 +15,7 @@ from registry.extensions import db
 from registry.forms_support import options
 from registry.mentors.models import (POSTGRADUATE_LEVELS, Appointment, Mentor, MentorAssignment as A, Student,
                                      Suspension)
+from registry.models_common import ids_in
 from registry.orgs.models import Base
 from registry.periods import calendar_periods, counting_frame, periods_table
 
@@ -174,7 +175,7 @@ def ratio_as_of(as_of: dt.date, base_ids=None) -> list[Ratio]:
             .group_by(Base.id, Base.code, Base.name)
             .order_by(Base.code))
     if base_ids is not None:
-        stmt = stmt.where(Base.id.in_(list(base_ids)))
+        stmt = stmt.where(ids_in(Base.id, base_ids))
     return [Ratio(r[0], r[1], r[2], as_of, r[3], r[4]) for r in db.session.execute(stmt)]
 
 
@@ -226,7 +227,7 @@ def ratio_series(dates, base_ids=None) -> list[Ratio]:
             .group_by(Base.id, Base.code, Base.name, days.c.d)
             .order_by(Base.code, days.c.d))
     if base_ids is not None:
-        stmt = stmt.where(Base.id.in_(list(base_ids)))
+        stmt = stmt.where(ids_in(Base.id, base_ids))
     return [Ratio(r[0], r[1], r[2], _as_date(r[3]), r[4], r[5]) for r in db.session.execute(stmt)]
 
 
@@ -350,8 +351,8 @@ def ratio_warnings(base_ids, today: dt.date, days: int | None = None) -> dict[in
                  .join(Suspension, Suspension.appointment_id == Appointment.id)
                  .where(Suspension.starts_on > today, Suspension.starts_on <= horizon + dt.timedelta(days=1)))
     if base_ids is not None:
-        ending = ending.where(Appointment.base_id.in_(base_ids))
-        suspended = suspended.where(Appointment.base_id.in_(base_ids))
+        ending = ending.where(ids_in(Appointment.base_id, base_ids))
+        suspended = suspended.where(ids_in(Appointment.base_id, base_ids))
     people = ending.union(suspended).subquery()
     rows = db.session.execute(
         select(Appointment.id, Appointment.base_id, Appointment.mentor_id, Appointment.starts_on,
@@ -427,7 +428,7 @@ def appointments_ending(today: dt.date, days: int, base_ids=None) -> list[Ending
                    Appointment.starts_on <= today)
             .order_by(Appointment.ends_on, Appointment.id))
     if base_ids is not None:
-        stmt = stmt.where(Appointment.base_id.in_(list(base_ids)))
+        stmt = stmt.where(ids_in(Appointment.base_id, base_ids))
     rows = db.session.execute(stmt).all()
     if not rows:
         return []
@@ -653,7 +654,7 @@ def mentor_appointments(mentor_id: int, base_ids=None) -> list[Appointment]:
             .options(joinedload(Appointment.base), selectinload(Appointment.suspensions))
             .order_by(Appointment.starts_on))
     if base_ids is not None:
-        stmt = stmt.where(Appointment.base_id.in_(list(base_ids)))
+        stmt = stmt.where(ids_in(Appointment.base_id, base_ids))
     return list(db.session.scalars(stmt))
 
 
@@ -677,7 +678,7 @@ def postgraduates_trained(base_ids, as_of: dt.date) -> dict[int, int]:
             .where(Student.level.in_(POSTGRADUATE_LEVELS), A.starts_on <= as_of)
             .group_by(Student.base_id))
     if base_ids is not None:
-        stmt = stmt.where(Student.base_id.in_(list(base_ids)))
+        stmt = stmt.where(ids_in(Student.base_id, base_ids))
     counts = {b: n for b, n in db.session.execute(stmt)}
     if base_ids is None:
         return counts

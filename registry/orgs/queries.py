@@ -2,12 +2,20 @@
 from __future__ import annotations
 
 from sqlalchemy import false, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, subqueryload
 
 from registry.authz import visible_base_filter
 from registry.extensions import db
 from registry.orgs.models import (BASE_STATUSES, FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, University,
                                   base_enterprise)
+
+
+def with_parties(joined: bool = False) -> tuple:
+    """Loader options for bases shown with their university and enterprises, in a number of queries
+    that does not grow with the bases: the university through a join (`joined`: the statement joins
+    it already), the enterprises in one more query (selectinload would take one per 500 bases)."""
+    university = contains_eager(Base.university) if joined else joinedload(Base.university, innerjoin=True)
+    return university, subqueryload(Base.enterprises)
 
 
 def _chosen(stmt, column, value, allowed):
@@ -32,7 +40,7 @@ def bases_visible_to(user, *, field: str | None = None, status: str | None = Non
 
     A filter value outside its enum matches nothing (binding it would raise LookupError)."""
     stmt = (select(Base).join(Base.university)
-            .options(selectinload(Base.university), selectinload(Base.enterprises))
+            .options(*with_parties(joined=True))
             .order_by(Base.code))
     scope = visible_base_filter(user, Base)
     if scope is not None:

@@ -21,12 +21,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import selectinload
 
 from registry.checks.models import ApplicationRound, StatusChange, Submission
 from registry.errors import ZH, _l, in_locale
 from registry.extensions import db
 from registry.orgs.models import FIELDS, Base
+from registry.orgs.queries import with_parties
 from registry.safe_sheets import Sheet, xlsx_bytes
 
 LISTS = {
@@ -76,7 +76,7 @@ def listed(round_: ApplicationRound, which: str) -> list[Listed]:
     if not latest:
         return []
     bases = db.session.scalars(select(Base).where(Base.id.in_(list(latest)))
-                               .options(selectinload(Base.university), selectinload(Base.enterprises)))
+                               .options(*with_parties()))
     ordered = sorted(bases, key=_order)
     return [Listed(i, b, latest[b.id].effective_on, latest[b.id].notice_ends_on, latest[b.id].evidence or "")
             for i, b in enumerate(ordered, start=1)]

@@ -31,6 +31,7 @@ from registry.exchanges import queries as exchange_queries
 from registry.extensions import db
 from registry.mentors import queries as mentor_queries
 from registry.mentors.models import EMPLOYMENT_OUTCOMES, Student
+from registry.models_common import ids_in
 from registry.orgs.models import FIELDS, UNIVERSITY_KINDS, Base, University
 from registry.safe_sheets import Sheet, xlsx_bytes
 from registry.teaching import queries as teaching_queries
@@ -178,7 +179,7 @@ def employment_counts(ids: list[int], first: int, last: int) -> dict[tuple[str, 
     """{(outcome or "not_recorded", year): graduates} for students who graduated in the year. One query."""
     year = extract("year", Student.graduated_on)
     rows = db.session.execute(select(Student.employment, year, func.count())
-                              .where(Student.base_id.in_(ids), Student.graduated_on.is_not(None),
+                              .where(ids_in(Student.base_id, ids), Student.graduated_on.is_not(None),
                                      year >= first, year <= last)
                               .group_by(Student.employment, year))
     return {(outcome or NOT_RECORDED, int(y)): n for outcome, y, n in rows}
