@@ -2,7 +2,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale, gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from registry import authz, cache
 from registry.authz import ADMIN, STAFF, UNIVERSITY_COORDINATOR, actor, allow
@@ -45,7 +45,9 @@ def base_crumbs(base) -> list[tuple]:
 
 def load_base(code: str, edit: bool = False) -> Base:
     """Load a base by code and check the actor may see (or edit) it; 404 hides others' bases."""
-    base = db.session.scalar(select(Base).where(Base.code == code))
+    # Its university and enterprises in the same query: every page of a base shows them.
+    base = db.session.scalars(select(Base).options(joinedload(Base.university), joinedload(Base.enterprises))
+                              .where(Base.code == code)).unique().one_or_none()
     user = actor()
     if base is None or not authz.can_view_base(user, base):
         abort(404)
@@ -114,18 +116,20 @@ def base_detail(code):
     page = dict(base=base, as_of=as_of, fields=FIELDS, statuses=BASE_STATUSES, kinds=UNIVERSITY_KINDS,
                 can_edit=authz.can_edit_base(user, base))
 
-    def render_panels():
-        return [render_template(template, panel=context, **page) for template, context in panels_for(base, user, as_of)]
+    def render_parts():
+        band = render_template("orgs/_summary_band.html", summary=summary_for(base, user, as_of), **page)
+        return [band] + [render_template(template, panel=context, **page)
+                         for template, context in panels_for(base, user, as_of)]
 
-    # Each area's panel, rendered once per data generation for this viewer (links depend on who
-    # looks; the user's row changes with their role). A panel holding a form token is never kept.
-    panels = cache.cached("base-panels", render_panels, base.id, as_of, str(get_locale()), user.id,
-                          user.updated_at, keep=cache.without_form_tokens, ttl=cache.VIEWER_TTL)
+    # The summary band and each area's panel, rendered once per data generation for this viewer
+    # (links depend on who looks; the user's row changes with their role). Parts holding a form
+    # token are never kept.
+    band, *panels = cache.cached("base-panels", render_parts, base.id, as_of, str(get_locale()), user.id,
+                                 user.updated_at, keep=cache.without_form_tokens, ttl=cache.VIEWER_TTL)
     joined = "".join(panels)
     sections = sorted(((joined.find(f'id="{anchor}"'), anchor, label) for anchor, label in BASE_SECTIONS
                        if f'id="{anchor}"' in joined))
-    return render_template("orgs/base_detail.html", panels=[Markup(h) for h in panels],
-                           summary=summary_for(base, user, as_of),
+    return render_template("orgs/base_detail.html", panels=[Markup(h) for h in panels], summary_band=Markup(band),
                            sections=[(anchor, label) for _pos, anchor, label in sections], **page)
 
 

@@ -16,7 +16,8 @@ D = dt.date
 AS_OF = "2024-09-01"
 PAGES = [f"/ratio?as_of={AS_OF}", f"/api/v1/ratio?as_of={AS_OF}", f"/dashboard?as_of={AS_OF}",
          f"/dashboard/chart/ratio.svg?as_of={AS_OF}", f"/api/v1/bases/SF-AP-01/eligibility?as_of={AS_OF}",
-         f"/api/v1/eligibility?as_of={AS_OF}", "/reports/statistics?from=2022&until=2024", "/reports/statistics/chart/mentors.svg?from=2022&until=2024"]
+         f"/api/v1/eligibility?as_of={AS_OF}", "/reports/statistics?from=2022&until=2024", "/reports/statistics/chart/mentors.svg?from=2022&until=2024",
+         f"/bases/SF-AP-01?as_of={AS_OF}"]
 STATISTICS = "/reports/statistics?from=2022&until=2024"
 _seq = iter(range(10_000, 99_999))
 
@@ -90,6 +91,18 @@ def test_a_committed_write_is_seen_at_once_on_every_page(world, admin):
     assert admin.get(f"/dashboard?as_of={AS_OF}").get_data(as_text=True) != dash_before
     assert text_of(admin.get(STATISTICS)) != statistics_before
     assert admin.get(f"/api/v1/eligibility?as_of={AS_OF}").get_json() != checks_before
+
+
+def test_the_base_pages_summary_band_shows_a_write_at_once(world, admin):
+    """The band (enterprise share, verdict, life cycle) is kept with the panels: a write replaces it."""
+    def band():
+        html = admin.get(f"/bases/SF-AP-01?as_of={AS_OF}").get_data(as_text=True)
+        return html[html.index('id="summary-band"'):html.index("</section>", html.index('id="summary-band"'))]
+
+    before = band()
+    assert band() == before
+    add_enterprise_mentor(world.base)
+    assert band() != before
 
 
 def test_an_uncommitted_write_is_seen_by_its_own_transaction_and_never_kept(world, admin):
