@@ -162,7 +162,7 @@ def cached(name: str, compute, *key_parts, ttl: int = DAY, keep=None):
     # used to compute the same figure at once (the first statistics view under load took 37 s). The
     # others wait for its value; if the holder dies, its lock expires and the next waiter computes.
     lock_key, token = f"{key}:computing", uuid.uuid4().hex
-    seconds = current_app.config.get("FIGURES_LOCK_SECONDS", LOCK_SECONDS)
+    seconds = int(current_app.config.get("FIGURES_LOCK_SECONDS") or LOCK_SECONDS)
     deadline = time.monotonic() + seconds
     while not _try_lock(store, lock_key, token, seconds):
         time.sleep(POLL_SECONDS)

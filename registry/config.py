@@ -57,6 +57,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # Shared by every worker and machine: the per-day figures cache and its data generation.
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # How long one worker may compute a missing figure before another takes over (seconds).
+    FIGURES_LOCK_SECONDS = int(os.environ.get("FIGURES_LOCK_SECONDS") or 120)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute"
     # werkzeug's scrypt with its default cost (N=2**15, r=8, p=1).
