@@ -291,25 +291,37 @@ def writing(form=None, *, on_error=None):
         write.ok = True
 
 
+def submit_form(form, action) -> Write:
+    """Validate a sent form and run `action()` (the service) inside `writing(form)`: committed once,
+    or nothing written. Every error at once: when the form refuses some fields the service still
+    runs on what was sent, as a trial (`check_with_service`), so its rules stand beside the form's
+    own errors. A form opened on a record refuses to save over a newer version of it.
+
+    Returns the `Write` (`ok`, `result`: what `action` returned); for a view that does more than
+    flash and redirect once saved (see `save_form`)."""
+    write = Write()
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            check_with_service(form, action)
+        return write
+    edited = getattr(form, "edited", None)
+    if edited is not None and refuse_stale(form, edited):
+        return write
+    with writing(form) as write:
+        write.result = action()
+    return write
+
+
 def save_form(form, action, *, done, message):
     """The one way a view saves a form: validate, run the service, commit once, flash, redirect.
 
     `action()` calls the service and returns its result; `done` is the URL to go to next and
     `message` what to say, each or both a function of that result (a message may come with its
-    category: `(text, "info")`). Returns the redirect, or None
-    when the form was not sent or not valid or the service refused it — then nothing was written
-    and the errors stand beside their fields.
+    category: `(text, "info")`). Returns the redirect, or None when the form was not sent or not
+    valid or the service refused it — then nothing was written and every error stands beside its
+    field (`submit_form`).
     """
-    if not form.validate_on_submit():
-        if form.is_submitted():
-            check_with_service(form, action)
-        return None
-
-    edited = getattr(form, "edited", None)
-    if edited is not None and refuse_stale(form, edited):
-        return None
-    with writing(form) as write:
-        write.result = action()
+    write = submit_form(form, action)
     if not write.ok:
         return None
     said = message(write.result) if callable(message) else message
