@@ -291,11 +291,15 @@ def writing(form=None, *, on_error=None):
         write.ok = True
 
 
-def submit_form(form, action) -> Write:
+def submit_form(form, action, *, trial: bool = False, forbidden_is_403: bool = False) -> Write:
     """Validate a sent form and run `action()` (the service) inside `writing(form)`: committed once,
     or nothing written. Every error at once: when the form refuses some fields the service still
     runs on what was sent, as a trial (`check_with_service`), so its rules stand beside the form's
     own errors. A form opened on a record refuses to save over a newer version of it.
+
+    With `trial`, nothing is written even when all is well (`Write.cancelled`, no `error`): a step
+    checked before a confirmation page. With `forbidden_is_403`, a refusal of permission answers 403
+    instead of standing on the form.
 
     Returns the `Write` (`ok`, `result`: what `action` returned); for a view that does more than
     flash and redirect once saved (see `save_form`)."""
@@ -307,12 +311,19 @@ def submit_form(form, action) -> Write:
     edited = getattr(form, "edited", None)
     if edited is not None and refuse_stale(form, edited):
         return write
-    with writing(form) as write:
+    def show(exc):
+        if forbidden_is_403 and getattr(exc, "status", None) == 403:
+            abort(403)
+        show_error(form, exc)
+
+    with writing(on_error=show) as write:
         write.result = action()
+        if trial:
+            write.cancel()
     return write
 
 
-def save_form(form, action, *, done, message):
+def save_form(form, action, *, done, message, forbidden_is_403: bool = False):
     """The one way a view saves a form: validate, run the service, commit once, flash, redirect.
 
     `action()` calls the service and returns its result; `done` is the URL to go to next and
@@ -321,7 +332,7 @@ def save_form(form, action, *, done, message):
     valid or the service refused it — then nothing was written and every error stands beside its
     field (`submit_form`).
     """
-    write = submit_form(form, action)
+    write = submit_form(form, action, forbidden_is_403=forbidden_is_403)
     if not write.ok:
         return None
     said = message(write.result) if callable(message) else message
