@@ -16,8 +16,9 @@ from registry.application.export import form_document
 from registry.application.forms import ApplicationPlanForm, IndicatorsForm, ScoreForm
 from registry.application.models import PLAN_YEARS, IndicatorScore
 from registry.authz import ADMIN, BASE_COORDINATOR, EDITORS, REVIEWER, UNIVERSITY_COORDINATOR, actor, allow
-from registry.checks.models import ApplicationRound, Review, Submission
+from registry.checks.models import ApplicationRound, Review
 from registry.checks.queries import INDICATORS, reviewer_round_ids
+from registry.checks.views import load_submission
 from registry.errors import _l
 from registry.extensions import db
 from registry.forms_support import flash_error, or_403, save_form, writing
@@ -91,11 +92,7 @@ def base_application_docx(code):
 @allow(ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, BASE_COORDINATOR)
 def submission_application_docx(submission_id):
     """The submission's frozen form (reviewers: only in rounds they are assigned to; 404 otherwise)."""
-    sub = db.session.get(Submission, submission_id)
-    user = actor()
-    rounds = reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
-    if sub is None or not authz.can_view_submission(user, sub, rounds):
-        abort(404)
+    sub = load_submission(submission_id)
     frozen = queries.frozen_form_of(sub.id)
     if frozen is None:  # submitted before forms were frozen: nothing to show that is the submission's own
         abort(404)
@@ -104,15 +101,6 @@ def submission_application_docx(submission_id):
 
 
 # ---- the reviewers' file ---------------------------------------------------------------------------
-
-
-def _visible_submission(submission_id: int):
-    sub = db.session.get(Submission, submission_id)
-    user = actor()
-    rounds = reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
-    if sub is None or not authz.can_view_submission(user, sub, rounds):
-        abort(404)
-    return sub
 
 
 def _results_round(round_id: int):
@@ -134,7 +122,7 @@ def reviewer_home():
 @allow(ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, BASE_COORDINATOR)
 def submission_form(submission_id):
     """The frozen form as a page: what the .docx shows, for reading in the browser."""
-    sub = _visible_submission(submission_id)
+    sub = load_submission(submission_id)
     frozen = queries.frozen_form_of(sub.id)
     if frozen is None:
         abort(404)
@@ -145,7 +133,7 @@ def submission_form(submission_id):
 @bp.route("/submissions/<int:submission_id>/score", methods=["GET", "POST"])
 @allow(REVIEWER)
 def submission_score(submission_id):
-    sub = _visible_submission(submission_id)
+    sub = load_submission(submission_id)
     user = actor()
     indicators = queries.indicators_of(sub.round_id)
     form = ScoreForm()
@@ -221,7 +209,7 @@ def round_results_xlsx(round_id):
 @bp.route("/submissions/<int:submission_id>/withdraw", methods=["POST"])
 @allow(ADMIN, UNIVERSITY_COORDINATOR)
 def submission_withdraw(submission_id):
-    sub = _visible_submission(submission_id)
+    sub = load_submission(submission_id)
     round_id, code = sub.round_id, sub.base.code
     with writing(on_error=or_403(flash_error)) as write:
         services.withdraw_submission(sub, actor=actor())

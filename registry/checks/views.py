@@ -11,6 +11,7 @@ from flask_babel import get_locale, gettext as _
 from sqlalchemy import select
 
 from registry import authz, cache
+from registry.auth import queries as auth_queries
 from registry.auth.models import User
 from registry.authz import ADMIN, REVIEWER, STAFF, UNIVERSITY_COORDINATOR, actor, allow
 from registry.checks import charts, lifecycle, queries, services
@@ -78,13 +79,22 @@ def _summary_report_url(report, base):
 
 # ---- rounds -----------------------------------------------------------------------------------
 
-def _load_round(round_id: int) -> ApplicationRound:
-    r = db.session.get(ApplicationRound, round_id)
+def assigned_rounds(user) -> set[int] | None:
+    """The rounds a reviewer is assigned to (they see only those), or None for every round."""
+    return queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
+
+
+def _visible(model, record_id: int, can_view):
+    """A round or submission by id that the actor may see (`can_view(user, record, assigned rounds)`), else 404."""
+    record = db.session.get(model, record_id)
     user = actor()
-    assigned = queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
-    if r is None or not authz.can_view_round(user, r, assigned):
+    if record is None or not can_view(user, record, assigned_rounds(user)):
         abort(404)
-    return r
+    return record
+
+
+def _load_round(round_id: int) -> ApplicationRound:
+    return _visible(ApplicationRound, round_id, authz.can_view_round)
 
 
 @bp.route("/rounds")
@@ -204,7 +214,7 @@ def round_assign_reviewer(round_id):
     form = AssignReviewerForm()
     form.user_id.choices = _reviewer_choices(r)
     done = save_form(
-        form, lambda: services.assign_reviewer(r, db.session.get(User, form.user_id.data), actor=actor()),
+        form, lambda: services.assign_reviewer(r, auth_queries.chosen_user(form.user_id.data), actor=actor()),
         message=_("Saved."), done=url_for("checks.round_detail", round_id=r.id))
     return done or _round_page(r, reviewer_form=form)
 
@@ -238,18 +248,13 @@ def _evidence_links(sub, user):
     links = [Link(label, endpoint, {"code": sub.base.code, "as_of": on}) for label, endpoint in EVIDENCE_PAGES]
     return [(link.label, url) for link in links if (url := link.url(user))]
 
-def _load_submission(submission_id: int) -> Submission:
-    sub = db.session.get(Submission, submission_id)
-    user = actor()
-    rounds = queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
-    if sub is None or not authz.can_view_submission(user, sub, rounds):
-        abort(404)
-    return sub
+def load_submission(submission_id: int) -> Submission:
+    return _visible(Submission, submission_id, authz.can_view_submission)
 
 
 def _submission_page(sub, review_form=None):
     user = actor()
-    rounds = queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
+    rounds = assigned_rounds(user)
     can_review = authz.can_review_submission(user, sub, rounds)
     reviews = queries.reviews_of(sub.id)
     own = next((rv for rv in reviews if rv.reviewer_id == user.id), None)
@@ -270,13 +275,13 @@ def _submission_page(sub, review_form=None):
 @bp.route("/submissions/<int:submission_id>")
 @allow(ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, authz.BASE_COORDINATOR)
 def submission_detail(submission_id):
-    return _submission_page(_load_submission(submission_id))
+    return _submission_page(load_submission(submission_id))
 
 
 @bp.route("/submissions/<int:submission_id>/review", methods=["POST"])
 @allow(REVIEWER)
 def submission_review(submission_id):
-    sub = _load_submission(submission_id)
+    sub = load_submission(submission_id)
     user = actor()
     if not authz.can_review_submission(user, sub, queries.reviewer_round_ids(user.id)):
         abort(403)
@@ -306,7 +311,7 @@ def _lifecycle_page(base, form=None, objection_form=None, resolving=None):
         objection_form = ObjectionForm(formdata=None)
     evaluations = list(db.session.scalars(select(CycleEvaluation).where(CycleEvaluation.base_id == base.id)
                                           .order_by(CycleEvaluation.evaluated_on, CycleEvaluation.id)))
-    rounds = queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
+    rounds = assigned_rounds(user)
     return render_template("checks/lifecycle.html", base=base, state=state, form=form, statuses=BASE_STATUSES,
                            submissions=subs, notice_days=lifecycle.NOTICE_DAYS, today=lifecycle.today(),
                            objections=services.objections_of(base.id), objection_form=objection_form,
@@ -316,16 +321,15 @@ def _lifecycle_page(base, form=None, objection_form=None, resolving=None):
                            viewable={s.id for s in subs if authz.can_view_submission(user, s, rounds)})
 
 
-@bp.route("/bases/<code>/lifecycle")
+@bp.route("/bases/<code>/lifecycle", methods=["GET", "POST"])
 @allow(*STAFF)
 def base_lifecycle(code):
-    return _lifecycle_page(load_base(code))
-
-
-@bp.route("/bases/<code>/lifecycle", methods=["POST"])
-@allow(ADMIN)
-def base_transition(code):
+    """The base's life cycle; the administrator records a step here (confirmed on a second page)."""
     base = load_base(code)
+    if request.method == "GET":
+        return _lifecycle_page(base)
+    if not authz.can_decide_lifecycle(actor()):
+        abort(403)
     form = TransitionForm()
     form.to_status.choices = options((to, str(lifecycle.TRANSITIONS[(base.status, to)]))
                                      for to in lifecycle.allowed_from(base.status))
@@ -361,7 +365,7 @@ def _confirm_transition(base, form):
     return render_template("confirm.html", title=_("Confirm the life-cycle step"),
                            question=_("Record this step for %(code)s? It is kept in the base's history and cannot be "
                                       "undone.", code=base.code),
-                           details=details, hidden=hidden, action=url_for("checks.base_transition", code=base.code),
+                           details=details, hidden=hidden, action=url_for("checks.base_lifecycle", code=base.code),
                            button=_("Record the step"), cancel=url_for("checks.base_lifecycle", code=base.code),
                            crumbs=base_crumbs(base) + [(_("Life cycle"), url_for("checks.base_lifecycle", code=base.code))])
 
@@ -529,22 +533,18 @@ def base_plan_report(code):
     return _plan_page(base, state, ev, targets, report_form, True)
 
 
-@bp.route("/bases/<code>/evaluation")
+@bp.route("/bases/<code>/evaluation", defaults={"printable": False})
+@bp.route("/bases/<code>/evaluation/print", defaults={"printable": True}, endpoint="base_evaluation_print")
 @allow(*STAFF)
-def base_evaluation(code):
+def base_evaluation(code, printable):
+    """The cycle's evaluation as a page, or laid out for print (checks.base_evaluation_print)."""
     base = load_base(code)
     state, ev = _evaluation_or_none(base)
+    if printable:
+        return render_template("checks/evaluation_print.html", base=base, state=state, ev=ev, print_view=True,
+                               today=lifecycle.today(), fields=FIELDS)
     return render_template("checks/evaluation.html", base=base, state=state, ev=ev, print_view=False,
                            can_edit_plan=authz.can_edit_plan(actor(), base))
-
-
-@bp.route("/bases/<code>/evaluation/print")
-@allow(*STAFF)
-def base_evaluation_print(code):
-    base = load_base(code)
-    state, ev = _evaluation_or_none(base)
-    return render_template("checks/evaluation_print.html", base=base, state=state, ev=ev, print_view=True,
-                           today=lifecycle.today(), fields=FIELDS)
 
 
 @bp.route("/bases/<code>/evaluation.xlsx")
