@@ -304,7 +304,8 @@ def suspend_appointment(appt: Appointment, *, actor, starts_on, ends_on=None, re
     start = check(v.date_value, starts_on, "starts_on", _l("First day of the suspension"))
     end = check(v.date_value, ends_on, "ends_on", _l("Last day of the suspension"), required=False)
     reason = check(_text, reason, "reason")
-    check.done()
+    if start is None or any(e.field == "ends_on" for e in check.errors):
+        check.done()  # the rules below compare the days
     if end is not None and end < start:
         check.add(DomainError(_l("The last day %(end)s is before the first day %(start)s."), field="ends_on",
                               end=end.isoformat(), start=start.isoformat()))
