@@ -624,12 +624,12 @@ def dashboard():
 
     def context():
         data = queries.dashboard(as_of, **filters)
-        return dict(page, data=data, table=ListPagination(data.rows, DASHBOARD_PER_PAGE, number))
+        return dict(page, data=data, table=ListPagination(data.rows, DASHBOARD_PER_PAGE, number),
+                    rounds=list(db.session.scalars(queries.rounds())))
 
     figures = cache.cached_block("dashboard", "checks/dashboard.html", "figures", context,
                                  as_of, sorted(filters.items()), getattr(actor(), "role", None), number)
-    return render_template("checks/dashboard.html", figures=figures, rounds=db.session.scalars(queries.rounds()),
-                           **page)
+    return render_template("checks/dashboard.html", figures=figures, **page)
 
 
 @bp.route("/dashboard/chart/<name>.svg")
