@@ -4,7 +4,10 @@ listed together with its wrong cells, not held back until the cells are fixed. N
 from registry.imports.roster import import_roster
 from registry.imports.students import import_students
 from tests.imports.conftest import roster_row, snapshot
-from tests.imports.test_students import HEADER as STUDENT_HEADER, student_row, team  # noqa: F401 - the fixture
+from tests.imports import test_students
+from tests.imports.test_students import HEADER as STUDENT_HEADER, student_row
+
+team = test_students.team  # the roster the student rows name (a fixture)
 
 
 def problems(result) -> list[tuple[int, str]]:
@@ -35,7 +38,7 @@ def test_a_person_on_record_is_checked_although_another_cell_is_wrong(world, fil
     assert snapshot() == before
 
 
-def test_student_rows_report_unknown_mentors_and_repeats_with_their_cell_errors(team, files):  # noqa: F811
+def test_student_rows_report_unknown_mentors_and_repeats_with_their_cell_errors(team, files):
     before = snapshot()
     result = import_students(team.base, files.xlsx([
         student_row(no="S-1", level="博士后", u_no="U-404"),  # wrong level and an unknown university mentor
