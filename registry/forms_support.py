@@ -25,11 +25,23 @@ from registry.limits import DATE_OUT_OF_RANGE, FIRST_DATE, INT_MAX, INT_MIN, LAS
 def apply_domain_error(form, exc: DomainError, *, only_clean_fields: bool = False) -> None:
     """Show a service's error (every one, when it carries several) beside the field it names, or at
     the top of the form. With `only_clean_fields`, a field that already shows an error keeps just
-    that one (the service's view of a value the form refused adds nothing)."""
+    that one (the service's view of a value the form refused adds nothing).
+
+    A form may name the fields a service calls otherwise (`field_aliases`, e.g. the service's
+    "mentor" is the form's staff-number box) and the cells of a grid its page draws beside the
+    fields (`cells`: cell name → label); a cell's errors go to `cell_errors`, shown in the cell and in
+    the summary."""
+    aliases = getattr(form, "field_aliases", None) or {}
+    cells = getattr(form, "cells", None) or {}
     for error in errors_of(exc):
-        field = getattr(form, error.field, None) if error.field else None
+        name = aliases.get(error.field, error.field)
+        field = form._fields.get(name) if name else None
         message = error.localized()
-        if field is not None:
+        if field is None and name in cells:
+            shown = form.cell_errors.setdefault(name, [])
+            if message not in shown:
+                shown.append(message)
+        elif field is not None:
             if only_clean_fields and field.errors:
                 continue
             if message not in field.errors:
@@ -279,27 +291,53 @@ def writing(form=None, *, on_error=None):
         write.ok = True
 
 
-def save_form(form, action, *, done, message):
-    """The one way a view saves a form: validate, run the service, commit once, flash, redirect.
+def submit_form(form, action, *, trial: bool = False, forbidden_is_403: bool = False) -> Write:
+    """Validate a sent form and run `action()` (the service) inside `writing(form)`: committed once,
+    or nothing written. Every error at once: when the form refuses some fields the service still
+    runs on what was sent, as a trial (`check_with_service`), so its rules stand beside the form's
+    own errors. A form opened on a record refuses to save over a newer version of it.
 
-    `action()` calls the service and returns its result; `done` is the URL to go to next and
-    `message` what to say, each or both a function of that result. Returns the redirect, or None
-    when the form was not sent or not valid or the service refused it — then nothing was written
-    and the errors stand beside their fields.
-    """
+    With `trial`, nothing is written even when all is well (`Write.cancelled`, no `error`): a step
+    checked before a confirmation page. With `forbidden_is_403`, a refusal of permission answers 403
+    instead of standing on the form.
+
+    Returns the `Write` (`ok`, `result`: what `action` returned); for a view that does more than
+    flash and redirect once saved (see `save_form`)."""
+    write = Write()
     if not form.validate_on_submit():
         if form.is_submitted():
             check_with_service(form, action)
-        return None
-
+        return write
     edited = getattr(form, "edited", None)
     if edited is not None and refuse_stale(form, edited):
-        return None
-    with writing(form) as write:
+        return write
+    def show(exc):
+        if forbidden_is_403 and getattr(exc, "status", None) == 403:
+            abort(403)
+        show_error(form, exc)
+
+    with writing(on_error=show) as write:
         write.result = action()
+        if trial:
+            write.cancel()
+    return write
+
+
+def save_form(form, action, *, done, message, forbidden_is_403: bool = False):
+    """The one way a view saves a form: validate, run the service, commit once, flash, redirect.
+
+    `action()` calls the service and returns its result; `done` is the URL to go to next and
+    `message` what to say, each or both a function of that result (a message may come with its
+    category: `(text, "info")`). Returns the redirect, or None when the form was not sent or not
+    valid or the service refused it — then nothing was written and every error stands beside its
+    field (`submit_form`).
+    """
+    write = submit_form(form, action, forbidden_is_403=forbidden_is_403)
     if not write.ok:
         return None
-    flash(message(write.result) if callable(message) else message, "success")
+    said = message(write.result) if callable(message) else message
+    text, category = said if isinstance(said, tuple) else (said, "success")
+    flash(text, category)
     return redirect(done(write.result) if callable(done) else done)
 
 
@@ -394,10 +432,15 @@ class RegistryForm(FlaskForm):
     since (no lost updates)."""
 
     row_version = HiddenField()
+    field_aliases: dict = {}  # a service's field name -> this form's field showing its errors
 
     def __init__(self, *args, obj=None, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)
         self.edited = obj if getattr(obj, "row_version", None) is not None else None
+        # A grid drawn beside the fields (targets per year, scores per indicator): cell name -> label,
+        # and the errors of its cells (see apply_domain_error).
+        self.cells: dict = {}
+        self.cell_errors: dict[str, list] = {}
         from wtforms import DateField
 
         for field in self:

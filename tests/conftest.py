@@ -291,6 +291,19 @@ def login_as(client):
     return _login
 
 
+def error_summary_links(html: str) -> list[str]:
+    """The fields the error summary at the top of a sent form links to, sorted (fails without one)."""
+    summary = re.search(r'<div class="alert alert-danger error-summary".*?</div>', html, re.S)
+    assert summary, "no error summary at the top of the form"
+    return sorted(re.findall(r'href="#([\w-]+)"', summary.group(0)))
+
+
+def shown_beside(html: str, field: str) -> list[str]:
+    """The messages shown beside a field (its invalid-feedback blocks), read from the page."""
+    match = re.search(rf'id="{re.escape(field)}".*?(?=<label|<div class="mb-3|</form>|<tr)', html, re.S)
+    return re.findall(r'class="invalid-feedback[^"]*"[^>]*>(.*?)</div>', match.group(0), re.S) if match else []
+
+
 def text_of(response) -> str:
     """The page's visible text, tags removed: what a user reads."""
     html = response.get_data(as_text=True)

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
 from registry.application.models import CONTACTS, NARRATIVE, OPINIONS
 from registry.errors import _l
-from registry.forms_support import strip
+from registry.forms_support import RegistryForm, strip
 
 
-class ApplicationPlanForm(FlaskForm):
+class ApplicationPlanForm(RegistryForm):
     """The application's narrative parts; the targets grid (t-<indicator>-<year>) is read by the view."""
 
     goals = TextAreaField(NARRATIVE["goals"], filters=[strip], validators=[Length(max=20000)])
@@ -28,14 +27,14 @@ class ApplicationPlanForm(FlaskForm):
     NAMES = (*NARRATIVE, *CONTACTS, *OPINIONS)
 
 
-class ScoreForm(FlaskForm):
+class ScoreForm(RegistryForm):
     """The opinion (and CSRF token) of a review; the indicator scores (s-<id>) are read by the view."""
 
     opinion = TextAreaField(_l("Opinion"), filters=[strip], validators=[Length(max=10000)])
     submit = SubmitField(_l("Record the review"))
 
 
-class IndicatorsForm(FlaskForm):
+class IndicatorsForm(RegistryForm):
     indicators = TextAreaField(_l("Review indicators, one per line: name and weight"), filters=[strip],
                                validators=[Length(max=10000)])
     submit = SubmitField(_l("Save"))

@@ -16,7 +16,7 @@ from registry.checks import lifecycle
 from registry.checks.models import Objection, PlanTarget, Review, StatusChange
 from registry.checks.queries import INDICATORS
 from registry.checks.services import record_review
-from registry.errors import DomainError, Forbidden, _l, bilingual
+from registry.errors import Checks, DomainError, Forbidden, _l, bilingual
 from registry.extensions import db
 from registry.orgs.models import Base
 
@@ -27,31 +27,36 @@ LIMITS = {"goals": 20000, "content": 20000, "safeguards": 20000, "funding": 2000
 LABELS = {**NARRATIVE, **CONTACTS, **OPINIONS}
 
 
-def _clean_targets(targets) -> dict:
+def _whole(value, low: int, high: int) -> int | None:
+    """`value` as a whole number from `low` to `high`, or None."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if low <= number <= high else None
+
+
+def _clean_targets(targets, check: Checks) -> dict:
+    """The targets by indicator and year; every wrong cell is reported to `check`."""
     clean: dict = {}
     for (indicator, year), value in (targets or {}).items():
         ind = INDICATORS.get(indicator)
         if ind is None:
-            raise DomainError(_l("Unknown indicator: %(indicator)s"), indicator=indicator)
-        try:
-            year = int(year)
-        except (TypeError, ValueError):
-            year = None
+            check.add(DomainError(_l("Unknown indicator: %(indicator)s"), indicator=indicator))
+            continue
+        year = _whole(year, min(PLAN_YEARS), max(PLAN_YEARS))
         if year not in PLAN_YEARS:
-            raise DomainError(_l("The plan covers construction years 1 to 3; %(year)s is not one of them."),
-                              year=year)
-        field = f"t-{indicator}-{year}"
+            check.add(DomainError(_l("The plan covers construction years 1 to 3; %(year)s is not one of them."),
+                                  year=year))
+            continue
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         high = 100 if ind.unit == "percent" else MAX_TARGET
-        try:
-            number = int(str(value).strip())
-        except (TypeError, ValueError):
-            raise DomainError(_l("%(indicator)s, year %(year)s: a whole number from 0 to %(high)s is required."),
-                              field=field, indicator=ind.label, year=year, high=high) from None
-        if not 0 <= number <= high:
-            raise DomainError(_l("%(indicator)s, year %(year)s: a whole number from 0 to %(high)s is required."),
-                              field=field, indicator=ind.label, year=year, high=high)
+        number = _whole(value, 0, high)
+        if number is None:
+            check.add(DomainError(_l("%(indicator)s, year %(year)s: a whole number from 0 to %(high)s is required."),
+                                  field=f"t-{indicator}-{year}", indicator=ind.label, year=year, high=high))
+            continue
         clean.setdefault(indicator, {})[str(year)] = number
     return clean
 
@@ -66,12 +71,15 @@ def save_plan(base: Base, *, actor, fields: dict, targets: dict | None = None) -
         raise DomainError(_l("The application of %(code)s was submitted; its plan and form are frozen. The "
                              "construction plan is kept on the base's cycle once it is recognised."), code=base.code)
     clean = {}
+    check = Checks()  # every part and every target cell at once
     for name, value in (fields or {}).items():
         if name not in LIMITS:
-            raise DomainError(_l("Unknown part of the application form: %(name)s"), name=name)
-        clean[name] = v.within_length((value or "").replace("\r\n", "\n").strip(), name, LABELS[name],
-                                      LIMITS[name])
-    new_targets = _clean_targets(targets) if targets is not None else None
+            check.add(DomainError(_l("Unknown part of the application form: %(name)s"), name=name))
+            continue
+        clean[name] = check(v.within_length, (value or "").replace("\r\n", "\n").strip(), name, LABELS[name],
+                            LIMITS[name])
+    new_targets = _clean_targets(targets, check) if targets is not None else None
+    check.done()
     plan = plan_of(base.id)
     if plan is None:
         plan = ApplicationPlan(base_id=base.id, targets={})
@@ -121,24 +129,24 @@ def set_indicators(r, items, *, actor) -> list:
     if not authz.can_manage_rounds(actor):
         raise Forbidden(_l("Only the administrator sets a round's review indicators."))
     clean, seen = [], set()
+    check = Checks()  # every wrong line at once
     for i, (name, weight) in enumerate(items, start=1):
         name = (name or "").strip()
         if not name or len(name) > 200:
-            raise DomainError(_l("Indicator %(n)s: a name of 1 to 200 characters is required."), field="indicators",
-                              n=i)
+            check.add(DomainError(_l("Indicator %(n)s: a name of 1 to 200 characters is required."),
+                                  field="indicators", n=i))
+            continue
         if name in seen:
-            raise DomainError(_l("The indicator %(name)s is listed twice."), field="indicators", name=name)
+            check.add(DomainError(_l("The indicator %(name)s is listed twice."), field="indicators", name=name))
         seen.add(name)
-        try:
-            weight = int(str(weight).strip())
-        except (TypeError, ValueError):
-            weight = None
-        if weight is None or not 1 <= weight <= 100:
-            raise DomainError(_l("Indicator %(name)s: the weight must be a whole number from 1 to 100."),
-                              field="indicators", name=name)
+        weight = _whole(weight, 1, 100)
+        if weight is None:
+            check.add(DomainError(_l("Indicator %(name)s: the weight must be a whole number from 1 to 100."),
+                                  field="indicators", name=name))
         clean.append((name, weight))
-    if not clean:
-        raise DomainError(_l("A round needs at least one review indicator."), field="indicators")
+    if not clean and check.ok:
+        check.add(DomainError(_l("A round needs at least one review indicator."), field="indicators"))
+    check.done()
     existing = list(db.session.scalars(select(ReviewIndicator).where(ReviewIndicator.round_id == r.id)))
     if existing and db.session.scalar(select(IndicatorScore.id).where(
             IndicatorScore.indicator_id.in_([x.id for x in existing])).limit(1)) is not None:
@@ -171,15 +179,16 @@ def score_submission(submission, *, actor, scores: dict, opinion: str):
     if not indicators:
         raise DomainError(_l("The administrator has not set this round's review indicators yet."))
     clean = {}
+    check = Checks()  # every missing score and the opinion at once
     for ind in indicators:
-        value = scores.get(ind.id, scores.get(str(ind.id)))
-        try:
-            number = int(str(value).strip())
-        except (TypeError, ValueError):
-            number = None
-        if number is None or not 0 <= number <= 100:
-            raise DomainError(_l("%(name)s: a score from 0 to 100 is required."), field=f"s-{ind.id}", name=ind.name)
+        number = _whole(scores.get(ind.id, scores.get(str(ind.id))), 0, 100)
+        if number is None:
+            check.add(DomainError(_l("%(name)s: a score from 0 to 100 is required."), field=f"s-{ind.id}",
+                                  name=ind.name))
         clean[ind.id] = number
+    if not check.ok:
+        check(v.text_value, opinion, "opinion", _l("Opinion"), 10000, required=True)
+    check.done()
     review = record_review(submission, actor=actor, score=weighted_total(clean, indicators), opinion=opinion)
     existing = {s.indicator_id: s for s in db.session.scalars(
         select(IndicatorScore).where(IndicatorScore.review_id == review.id))}

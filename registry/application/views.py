@@ -16,11 +16,12 @@ from registry.application.export import form_document
 from registry.application.forms import ApplicationPlanForm, IndicatorsForm, ScoreForm
 from registry.application.models import PLAN_YEARS, IndicatorScore
 from registry.authz import ADMIN, BASE_COORDINATOR, EDITORS, REVIEWER, UNIVERSITY_COORDINATOR, actor, allow
-from registry.checks.models import ApplicationRound, Review, Submission
+from registry.checks.models import ApplicationRound, Review
 from registry.checks.queries import INDICATORS, reviewer_round_ids
+from registry.checks.views import load_submission
 from registry.errors import _l
 from registry.extensions import db
-from registry.forms_support import error_message, flash_error, keep_error, or_403, show_error, writing
+from registry.forms_support import flash_error, or_403, save_form, writing
 from registry.nav import register_nav
 from registry.orgs.panels import register_panel
 from registry.orgs.views import load_base
@@ -53,28 +54,25 @@ def base_application(code):
     editable = authz.can_edit_plan(user, base) and base.status in services.EDITABLE_FROM
     plan = queries.plan_of(base.id)
     form = ApplicationPlanForm(obj=plan)
-    errors: dict = {}
+    labels = queries.indicator_labels_here()
+    form.cells = {f"t-{key}-{year}": f"{label} · {_('Construction year %(n)s', n=year)}" for key, label in labels.items()
+                  for year in PLAN_YEARS}
     if request.method == "POST":
         if not editable:
             abort(403)
-        if form.validate_on_submit():
-            with writing(on_error=keep_error) as write:
-                services.save_plan(base, actor=user, fields={n: getattr(form, n).data for n in form.NAMES},
-                                   targets=_targets_from_request())
-            if write.ok:
-                flash(_("The application was saved."), "success")
-                return redirect(url_for("application.base_application", code=base.code))
-            field = getattr(write.error, "field", None)
-            if field and field.startswith("t-"):
-                errors[field] = error_message(write.error)
-            else:
-                show_error(form, write.error)
+        done = save_form(form, lambda: services.save_plan(base, actor=user,
+                                                          fields={n: getattr(form, n).data for n in form.NAMES},
+                                                          targets=_targets_from_request()),
+                         message=_("The application was saved."),
+                         done=url_for("application.base_application", code=base.code))
+        if done:
+            return done
     targets = (plan.targets if plan is not None else None) or {}
     submitted = request.form if request.method == "POST" else {}
-    return render_template("application/plan.html", base=base, form=form, editable=editable, errors=errors,
+    return render_template("application/plan.html", base=base, form=form, editable=editable,
                            targets=targets, submitted=submitted, years=PLAN_YEARS,
-                           labels=queries.indicator_labels_here(), frozen=queries.latest_frozen(base.id)), \
-        (422 if errors or form.errors else 200)
+                           labels=labels, frozen=queries.latest_frozen(base.id)), \
+        (422 if form.cell_errors or form.errors else 200)
 
 
 def _send(name: str, content: bytes):
@@ -94,11 +92,7 @@ def base_application_docx(code):
 @allow(ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, BASE_COORDINATOR)
 def submission_application_docx(submission_id):
     """The submission's frozen form (reviewers: only in rounds they are assigned to; 404 otherwise)."""
-    sub = db.session.get(Submission, submission_id)
-    user = actor()
-    rounds = reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
-    if sub is None or not authz.can_view_submission(user, sub, rounds):
-        abort(404)
+    sub = load_submission(submission_id)
     frozen = queries.frozen_form_of(sub.id)
     if frozen is None:  # submitted before forms were frozen: nothing to show that is the submission's own
         abort(404)
@@ -107,15 +101,6 @@ def submission_application_docx(submission_id):
 
 
 # ---- the reviewers' file ---------------------------------------------------------------------------
-
-
-def _visible_submission(submission_id: int):
-    sub = db.session.get(Submission, submission_id)
-    user = actor()
-    rounds = reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
-    if sub is None or not authz.can_view_submission(user, sub, rounds):
-        abort(404)
-    return sub
 
 
 def _results_round(round_id: int):
@@ -137,7 +122,7 @@ def reviewer_home():
 @allow(ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, BASE_COORDINATOR)
 def submission_form(submission_id):
     """The frozen form as a page: what the .docx shows, for reading in the browser."""
-    sub = _visible_submission(submission_id)
+    sub = load_submission(submission_id)
     frozen = queries.frozen_form_of(sub.id)
     if frozen is None:
         abort(404)
@@ -148,26 +133,22 @@ def submission_form(submission_id):
 @bp.route("/submissions/<int:submission_id>/score", methods=["GET", "POST"])
 @allow(REVIEWER)
 def submission_score(submission_id):
-    sub = _visible_submission(submission_id)
+    sub = load_submission(submission_id)
     user = actor()
     indicators = queries.indicators_of(sub.round_id)
-    errors: dict = {}
     form = ScoreForm()
-    if request.method == "POST" and form.validate_on_submit():
-        scores = {i.id: request.form.get(f"s-{i.id}", "") for i in indicators}
-        with writing(on_error=keep_error) as write:
-            services.score_submission(sub, actor=user, scores=scores, opinion=form.opinion.data)
-        if write.ok:
-            flash(_("Your review was recorded."), "success")
-            return redirect(url_for("application.reviewer_home"))
-        if getattr(write.error, "status", None) == 403:
-            abort(403)
-        errors[getattr(write.error, "field", None) or "_form"] = error_message(write.error)
+    form.cells = {f"s-{i.id}": i.name for i in indicators}
+    done = save_form(form, lambda: services.score_submission(
+        sub, actor=user, scores={i.id: request.form.get(f"s-{i.id}", "") for i in indicators},
+        opinion=form.opinion.data), forbidden_is_403=True,
+        message=_("Your review was recorded."), done=url_for("application.reviewer_home"))
+    if done:
+        return done
     own = _own_scores(sub.id, user.id)
     if request.method == "GET" and own["opinion"] is not None:
         form.opinion.data = own["opinion"]
-    status = 422 if errors or form.errors else 200
-    return render_template("application/score.html", sub=sub, indicators=indicators, form=form, errors=errors,
+    status = 422 if form.cell_errors or form.errors else 200
+    return render_template("application/score.html", sub=sub, indicators=indicators, form=form,
                            own=own["scores"], submitted=request.form if request.method == "POST" else {}), status
 
 
@@ -190,19 +171,22 @@ def round_indicators(round_id):
     form = IndicatorsForm()
     if request.method == "GET":
         form.indicators.data = "\n".join(f"{i.name} {i.weight}" for i in queries.indicators_of(r.id))
-    elif form.validate_on_submit():
-        items = []
-        for line in (form.indicators.data or "").splitlines():
-            line = line.strip()
-            if line:
-                name, _sep, weight = line.rpartition(" ")
-                items.append((name, weight) if name else (line, ""))
-        with writing(form) as write:
-            services.set_indicators(r, items, actor=actor())
-        if write.ok:
-            flash(_("Saved."), "success")
-            return redirect(url_for("application.round_results", round_id=r.id))
+    done = save_form(form, lambda: services.set_indicators(r, _indicator_lines(form.indicators.data), actor=actor()),
+                     message=_("Saved."), done=url_for("application.round_results", round_id=r.id))
+    if done:
+        return done
     return render_template("application/indicators.html", r=r, form=form), (422 if form.errors else 200)
+
+
+def _indicator_lines(text) -> list[tuple[str, str]]:
+    """Lines "name weight" as (name, weight); a line without a space is a name without a weight."""
+    items = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if line:
+            name, _sep, weight = line.rpartition(" ")
+            items.append((name, weight) if name else (line, ""))
+    return items
 
 
 @bp.route("/rounds/<int:round_id>/results")
@@ -225,7 +209,7 @@ def round_results_xlsx(round_id):
 @bp.route("/submissions/<int:submission_id>/withdraw", methods=["POST"])
 @allow(ADMIN, UNIVERSITY_COORDINATOR)
 def submission_withdraw(submission_id):
-    sub = _visible_submission(submission_id)
+    sub = load_submission(submission_id)
     round_id, code = sub.round_id, sub.base.code
     with writing(on_error=or_403(flash_error)) as write:
         services.withdraw_submission(sub, actor=actor())

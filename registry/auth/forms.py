@@ -36,6 +36,8 @@ class EmptyForm(RegistryForm):
 class UserScopeForm(RegistryForm):
     """Name, role and the scope the role needs; choices are filled by the view."""
 
+    field_aliases = {"mentor": "mentor_staff_no"}  # one message for the pair of mentor fields
+
     display_name = StringField(_l("Display name"), filters=[strip], validators=[Length(max=120)])
     role = SelectField(_l("Role"), validators=[InputRequired()])
     base_ids = SelectMultipleField(_l("Bases (base coordinators)"), coerce=int, validators=[Optional()])

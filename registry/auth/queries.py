@@ -35,3 +35,8 @@ def users(q: str | None = None, role: str | None = None, state: str | None = Non
     elif state == "inactive":
         stmt = stmt.where(User.active.is_(False))
     return stmt
+
+
+def chosen_user(user_id) -> User | None:
+    """The account a form's choice names, or None when nothing was chosen."""
+    return db.session.get(User, user_id) if user_id else None

@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from registry import authz
 from registry.auth.models import ApiToken, User, hash_token
 from registry.authz import ROLES, scope_of
-from registry.errors import DomainError, NotFound, _l
+from registry.errors import Checks, DomainError, NotFound, _l
 from registry.extensions import db
 from registry.mentors.queries import find_mentor
 from registry.models_common import utcnow
@@ -100,25 +100,34 @@ def set_email(user: User, email, *, actor) -> User:
     return user
 
 
-def create_user(username: str, role: str, password: str, *, display_name: str = "",
-                bases=(), university=None, mentor=None, email=None, actor) -> User:
+def _new_username(username) -> str:
     username = (username or "").strip()
     if not username or len(username) > 64:
         raise DomainError(_l("A username of 1 to 64 characters is required."), field="username")
     if not USERNAME_RE.match(username):
         raise DomainError(_l("A username may use letters, digits and . _ - @ only."), field="username")
-    _check_scope(role, bases, university, mentor)
-    _check_password(password)
     if db.session.scalar(select(func.count()).select_from(User).where(func.lower(User.username) == username.lower())):
         raise DomainError(_l("The username %(username)s is taken."), field="username", username=username)
+    return username
+
+
+def create_user(username: str, role: str, password: str, *, display_name: str = "",
+                bases=(), university=None, mentor=None, email=None, actor) -> User:
+    check = Checks()  # every broken field of the new account at once
+    username = check(_new_username, username)
+    check(_check_scope, role, bases, university, mentor)
+    check(_check_password, password)
+    name = check(_display_name, display_name, username or "")
+    email = check(clean_email, email)
+    check.done()
     user = User(
         username=username,
-        display_name=_display_name(display_name, username),
+        display_name=name,
         password_hash=_hash(password),
         role=role,
         university_id=university.id if university is not None else None,
         mentor_id=mentor.id if mentor is not None else None,
-        email=clean_email(email),
+        email=email,
     )
     user.bases = list(bases)
     db.session.add(user)
@@ -129,10 +138,14 @@ def create_user(username: str, role: str, password: str, *, display_name: str = 
 def update_user(user: User, *, actor: User, display_name: str, role: str, bases=(), university=None,
                 mentor=None) -> User:
     """Change an account's name, role and scope. Nobody changes their own role (no lock-out)."""
+    check = Checks()
     if actor is not None and user.id == actor.id and role != user.role:
-        raise DomainError(_l("You cannot change your own role."), field="role")
-    _check_scope(role, bases, university, mentor)
-    user.display_name = _display_name(display_name, user.username)
+        check.add(DomainError(_l("You cannot change your own role."), field="role"))
+    else:
+        check(_check_scope, role, bases, university, mentor)
+    name = check(_display_name, display_name, user.username)
+    check.done()
+    user.display_name = name
     user.role = role
     user.university_id = university.id if university is not None else None
     user.mentor_id = mentor.id if mentor is not None else None
@@ -230,9 +243,12 @@ def authenticate(username: str, password: str) -> User | None:
 
 def change_password(user: User, old: str, new: str, *, actor) -> None:
     """A user changes their own password (`actor` is the user themselves)."""
+    check = Checks()
     if not check_password_hash(user.password_hash, old or ""):
-        raise DomainError(_l("The current password is wrong."), field="old_password")
-    user.password_hash = _hash(_check_password(new, "new_password"))
+        check.add(DomainError(_l("The current password is wrong."), field="old_password"))
+    check(_check_password, new, "new_password")
+    check.done()
+    user.password_hash = _hash(new)
     end_sessions(user, actor=actor)  # the session that changed it logs in again (the view does)
 
 
@@ -242,15 +258,17 @@ MAX_TOKEN_DAYS = 10 * 366
 def create_token(user: User, name: str = "", expires_on: dt.date | None = None, *, actor) -> tuple[ApiToken, str]:
     """Return the token row and the clear token, which is shown once and never stored.
     `expires_on`: the last day the token works (None: until revoked)."""
+    check = Checks()
     name = (name or "").strip()
     if len(name) > 80:
-        raise DomainError(_l("The token name may have at most 80 characters."), field="name")
+        check.add(DomainError(_l("The token name may have at most 80 characters."), field="name"))
     if expires_on is not None:
         today = dt.date.today()
         if expires_on < today:
-            raise DomainError(_l("The expiry date cannot be in the past."), field="expires_on")
-        if (expires_on - today).days > MAX_TOKEN_DAYS:
-            raise DomainError(_l("A token may last at most ten years."), field="expires_on")
+            check.add(DomainError(_l("The expiry date cannot be in the past."), field="expires_on"))
+        elif (expires_on - today).days > MAX_TOKEN_DAYS:
+            check.add(DomainError(_l("A token may last at most ten years."), field="expires_on"))
+    check.done()
     if not user.active:
         raise DomainError(_l("The account %(username)s is deactivated."), username=user.username)
     clear = "rgt_" + secrets.token_urlsafe(32)

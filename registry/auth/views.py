@@ -8,11 +8,10 @@ from registry.auth.forms import (EmptyForm, LoginForm, PasswordForm, PasswordRes
                                  UserScopeForm)
 from registry.auth.models import User
 from registry.authz import ADMIN, ALL, PUBLIC, ROLES, actor, allow, scope_of
-from registry.errors import DomainError, _l
+from registry.errors import Checks, DomainError, Forbidden, NotFound, _l, errors_of
 from registry.extensions import db, limiter
 from registry.hooks import Hook
-from registry.forms_support import (apply_domain_error, flash_error, options, refuse_stale, save_form, show_error,
-                                     writing)
+from registry.forms_support import apply_domain_error, flash_error, options, save_form, submit_form, writing
 from registry.nav import ROLE_LABELS, register_nav
 from registry.orgs import queries as orgs_queries
 from registry.orgs.models import Base
@@ -88,11 +87,11 @@ def tokens():
     user = actor()
     form = TokenForm()
     new_token = None
-    if form.validate_on_submit():
-        with writing(form) as write:
-            _token, new_token = services.create_token(user, form.name.data, form.expires_on.data, actor=user)
-        if write.ok:
-            form = TokenForm(formdata=None)
+    # The clear token is shown once, on this page: no redirect after saving.
+    write = submit_form(form, lambda: services.create_token(user, form.name.data, form.expires_on.data, actor=user))
+    if write.ok:
+        _token, new_token = write.result
+        form = TokenForm(formdata=None)
     return render_template("auth/tokens.html", form=form, tokens=services.tokens_of(user),
                            new_token=new_token, revoke_form=EmptyForm())
 
@@ -137,12 +136,25 @@ def _scope_from_form(form) -> dict:
     return scope
 
 
-def _apply_error(form):
-    def show(exc):
-        if getattr(exc, "field", None) == "mentor":  # one message for the pair of mentor fields
-            exc.field = "mentor_staff_no"
-        show_error(form, exc)
-    return show
+def _with_scope(form, service):
+    """Run `service(**scope)` with the scope the form names. A scope that is not found (no such mentor)
+    is reported together with the service's errors about the other fields."""
+    check = Checks()
+    scope = check(_scope_from_form, form)
+    found = scope is not None
+    try:
+        result = service(**(scope or {"bases": [], "university": None, "mentor": None}))
+    except (Forbidden, NotFound):
+        raise
+    except DomainError as exc:
+        # Without the scope, the service would only say again that it is missing.
+        missing = {e.field for e in check.errors}
+        for error in errors_of(exc):
+            if found or error.field not in missing:
+                check.add(error)
+        result = None
+    check.done()
+    return result
 
 
 @bp.route("/users")
@@ -159,14 +171,13 @@ def user_list():
 def user_create():
     form = UserCreateForm()
     _fill_scope_choices(form)
-    if form.validate_on_submit():
-        with writing(on_error=_apply_error(form)) as write:
-            user = services.create_user(form.username.data, form.role.data, form.password.data,
-                                        display_name=form.display_name.data, **_scope_from_form(form), actor=actor())
-        if write.ok:
-            flash(_("The account %(username)s was created.", username=user.username), "success")
-            return redirect(url_for("auth.user_list"))
-    return render_template("auth/user_form.html", form=form, user=None)
+    done = save_form(
+        form, lambda: _with_scope(form, lambda **scope: services.create_user(
+            form.username.data, form.role.data, form.password.data, display_name=form.display_name.data, **scope,
+            actor=actor())),
+        message=lambda user: _("The account %(username)s was created.", username=user.username),
+        done=url_for("auth.user_list"))
+    return done or render_template("auth/user_form.html", form=form, user=None)
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -181,14 +192,11 @@ def user_edit(user_id):
         if user.mentor is not None:
             form.mentor_organisation.data = user.mentor.organisation
             form.mentor_staff_no.data = user.mentor.staff_no
-    if form.validate_on_submit() and not refuse_stale(form, user):
-        with writing(on_error=_apply_error(form)) as write:
-            services.update_user(user, actor=actor(), display_name=form.display_name.data, role=form.role.data,
-                                 **_scope_from_form(form))
-        if write.ok:
-            flash(_("Saved."), "success")
-            return redirect(url_for("auth.user_list"))
-    return render_template("auth/user_form.html", form=form, user=user, action_form=EmptyForm())
+    done = save_form(
+        form, lambda: _with_scope(form, lambda **scope: services.update_user(
+            user, actor=actor(), display_name=form.display_name.data, role=form.role.data, **scope)),
+        message=_("Saved."), done=url_for("auth.user_list"))
+    return done or render_template("auth/user_form.html", form=form, user=user, action_form=EmptyForm())
 
 
 def _set_active(user_id: int, active: bool):

@@ -39,7 +39,7 @@ from registry import authz, values as v
 from registry.checks.models import (CYCLE_YEARS, GRADES, ConstructionYear, Cycle, CycleEvaluation, EvaluationExpert,
                                     Objection, Review, StatusChange, Submission, SummaryReport, construction_years)
 from registry.checks.text import Joined, Msg
-from registry.errors import DomainError, Forbidden, _l
+from registry.errors import Checks, DomainError, Forbidden, _l
 from registry.evidence.queries import attachment_counts
 from registry.extensions import db
 from registry.hooks import Hook
@@ -255,6 +255,7 @@ def _check_date(effective_on, state: LifecycleState):
     if state.last_date is not None and effective_on < state.last_date:
         raise DomainError(_l("The date %(date)s is before the previous step (%(previous)s)."), field="effective_on",
                           date=effective_on.isoformat(), previous=state.last_date.isoformat())
+    return effective_on
 
 
 def _new_cycle(base: Base, frm: str, to_status: str, effective_on: dt.date, state: LifecycleState) -> Cycle | None:
@@ -364,16 +365,20 @@ def transition(base: Base, to_status: str, *, actor, effective_on: dt.date, reas
                           field="to_status", **{"from": _label(frm), "to": _label(to_status),
                                                 "allowed": Joined(Msg(_label(a)) for a in allowed) if allowed
                                                 else Msg(_l("nowhere (a final state)"))})
+    # Every broken field and rule of the step at once; the rules that compare dates only once the
+    # date itself is sound.
+    check = Checks()
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_l("A reason is required for every step."), field="reason")
-    if len(reason) > 4000:
-        raise DomainError(_l("The reason may have at most %(n)s characters."), field="reason", n=4000)
+        check.add(DomainError(_l("A reason is required for every step."), field="reason"))
+    elif len(reason) > 4000:
+        check.add(DomainError(_l("The reason may have at most %(n)s characters."), field="reason", n=4000))
     evidence = (evidence or "").strip()
     if len(evidence) > 500:
-        raise DomainError(_l("The evidence reference may have at most %(n)s characters."), field="evidence", n=500)
+        check.add(DomainError(_l("The evidence reference may have at most %(n)s characters."), field="evidence",
+                              n=500))
     state = state_of(base)
-    _check_date(effective_on, state)
+    dated = check(_check_date, effective_on, state) is not None
     cycle = state.cycle
     extra = {}
     evaluation = None
@@ -381,61 +386,66 @@ def transition(base: Base, to_status: str, *, actor, effective_on: dt.date, reas
         reviews = db.session.scalar(select(db.func.count()).select_from(Review)
                                     .where(Review.submission_id == state.submission_id)) if state.submission_id else 0
         if not reviews:
-            raise DomainError(_l("No reviewer has recorded an opinion on this submission yet; the public notice "
-                                 "follows the review."), field="to_status")
-        extra["notice_ends_on"] = notice_end(effective_on)
+            check.add(DomainError(_l("No reviewer has recorded an opinion on this submission yet; the public notice "
+                                     "follows the review."), field="to_status"))
+        if dated:
+            extra["notice_ends_on"] = notice_end(effective_on)
     elif to_status == "recognised":
-        end = state.notice_ends_on or notice_end(state.last_date or effective_on)
-        if effective_on <= end:
-            raise DomainError(_l("The public notice runs until %(end)s; recognition can be recorded from %(next)s."),
-                              field="effective_on", end=end.isoformat(),
-                              next=(end + dt.timedelta(days=1)).isoformat())
+        end = state.notice_ends_on or notice_end(state.last_date or effective_on) if dated else None
+        if dated and effective_on <= end:
+            check.add(DomainError(_l("The public notice runs until %(end)s; recognition can be recorded from "
+                                     "%(next)s."), field="effective_on", end=end.isoformat(),
+                                  next=(end + dt.timedelta(days=1)).isoformat()))
         pending = open_objections([base.id])[base.id]
         if pending:
-            raise DomainError(_l("%(n)s objection(s) to the public notice are not resolved yet; recognition waits "
-                                 "until every objection is resolved."), field="to_status", n=pending)
+            check.add(DomainError(_l("%(n)s objection(s) to the public notice are not resolved yet; recognition "
+                                     "waits until every objection is resolved."), field="to_status", n=pending))
     elif to_status == "in_construction" and frm == "passed" and cycle is not None:  # the next cycle
         earliest = cycle.ends_on + dt.timedelta(days=1)
-        if effective_on < earliest:
-            raise DomainError(_l("Cycle %(n)s ends on %(end)s; the next cycle can start from %(next)s."),
-                              field="effective_on", n=cycle.number, end=cycle.ends_on.isoformat(),
-                              next=earliest.isoformat())
+        if dated and effective_on < earliest:
+            check.add(DomainError(_l("Cycle %(n)s ends on %(end)s; the next cycle can start from %(next)s."),
+                                  field="effective_on", n=cycle.number, end=cycle.ends_on.isoformat(),
+                                  next=earliest.isoformat()))
     elif (frm, to_status) in EVALUATION_STEPS:
-        if effective_on < cycle.evaluation_from:
-            raise DomainError(_l("Cycle %(n)s ends on %(end)s; the evaluation can be recorded from %(next)s."),
-                              field="effective_on", n=cycle.number, end=cycle.ends_on.isoformat(),
-                              next=cycle.evaluation_from.isoformat())
+        if dated and effective_on < cycle.evaluation_from:
+            check.add(DomainError(_l("Cycle %(n)s ends on %(end)s; the evaluation can be recorded from %(next)s."),
+                                  field="effective_on", n=cycle.number, end=cycle.ends_on.isoformat(),
+                                  next=cycle.evaluation_from.isoformat()))
         if grade not in GRADES:
-            raise DomainError(_l("The evaluation needs a grade: excellent, good, pass or fail."), field="grade")
-        if (grade == "fail") != (to_status == "rectification"):
-            raise DomainError(_l("The grade %(grade)s does not lead to %(state)s: a failed evaluation means "
-                                 "rectification, any other grade a pass."), field="grade",
-                              grade=Msg(GRADES[grade]), state=_label(to_status))
-        _check_summary_report(base, cycle)
+            check.add(DomainError(_l("The evaluation needs a grade: excellent, good, pass or fail."), field="grade"))
+        elif (grade == "fail") != (to_status == "rectification"):
+            check.add(DomainError(_l("The grade %(grade)s does not lead to %(state)s: a failed evaluation means "
+                                     "rectification, any other grade a pass."), field="grade",
+                                  grade=Msg(GRADES[grade]), state=_label(to_status)))
+        check(_check_summary_report, base, cycle)
         evaluation = CycleEvaluation(base_id=base.id, cycle_id=cycle.id, kind="evaluation", evaluated_on=effective_on,
                                      grade=grade)
     elif (frm, to_status) in RE_EVALUATION_STEPS:
         deadline_on = state.rectification_deadline
-        if to_status == "revoked" and deadline_on is not None and effective_on < deadline_on:
-            raise DomainError(_l("The rectification deadline is %(deadline)s; the recognition can be revoked from "
-                                 "then, not before."), field="effective_on", deadline=deadline_on.isoformat())
+        if dated and to_status == "revoked" and deadline_on is not None and effective_on < deadline_on:
+            check.add(DomainError(_l("The rectification deadline is %(deadline)s; the recognition can be revoked "
+                                     "from then, not before."), field="effective_on",
+                                  deadline=deadline_on.isoformat()))
         evaluation = CycleEvaluation(base_id=base.id, cycle_id=cycle.id, kind="re_evaluation",
                                      evaluated_on=effective_on, accepted=(to_status == "passed"))
     if to_status == "rectification":
         if not isinstance(deadline, dt.date):
-            raise DomainError(_l("A rectification needs a deadline."), field="deadline")
-        if deadline <= effective_on:
-            raise DomainError(_l("The rectification deadline must be after %(date)s."), field="deadline",
-                              date=effective_on.isoformat())
+            check.add(DomainError(_l("A rectification needs a deadline."), field="deadline"))
+        elif dated and deadline <= effective_on:
+            check.add(DomainError(_l("The rectification deadline must be after %(date)s."), field="deadline",
+                                  date=effective_on.isoformat()))
         extra["deadline"] = deadline
-        evaluation.deadline = deadline
+        if evaluation is not None:
+            evaluation.deadline = deadline
     if evaluation is not None:
-        evaluation.support_conditions = v.text_value(support_conditions, "support_conditions",
-                                                      _l("Support granted: training conditions"), 4000)
-        evaluation.support_enrolment = v.text_value(support_enrolment, "support_enrolment",
-                                                     _l("Support granted: enrolment plan"), 4000)
-        evaluation.support_other = v.text_value(support_other, "support_other", _l("Support granted: other"), 4000)
-        lines = _experts(experts)
+        evaluation.support_conditions = check(v.text_value, support_conditions, "support_conditions",
+                                              _l("Support granted: training conditions"), 4000)
+        evaluation.support_enrolment = check(v.text_value, support_enrolment, "support_enrolment",
+                                             _l("Support granted: enrolment plan"), 4000)
+        evaluation.support_other = check(v.text_value, support_other, "support_other", _l("Support granted: other"),
+                                         4000)
+        lines = check(_experts, experts)
+    check.done()
     change = record_change(base, to_status, actor=actor, effective_on=effective_on, reason=reason, evidence=evidence,
                            submission_id=state.submission_id, state=state, **extra)
     if evaluation is not None:

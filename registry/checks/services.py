@@ -13,7 +13,7 @@ from registry.checks.models import (AnnualReport, ApplicationRound, Objection, P
                                     StatusChange, Submission, SummaryReport)
 from registry.checks.queries import INDICATORS, eligibility_of, evaluation_many, reviewer_round_ids, yearly_actuals
 from registry.checks.text import Joined, Msg
-from registry.errors import EN, ZH, DomainError, Forbidden, _l, bilingual, in_locale
+from registry.errors import EN, ZH, Checks, DomainError, Forbidden, _l, bilingual, in_locale
 from registry.extensions import db
 from registry.hooks import Hook
 from registry.mentors.queries import ratio_as_of
@@ -35,21 +35,22 @@ def ensure_no_conflict_in_round(user, round_id: int) -> None:
 
 # ---- rounds -----------------------------------------------------------------------------------
 
-def _round_fields(year, opens_on, deadline, quota_ministry, quota_co_built, name, notes):
-    year = v.whole_number(year, "year", _l("Year"), 2000, 2100)
+def _round_fields(year, opens_on, deadline, quota_ministry, quota_co_built, name, notes, check: Checks):
+    """A round's fields, each broken one reported to `check` (the caller raises them all together)."""
     if not isinstance(deadline, dt.date):
-        raise DomainError(_l("The deadline is required."), field="deadline")
+        check.add(DomainError(_l("The deadline is required."), field="deadline"))
     if not isinstance(opens_on, dt.date):
-        raise DomainError(_l("The opening date is required."), field="opens_on")
-    if deadline < opens_on:
-        raise DomainError(_l("The deadline %(deadline)s is before the opening date %(opens)s."), field="deadline",
-                          deadline=deadline.isoformat(), opens=opens_on.isoformat())
-    return dict(year=year, opens_on=opens_on, deadline=deadline,
-                quota_ministry=v.whole_number(quota_ministry, "quota_ministry", UNIVERSITY_KINDS["ministry"], 0,
-                                              MAX_QUOTA),
-                quota_co_built=v.whole_number(quota_co_built, "quota_co_built", UNIVERSITY_KINDS["co_built"], 0,
-                                              MAX_QUOTA),
-                name=v.text_value(name, "name", _l("Name"), 200), notes=v.text_value(notes, "notes", _l("Notes"), 4000))
+        check.add(DomainError(_l("The opening date is required."), field="opens_on"))
+    elif isinstance(deadline, dt.date) and deadline < opens_on:
+        check.add(DomainError(_l("The deadline %(deadline)s is before the opening date %(opens)s."), field="deadline",
+                              deadline=deadline.isoformat(), opens=opens_on.isoformat()))
+    return dict(year=check(v.whole_number, year, "year", _l("Year"), 2000, 2100), opens_on=opens_on, deadline=deadline,
+                quota_ministry=check(v.whole_number, quota_ministry, "quota_ministry", UNIVERSITY_KINDS["ministry"], 0,
+                                     MAX_QUOTA),
+                quota_co_built=check(v.whole_number, quota_co_built, "quota_co_built", UNIVERSITY_KINDS["co_built"], 0,
+                                     MAX_QUOTA),
+                name=check(v.text_value, name, "name", _l("Name"), 200),
+                notes=check(v.text_value, notes, "notes", _l("Notes"), 4000))
 
 
 def open_round(*, actor, year, deadline, opens_on=None, quota_ministry=3, quota_co_built=2, name="", notes=""
@@ -57,10 +58,13 @@ def open_round(*, actor, year, deadline, opens_on=None, quota_ministry=3, quota_
     """Open an application round (the administrator)."""
     if not authz.can_manage_rounds(actor):
         raise Forbidden(_l("Only an administrator may open application rounds."))
-    fields = _round_fields(year, opens_on or lifecycle.today(), deadline, quota_ministry, quota_co_built, name, notes)
-    if db.session.scalar(select(func.count()).select_from(ApplicationRound)
-                         .where(ApplicationRound.year == fields["year"])):
-        raise DomainError(_l("A round for %(year)s exists already."), field="year", year=fields["year"])
+    check = Checks()
+    fields = _round_fields(year, opens_on or lifecycle.today(), deadline, quota_ministry, quota_co_built, name, notes,
+                           check)
+    if fields["year"] is not None and db.session.scalar(select(func.count()).select_from(ApplicationRound)
+                                                        .where(ApplicationRound.year == fields["year"])):
+        check.add(DomainError(_l("A round for %(year)s exists already."), field="year", year=fields["year"]))
+    check.done()
     if not fields["name"]:
         fields["name"] = bilingual(_l("Application round %(year)s"), year=fields["year"])[0]
     r = ApplicationRound(**fields)
@@ -74,20 +78,23 @@ def update_round(r: ApplicationRound, *, actor, deadline, opens_on, quota_minist
     """Change a round's dates and quotas; a quota cannot drop below the submissions already in."""
     if not authz.can_manage_rounds(actor):
         raise Forbidden(_l("Only an administrator may change application rounds."))
-    fields = _round_fields(r.year, opens_on, deadline, quota_ministry, quota_co_built, name or r.name, notes)
+    check = Checks()
+    fields = _round_fields(r.year, opens_on, deadline, quota_ministry, quota_co_built, name or r.name, notes, check)
     rows = db.session.execute(select(University.kind, Submission.university_id, func.count())
                               .join(University, University.id == Submission.university_id)
                               .where(Submission.round_id == r.id)
                               .group_by(University.kind, Submission.university_id))
     for kind, _uni, n in rows:
         key = "quota_ministry" if kind == "ministry" else "quota_co_built"
-        if fields[key] < n:
-            raise DomainError(_l("A university of this kind already has %(n)s submissions in this round; the quota "
-                                 "cannot be lower."), field=key, n=n)
+        if fields[key] is not None and fields[key] < n:
+            check.add(DomainError(_l("A university of this kind already has %(n)s submissions in this round; the "
+                                     "quota cannot be lower."), field=key, n=n))
+            fields[key] = n  # reported once per kind
     first = db.session.scalar(select(func.min(Submission.submitted_on)).where(Submission.round_id == r.id))
-    if first is not None and fields["opens_on"] > first:
-        raise DomainError(_l("A submission arrived on %(date)s; the round cannot open later than that."),
-                          field="opens_on", date=first.isoformat())
+    if first is not None and isinstance(fields["opens_on"], dt.date) and fields["opens_on"] > first:
+        check.add(DomainError(_l("A submission arrived on %(date)s; the round cannot open later than that."),
+                              field="opens_on", date=first.isoformat()))
+    check.done()
     for key, value in fields.items():
         if key != "year":
             setattr(r, key, value)
@@ -235,8 +242,10 @@ def record_review(submission: Submission, *, actor, score, opinion) -> Review:
     if base.status not in REVIEWABLE or state.submission_id != submission.id:
         raise DomainError(_l("Reviews are recorded while the base is submitted or under review; it is now "
                                  "%(status)s."), status=lifecycle._label(base.status))
-    score = v.whole_number(score, "score", _l("Score"), 0, 100)
-    opinion = v.text_value(opinion, "opinion", _l("Opinion"), 10000, required=True)
+    check = Checks()
+    score = check(v.whole_number, score, "score", _l("Score"), 0, 100)
+    opinion = check(v.text_value, opinion, "opinion", _l("Opinion"), 10000, required=True)
+    check.done()
     review = db.session.scalar(select(Review).where(Review.submission_id == submission.id,
                                                     Review.reviewer_id == actor.id))
     if review is None:
@@ -285,18 +294,24 @@ def set_targets(base: Base, values: dict, *, actor, cycle_number: int | None = N
     or None to clear. All or nothing: one bad value and none is saved. Returns how many changed."""
     cycle = _plan_cycle(base, actor, cycle_number)
     clean = {}
+    check = Checks()  # every wrong cell at once
     for (indicator, year), value in values.items():
         ind = INDICATORS.get(indicator)
         if ind is None:
-            raise DomainError(_l("Unknown indicator: %(indicator)s"), indicator=indicator)
-        year = _year_number(cycle, year)
+            check.add(DomainError(_l("Unknown indicator: %(indicator)s"), indicator=indicator))
+            continue
+        year = check(_year_number, cycle, year)
+        if year is None:
+            continue
         field = f"t-{indicator}-{year}"
         if value is None or (isinstance(value, str) and not value.strip()):
             clean[(indicator, year)] = None
             continue
         high = 100 if ind.unit == "percent" else MAX_TARGET
-        clean[(indicator, year)] = v.whole_number(value, field, Msg(_l("%(indicator)s, %(label)s"), indicator=ind.label,
-                                                           label=cycle.years[year - 1].label), 0, high)
+        clean[(indicator, year)] = check(v.whole_number, value, field,
+                                         Msg(_l("%(indicator)s, %(label)s"), indicator=ind.label,
+                                             label=cycle.years[year - 1].label), 0, high)
+    check.done()
     existing = {(t.indicator, t.year): t for t in db.session.scalars(
         select(PlanTarget).where(PlanTarget.cycle_id == cycle.id))}
     changed = 0
@@ -320,9 +335,11 @@ def set_targets(base: Base, values: dict, *, actor, cycle_number: int | None = N
 def save_annual_report(base: Base, year, *, actor, plan: str, summary: str) -> AnnualReport:
     """The annual plan and summary of construction year `year` (1-3) of the current cycle."""
     cycle = _plan_cycle(base, actor)
-    year = _year_number(cycle, year, field="year")
-    plan = v.text_value(plan, "plan", _l("Annual plan"), 20000)
-    summary = v.text_value(summary, "summary", _l("Annual summary"), 20000)
+    check = Checks()
+    year = check(_year_number, cycle, year, field="year")
+    plan = check(v.text_value, plan, "plan", _l("Annual plan"), 20000)
+    summary = check(v.text_value, summary, "summary", _l("Annual summary"), 20000)
+    check.done()
     report = db.session.scalar(select(AnnualReport).where(AnnualReport.cycle_id == cycle.id,
                                                           AnnualReport.year == year))
     if report is None:
@@ -335,6 +352,19 @@ def save_annual_report(base: Base, year, *, actor, plan: str, summary: str) -> A
 
 # ---- the summary report of a cycle (总结报告) --------------------------------------------------
 
+def _past_date(day, field: str, required, *, after: dt.date | None = None, too_early=None, **params) -> dt.date:
+    """A day that has happened: given (`required` says so otherwise), not in the future, and not before
+    `after` (`too_early` says so, with %(date)s and %(start)s)."""
+    if not isinstance(day, dt.date):
+        raise DomainError(required, field=field)
+    if day > lifecycle.today():
+        raise DomainError(_l("The date %(date)s is in the future; record a step once it has happened."),
+                          field=field, date=day.isoformat())
+    if after is not None and day < after:
+        raise DomainError(too_early, field=field, date=day.isoformat(), start=after.isoformat(), **params)
+    return day
+
+
 def save_summary_report(base: Base, *, actor, reported_on, overview: str, built: dict) -> SummaryReport:
     """Record (or update, until the evaluation) the current cycle's summary report: an overview and,
     per indicator, what was built against its target; the registry's counts are filled in and frozen
@@ -343,23 +373,19 @@ def save_summary_report(base: Base, *, actor, reported_on, overview: str, built:
     if cycle.state != "in_construction" or base.status != "in_construction":
         raise DomainError(_l("The summary report of cycle %(n)s can no longer change: the cycle has been "
                              "evaluated."), n=cycle.number)
-    if not isinstance(reported_on, dt.date):
-        raise DomainError(_l("The date of the report is required."), field="reported_on")
-    if reported_on > lifecycle.today():
-        raise DomainError(_l("The date %(date)s is in the future; record a step once it has happened."),
-                          field="reported_on", date=reported_on.isoformat())
-    if reported_on < cycle.starts_on:
-        raise DomainError(_l("The report's date %(date)s is before cycle %(n)s began (%(start)s)."),
-                          field="reported_on", date=reported_on.isoformat(), n=cycle.number,
-                          start=cycle.starts_on.isoformat())
-    overview = v.text_value(overview, "overview", _l("Overview"), 20000, required=True)
+    check = Checks()
+    check(_past_date, reported_on, "reported_on", _l("The date of the report is required."), after=cycle.starts_on,
+          too_early=_l("The report's date %(date)s is before cycle %(n)s began (%(start)s)."), n=cycle.number)
+    overview = check(v.text_value, overview, "overview", _l("Overview"), 20000, required=True)
     clean = {}
     for key, text in (built or {}).items():
         if key not in INDICATORS:
-            raise DomainError(_l("Unknown indicator: %(indicator)s"), indicator=key)
-        value = v.text_value(text, f"built-{key}", INDICATORS[key].label, 4000)
+            check.add(DomainError(_l("Unknown indicator: %(indicator)s"), indicator=key))
+            continue
+        value = check(v.text_value, text, f"built-{key}", INDICATORS[key].label, 4000)
         if value:
             clean[key] = value
+    check.done()
     ev = evaluation_many([base], {base.id: cycle})[base.id]
     report = db.session.scalar(select(SummaryReport).where(SummaryReport.cycle_id == cycle.id))
     if report is None:
@@ -385,19 +411,18 @@ def record_objection(base: Base, *, actor, raised_by: str, received_on, content:
     if base.status != "public_notice" or state.notice_starts_on is None:
         raise DomainError(_l("Objections are recorded during the public notice; %(code)s is %(status)s."),
                           code=base.code, status=lifecycle._label(base.status))
-    if not isinstance(received_on, dt.date):
-        raise DomainError(_l("The day the objection was received is required."), field="received_on")
-    if not state.notice_starts_on <= received_on <= state.notice_ends_on:
-        raise DomainError(_l("The public notice runs from %(start)s to %(end)s; an objection received on "
-                             "%(date)s is outside it."), field="received_on", start=state.notice_starts_on.isoformat(),
-                          end=state.notice_ends_on.isoformat(), date=received_on.isoformat())
-    if received_on > lifecycle.today():
-        raise DomainError(_l("The date %(date)s is in the future; record a step once it has happened."),
-                          field="received_on", date=received_on.isoformat())
-    objection = Objection(base_id=base.id, submission_id=state.submission_id,
-                          raised_by=v.text_value(raised_by, "raised_by", _l("Raised by"), 200, required=True),
-                          received_on=received_on,
-                          content=v.text_value(content, "content", _l("Content"), 10000, required=True))
+    check = Checks()
+    if check(_past_date, received_on, "received_on", _l("The day the objection was received is required.")) and \
+            not state.notice_starts_on <= received_on <= state.notice_ends_on:
+        check.add(DomainError(_l("The public notice runs from %(start)s to %(end)s; an objection received on "
+                                 "%(date)s is outside it."), field="received_on",
+                              start=state.notice_starts_on.isoformat(), end=state.notice_ends_on.isoformat(),
+                              date=received_on.isoformat()))
+    raised_by = check(v.text_value, raised_by, "raised_by", _l("Raised by"), 200, required=True)
+    content = check(v.text_value, content, "content", _l("Content"), 10000, required=True)
+    check.done()
+    objection = Objection(base_id=base.id, submission_id=state.submission_id, raised_by=raised_by,
+                          received_on=received_on, content=content)
     db.session.add(objection)
     db.session.flush()
     return objection
@@ -409,16 +434,14 @@ def resolve_objection(objection: Objection, *, actor, resolved_on, resolution: s
         raise Forbidden(_l("Only an administrator may record objections."))
     if objection.resolved_on is not None:
         raise DomainError(_l("This objection was resolved on %(date)s."), date=objection.resolved_on.isoformat())
-    if not isinstance(resolved_on, dt.date):
-        raise DomainError(_l("The day of the resolution is required."), field="resolved_on")
-    if resolved_on < objection.received_on:
-        raise DomainError(_l("The resolution's date %(date)s is before the objection was received (%(received)s)."),
-                          field="resolved_on", date=resolved_on.isoformat(),
-                          received=objection.received_on.isoformat())
-    if resolved_on > lifecycle.today():
-        raise DomainError(_l("The date %(date)s is in the future; record a step once it has happened."),
-                          field="resolved_on", date=resolved_on.isoformat())
-    objection.resolution = v.text_value(resolution, "resolution", _l("Resolution"), 10000, required=True)
+    check = Checks()
+    check(_past_date, resolved_on, "resolved_on", _l("The day of the resolution is required."),
+          after=objection.received_on,
+          too_early=_l("The resolution's date %(date)s is before the objection was received (%(received)s)."),
+          received=objection.received_on.isoformat())
+    resolution = check(v.text_value, resolution, "resolution", _l("Resolution"), 10000, required=True)
+    check.done()
+    objection.resolution = resolution
     objection.resolved_on = resolved_on
     db.session.flush()
     return objection

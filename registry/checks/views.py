@@ -11,6 +11,7 @@ from flask_babel import get_locale, gettext as _
 from sqlalchemy import select
 
 from registry import authz, cache
+from registry.auth import queries as auth_queries
 from registry.auth.models import User
 from registry.authz import ADMIN, REVIEWER, STAFF, UNIVERSITY_COORDINATOR, actor, allow
 from registry.checks import charts, lifecycle, queries, services
@@ -25,8 +26,7 @@ from registry.evidence.attachables import register_attachable
 from registry.evidence.views import attachments_context
 from registry.errors import _l
 from registry.extensions import db
-from registry.forms_support import (delete_then, error_message, flash_error, keep_error, options, or_403, refuse_stale,
-                                     save_form, show_error, writing)
+from registry.forms_support import delete_then, options, save_form, submit_form
 from registry.nav import register_nav
 from registry.orgs.models import BASE_STATUSES, FIELDS, UNIVERSITY_KINDS, Base
 from registry.orgs.panels import register_panel, register_summary
@@ -79,13 +79,22 @@ def _summary_report_url(report, base):
 
 # ---- rounds -----------------------------------------------------------------------------------
 
-def _load_round(round_id: int) -> ApplicationRound:
-    r = db.session.get(ApplicationRound, round_id)
+def assigned_rounds(user) -> set[int] | None:
+    """The rounds a reviewer is assigned to (they see only those), or None for every round."""
+    return queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
+
+
+def _visible(model, record_id: int, can_view):
+    """A round or submission by id that the actor may see (`can_view(user, record, assigned rounds)`), else 404."""
+    record = db.session.get(model, record_id)
     user = actor()
-    assigned = queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
-    if r is None or not authz.can_view_round(user, r, assigned):
+    if record is None or not can_view(user, record, assigned_rounds(user)):
         abort(404)
-    return r
+    return record
+
+
+def _load_round(round_id: int) -> ApplicationRound:
+    return _visible(ApplicationRound, round_id, authz.can_view_round)
 
 
 @bp.route("/rounds")
@@ -184,16 +193,18 @@ def round_submit(round_id):
     user = actor()
     form = SubmitBaseForm()
     form.base_id.choices = options((b.id, f"{b.code} {b.name}") for b in _submittable_bases(user))
-    if form.validate_on_submit():
-        base = db.session.get(Base, form.base_id.data)
+
+    def submit():
+        base = db.session.get(Base, form.base_id.data) if form.base_id.data else None
         if base is None or not authz.can_view_base(user, base):
             abort(404)
-        with writing(on_error=or_403(lambda exc: show_error(form, exc))) as write:
-            sub = services.submit_base(r, base, actor=user)
-        if write.ok:
-            flash(_("%(code)s was submitted into the %(year)s round.", code=base.code, year=r.year), "success")
-            return redirect(url_for("checks.submission_detail", submission_id=sub.id))
-    return _round_page(r, submit_form=form)
+        return services.submit_base(r, base, actor=user)
+
+    done = save_form(form, submit, forbidden_is_403=True,
+                     message=lambda sub: _("%(code)s was submitted into the %(year)s round.", code=sub.base.code,
+                                           year=r.year),
+                     done=lambda sub: url_for("checks.submission_detail", submission_id=sub.id))
+    return done or _round_page(r, submit_form=form)
 
 
 @bp.route("/rounds/<int:round_id>/reviewers", methods=["POST"])
@@ -203,7 +214,7 @@ def round_assign_reviewer(round_id):
     form = AssignReviewerForm()
     form.user_id.choices = _reviewer_choices(r)
     done = save_form(
-        form, lambda: services.assign_reviewer(r, db.session.get(User, form.user_id.data), actor=actor()),
+        form, lambda: services.assign_reviewer(r, auth_queries.chosen_user(form.user_id.data), actor=actor()),
         message=_("Saved."), done=url_for("checks.round_detail", round_id=r.id))
     return done or _round_page(r, reviewer_form=form)
 
@@ -237,18 +248,13 @@ def _evidence_links(sub, user):
     links = [Link(label, endpoint, {"code": sub.base.code, "as_of": on}) for label, endpoint in EVIDENCE_PAGES]
     return [(link.label, url) for link in links if (url := link.url(user))]
 
-def _load_submission(submission_id: int) -> Submission:
-    sub = db.session.get(Submission, submission_id)
-    user = actor()
-    rounds = queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
-    if sub is None or not authz.can_view_submission(user, sub, rounds):
-        abort(404)
-    return sub
+def load_submission(submission_id: int) -> Submission:
+    return _visible(Submission, submission_id, authz.can_view_submission)
 
 
 def _submission_page(sub, review_form=None):
     user = actor()
-    rounds = queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
+    rounds = assigned_rounds(user)
     can_review = authz.can_review_submission(user, sub, rounds)
     reviews = queries.reviews_of(sub.id)
     own = next((rv for rv in reviews if rv.reviewer_id == user.id), None)
@@ -269,13 +275,13 @@ def _submission_page(sub, review_form=None):
 @bp.route("/submissions/<int:submission_id>")
 @allow(ADMIN, REVIEWER, UNIVERSITY_COORDINATOR, authz.BASE_COORDINATOR)
 def submission_detail(submission_id):
-    return _submission_page(_load_submission(submission_id))
+    return _submission_page(load_submission(submission_id))
 
 
 @bp.route("/submissions/<int:submission_id>/review", methods=["POST"])
 @allow(REVIEWER)
 def submission_review(submission_id):
-    sub = _load_submission(submission_id)
+    sub = load_submission(submission_id)
     user = actor()
     if not authz.can_review_submission(user, sub, queries.reviewer_round_ids(user.id)):
         abort(403)
@@ -288,7 +294,8 @@ def submission_review(submission_id):
 
 # ---- the life cycle of a base -----------------------------------------------------------------
 
-def _lifecycle_page(base, form=None, objection_form=None):
+def _lifecycle_page(base, form=None, objection_form=None, resolving=None):
+    """The life-cycle page; `resolving`: (objection id, its sent resolution form) to show again with its errors."""
     user = actor()
     state = lifecycle.state_of(base)
     if form is None and authz.can_decide_lifecycle(user):
@@ -304,52 +311,48 @@ def _lifecycle_page(base, form=None, objection_form=None):
         objection_form = ObjectionForm(formdata=None)
     evaluations = list(db.session.scalars(select(CycleEvaluation).where(CycleEvaluation.base_id == base.id)
                                           .order_by(CycleEvaluation.evaluated_on, CycleEvaluation.id)))
-    rounds = queries.reviewer_round_ids(user.id) if authz.sees_assigned_rounds_only(user) else None
+    rounds = assigned_rounds(user)
     return render_template("checks/lifecycle.html", base=base, state=state, form=form, statuses=BASE_STATUSES,
                            submissions=subs, notice_days=lifecycle.NOTICE_DAYS, today=lifecycle.today(),
                            objections=services.objections_of(base.id), objection_form=objection_form,
                            resolve_form=ResolveObjectionForm(formdata=None) if can_decide else None,
+                           resolving=resolving,
                            evaluations=evaluations, grades=GRADES, cycle_states=CYCLE_STATES,
                            viewable={s.id for s in subs if authz.can_view_submission(user, s, rounds)})
 
 
-@bp.route("/bases/<code>/lifecycle")
+@bp.route("/bases/<code>/lifecycle", methods=["GET", "POST"])
 @allow(*STAFF)
 def base_lifecycle(code):
-    return _lifecycle_page(load_base(code))
-
-
-@bp.route("/bases/<code>/lifecycle", methods=["POST"])
-@allow(ADMIN)
-def base_transition(code):
+    """The base's life cycle; the administrator records a step here (confirmed on a second page)."""
     base = load_base(code)
+    if request.method == "GET":
+        return _lifecycle_page(base)
+    if not authz.can_decide_lifecycle(actor()):
+        abort(403)
     form = TransitionForm()
     form.to_status.choices = options((to, str(lifecycle.TRANSITIONS[(base.status, to)]))
                                      for to in lifecycle.allowed_from(base.status))
-    if form.validate_on_submit():
-        def step():
-            return lifecycle.transition(base, form.to_status.data, actor=actor(), effective_on=form.effective_on.data,
-                                        reason=form.reason.data, evidence=form.evidence.data,
-                                        deadline=form.deadline.data, grade=form.grade.data or None,
-                                        experts=form.expert_lines(), support_conditions=form.support_conditions.data,
-                                        support_enrolment=form.support_enrolment.data,
-                                        support_other=form.support_other.data)
 
-        if request.form.get("confirmed") != "1":
-            # A step is not undone: first a page that says what will happen. Tried and rolled
-            # back, so the refusals show now, not after confirming.
-            with writing(form) as write:
-                step()
-                write.cancelled = True
-            if write.error is None:
-                return _confirm_transition(base, form)
-            return _lifecycle_page(base, form=form)
-        with writing(form) as write:
-            change = step()
-        if write.ok:
-            flash(_("%(code)s is now: %(status)s.", code=base.code, status=BASE_STATUSES[change.to_status]), "success")
-            return redirect(url_for("checks.base_lifecycle", code=base.code))
-    return _lifecycle_page(base, form=form)
+    def step():
+        return lifecycle.transition(base, form.to_status.data, actor=actor(), effective_on=form.effective_on.data,
+                                    reason=form.reason.data, evidence=form.evidence.data,
+                                    deadline=form.deadline.data, grade=form.grade.data or None,
+                                    experts=form.expert_lines(), support_conditions=form.support_conditions.data,
+                                    support_enrolment=form.support_enrolment.data,
+                                    support_other=form.support_other.data)
+
+    if request.form.get("confirmed") != "1":
+        # A step is not undone: first a page that says what will happen. Tried and rolled back, so
+        # every refusal shows now, not after confirming.
+        write = submit_form(form, step, trial=True)
+        if write.cancelled and write.error is None:
+            return _confirm_transition(base, form)
+        return _lifecycle_page(base, form=form)
+    done = save_form(form, step, message=lambda change: _("%(code)s is now: %(status)s.", code=base.code,
+                                                          status=BASE_STATUSES[change.to_status]),
+                     done=url_for("checks.base_lifecycle", code=base.code))
+    return done or _lifecycle_page(base, form=form)
 
 
 def _confirm_transition(base, form):
@@ -362,7 +365,7 @@ def _confirm_transition(base, form):
     return render_template("confirm.html", title=_("Confirm the life-cycle step"),
                            question=_("Record this step for %(code)s? It is kept in the base's history and cannot be "
                                       "undone.", code=base.code),
-                           details=details, hidden=hidden, action=url_for("checks.base_transition", code=base.code),
+                           details=details, hidden=hidden, action=url_for("checks.base_lifecycle", code=base.code),
                            button=_("Record the step"), cancel=url_for("checks.base_lifecycle", code=base.code),
                            crumbs=base_crumbs(base) + [(_("Life cycle"), url_for("checks.base_lifecycle", code=base.code))])
 
@@ -388,17 +391,10 @@ def base_objection_resolve(code, objection_id):
     if objection is None or objection.base_id != base.id:
         abort(404)
     form = ResolveObjectionForm()
-    if form.validate_on_submit():
-        with writing(on_error=flash_error) as write:
-            services.resolve_objection(objection, actor=actor(), resolved_on=form.resolved_on.data,
-                                       resolution=form.resolution.data)
-        if write.ok:
-            flash(_("The resolution was recorded."), "success")
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "danger")
-    return redirect(url_for("checks.base_lifecycle", code=base.code))
+    done = save_form(form, lambda: services.resolve_objection(objection, actor=actor(), resolved_on=form.resolved_on.data,
+                                                              resolution=form.resolution.data),
+                     message=_("The resolution was recorded."), done=url_for("checks.base_lifecycle", code=base.code))
+    return done or _lifecycle_page(base, resolving=(objection.id, form))
 
 
 # ---- construction plan and evaluation ---------------------------------------------------------
@@ -422,32 +418,20 @@ def base_plan(code):
     editable = (authz.can_edit_plan(user, base) and base.status in lifecycle.PLAN_STATES
                 and (ev is None or ev.cycle is state.cycle))
     form = TargetsForm()
-    errors = {}
+    if ev is not None:
+        form.cells = _target_cells(ev)
     if request.method == "POST":
         if not editable:
             abort(403)
         if ev is None:
             flash(_("The construction plan is kept once the base is recognised."), "warning")
             return redirect(url_for("checks.base_plan", code=base.code))
-        valid = form.validate_on_submit()
-        if valid and _stale_targets(form, ev, _targets_version(ev), errors):
-            pass  # someone saved targets since the page was opened: nothing written, the change shown
-        elif valid:
-            values = {}
-            for key in queries.INDICATORS:
-                for year in ev.years:
-                    name = f"t-{key}-{year.number}"
-                    if name in request.form:
-                        values[(key, year.number)] = request.form.get(name, "").strip() or None
-            with writing(on_error=keep_error) as write:
-                n = services.set_targets(base, values, actor=user)
+        # Someone saved targets since the page was opened: nothing written, the change shown.
+        if not (form.validate_on_submit() and _stale_targets(form, ev, _targets_version(ev))):
+            write = submit_form(form, lambda: services.set_targets(base, _sent_targets(ev), actor=user))
             if write.ok:
-                flash(_("Targets saved (%(n)s changed).", n=n), "success")
+                flash(_("Targets saved (%(n)s changed).", n=write.result), "success")
                 return redirect(url_for("checks.base_plan", code=base.code))
-            errors[getattr(write.error, "field", None) or "_form"] = error_message(write.error)
-        else:
-            errors["_form"] = _("The form expired or was not sent from this site. Please reload the page and try "
-                                "again.")
     report_form = AnnualReportForm()
     if ev is not None:
         if request.method == "GET":
@@ -460,7 +444,24 @@ def base_plan(code):
             report_form.plan.data = report.plan if report else ""
             report_form.summary.data = report.summary if report else ""
             report_form.row_version.data = report.row_version if report else 0  # 0: none written yet
-    return _plan_page(base, state, ev, form, report_form, errors, editable)
+    return _plan_page(base, state, ev, form, report_form, editable)
+
+
+def _target_cells(ev) -> dict:
+    """The targets grid's cells (name -> label), for errors beside each and in the form's summary."""
+    return {f"t-{row.indicator.key}-{_year_number(year)}": f"{row.indicator.label} · {getattr(year, 'label', year)}"
+            for row in ev.rows for year in ev.years}
+
+
+def _sent_targets(ev) -> dict:
+    """The targets the form sent: (indicator, year number) -> the text typed, None when blank."""
+    values = {}
+    for key in queries.INDICATORS:
+        for year in ev.years:
+            name = f"t-{key}-{year.number}"
+            if name in request.form:
+                values[(key, year.number)] = request.form.get(name, "").strip() or None
+    return values
 
 
 def _targets_version(ev) -> str:
@@ -478,7 +479,7 @@ def _year_number(year) -> int:
     return getattr(year, "number", year)
 
 
-def _stale_targets(form, ev, version: str, errors: dict) -> bool:
+def _stale_targets(form, ev, version: str) -> bool:
     """Refuse (True) targets sent from a page opened before someone else saved targets; the error
     lists every cell where what is saved now differs from what was sent (theirs → yours)."""
     sent = (form.row_version.raw_data or [""])[0]
@@ -493,27 +494,20 @@ def _stale_targets(form, ev, version: str, errors: dict) -> bool:
             if name in request.form and theirs != yours:
                 changes.append(f"{row.indicator.label} {getattr(year, 'label', year)}: {theirs or '—'} → "
                                f"{yours or '—'}")
-    errors["_form"] = _("Someone else saved this record after you opened it; nothing was saved. Changed since "
+    form.form_errors.append(_("Someone else saved this record after you opened it; nothing was saved. Changed since "
                         "(field: theirs → yours): %(changes)s. Send the form again to replace their values with "
-                        "yours.", changes="; ".join(changes) or "—")
+                        "yours.", changes="; ".join(changes) or "—"))
     form.row_version.data = version
     form.row_version.raw_data = [version]
     return True
 
 
-def _plan_page(base, state, ev, form, report_form, errors, editable):
-    submitted = request.form if request.method == "POST" and errors else {}
+def _plan_page(base, state, ev, form, report_form, editable):
+    sent = form.cell_errors or form.form_errors  # the targets as typed, to correct them
+    submitted = request.form if request.method == "POST" and sent else {}
     return render_template("checks/plan.html", base=base, state=state, ev=ev, form=form, report_form=report_form,
-                           errors=errors, submitted=submitted, editable=editable,
+                           submitted=submitted, editable=editable,
                            indicators=queries.INDICATORS)
-
-
-def _stale_report(report_form, ev) -> bool:
-    """The year's report changed (or was first written) since the form was opened: refused, shown."""
-    report = ev.reports.get(report_form.year.data) if ev is not None else None
-    if report is None:
-        return False
-    return refuse_stale(report_form, report)
 
 
 @bp.route("/bases/<code>/plan/report", methods=["POST"])
@@ -523,36 +517,34 @@ def base_plan_report(code):
     state, ev = _evaluation_or_none(base)
     report_form = AnnualReportForm()
     report_form.year.choices = options((y.number, y.label) for y in (ev.years if ev else ()))
-    if report_form.validate_on_submit() and not _stale_report(report_form, ev):
-        with writing(report_form) as write:
-            services.save_annual_report(base, report_form.year.data, actor=actor(), plan=report_form.plan.data,
-                                        summary=report_form.summary.data)
-        if write.ok:
-            flash(_("The annual plan and summary of construction year %(year)s were saved.",
-                    year=report_form.year.data), "success")
-            return redirect(url_for("checks.base_plan", code=base.code))
-    targets = TargetsForm()
+    # The year's report changed (or was first written) since the form was opened: refused, shown.
+    report = ev.reports.get(report_form.year.data) if ev is not None and report_form.validate_on_submit() else None
+    report_form.edited = report
+    done = save_form(report_form, lambda: services.save_annual_report(
+        base, report_form.year.data, actor=actor(), plan=report_form.plan.data, summary=report_form.summary.data),
+        message=_("The annual plan and summary of construction year %(year)s were saved.", year=report_form.year.data),
+        done=url_for("checks.base_plan", code=base.code))
+    if done:
+        return done
+    targets = TargetsForm(formdata=None)
     if ev is not None:
         targets.row_version.data = _targets_version(ev)
-    return _plan_page(base, state, ev, targets, report_form, {"_report": True}, True)
+        targets.cells = _target_cells(ev)
+    return _plan_page(base, state, ev, targets, report_form, True)
 
 
-@bp.route("/bases/<code>/evaluation")
+@bp.route("/bases/<code>/evaluation", defaults={"printable": False})
+@bp.route("/bases/<code>/evaluation/print", defaults={"printable": True}, endpoint="base_evaluation_print")
 @allow(*STAFF)
-def base_evaluation(code):
+def base_evaluation(code, printable):
+    """The cycle's evaluation as a page, or laid out for print (checks.base_evaluation_print)."""
     base = load_base(code)
     state, ev = _evaluation_or_none(base)
+    if printable:
+        return render_template("checks/evaluation_print.html", base=base, state=state, ev=ev, print_view=True,
+                               today=lifecycle.today(), fields=FIELDS)
     return render_template("checks/evaluation.html", base=base, state=state, ev=ev, print_view=False,
                            can_edit_plan=authz.can_edit_plan(actor(), base))
-
-
-@bp.route("/bases/<code>/evaluation/print")
-@allow(*STAFF)
-def base_evaluation_print(code):
-    base = load_base(code)
-    state, ev = _evaluation_or_none(base)
-    return render_template("checks/evaluation_print.html", base=base, state=state, ev=ev, print_view=True,
-                           today=lifecycle.today(), fields=FIELDS)
 
 
 @bp.route("/bases/<code>/evaluation.xlsx")
@@ -584,25 +576,23 @@ def base_summary_report(code, number):
     editable = (authz.can_edit_plan(user, base) and cycle is state.cycle and cycle.state == "in_construction"
                 and base.status == "in_construction")
     form = SummaryReportForm(obj=report)
-    errors = {}
+    form.cells = {f"built-{key}": ind.label for key, ind in queries.INDICATORS.items()}
     if request.method == "POST":
         if not editable:
             abort(403)
-        if form.validate_on_submit():
-            built = {key: request.form.get(f"built-{key}", "") for key in queries.INDICATORS}
-            with writing(form) as write:
-                services.save_summary_report(base, actor=user, reported_on=form.reported_on.data,
-                                             overview=form.overview.data, built=built)
-            if write.ok:
-                flash(_("The summary report of cycle %(n)s was saved.", n=cycle.number), "success")
-                return redirect(url_for("checks.base_summary_report", code=base.code, number=cycle.number))
-            errors[getattr(write.error, "field", None) or "_form"] = error_message(write.error)
+        done = save_form(form, lambda: services.save_summary_report(
+            base, actor=user, reported_on=form.reported_on.data, overview=form.overview.data,
+            built={key: request.form.get(f"built-{key}", "") for key in queries.INDICATORS}),
+            message=_("The summary report of cycle %(n)s was saved.", n=cycle.number),
+            done=url_for("checks.base_summary_report", code=base.code, number=cycle.number))
+        if done:
+            return done
     elif report is None:
         form.reported_on.data = min(lifecycle.today(), cycle.ends_on)
     ev = queries.evaluation_many([base], {base.id: cycle})[base.id]
     attachments = attachments_context("summary_report", report, base) if report is not None else None
     return render_template("checks/summary_report.html", base=base, state=state, cycle=cycle, report=report,
-                           form=form, ev=ev, editable=editable, errors=errors,
+                           form=form, ev=ev, editable=editable,
                            submitted=request.form if request.method == "POST" else {}, **(attachments or {}))
 
 
@@ -634,12 +624,12 @@ def dashboard():
 
     def context():
         data = queries.dashboard(as_of, **filters)
-        return dict(page, data=data, table=ListPagination(data.rows, DASHBOARD_PER_PAGE, number))
+        return dict(page, data=data, table=ListPagination(data.rows, DASHBOARD_PER_PAGE, number),
+                    rounds=list(db.session.scalars(queries.rounds())))
 
     figures = cache.cached_block("dashboard", "checks/dashboard.html", "figures", context,
                                  as_of, sorted(filters.items()), getattr(actor(), "role", None), number)
-    return render_template("checks/dashboard.html", figures=figures, rounds=db.session.scalars(queries.rounds()),
-                           **page)
+    return render_template("checks/dashboard.html", figures=figures, **page)
 
 
 @bp.route("/dashboard/chart/<name>.svg")

@@ -155,6 +155,7 @@ class Row:
     number: int  # as Excel shows it
     values: dict[str, Any]  # column key -> parsed value (defaults for absent or blank columns)
     cells: dict[str, str]  # column key -> the cell as the user reads it (for messages)
+    broken: frozenset = frozenset()  # the columns whose cell is wrong (their values are None)
 
 
 @dataclass
@@ -166,8 +167,18 @@ class Table:
     headers: dict[str, str] = field(default_factory=dict)  # key -> header text as written
     ignored: list[str] = field(default_factory=list)  # header cells naming no column
     rows: list[Row] = field(default_factory=list)  # rows whose every cell parsed
+    partial: list[Row] = field(default_factory=list)  # rows with a wrong cell: still checked, never written
     errors: list[RowError] = field(default_factory=list)
     read_rows: int = 0  # non-empty data rows, valid or not
+
+    def rows_to_check(self, *keys: str) -> list[Row]:
+        """The rows to match against each other and the database: the valid ones and, so that every
+        problem of a row is listed in one pass, those whose wrong cells are not among `keys` (what
+        identifies the row's record), in file order. A check must pass over a value in `row.broken`."""
+        if not self.partial:
+            return self.rows
+        usable = [r for r in self.partial if not r.broken.intersection(keys)]
+        return sorted(self.rows + usable, key=lambda r: r.number) if usable else self.rows
 
     def has(self, key: str) -> bool:
         """Whether the file has this column at all (absent ≠ blank)."""
@@ -476,14 +487,23 @@ def _parse_rows(table: Table, numbered_rows, index_key: dict[int, str]) -> None:
         # Rules across columns run on the cells that did parse too (a wrong phone does not hide an end
         # date before the start): every problem of the row in one pass. A wrong cell is not judged again.
         partial = {k: (None if k in broken else v) for k, v in values.items()}
+        judged = set()
         for check in spec.row_checks:
             for key, exc in check(partial):
                 if key in broken:
                     continue
                 failed = True
+                judged.add(key)
                 table.cell_error(row, key, exc)
         if not failed:
             table.rows.append(row)
+        else:
+            # Kept for the checks against the file and the database (every problem of the row in one
+            # pass), its wrong values as None; never written.
+            broken |= judged
+            row.values = {**values, **dict.fromkeys(broken)}
+            row.broken = frozenset(broken)
+            table.partial.append(row)
 
 
 # ---- importing -----------------------------------------------------------------------------
@@ -603,6 +623,32 @@ def lock_base_for_import(base_id: int | None) -> bool:
     except OperationalError:
         raise ImportBusy(seconds) from None
     return True
+
+
+def created_and_updated(*kinds: str) -> tuple[tuple[tuple[str, str], ...], str]:
+    """`Importer.COUNTED` and `SUMMARY` of an import that creates and updates records of `kinds` (plural
+    names, e.g. "mentors"; the plan holds `mentor_creates` and `mentor_updates`): the contract's line
+    "imported: {rows} rows, {mentors_created} mentors created, {mentors_updated} updated, ..."."""
+    counted = tuple(pair for kind in kinds for pair in ((f"{kind}_created", f"{kind[:-1]}_creates"),
+                                                        (f"{kind}_updated", f"{kind[:-1]}_updates")))
+    summary = "imported: {rows} rows, " + ", ".join(f"{{{kind}_created}} {kind} created, {{{kind}_updated}} updated"
+                                                    for kind in kinds)
+    return counted, summary
+
+
+def merge_repeated(table: Table, row: Row, first: Row, merged: dict, columns, message) -> None:
+    """A row naming again what an earlier row of the file named (the same person, the same student):
+    each of `columns` must agree with what the earlier rows gave (`message`, with %(value)s, %(row)s
+    and %(column)s, where it does not); a cell they left blank is filled in from this row."""
+    for col in columns:
+        new, old = row.values.get(col), merged.get(col)
+        if new in (None, "") or col in row.broken:
+            continue
+        if old in (None, ""):
+            merged[col] = new
+        elif new != old:
+            table.error(row, col, message, value=row.cells.get(col, ""), row=first.number,
+                        column=table.column_label(col))
 
 
 def _error_order(spec: Spec, table: Table):

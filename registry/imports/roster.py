@@ -25,8 +25,8 @@ from registry import authz
 from registry.errors import _l
 from registry.extensions import db
 from registry.imports import parsing
-from registry.imports.engine import (Change, Column, Importer, Row, Spec, Table, bulk_insert, bulk_update, not_before,
-                                     run_import)
+from registry.imports.engine import (Change, Column, Importer, Row, Spec, Table, bulk_insert, bulk_update,
+                                     created_and_updated, merge_repeated, not_before, run_import)
 from registry.imports.parsing import CellError
 from registry.mentors.fields import clean_name, mask_phone, normalise_phone, parse_side, validate_email
 from registry.mentors.models import Appointment, Mentor, MentorAssignment
@@ -208,21 +208,19 @@ class RosterImporter(Importer):
         """People and appointments of the file; rows repeating a person must agree with each other."""
         people: dict[tuple, tuple[Row, dict]] = {}
         appointments: dict[tuple, Row] = {}
-        for row in table.rows:
+        # Rows with a wrong cell elsewhere are matched too: their conflicts show with their cell errors.
+        for row in table.rows_to_check("organisation", "staff_no"):
             v = row.values
             key = (v["organisation"], v["staff_no"])
             if key in people:
                 first, merged = people[key]
-                for col in MENTOR_COLUMNS:
-                    new, old = v.get(col), merged.get(col)
-                    if new and old and new != old:
-                        table.error(row, col, _l("\"%(value)s\" conflicts with row %(row)s (same organisation and "
-                                                 "staff number, different %(column)s)"),
-                                    value=row.cells.get(col, ""), row=first.number, column=table.column_label(col))
-                    elif new and not old:
-                        merged[col] = new
+                merge_repeated(table, row, first, merged, MENTOR_COLUMNS,
+                               _l("\"%(value)s\" conflicts with row %(row)s (same organisation and staff number, "
+                                  "different %(column)s)"))
             else:
                 people[key] = (row, {c: v.get(c) for c in MENTOR_COLUMNS})
+            if row.broken & {"appointed_from", "appointed_until"}:
+                continue  # no appointment to judge
             app_key = (key, v["appointed_from"])
             other = appointments.get(app_key)
             if other is None:
@@ -248,15 +246,15 @@ class RosterImporter(Importer):
         side_label = SIDE_LABELS_ZH.get(current["side"], current["side"])
         if not manageable:
             # Attach the person as recorded (like adding an existing person by hand): no profile change.
-            if merged["name"] != current["name"]:
+            if merged["name"] and merged["name"] != current["name"]:
                 table.error(row, "name", _l("\"%(value)s\": this organisation and staff number belong to another "
                                             "person, kept by another base; check the staff number"),
                             value=merged["name"])
-            if merged["side"] != current["side"]:
+            if merged["side"] and merged["side"] != current["side"]:
                 table.error(row, "side", _l("\"%(value)s\": this person is recorded as %(recorded)s"),
                             value=row.cells.get("side", ""), recorded=side_label)
             return
-        if merged["side"] != current["side"] and assigned:
+        if merged["side"] and merged["side"] != current["side"] and assigned:
             table.error(row, "side", _l("\"%(value)s\": this person is recorded as %(recorded)s and assigned to "
                                         "students; the type cannot change while those assignments exist"),
                         value=row.cells.get("side", ""), recorded=side_label)
@@ -331,10 +329,7 @@ class RosterImporter(Importer):
 
     # -- summary and writing ---------------------------------------------------------------
 
-    COUNTED = (("mentors_created", "mentor_creates"), ("mentors_updated", "mentor_updates"),
-               ("appointments_created", "appointment_creates"), ("appointments_updated", "appointment_updates"))
-    SUMMARY = ("imported: {rows} rows, {mentors_created} mentors created, {mentors_updated} updated, "
-               "{appointments_created} appointments created, {appointments_updated} updated")
+    COUNTED, SUMMARY = created_and_updated("mentors", "appointments")
 
     def write(self, plan: RosterPlan) -> None:
         keys = list(plan.mentor_creates)

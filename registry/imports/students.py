@@ -22,7 +22,7 @@ from registry.errors import _l
 from registry.extensions import db
 from registry.imports import parsing
 from registry.imports.engine import (Change, Column, Importer, Row, Spec, Table, bulk_insert, bulk_update,
-                                     not_before, run_import)
+                                     created_and_updated, merge_repeated, not_before, run_import)
 from registry.imports.parsing import CellError
 from registry.imports.roster import FIRST_YEAR, LAST_YEAR, preload_mentors
 from registry.mentors.fields import clean_name
@@ -59,6 +59,14 @@ def _assignment_complete(values):
         yield "assigned_until", CellError(_l("an end date without mentors: fill in both mentors and the start date"))
 
 
+def _mentor_columns(header: str, side: str, examples: tuple[str, str], descriptions: tuple) -> tuple[Column, Column]:
+    """The two cells naming one of the student's mentors as the roster does: organisation and staff number."""
+    return (Column(f"{header}单位", f"{side}_mentor_organisation", False, parsing.text(200), example=examples[0],
+                   description=descriptions[0]),
+            Column(f"{header}工号", f"{side}_mentor_staff_no", False, parsing.text(64), example=examples[1],
+                   description=descriptions[1]))
+
+
 STUDENTS = Spec("students", columns=(
     Column("姓名", "name", True, parsing.field_rule(clean_name, 100), example="李同学",
            description=_l("The student's name.")),
@@ -74,14 +82,12 @@ STUDENTS = Spec("students", columns=(
            description=_l("The programme (major).")),
     Column("参与国家重大项目", "major_project", False, parsing.text(300), example="",
            description=_l("The national major project (国家重大专项、重大工程) the student takes part in, if any.")),
-    Column("校内导师单位", "university_mentor_organisation", False, parsing.text(200), example="示范工业大学",
-           description=_l("The university mentor's organisation, as on the roster.")),
-    Column("校内导师工号", "university_mentor_staff_no", False, parsing.text(64), example="U-0007",
-           description=_l("The university mentor's staff number, as on the roster.")),
-    Column("企业导师单位", "enterprise_mentor_organisation", False, parsing.text(200), example="星海航天动力研究所",
-           description=_l("The enterprise mentor's organisation, as on the roster.")),
-    Column("企业导师工号", "enterprise_mentor_staff_no", False, parsing.text(64), example="XH-1024",
-           description=_l("The enterprise mentor's staff number, as on the roster.")),
+    *_mentor_columns("校内导师", "university", ("示范工业大学", "U-0007"),
+                     (_l("The university mentor's organisation, as on the roster."),
+                      _l("The university mentor's staff number, as on the roster."))),
+    *_mentor_columns("企业导师", "enterprise", ("星海航天动力研究所", "XH-1024"),
+                     (_l("The enterprise mentor's organisation, as on the roster."),
+                      _l("The enterprise mentor's staff number, as on the roster."))),
     Column("指导开始日期", "assigned_from", False, _date, example=dt.date(2023, 9, 1), default=None,
            description=_l("The first day of the dual-mentor assignment (same date forms as the roster).")),
     Column("指导结束日期", "assigned_until", False, _date, example=None, default=None,
@@ -152,23 +158,20 @@ class StudentImporter(Importer):
     def _merge_rows(self, table: Table):
         students: dict[str, tuple[Row, dict]] = {}
         assignments: dict[tuple, Row] = {}
-        for row in table.rows:
+        # Rows with a wrong cell elsewhere are matched too: their conflicts and unknown mentors show
+        # with their cell errors.
+        for row in table.rows_to_check("student_no"):
             v = row.values
             student_no = v["student_no"]
             if student_no in students:
                 first, merged = students[student_no]
-                for col in STUDENT_FIELDS + OPTIONAL_FIELDS:
-                    new, old = v.get(col), merged.get(col)
-                    if new not in (None, "") and old not in (None, "") and new != old:
-                        table.error(row, col, _l("\"%(value)s\" conflicts with row %(row)s (same student number, "
-                                                 "different %(column)s)"),
-                                    value=row.cells.get(col, ""), row=first.number, column=table.column_label(col))
-                    elif new not in (None, "") and old in (None, ""):
-                        merged[col] = new
+                merge_repeated(table, row, first, merged, STUDENT_FIELDS + OPTIONAL_FIELDS,
+                               _l("\"%(value)s\" conflicts with row %(row)s (same student number, different "
+                                  "%(column)s)"))
             else:
                 students[student_no] = (row, {c: v.get(c) for c in STUDENT_FIELDS + OPTIONAL_FIELDS})
-            if v.get("assigned_from") is None:
-                continue
+            if v.get("assigned_from") is None or row.broken.intersection((*ASSIGNMENT_KEYS, "assigned_until")):
+                continue  # no assignment to judge
             key = (student_no, v["assigned_from"])
             other = assignments.get(key)
             if other is None:
@@ -213,7 +216,7 @@ class StudentImporter(Importer):
             pair = self._mentor_pair(table, row, mentors, spans, start, end, same)
             student = students[student_no][1]
             graduated = existing[student_no].graduated_on if student_no in existing else None
-            if start.year < student["enrolment_year"]:
+            if student["enrolment_year"] is not None and start.year < student["enrolment_year"]:
                 table.error(row, "assigned_from", _l("\"%(value)s\" is before the enrolment year %(year)s"),
                             value=row.cells.get("assigned_from", ""), year=student["enrolment_year"])
             if graduated is not None and (end is None or end > graduated):
@@ -287,10 +290,7 @@ class StudentImporter(Importer):
             pair.append(mentor["id"])
         return tuple(pair) if len(pair) == 2 else None
 
-    COUNTED = (("students_created", "student_creates"), ("students_updated", "student_updates"),
-               ("assignments_created", "assignment_creates"), ("assignments_updated", "assignment_updates"))
-    SUMMARY = ("imported: {rows} rows, {students_created} students created, {students_updated} updated, "
-               "{assignments_created} assignments created, {assignments_updated} updated")
+    COUNTED, SUMMARY = created_and_updated("students", "assignments")
 
     def write(self, plan: StudentPlan) -> None:
         numbers = list(plan.student_creates)

@@ -220,12 +220,14 @@ def update_appointment(appt: Appointment, *, actor, starts_on, ends_on=None) -> 
     """Correct an appointment's terms."""
     _require(authz.can_edit_roster(actor, appt.base), actor)
     start, end = _dates(starts_on, ends_on)
+    check = Checks()
     if appt.state == "ended" and appt.ends_on is not None and (end is None or end > appt.ends_on):
         # Reopening an ended appointment would rewrite the team as it stood: a renewal says so instead.
-        raise DomainError(_l("This appointment ended on %(date)s; it cannot run longer. Renew it instead."),
-                          field="ends_on", date=appt.ends_on.isoformat())
-    _refuse_overlap(appt.base_id, appt.mentor, start, end, exclude_id=appt.id)
-    _refuse_suspensions_outside(appt, start, end)
+        check.add(DomainError(_l("This appointment ended on %(date)s; it cannot run longer. Renew it instead."),
+                              field="ends_on", date=appt.ends_on.isoformat()))
+    check(_refuse_overlap, appt.base_id, appt.mentor, start, end, exclude_id=appt.id)
+    check(_refuse_suspensions_outside, appt, start, end)
+    check.done()
     appt.starts_on, appt.ends_on = start, end
     db.session.flush()
     return appt
@@ -236,12 +238,16 @@ def renew_appointment(appt: Appointment, *, actor, starts_on, ends_on=None) -> A
     or runs past the new start, it now ends the day before. The person still counts once."""
     _require(authz.can_edit_roster(actor, appt.base), actor)
     start, end = _dates(starts_on, ends_on)
+    check = Checks()
     if appt.open_suspension is not None:
-        raise DomainError(_l("This appointment is suspended: resume or end it before renewing."), field="starts_on")
+        check.add(DomainError(_l("This appointment is suspended: resume or end it before renewing."),
+                              field="starts_on"))
     if start <= appt.starts_on:
-        raise DomainError(_l("A renewal must start after the current appointment's start (%(start)s)."),
-                          field="starts_on", start=appt.starts_on.isoformat())
-    _refuse_overlap(appt.base_id, appt.mentor, start, end, exclude_id=appt.id)
+        check.add(DomainError(_l("A renewal must start after the current appointment's start (%(start)s)."),
+                              field="starts_on", start=appt.starts_on.isoformat()))
+    else:
+        check(_refuse_overlap, appt.base_id, appt.mentor, start, end, exclude_id=appt.id)
+    check.done()
     if appt.ends_on is None or appt.ends_on >= start:
         _refuse_suspensions_outside(appt, appt.starts_on, start - dt.timedelta(days=1))
         appt.ends_on = start - dt.timedelta(days=1)
@@ -264,12 +270,16 @@ def _end_within(period, end, past_planned_end) -> None:
 def end_appointment(appt: Appointment, *, actor, ends_on, reason) -> Appointment:
     """End an appointment on a date (its last day). Nothing is deleted: the history stays."""
     _require(authz.can_edit_roster(actor, appt.base), actor)
-    end = v.date_value(ends_on, "ends_on", _l("End date"))
-    reason = _text(reason, "reason", required=True)
+    check = Checks()
+    end = check(v.date_value, ends_on, "ends_on", _l("End date"))
+    reason = check(_text, reason, "reason", required=True)
     if appt.state == "ended":
-        raise DomainError(_l("This appointment already ended on %(date)s."), field="ends_on", date=_fmt(appt.ends_on))
-    _end_within(appt, end, _l("The appointment already ends on %(date)s; to extend it, renew it."))
-    _refuse_suspensions_outside(appt, appt.starts_on, end)
+        check.add(DomainError(_l("This appointment already ended on %(date)s."), field="ends_on",
+                              date=_fmt(appt.ends_on)))
+    elif end is not None:
+        check(_end_within, appt, end, _l("The appointment already ends on %(date)s; to extend it, renew it."))
+        check(_refuse_suspensions_outside, appt, appt.starts_on, end)
+    check.done()
     appt.ends_on, appt.state, appt.reason = end, "ended", reason
     db.session.flush()
     return appt
@@ -290,23 +300,28 @@ def suspend_appointment(appt: Appointment, *, actor, starts_on, ends_on=None, re
     """Suspend an appointment for a period: from `starts_on` through `ends_on` (both included), or open until
     resumed. The person does not count on those days; days before `starts_on` stay as they were."""
     _require(authz.can_edit_roster(actor, appt.base), actor)
-    start = v.date_value(starts_on, "starts_on", _l("First day of the suspension"))
-    end = v.date_value(ends_on, "ends_on", _l("Last day of the suspension"), required=False)
-    reason = _text(reason, "reason")
+    check = Checks()
+    start = check(v.date_value, starts_on, "starts_on", _l("First day of the suspension"))
+    end = check(v.date_value, ends_on, "ends_on", _l("Last day of the suspension"), required=False)
+    reason = check(_text, reason, "reason")
+    if start is None or any(e.field == "ends_on" for e in check.errors):
+        check.done()  # the rules below compare the days
     if end is not None and end < start:
-        raise DomainError(_l("The last day %(end)s is before the first day %(start)s."), field="ends_on",
-                          end=end.isoformat(), start=start.isoformat())
+        check.add(DomainError(_l("The last day %(end)s is before the first day %(start)s."), field="ends_on",
+                              end=end.isoformat(), start=start.isoformat()))
     if start < appt.starts_on or (appt.ends_on is not None and start > appt.ends_on):
-        raise DomainError(_l("%(date)s is outside the appointment %(period)s."), field="starts_on",
-                          date=start.isoformat(), period=_period(appt.starts_on, appt.ends_on))
+        check.add(DomainError(_l("%(date)s is outside the appointment %(period)s."), field="starts_on",
+                              date=start.isoformat(), period=_period(appt.starts_on, appt.ends_on)))
     if end is not None and appt.ends_on is not None and end > appt.ends_on:
-        raise DomainError(_l("%(date)s is outside the appointment %(period)s."), field="ends_on",
-                          date=end.isoformat(), period=_period(appt.starts_on, appt.ends_on))
+        check.add(DomainError(_l("%(date)s is outside the appointment %(period)s."), field="ends_on",
+                              date=end.isoformat(), period=_period(appt.starts_on, appt.ends_on)))
     for other in appt.suspensions:
         if other.starts_on <= (end or FAR_FUTURE) and (other.ends_on or FAR_FUTURE) >= start:
-            raise DomainError(_l("The appointment is already suspended %(period)s, which overlaps %(new)s."),
-                              field="starts_on", period=_period(other.starts_on, other.ends_on),
-                              new=_period(start, end))
+            check.add(DomainError(_l("The appointment is already suspended %(period)s, which overlaps %(new)s."),
+                                  field="starts_on", period=_period(other.starts_on, other.ends_on),
+                                  new=_period(start, end)))
+            break
+    check.done()
     period = Suspension(appointment=appt, base_id=appt.base_id, starts_on=start, ends_on=end, reason=reason,
                         recorded_by_id=getattr(actor, "id", None))
     db.session.add(period)
@@ -334,34 +349,50 @@ def resume_appointment(appt: Appointment, *, actor, on) -> Suspension:
 
 # ---- students ----------------------------------------------------------------------------
 
-def _student_fields(base, *, name, student_no, level, enrolment_year, programme="", major_project="",
-                    graduated_on=None, employment=None, employer="", student=None) -> dict:
-    name = _text(name, "name", required=True)
-    student_no = _text(student_no, "student_no", required=True)
+def _level(level) -> str:
     if level not in STUDENT_LEVELS:
         raise DomainError(_l("The level must be undergraduate, master or doctoral."), field="level")
+    return level
+
+
+def _enrolment_year(value) -> int:
     try:
-        year = int(enrolment_year)
+        year = int(value)
     except (TypeError, ValueError):
         raise DomainError(_l("The enrolment year is required (e.g. 2023)."), field="enrolment_year") from None
     if not (1950 <= year <= dt.date.today().year + 1):
         raise DomainError(_l("The enrolment year %(year)s is out of range."), field="enrolment_year", year=year)
-    graduated = v.date_value(graduated_on, "graduated_on", _l("Graduation date"), required=False)
-    if graduated is not None and graduated.year < year:
-        raise DomainError(_l("The graduation date %(date)s is before the enrolment year %(year)s."),
-                          field="graduated_on", date=graduated.isoformat(), year=year)
-    employment = employment or None
+    return year
+
+
+def _student_fields(base, *, name, student_no, level, enrolment_year, programme="", major_project="",
+                    graduated_on=None, employment=None, employer="", student=None) -> dict:
+    """Every broken field of a student at once (the rules between two fields once both are sound)."""
+    check = Checks()
+    fields = {"name": check(_text, name, "name", required=True),
+              "student_no": check(_text, student_no, "student_no", required=True),
+              "level": check(_level, level), "enrolment_year": check(_enrolment_year, enrolment_year),
+              "programme": check(_text, programme, "programme"),
+              "major_project": check(_text, major_project, "major_project"),
+              "graduated_on": check(v.date_value, graduated_on, "graduated_on", _l("Graduation date"),
+                                    required=False),
+              "employment": employment or None, "employer": check(_text, employer, "employer")}
+    year, graduated, employment = fields["enrolment_year"], fields["graduated_on"], fields["employment"]
+    if graduated is not None and year is not None and graduated.year < year:
+        check.add(DomainError(_l("The graduation date %(date)s is before the enrolment year %(year)s."),
+                              field="graduated_on", date=graduated.isoformat(), year=year))
     if employment is not None and employment not in EMPLOYMENT_OUTCOMES:
-        raise DomainError(_l("Unknown employment outcome: %(value)s"), field="employment", value=employment)
-    if employment is not None and graduated is None:
-        raise DomainError(_l("Record the graduation date before the employment outcome."), field="employment")
-    clash = db.session.scalar(select(Student).where(Student.base_id == base.id, Student.student_no == student_no))
-    if clash is not None and (student is None or clash.id != student.id):
-        raise DomainError(_l("Student number %(student_no)s is already used at this base by %(name)s."),
-                          field="student_no", student_no=student_no, name=clash.name)
-    return {"name": name, "student_no": student_no, "level": level, "enrolment_year": year,
-            "programme": _text(programme, "programme"), "major_project": _text(major_project, "major_project"),
-            "graduated_on": graduated, "employment": employment, "employer": _text(employer, "employer")}
+        check.add(DomainError(_l("Unknown employment outcome: %(value)s"), field="employment", value=employment))
+    elif employment is not None and graduated is None and not graduated_on:
+        check.add(DomainError(_l("Record the graduation date before the employment outcome."), field="employment"))
+    if fields["student_no"]:
+        clash = db.session.scalar(select(Student).where(Student.base_id == base.id,
+                                                        Student.student_no == fields["student_no"]))
+        if clash is not None and (student is None or clash.id != student.id):
+            check.add(DomainError(_l("Student number %(student_no)s is already used at this base by %(name)s."),
+                                  field="student_no", student_no=fields["student_no"], name=clash.name))
+    check.done()
+    return fields
 
 
 def create_student(base, *, actor, **fields) -> Student:
@@ -395,28 +426,35 @@ def assign_mentors(student: Student, *, actor, university_mentor: Mentor | None,
     an appointment at the student's base active over the whole period."""
     base = student.base
     _require(authz.can_edit_roster(actor, base), actor)
-    if university_mentor is None:
-        raise DomainError(_l("Choose a university mentor."), field="university_mentor_id")
-    if enterprise_mentor is None:
-        raise DomainError(_l("Choose an enterprise mentor."), field="enterprise_mentor_id")
-    if university_mentor.side != "university":
-        raise DomainError(_l("%(name)s is an enterprise mentor; choose a university mentor here."),
-                          field="university_mentor_id", name=university_mentor.name)
-    if enterprise_mentor.side != "enterprise":
-        raise DomainError(_l("%(name)s is a university mentor; choose an enterprise mentor here."),
-                          field="enterprise_mentor_id", name=enterprise_mentor.name)
-    start, end = _dates(starts_on, ends_on)
+    check = Checks()
+    chosen = []  # (mentor, field) of the sides chosen as they should be
+    for mentor, side, field, missing, wrong in (
+            (university_mentor, "university", "university_mentor_id", _l("Choose a university mentor."),
+             _l("%(name)s is an enterprise mentor; choose a university mentor here.")),
+            (enterprise_mentor, "enterprise", "enterprise_mentor_id", _l("Choose an enterprise mentor."),
+             _l("%(name)s is a university mentor; choose an enterprise mentor here."))):
+        if mentor is None:
+            check.add(DomainError(missing, field=field))
+        elif mentor.side != side:
+            check.add(DomainError(wrong, field=field, name=mentor.name))
+        else:
+            chosen.append((mentor, field))
+    dates = check(_dates, starts_on, ends_on)
+    note = check(_text, note, "note")
+    if dates is None:
+        check.done()
+    start, end = dates
     if start.year < student.enrolment_year:
-        raise DomainError(_l("The assignment cannot start before the student's enrolment year %(year)s."),
-                          field="starts_on", year=student.enrolment_year)
+        check.add(DomainError(_l("The assignment cannot start before the student's enrolment year %(year)s."),
+                              field="starts_on", year=student.enrolment_year))
     if student.graduated_on is not None and (end is None or end > student.graduated_on):
-        raise DomainError(_l("The student graduated on %(date)s: the assignment must end by then."),
-                          field="ends_on", date=student.graduated_on.isoformat())
-    for mentor, field in ((university_mentor, "university_mentor_id"), (enterprise_mentor, "enterprise_mentor_id")):
+        check.add(DomainError(_l("The student graduated on %(date)s: the assignment must end by then."),
+                              field="ends_on", date=student.graduated_on.isoformat()))
+    for mentor, field in chosen:
         if not _covered(mentor, base.id, start, end):
-            raise DomainError(_l("%(name)s has no appointment at this base active over the whole period "
-                                 "%(period)s (suspended appointments do not count)."),
-                              field=field, name=mentor.name, period=_period(start, end))
+            check.add(DomainError(_l("%(name)s has no appointment at this base active over the whole period "
+                                     "%(period)s (suspended appointments do not count)."),
+                                  field=field, name=mentor.name, period=_period(start, end)))
     stmt = select(MentorAssignment).where(
         MentorAssignment.student_id == student.id,
         or_(MentorAssignment.ends_on.is_(None), MentorAssignment.ends_on >= start))
@@ -424,13 +462,14 @@ def assign_mentors(student: Student, *, actor, university_mentor: Mentor | None,
         stmt = stmt.where(MentorAssignment.starts_on <= end)
     other = db.session.scalars(stmt.limit(1)).first()
     if other is not None:
-        raise DomainError(_l("%(student)s already has mentors for %(period)s (%(university)s and %(enterprise)s); "
-                             "end that assignment before the new one starts."), field="starts_on",
-                          student=student.name, period=_period(other.starts_on, other.ends_on),
-                          university=other.university_mentor.name, enterprise=other.enterprise_mentor.name)
+        check.add(DomainError(_l("%(student)s already has mentors for %(period)s (%(university)s and "
+                                 "%(enterprise)s); end that assignment before the new one starts."),
+                              field="starts_on", student=student.name, period=_period(other.starts_on, other.ends_on),
+                              university=other.university_mentor.name, enterprise=other.enterprise_mentor.name))
+    check.done()
     assignment = MentorAssignment(base_id=base.id, student_id=student.id, university_mentor_id=university_mentor.id,
                                   enterprise_mentor_id=enterprise_mentor.id, starts_on=start, ends_on=end,
-                                  note=_text(note, "note"))
+                                  note=note)
     db.session.add(assignment)
     db.session.flush()
     return assignment

@@ -6,15 +6,17 @@ call a service → commit once → redirect or render.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from registry import authz, cache
 from registry.authz import ALL, EDITORS, MENTOR, STAFF, actor, allow
 from registry.errors import _l
 from registry.extensions import db
-from registry.forms_support import check_with_service, form_data, options, save_form, writing
+from registry.forms_support import form_data, options, save_form
 from registry.hooks import Hook
 from registry.mentors import queries, services
 from registry.mentors.charts import ratio_history_svg
@@ -161,18 +163,18 @@ def roster(code):
 def mentor_add(code):
     base = load_base(code, edit=True)
     form = AddMentorForm()
-    if form.validate_on_submit():
-        with writing(form) as write:
-            mentor, _appt, created = services.add_mentor_to_base(base, **form_data(form), actor=actor())
-        if write.ok:
-            if created:
-                flash(_("%(name)s was added to the team.", name=mentor.name), "success")
-            else:
-                flash(_("%(name)s is already in the registry (same organisation and staff number): the new "
-                        "appointment was added and the existing profile kept.", name=mentor.name), "info")
-            return redirect(url_for("mentors.roster", code=base.code))
-    elif form.is_submitted():
-        check_with_service(form, lambda: services.add_mentor_to_base(base, **form_data(form), actor=actor()))
+
+    def said(added):
+        mentor, _appt, created = added
+        if created:
+            return _("%(name)s was added to the team.", name=mentor.name)
+        return (_("%(name)s is already in the registry (same organisation and staff number): the new appointment "
+                  "was added and the existing profile kept.", name=mentor.name), "info")
+
+    done = save_form(form, lambda: services.add_mentor_to_base(base, **form_data(form), actor=actor()),
+                     message=said, done=url_for("mentors.roster", code=base.code))
+    if done:
+        return done
     return render_template("mentors/form.html", form=form, title=_("Add a mentor to %(code)s", code=base.code),
                            intro=_("A person already registered with the same organisation and staff number is "
                                    "attached with a new appointment; their profile is not changed."),
@@ -265,67 +267,69 @@ def _load_appointment(appt_id: int) -> Appointment:
     return appt
 
 
-def _appointment_action(appt, form, service, *, action, message, form_id, done=None):
-    """One page that changes an appointment: the form's fields are the service's arguments."""
-    saved = save_form(form, lambda: service(appt, **form_data(form), actor=actor()), message=message,
-                      done=done or url_for("mentors.roster", code=appt.base.code))
-    title = _("%(action)s: %(name)s at %(code)s (from %(start)s)", action=action, name=appt.mentor.name,
+@dataclass(frozen=True)
+class AppointmentStep:
+    """One page that changes an appointment: its form (whose fields are the service's arguments), what
+    the form opens with, what the step is called and what it says once done."""
+
+    form: type
+    service: Callable
+    action: object  # lazy text: the page's title starts with it
+    message: object  # lazy text, flashed once saved
+    form_id: str
+    opening: Callable = lambda appt: {}  # appointment -> {field: value} the empty form starts with
+    on_record: bool = False  # the form opens on the appointment (an edit: it carries the row version)
+    back_to_origin: bool = False  # returns to the mentor page when it came from there
+
+
+def _today():
+    return dt.date.today()
+
+
+APPOINTMENT_STEPS = {
+    "edit": AppointmentStep(AppointmentForm, services.update_appointment, _l("Edit appointment"), _l("Saved."),
+                            "appointment-form", on_record=True),
+    "renew": AppointmentStep(RenewForm, services.renew_appointment, _l("Renew appointment"),
+                             _l("The appointment was renewed."), "renew-form",
+                             opening=lambda a: {"starts_on": a.ends_on + dt.timedelta(days=1)} if a.ends_on else {}),
+    "end": AppointmentStep(EndForm, services.end_appointment, _l("End appointment"),
+                           _l("The appointment was ended; its history is kept."), "end-form",
+                           opening=lambda a: {"ends_on": min(_today(), a.ends_on) if a.ends_on else _today()}),
+    "suspend": AppointmentStep(SuspendForm, services.suspend_appointment, _l("Suspend appointment"),
+                               _l("The appointment was suspended."), "suspend-form",
+                               opening=lambda a: {"starts_on": max(_today(), a.starts_on)}, back_to_origin=True),
+    "resume": AppointmentStep(ResumeForm, services.resume_appointment, _l("Resume appointment"),
+                              _l("The appointment was resumed."), "resume-form",
+                              opening=lambda a: {"on": _today()}, back_to_origin=True),
+}
+
+
+def _appointment_step(appt_id: int, step: AppointmentStep):
+    appt = _load_appointment(appt_id)
+    form = step.form(obj=appt) if step.on_record else step.form()
+    if request.method == "GET":
+        for name, value in step.opening(appt).items():
+            form[name].data = value
+    roster = url_for("mentors.roster", code=appt.base.code)
+    saved = save_form(form, lambda: step.service(appt, **form_data(form), actor=actor()), message=str(step.message),
+                      done=_back(appt) if step.back_to_origin else roster)
+    title = _("%(action)s: %(name)s at %(code)s (from %(start)s)", action=step.action, name=appt.mentor.name,
               code=appt.base.code, start=appt.starts_on.isoformat())
     return saved or render_template("mentors/form.html", form=form, title=title, appointment=appt,
-                                    appointment_state=APPOINTMENT_STATES[appt.state],
-                                    back=url_for("mentors.roster", code=appt.base.code), form_id=form_id)
+                                    appointment_state=APPOINTMENT_STATES[appt.state], back=roster,
+                                    form_id=step.form_id)
 
 
-@bp.route("/appointments/<int:appt_id>/edit", methods=["GET", "POST"])
-@allow(*EDITORS)
-def appointment_edit(appt_id):
-    appt = _load_appointment(appt_id)
-    return _appointment_action(appt, AppointmentForm(obj=appt), services.update_appointment,
-                               action=_("Edit appointment"), message=_("Saved."), form_id="appointment-form")
+def _step_view(step: AppointmentStep):
+    def view(appt_id):
+        return _appointment_step(appt_id, step)
+    return allow(*EDITORS)(view)
 
 
-@bp.route("/appointments/<int:appt_id>/renew", methods=["GET", "POST"])
-@allow(*EDITORS)
-def appointment_renew(appt_id):
-    appt = _load_appointment(appt_id)
-    form = RenewForm()
-    if request.method == "GET" and appt.ends_on is not None:
-        form.starts_on.data = appt.ends_on + dt.timedelta(days=1)
-    return _appointment_action(appt, form, services.renew_appointment, action=_("Renew appointment"),
-                               message=_("The appointment was renewed."), form_id="renew-form")
-
-
-@bp.route("/appointments/<int:appt_id>/end", methods=["GET", "POST"])
-@allow(*EDITORS)
-def appointment_end(appt_id):
-    appt = _load_appointment(appt_id)
-    form = EndForm()
-    if request.method == "GET":
-        form.ends_on.data = min(dt.date.today(), appt.ends_on) if appt.ends_on else dt.date.today()
-    return _appointment_action(appt, form, services.end_appointment, action=_("End appointment"),
-                               message=_("The appointment was ended; its history is kept."), form_id="end-form")
-
-
-@bp.route("/appointments/<int:appt_id>/suspend", methods=["GET", "POST"])
-@allow(*EDITORS)
-def appointment_suspend(appt_id):
-    appt = _load_appointment(appt_id)
-    form = SuspendForm()
-    if request.method == "GET":
-        form.starts_on.data = max(dt.date.today(), appt.starts_on)
-    return _appointment_action(appt, form, services.suspend_appointment, action=_("Suspend appointment"),
-                               message=_("The appointment was suspended."), form_id="suspend-form", done=_back(appt))
-
-
-@bp.route("/appointments/<int:appt_id>/resume", methods=["GET", "POST"])
-@allow(*EDITORS)
-def appointment_resume(appt_id):
-    appt = _load_appointment(appt_id)
-    form = ResumeForm()
-    if request.method == "GET":
-        form.on.data = dt.date.today()
-    return _appointment_action(appt, form, services.resume_appointment, action=_("Resume appointment"),
-                               message=_("The appointment was resumed."), form_id="resume-form", done=_back(appt))
+# /appointments/N/edit, …/renew, …/end, …/suspend, …/resume: endpoints mentors.appointment_<step>.
+for _name, _step in APPOINTMENT_STEPS.items():
+    bp.add_url_rule(f"/appointments/<int:appt_id>/{_name}", f"appointment_{_name}", _step_view(_step),
+                    methods=["GET", "POST"])
 
 
 def _back(appt):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from registry import authz, values as v
 from registry.values import clean
-from registry.errors import DomainError, Forbidden, NotFound, _l
+from registry.errors import Checks, DomainError, Forbidden, NotFound, _l
 from registry.extensions import db
 from registry.orgs.models import FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, KeyField, University
 from registry.orgs.queries import references_to
@@ -22,13 +22,27 @@ def find_university(name: str) -> University | None:
     return db.session.scalar(select(University).where(University.name == clean(name)))
 
 
-def create_university(name: str, kind: str, province: str = "", *, actor) -> University:
-    name = v.text_value(name, "name", _l("University name"), 200, required=True)
+def _university_kind(kind) -> str:
     if kind not in UNIVERSITY_KINDS:
         raise DomainError(_l("The university kind must be ministry or co_built, not %(kind)s."), field="kind", kind=kind)
-    if find_university(name) is not None:
-        raise DomainError(_l("A university named %(name)s already exists."), field="name", name=name)
-    uni = University(name=name, kind=kind, province=v.text_value(province, "province", _l("Province"), 50))
+    return kind
+
+
+def _university_fields(name, kind, province, uni: University | None = None) -> dict:
+    """Every broken field of a university at once."""
+    check = Checks()
+    fields = {"name": check(v.text_value, name, "name", _l("University name"), 200, required=True),
+              "kind": check(_university_kind, kind),
+              "province": check(v.text_value, province, "province", _l("Province"), 50)}
+    other = find_university(fields["name"]) if fields["name"] else None
+    if other is not None and (uni is None or other.id != uni.id):
+        check.add(DomainError(_l("A university named %(name)s already exists."), field="name", name=fields["name"]))
+    check.done()
+    return fields
+
+
+def create_university(name: str, kind: str, province: str = "", *, actor) -> University:
+    uni = University(**_university_fields(name, kind, province))
     db.session.add(uni)
     db.session.flush()
     return uni
@@ -36,16 +50,10 @@ def create_university(name: str, kind: str, province: str = "", *, actor) -> Uni
 
 def update_university(uni: University, *, name: str, kind: str, province: str = "", actor) -> University:
     """Only an administrator may change the kind (it sets the quota, R6); `actor` None is the system."""
-    name = v.text_value(name, "name", _l("University name"), 200, required=True)
-    if kind not in UNIVERSITY_KINDS:
-        raise DomainError(_l("The university kind must be ministry or co_built, not %(kind)s."), field="kind", kind=kind)
     if kind != uni.kind and actor is not None and not authz.can_manage_system(actor):
         raise Forbidden(_l("Only an administrator can change a university's kind."), field="kind")
-    other = find_university(name)
-    if other is not None and other.id != uni.id:
-        raise DomainError(_l("A university named %(name)s already exists."), field="name", name=name)
-    uni.name, uni.kind = name, kind
-    uni.province = v.text_value(province, "province", _l("Province"), 50)
+    for key, value in _university_fields(name, kind, province, uni).items():
+        setattr(uni, key, value)
     db.session.flush()
     return uni
 
@@ -56,24 +64,33 @@ def find_enterprise(name: str) -> Enterprise | None:
     return db.session.scalar(select(Enterprise).where(Enterprise.name == clean(name)))
 
 
-def _enterprise_fields(sector, scale, rd_focus, practice_conditions):
+def _sector(sector):
     if sector and sector not in SECTORS:
         raise DomainError(_l("Unknown sector: %(sector)s"), field="sector", sector=sector)
-    return {
-        "sector": sector or None,
-        "scale": v.text_value(scale, "scale", _l("Scale"), 200),
-        "rd_focus": v.text_value(rd_focus, "rd_focus", _l("R&D focus"), 4000),
-        "practice_conditions": v.text_value(practice_conditions, "practice_conditions", _l("Practice conditions"),
-                                            4000),
+    return sector or None
+
+
+def _enterprise_fields(name, sector, scale, rd_focus, practice_conditions, ent: Enterprise | None = None) -> dict:
+    """Every broken field of an enterprise at once."""
+    check = Checks()
+    fields = {
+        "name": check(v.text_value, name, "name", _l("Enterprise name"), 200, required=True),
+        "sector": check(_sector, sector),
+        "scale": check(v.text_value, scale, "scale", _l("Scale"), 200),
+        "rd_focus": check(v.text_value, rd_focus, "rd_focus", _l("R&D focus"), 4000),
+        "practice_conditions": check(v.text_value, practice_conditions, "practice_conditions",
+                                     _l("Practice conditions"), 4000),
     }
+    other = find_enterprise(fields["name"]) if fields["name"] else None
+    if other is not None and (ent is None or other.id != ent.id):
+        check.add(DomainError(_l("An enterprise named %(name)s already exists."), field="name", name=fields["name"]))
+    check.done()
+    return fields
 
 
 def create_enterprise(name: str, sector: str | None = None, scale: str = "", rd_focus: str = "",
                       practice_conditions: str = "", *, actor) -> Enterprise:
-    name = v.text_value(name, "name", _l("Enterprise name"), 200, required=True)
-    if find_enterprise(name) is not None:
-        raise DomainError(_l("An enterprise named %(name)s already exists."), field="name", name=name)
-    ent = Enterprise(name=name, **_enterprise_fields(sector, scale, rd_focus, practice_conditions))
+    ent = Enterprise(**_enterprise_fields(name, sector, scale, rd_focus, practice_conditions))
     db.session.add(ent)
     db.session.flush()
     return ent
@@ -81,12 +98,7 @@ def create_enterprise(name: str, sector: str | None = None, scale: str = "", rd_
 
 def update_enterprise(ent: Enterprise, *, name: str, sector=None, scale="", rd_focus="",
                       practice_conditions="", actor) -> Enterprise:
-    name = v.text_value(name, "name", _l("Enterprise name"), 200, required=True)
-    other = find_enterprise(name)
-    if other is not None and other.id != ent.id:
-        raise DomainError(_l("An enterprise named %(name)s already exists."), field="name", name=name)
-    ent.name = name
-    for key, value in _enterprise_fields(sector, scale, rd_focus, practice_conditions).items():
+    for key, value in _enterprise_fields(name, sector, scale, rd_focus, practice_conditions, ent).items():
         setattr(ent, key, value)
     db.session.flush()
     return ent
@@ -142,39 +154,65 @@ def _check_code(code: str) -> str:
     return code
 
 
-def _check_base_fields(name, field, cooperation_since, enterprises, max_students_per_mentor):
-    name = v.text_value(name, "name", _l("Base name"), 200, required=True)
+def _key_field(field) -> str:
     if field not in FIELDS:
         raise DomainError(_l("Unknown key field: %(value)s. Use one of: %(fields)s"), field="field",
                           value=field, fields=", ".join(FIELDS))
-    if not isinstance(cooperation_since, dt.date):
+    return field
+
+
+def _cooperation_since(day) -> dt.date:
+    if not isinstance(day, dt.date):
         raise DomainError(_l("The cooperation start date is required."), field="cooperation_since")
-    if cooperation_since > dt.date.today():
+    if day > dt.date.today():
         raise DomainError(_l("The cooperation start date cannot be in the future."), field="cooperation_since")
+    return day
+
+
+def _partners(enterprises) -> list:
     if not enterprises:
         raise DomainError(_l("A base needs at least one partner enterprise."), field="enterprise_ids")
+    return list(enterprises)
+
+
+def _max_students(value) -> int:
     try:
-        max_students_per_mentor = int(max_students_per_mentor)
+        value = int(value)
     except (TypeError, ValueError):
-        max_students_per_mentor = 0
-    if not (1 <= max_students_per_mentor <= 100):
+        value = 0
+    if not (1 <= value <= 100):
         raise DomainError(_l("The maximum number of students per mentor must be between 1 and 100."),
                           field="max_students_per_mentor")
-    return name
+    return value
+
+
+def _base_fields(check: Checks, name, field, cooperation_since, enterprises, max_students_per_mentor,
+                 description) -> dict:
+    """A base's fields, each broken one reported to `check` (the caller raises them all together)."""
+    return {"name": check(v.text_value, name, "name", _l("Base name"), 200, required=True),
+            "field": check(_key_field, field), "cooperation_since": check(_cooperation_since, cooperation_since),
+            "enterprises": check(_partners, enterprises),
+            "max_students_per_mentor": check(_max_students, max_students_per_mentor),
+            "description": check(v.text_value, description, "description", _l("Description"), 4000)}
+
+
+def _new_code(code) -> str:
+    code = _check_code(code)
+    if _code_taken(code):
+        raise DomainError(_l("A base with code %(code)s already exists."), field="code", code=code)
+    return code
 
 
 def create_base(code: str, *, name: str, university: University, enterprises: list[Enterprise], field: str,
                 cooperation_since: dt.date, max_students_per_mentor: int = 5, description: str = "",
                 excellent_engineer_programme: bool = False, actor) -> Base:
-    code = _check_code(code)
-    name = _check_base_fields(name, field, cooperation_since, enterprises, max_students_per_mentor)
+    check = Checks()
+    code = check(_new_code, code)
+    fields = _base_fields(check, name, field, cooperation_since, enterprises, max_students_per_mentor, description)
     if university is None:
-        raise DomainError(_l("A base needs a university."), field="university_id")
-    if _code_taken(code):
-        raise DomainError(_l("A base with code %(code)s already exists."), field="code", code=code)
-    base = Base(code=code, name=name, university=university, enterprises=list(enterprises), field=field,
-                cooperation_since=cooperation_since, max_students_per_mentor=int(max_students_per_mentor),
-                description=v.text_value(description, "description", _l("Description"), 4000),
+        check.add(DomainError(_l("A base needs a university."), field="university_id"))
+    check.done()
+    base = Base(code=code, university=university, **fields,
                 excellent_engineer_programme=bool(excellent_engineer_programme))
     db.session.add(base)
     db.session.flush()
@@ -184,13 +222,13 @@ def create_base(code: str, *, name: str, university: University, enterprises: li
 def update_base(base: Base, *, name: str, enterprises: list[Enterprise], field: str, cooperation_since: dt.date,
                 max_students_per_mentor: int = 5, description: str = "",
                 excellent_engineer_programme: bool | None = None, actor) -> Base:
-    name = _check_base_fields(name, field, cooperation_since, enterprises, max_students_per_mentor)
-    base.name, base.field, base.cooperation_since = name, field, cooperation_since
+    check = Checks()
+    fields = _base_fields(check, name, field, cooperation_since, enterprises, max_students_per_mentor, description)
+    check.done()
+    for key, value in fields.items():
+        setattr(base, key, value)
     if excellent_engineer_programme is not None:
         base.excellent_engineer_programme = bool(excellent_engineer_programme)
-    base.enterprises = list(enterprises)
-    base.max_students_per_mentor = int(max_students_per_mentor)
-    base.description = v.text_value(description, "description", _l("Description"), 4000)
     db.session.flush()
     return base
 
@@ -198,12 +236,10 @@ def update_base(base: Base, *, name: str, enterprises: list[Enterprise], field: 
 def create_base_with_parties(code: str, *, name: str, university_name: str, university_kind: str,
                              enterprise_names: list[str], field: str, cooperation_since: dt.date, actor) -> Base:
     """The command line's `base create`: make the university and enterprises when missing."""
-    code = _check_code(code)
-    if _code_taken(code):
-        raise DomainError(_l("A base with code %(code)s already exists."), field="code", code=code)
-    if university_kind not in UNIVERSITY_KINDS:
-        raise DomainError(_l("The university kind must be ministry or co_built, not %(kind)s."), field="kind",
-                          kind=university_kind)
+    check = Checks()
+    code = check(_new_code, code)
+    check(_university_kind, university_kind)
+    check.done()
     uni = find_university(university_name)
     if uni is None:
         uni = create_university(university_name, university_kind, actor=actor)
@@ -229,30 +265,45 @@ def _require_admin(actor) -> None:
         raise Forbidden(_l("You do not have permission to do this."))
 
 
-def _field_names(name_zh, name_en, exclude_id=None) -> tuple[str, str]:
-    zh = v.text_value(name_zh, "name_zh", _l("Chinese name"), 100, required=True)
-    en = v.text_value(name_en, "name_en", _l("English name"), 200, required=True)
-    for column, value, field in ((KeyField.name_zh, zh, "name_zh"), (KeyField.name_en, en, "name_en")):
-        stmt = select(KeyField.code).where(func.lower(column) == value.lower())
-        if exclude_id is not None:
-            stmt = stmt.where(KeyField.id != exclude_id)
-        clash = db.session.scalar(stmt)
-        if clash is not None:
-            raise DomainError(_l("The key field %(code)s already has the name %(name)s."), field=field, code=clash,
-                              name=value)
+def _field_name(column, value, field: str, label, max_len: int, exclude_id=None) -> str:
+    value = v.text_value(value, field, label, max_len, required=True)
+    stmt = select(KeyField.code).where(func.lower(column) == value.lower())
+    if exclude_id is not None:
+        stmt = stmt.where(KeyField.id != exclude_id)
+    clash = db.session.scalar(stmt)
+    if clash is not None:
+        raise DomainError(_l("The key field %(code)s already has the name %(name)s."), field=field, code=clash,
+                          name=value)
+    return value
+
+
+def _field_names(name_zh, name_en, exclude_id=None, check: Checks | None = None) -> tuple[str, str]:
+    own = check is None
+    check = check or Checks()
+    zh = check(_field_name, KeyField.name_zh, name_zh, "name_zh", _l("Chinese name"), 100, exclude_id)
+    en = check(_field_name, KeyField.name_en, name_en, "name_en", _l("English name"), 200, exclude_id)
+    if own:
+        check.done()
     return zh, en
 
 
-def add_key_field(code: str, *, name_zh: str, name_en: str, actor):
-    """Add a key field beyond the seeded ones; `base create --field` and every form accept it from then on."""
-    _require_admin(actor)
+def _new_field_code(code) -> str:
     code = clean(code)
     if not FIELD_CODE_RE.match(code):
         raise DomainError(_l("A key field's code is 2 to 32 lower-case letters, digits or '_', starting with a "
                              "letter: %(code)s"), field="code", code=code)
     if code in FIELDS:
         raise DomainError(_l("The key field %(code)s exists already."), field="code", code=code)
-    zh, en = _field_names(name_zh, name_en)
+    return code
+
+
+def add_key_field(code: str, *, name_zh: str, name_en: str, actor):
+    """Add a key field beyond the seeded ones; `base create --field` and every form accept it from then on."""
+    _require_admin(actor)
+    check = Checks()
+    code = check(_new_field_code, code)
+    zh, en = _field_names(name_zh, name_en, check=check)
+    check.done()
     position = (db.session.scalar(select(func.max(KeyField.position))) or 0) + 1
     kf = KeyField(code=code, name_zh=zh, name_en=en, position=position)
     db.session.add(kf)

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
@@ -9,7 +9,7 @@ from registry.authz import ADMIN, STAFF, UNIVERSITY_COORDINATOR, actor, allow
 from registry.errors import _l
 from registry.extensions import db
 from registry.nav import register_nav
-from registry.forms_support import delete_then, options, save_form, writing
+from registry.forms_support import delete_then, options, save_form
 from registry.orgs import queries, services
 from registry.orgs.forms import BaseForm, EnterpriseForm, KeyFieldForm, KeyFieldRenameForm, UniversityForm
 from registry.orgs.models import (BASE_STATUSES, FIELDS, SECTORS, UNIVERSITY_KINDS, Base, Enterprise, KeyField,
@@ -91,19 +91,21 @@ def base_create():
     user = actor()
     form = BaseForm()
     _fill_base_choices(form, user)
-    if form.validate_on_submit():
-        uni = db.session.get(University, form.university_id.data)
-        if uni is None or not authz.can_create_base(user, uni):
+
+    def create():
+        uni = db.session.get(University, form.university_id.data) if form.university_id.data else None
+        if uni is not None and not authz.can_create_base(user, uni):
             abort(403)
-        with writing(form) as write:
-            base = services.create_base(
-                form.code.data, name=form.name.data, university=uni, enterprises=_enterprises(form.enterprise_ids.data),
-                field=form.field.data, cooperation_since=form.cooperation_since.data,
-                max_students_per_mentor=form.max_students_per_mentor.data, description=form.description.data,
-                excellent_engineer_programme=form.excellent_engineer_programme.data, actor=user)
-        if write.ok:
-            flash(_("Base %(code)s was created.", code=base.code), "success")
-            return redirect(url_for("orgs.base_detail", code=base.code))
+        return services.create_base(
+            form.code.data, name=form.name.data, university=uni, enterprises=_enterprises(form.enterprise_ids.data),
+            field=form.field.data, cooperation_since=form.cooperation_since.data,
+            max_students_per_mentor=form.max_students_per_mentor.data, description=form.description.data,
+            excellent_engineer_programme=form.excellent_engineer_programme.data, actor=user)
+
+    done = save_form(form, create, message=lambda base: _("Base %(code)s was created.", code=base.code),
+                     done=lambda base: url_for("orgs.base_detail", code=base.code))
+    if done:
+        return done
     return render_template("orgs/base_form.html", form=form, base=None)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from registry import authz, values as v
-from registry.errors import DomainError, Forbidden, _l
+from registry.errors import Checks, DomainError, Forbidden, _l
 from registry.records import services as records
 from registry.extensions import db
 from registry.orgs.models import Enterprise, University
@@ -30,20 +30,26 @@ def _may_record(actor, base, kind: str) -> None:
 
 
 def _values(data: dict) -> dict:
+    """A quality record's values; every broken one at once."""
+    check = Checks()
     out = {
-        "kind": v.choice(data, "kind", LABELS["kind"], QUALITY_KINDS),
-        "held_on": v.date(data, "held_on", LABELS["held_on"]),
-        "ends_on": v.date(data, "ends_on", LABELS["ends_on"], required=False),
-        "experts": v.text(data, "experts", LABELS["experts"], 4000),
-        "assessor": v.text(data, "assessor", LABELS["assessor"], 200),
-        "findings": v.text(data, "findings", LABELS["findings"], 20000, required=True),
-        "recommendations": v.text(data, "recommendations", LABELS["recommendations"], 20000),
+        "kind": check(v.choice, data, "kind", LABELS["kind"], QUALITY_KINDS),
+        "held_on": check(v.date, data, "held_on", LABELS["held_on"]),
+        "ends_on": check(v.date, data, "ends_on", LABELS["ends_on"], required=False),
+        "experts": check(v.text, data, "experts", LABELS["experts"], 4000),
+        "assessor": check(v.text, data, "assessor", LABELS["assessor"], 200),
+        "findings": check(v.text, data, "findings", LABELS["findings"], 20000, required=True),
+        "recommendations": check(v.text, data, "recommendations", LABELS["recommendations"], 20000),
     }
-    v.end_not_before_start(out["held_on"], out["ends_on"], "ends_on")
-    if out["kind"] in ("site_visit", "supervision_visit") and not out["experts"]:
-        raise DomainError(_l("Name the experts of the visit."), field="experts")
-    if out["kind"] == "third_party_assessment" and not out["assessor"]:
-        raise DomainError(_l("Name the third party that made the assessment."), field="assessor")
+    if out["held_on"] is not None:
+        check(v.end_not_before_start, out["held_on"], out["ends_on"], "ends_on")
+    if out["kind"] in ("site_visit", "supervision_visit") and not out["experts"] and not any(
+            e.field == "experts" for e in check.errors):
+        check.add(DomainError(_l("Name the experts of the visit."), field="experts"))
+    if out["kind"] == "third_party_assessment" and not out["assessor"] and not any(
+            e.field == "assessor" for e in check.errors):
+        check.add(DomainError(_l("Name the third party that made the assessment."), field="assessor"))
+    check.done()
     return out
 
 
@@ -127,8 +133,10 @@ def assign_expert(base, user, *, actor, purpose: str, on: dt.date | None = None)
         raise Forbidden(_l("Only an administrator assigns experts."))
     if not authz.can_be_assigned_to_review(user):
         raise DomainError(_l("Only an active reviewer account can be assigned."), field="user_id")
-    purpose = v.choice({"purpose": purpose}, "purpose", _l("Purpose"), EXPERT_PURPOSES)
-    ensure_no_conflict(user, [base])
+    check = Checks()
+    purpose = check(v.choice, {"purpose": purpose}, "purpose", _l("Purpose"), EXPERT_PURPOSES)
+    check(ensure_no_conflict, user, [base])
+    check.done()
     if db.session.scalar(select(ExpertAssignment.id).where(
             ExpertAssignment.base_id == base.id, ExpertAssignment.user_id == user.id,
             ExpertAssignment.purpose == purpose)) is not None:

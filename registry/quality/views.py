@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import extract, func, select
 
 from registry import authz
+from registry.auth import queries as auth_queries
 from registry.auth.models import User
 from registry.authz import ADMIN, REVIEWER, actor, allow
 from registry.errors import _l
@@ -79,22 +80,17 @@ def _experts_page(base, form=None, status=200):
                            can_assign=authz.can_assign_experts(actor())), status
 
 
-@bp.route("/bases/<code>/experts")
+@bp.route("/bases/<code>/experts", methods=["GET", "POST"])
 @allow(ADMIN)
 def base_experts(code):
-    return _experts_page(load_base(code))
-
-
-@bp.route("/bases/<code>/experts", methods=["POST"])
-@allow(ADMIN)
-def base_assign_expert(code):
+    """The base's experts, and the form assigning one (sent back here, with every error on a refusal)."""
     base = load_base(code)
     form = ExpertForm()
     form.user_id.choices = options((u.id, u.display_name or u.username) for u in _reviewers())
-    done = save_form(form, lambda: services.assign_expert(base, db.session.get(User, form.user_id.data),
+    done = save_form(form, lambda: services.assign_expert(base, auth_queries.chosen_user(form.user_id.data),
                                                           actor=actor(), purpose=form.purpose.data),
                      message=_("Saved."), done=url_for("quality.base_experts", code=base.code))
-    return done or _experts_page(base, form, 400)
+    return done or _experts_page(base, form, 400 if form.is_submitted() else 200)
 
 
 def _remove(link, remove, done: str):
@@ -141,20 +137,15 @@ def _affiliations_page(reviewer, form=None, status=200):
                            affiliations=queries.affiliations_of(reviewer.id)), status
 
 
-@bp.route("/reviewers/<int:user_id>/affiliations")
+@bp.route("/reviewers/<int:user_id>/affiliations", methods=["GET", "POST"])
 @allow(ADMIN, REVIEWER)
 def affiliations(user_id):
-    return _affiliations_page(_load_reviewer(user_id))
-
-
-@bp.route("/reviewers/<int:user_id>/affiliations", methods=["POST"])
-@allow(ADMIN, REVIEWER)
-def affiliation_declare(user_id):
+    """A reviewer's declared affiliations, and the form declaring one (sent back here)."""
     reviewer = _load_reviewer(user_id)
     form = _affiliation_form()
     done = save_form(form, lambda: services.declare_affiliation(reviewer, actor=actor(), **form_data(form)),
                      message=_("Saved."), done=url_for("quality.affiliations", user_id=reviewer.id))
-    return done or _affiliations_page(reviewer, form, 400)
+    return done or _affiliations_page(reviewer, form, 400 if form.is_submitted() else 200)
 
 
 @bp.route("/reviewers/<int:user_id>/affiliations/<int:link_id>/delete", methods=["POST"])

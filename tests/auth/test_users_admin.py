@@ -3,13 +3,13 @@ and reactivate, reset passwords."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from registry.audit.models import AuditEntry
 from registry.auth.models import User
 from registry.auth.services import create_user
 from registry.extensions import db
-from tests.conftest import PASSWORD, act_as, login, rows, section_text, text_of
+from tests.conftest import PASSWORD, act_as, error_summary_links, login, rows, section_text, text_of
 
 
 @pytest.fixture
@@ -194,3 +194,14 @@ def test_reset_a_password(admin, client, world):
                                                         AuditEntry.record_id == world.coord.id,
                                                         AuditEntry.action == "update")).one()
     assert entry.changes == {"password_hash": ["***", "***"]}
+
+
+def test_a_new_account_with_several_problems_gets_every_message_at_once(admin, world):
+    response = admin.post("/auth/users/new", data=new_user(
+        username=world.admin.username.upper(), password="short", confirm="other", role="base_coordinator",
+        display_name="名" * 121))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    # the form's (password, confirmation, display name) and the service's (a taken name, a scope missing)
+    assert error_summary_links(html) == ["base_ids", "confirm", "display_name", "password", "username"]
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.username == "short")) == 0

@@ -64,6 +64,17 @@ def test_dashboard_page_and_charts(landscape, client, login_as):
     assert client.get("/dashboard").status_code == 403
 
 
+def test_the_key_figures_and_export_come_before_the_filters(landscape, client, login_as):
+    login_as("admin")
+    html = client.get("/dashboard?as_of=2026-06-01&kind=ministry").get_data(as_text=True)
+    assert html.index('id="dashboard-export-xlsx"') < html.index('id="dashboard-summary"') < html.index(
+        'id="dashboard-filter"') < html.index('id="dashboard-charts"')
+    assert 'value="ministry" selected' in html  # the filters still say what is applied
+    statistics = client.get("/reports/statistics").get_data(as_text=True)
+    assert statistics.index('id="statistics-summary"') < statistics.index('id="statistics-xlsx"') < statistics.index(
+        'id="statistics-filter"')
+
+
 def test_dashboard_queries_do_not_grow_with_bases(world, client, login_as, query_counter):
     set_actor(db.session, None, "fixture")
     r = new_round(world.admin)

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from registry.audit.models import AuditEntry
 from registry.extensions import db
 from registry.orgs import services
 from registry.orgs.models import Base, Enterprise, University
-from tests.conftest import act_as, rows, section_text, text_of
+from tests.conftest import act_as, error_summary_links, rows, section_text, shown_beside, text_of
 
 
 @pytest.fixture
@@ -335,3 +335,18 @@ def test_a_university_coordinator_edits_only_enterprises_their_own_bases_alone_u
     assert client.post(f"/enterprises/{world.ent2.id}/edit", data=data).status_code == 403
     act_as(client, world.admin)
     assert client.get(f"/enterprises/{world.ent2.id}/edit").status_code == 200
+
+
+def test_a_new_base_with_five_problems_gets_five_messages_at_once(admin, world):
+    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    before = db.session.scalar(select(func.count()).select_from(Base))
+    response = admin.post("/bases/new", data=base_form(world, code=world.base.code.lower(), name="",
+                                                       cooperation_since=future, enterprise_ids=[],
+                                                       max_students_per_mentor="0"))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    # the form's own (name, no partner, the maximum) and the service's (a taken code, a future date)
+    assert error_summary_links(html) == ["code", "cooperation_since", "enterprise_ids", "max_students_per_mentor",
+                                         "name"]
+    assert any("already exists" in m or "已存在" in m for m in shown_beside(html, "code"))
+    assert db.session.scalar(select(func.count()).select_from(Base)) == before  # nothing written
