@@ -135,7 +135,7 @@ def _resolve_group(base, table) -> None:
     resolve_staff_numbers(table)
 
 
-_check_group_member = member_check("group", services._group_values, services._member_values, _NewGroup)
+_check_group_member = member_check("group", services.groups.values, services.group_members.values, _NewGroup)
 
 
 def _group_in_file(table, checked) -> None:

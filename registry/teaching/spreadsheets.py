@@ -199,7 +199,7 @@ def _resolve_teams(base, table) -> None:
     resolve_staff_numbers(table)
 
 
-_check_team_member = member_check("team", services._team_values, services._team_member_values, _NewTeam)
+_check_team_member = member_check("team", services.teams.values, services.team_members.values, _NewTeam)
 
 
 def _teams_in_file(table, checked) -> None:
