@@ -27,25 +27,25 @@ L = {
 
 # ---- cooperation agreement, training plan, exchange arrangement --------------------------
 
-_agreements = records.Kind(CooperationAgreement, L, (
+agreements = records.Kind(CooperationAgreement, L, (
     Text("title", 200, required=True), Text("document_no", 100), Text("parties", 4000, required=True),
     Date("signed_on"), Date("valid_until", required=False), Text("notes", 4000),
 ), span=("signed_on", "valid_until"), record_type="cooperation_agreement")
 create_agreement, update_agreement, delete_agreement = (
-    _agreements.create, _agreements.update, _agreements.delete)
+    agreements.create, agreements.update, agreements.delete)
 
-_plans = records.Kind(TrainingPlan, L, (
+plans = records.Kind(TrainingPlan, L, (
     Text("title", 200, required=True), Text("version", 40, required=True), Date("adopted_on"),
     Text("authors", 4000), Text("notes", 4000),
 ), record_type="training_plan", unique=("version", _l("Version %(version)s of the training plan is already recorded.")))
-create_plan, update_plan, delete_plan = _plans.create, _plans.update, _plans.delete
+create_plan, update_plan, delete_plan = plans.create, plans.update, plans.delete
 
-_arrangements = records.Kind(ExchangeArrangement, L, (
+arrangements = records.Kind(ExchangeArrangement, L, (
     Text("title", 200, required=True), Date("established_on"), Date("valid_until", required=False),
     Text("description", 4000),
 ), span=("established_on", "valid_until"), record_type="exchange_arrangement")
 create_arrangement, update_arrangement, delete_arrangement = (
-    _arrangements.create, _arrangements.update, _arrangements.delete)
+    arrangements.create, arrangements.update, arrangements.delete)
 
 
 # ---- working group and its members -------------------------------------------------------
@@ -85,15 +85,9 @@ add_group_member, update_group_member, remove_group_member = (group_members.crea
 
 # ---- regulations -------------------------------------------------------------------------
 
-_regulations = records.Kind(Regulation, L, (
+regulations = records.Kind(Regulation, L, (
     Choice("area", REGULATION_AREAS), Text("title", 200, required=True), Text("document_no", 100),
     Date("issued_on"), Date("valid_until", required=False), Text("summary", 4000),
 ), span=("issued_on", "valid_until"), record_type="regulation")
 create_regulation, update_regulation, delete_regulation = (
-    _regulations.create, _regulations.update, _regulations.delete)
-
-
-# ---- checks without writing (spreadsheet previews) ---------------------------------------
-
-check_agreement, check_plan = _agreements.check, _plans.check
-check_arrangement, check_regulation = _arrangements.check, _regulations.check
+    regulations.create, regulations.update, regulations.delete)

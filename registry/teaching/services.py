@@ -70,25 +70,25 @@ def _isbn(data: dict, key: str, label) -> str:
 
 # ---- industry courses, teaching cases, textbooks -----------------------------------------
 
-_courses = records.Kind(IndustryCourse, L, (
+courses = records.Kind(IndustryCourse, L, (
     Text("code", 40, required=True), Text("title", 200, required=True), Text("lead_teachers", 500, required=True),
     Integer("hours", 1, 2000), Number("credits", 0, 100, 1), Text("terms_offered", 200),
     Choice("level", COURSE_LEVELS), Integer("first_year", *YEAR_RANGE), Text("description", 4000),
 ), record_type="industry_course", unique=("code", _l("A course with code %(code)s is already recorded.")),
     unlinks=((TeachingCase, "course_id"), (Textbook, "course_id")))
-create_course, update_course, delete_course = _courses.create, _courses.update, _courses.delete
+create_course, update_course, delete_course = courses.create, courses.update, courses.delete
 
-_cases = records.Kind(TeachingCase, L, (
+cases = records.Kind(TeachingCase, L, (
     Text("title", 200, required=True), Text("authors", 500), Text("source", 200), Link("course_id", IndustryCourse),
     Integer("year", *YEAR_RANGE), Text("description", 4000),
 ), record_type="teaching_case", unique=("title", _l("A teaching case titled %(title)s is already recorded.")))
-create_case, update_case, delete_case = _cases.create, _cases.update, _cases.delete
+create_case, update_case, delete_case = cases.create, cases.update, cases.delete
 
-_textbooks = records.Kind(Textbook, L, (
+textbooks = records.Kind(Textbook, L, (
     Text("title", 200, required=True), Text("authors", 500, required=True), Text("publisher", 200, required=True),
     Integer("year", *YEAR_RANGE), Field(_isbn, "isbn"), Link("course_id", IndustryCourse),
 ), record_type="textbook", unique=("isbn", _l("A textbook with ISBN %(isbn)s is already recorded.")))
-create_textbook, update_textbook, delete_textbook = _textbooks.create, _textbooks.update, _textbooks.delete
+create_textbook, update_textbook, delete_textbook = textbooks.create, textbooks.update, textbooks.delete
 
 
 # ---- teaching teams and their members ----------------------------------------------------
@@ -135,19 +135,19 @@ add_team_member, update_team_member, remove_team_member = (team_members.create, 
 
 # ---- joint labs and innovation centres, major projects -----------------------------------
 
-_labs = records.Kind(JointLab, L, (
+labs = records.Kind(JointLab, L, (
     Choice("kind", LAB_KINDS), Text("name", 200, required=True), Date("established_on"), Text("partners", 4000),
     Text("focus", 4000),
 ), record_type="joint_lab", unique=("name", _l("A lab or centre named %(name)s is already recorded.")))
-create_lab, update_lab, delete_lab = _labs.create, _labs.update, _labs.delete
+create_lab, update_lab, delete_lab = labs.create, labs.update, labs.delete
 
-_projects = records.Kind(MajorProject, L, (
+projects = records.Kind(MajorProject, L, (
     Text("name", 200, required=True), Choice("category", PROJECT_CATEGORIES), Text("project_no", 100),
     Text("lead_organisation", 200), Date("starts_on"), Date("ends_on", required=False), Text("description", 4000),
 ), span=("starts_on", "ends_on"), record_type="major_project",
     unique=("name", _l("A major project named %(name)s is already recorded.")),
     unlinks=((ResultTransfer, "project_id"),))
-create_project, update_project, delete_project = _projects.create, _projects.update, _projects.delete
+create_project, update_project, delete_project = projects.create, projects.update, projects.delete
 
 
 def _student_of_base(data: dict, base_id: int):
@@ -206,15 +206,9 @@ def _one_transfer_a_day(check, base_id: int, data: dict, values: dict, obj) -> N
                               title=values["title"], date=values["transferred_on"].isoformat()))
 
 
-_results = records.Kind(ResultTransfer, L, (
+results = records.Kind(ResultTransfer, L, (
     Text("title", 200, required=True), Choice("kind", TRANSFER_KINDS), Text("recipient", 200, required=True),
     Date("transferred_on"), Number("contract_value", 0, 10 ** 10, 2, required=False), Link("project_id", MajorProject),
     Text("description", 4000),
 ), rule=_one_transfer_a_day, record_type="result_transfer")
-create_result, update_result, delete_result = _results.create, _results.update, _results.delete
-
-
-# ---- checks without writing (spreadsheet previews) ---------------------------------------
-
-check_course, check_case, check_textbook = _courses.check, _cases.check, _textbooks.check
-check_lab, check_project, check_result = _labs.check, _projects.check, _results.check
+create_result, update_result, delete_result = results.create, results.update, results.delete
