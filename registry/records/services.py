@@ -6,12 +6,10 @@ service they flush, never commit, and take the acting user as keyword-only `acto
 """
 from __future__ import annotations
 
-from functools import partial
-
 from sqlalchemy import select
 
 from registry import values as v
-from registry.errors import Checks, DomainError, _l
+from registry.errors import Checks, DomainError
 from registry.evidence import services as evidence
 from registry.extensions import db
 from registry.mentors.queries import mentor_of_base
@@ -45,31 +43,6 @@ def unlink(model, column: str, parent_id: int) -> None:
         setattr(obj, column, None)
 
 
-def chosen_of_base(model, data: dict, key: str, base_id: int, refusal: DomainError):
-    """The record of the base chosen by id in `data[key]` (a form's select), or None when none is
-    chosen; `refusal` when the id names no record of this base."""
-    value = data.get(key)
-    if value in (None, "", 0, "0"):
-        return None
-    try:
-        obj = db.session.get(model, int(value))
-    except (TypeError, ValueError):
-        obj = None
-    if obj is None or obj.base_id != base_id:
-        raise refusal
-    return obj
-
-
-def record_of_base(data: dict, key: str, label, model, *, base_id: int):
-    """An optional link to another record of the same base, chosen by id."""
-    obj = chosen_of_base(model, data, key, base_id,
-                         DomainError(_l("%(label)s: no such record at this base."), field=key, label=label))
-    return obj.id if obj is not None else None
-
-
-Link = partial(v.FieldOfBase, record_of_base)  # Link("course_id", IndustryCourse)
-
-
 def roster_person(check: Checks, data: dict, base_id: int, labels: dict, sides: dict) -> dict:
     """Name, side and organisation of a member: from the roster when a mentor is chosen (`mentor_id`),
     else as typed."""
@@ -92,7 +65,7 @@ class Kind:
     is the base's id for a record of a base (`owner="base_id"`), or the parent record for a member
     (`owner="group"`, "team", "project"). Every broken rule is reported at once (a DomainErrors):
 
-    - `fields`: the record's values (`registry.values.Text`, `Date`…, `Link`), labelled from `labels`;
+    - `fields`: the record's values (`registry.values.Text`, `Date`, `Link`…), labelled from `labels`;
     - `person` (the sides a member may take): a member's name, organisation and side, or its roster mentor;
     - `span` = (start, end): the end date is not before the start;
     - `unique` = (column, message): no two records of the base share that column;

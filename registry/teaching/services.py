@@ -17,8 +17,7 @@ from registry.extensions import db
 from registry.mentors.models import Student
 from registry.mentors.queries import mentor_of_base
 from registry.records import services as records
-from registry.records.services import Link
-from registry.values import Choice, Date, Field, Flag, Integer, Number, Text
+from registry.values import Choice, Date, Field, Flag, Integer, Link, Number, Text
 from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PARTICIPANT_KINDS, PROJECT_CATEGORIES, SIDES,
                                       TRANSFER_KINDS, IndustryCourse, JointLab, MajorProject, ProjectParticipant,
                                       ResultTransfer, TeachingCase, TeachingTeam, TeachingTeamMember, Textbook)
@@ -151,8 +150,8 @@ create_project, update_project, delete_project = projects.create, projects.updat
 
 
 def _student_of_base(data: dict, base_id: int):
-    return records.chosen_of_base(Student, data, "student_id", base_id,
-                                  DomainError(_l("This student is not on the base's roster."), field="student_id"))
+    return v.chosen_of_base(Student, data, "student_id", base_id,
+                            DomainError(_l("This student is not on the base's roster."), field="student_id"))
 
 
 def _participant(check, project: MajorProject, data: dict, values: dict, participant) -> None:
