@@ -386,6 +386,14 @@ def roster_mentor_field():
                        description=_l("Choose a roster mentor, or type the person below."))
 
 
+def roster_person_fields(labels: dict, sides: dict) -> tuple:
+    """A member's person (team, working group): `mentor_id, name, side, organisation = …`, a roster
+    mentor or the person typed in, as `registry.records.services.roster_person` checks them."""
+    return (roster_mentor_field(), text_field(labels["name"], 100),
+            SelectField(labels["side"], choices=choices(sides), validators=[InputRequired()]),
+            text_field(labels["organisation"], 200))
+
+
 def not_blank(form, field):
     if isinstance(field.data, str) and not field.data.strip():
         raise ValidationError(_l("This field is required."))

@@ -4,15 +4,21 @@ whole number, out of range or not a date. Each raises a DomainError naming the f
 Two shapes: `text_value`, `whole_number`, `date_value` and `field_rule` take one value (a service's
 keyword argument); `text`, `date`, `integer`, `number`, `choice` take the data dict a form or a
 spreadsheet row gives (the record services: exchanges, teaching, governance, quality) and its key.
+
+A record kind declares its fields once with `Text`, `Date`, `Integer`, `Number`, `Choice`, `Flag`,
+`Link` (or a `Field` of its own check); `registry.records.services.Kind` checks them all and reports every
+broken field together.
 """
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+from functools import partial
+from typing import Callable
 
 from sqlalchemy import select
 
-from registry.errors import BilingualValueError, DomainError, _l
+from registry.errors import BilingualValueError, Checks, DomainError, _l
 from registry.extensions import db
 
 REQUIRED = _l("%(label)s is required.")
@@ -156,3 +162,62 @@ def unique(model, base_id: int, obj, field: str, message, **where) -> None:
     other = db.session.scalar(stmt.limit(1))
     if other is not None and (obj is None or other != obj.id):
         raise DomainError(message, field=field, **{k: v for k, v in where.items() if isinstance(v, (str, int))})
+
+
+def chosen_of_base(model, data: dict, key: str, base_id: int, refusal: DomainError):
+    """The record of the base chosen by id in `data[key]` (a form's select), or None when none is
+    chosen; `refusal` when the id names no record of this base."""
+    value = data.get(key)
+    if value in (None, "", 0, "0"):
+        return None
+    try:
+        obj = db.session.get(model, int(value))
+    except (TypeError, ValueError):
+        obj = None
+    if obj is None or obj.base_id != base_id:
+        raise refusal
+    return obj
+
+
+def link(data: dict, key: str, label, model, *, base_id: int) -> int | None:
+    """An optional link to another record of the same base, chosen by id: its id."""
+    obj = chosen_of_base(model, data, key, base_id,
+                         DomainError(_l("%(label)s: no such record at this base."), field=key, label=label))
+    return obj.id if obj is not None else None
+
+
+def flag(data: dict, key: str, label) -> bool:
+    """A tick box: ticked or not, never refused."""
+    return bool(data.get(key))
+
+
+# ---- a record's fields, declared once --------------------------------------------------------------
+
+class Field:
+    """One value of a record's data dict and its check, e.g. `Text("title", 200, required=True)`:
+    `check(data, key, label, *args, **kwargs)` returns the value checked or raises a DomainError
+    naming `key`."""
+
+    def __init__(self, check: Callable, key: str, *args, **kwargs):
+        self.check, self.key, self.args, self.kwargs = check, key, args, kwargs
+
+    def read(self, data: dict, label, base_id: int):
+        return self.check(data, self.key, label, *self.args, **self.kwargs)
+
+
+class FieldOfBase(Field):
+    """A field whose check needs the base the record belongs to (a link to another of its records)."""
+
+    def read(self, data: dict, label, base_id: int):
+        return self.check(data, self.key, label, *self.args, base_id=base_id, **self.kwargs)
+
+
+# Text("notes", 4000), Date("valid_until", required=False), Choice("area", AREAS), Flag("is_leader")…
+Text, Date, Integer, Number, Choice, Flag = (partial(Field, check) for check in (text, date, integer, number, choice,
+                                                                                flag))
+Link = partial(FieldOfBase, link)  # Link("course_id", IndustryCourse): a record of the same base
+
+
+def read(check: Checks, fields, data: dict, labels: dict, base_id: int) -> dict:
+    """Every field's value checked, each broken rule reported to `check` (its value then None)."""
+    return {f.key: check(f.read, data, labels[f.key], base_id) for f in fields}

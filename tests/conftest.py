@@ -311,6 +311,12 @@ def text_of(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def field_errors(html: str) -> dict[str, str]:
+    """{field id: the message shown right below the field}: the errors a user reads beside each field."""
+    return dict(re.findall(r'<(?:input|select|textarea)[^>]*\bid="([\w-]+)"[^>]*>\s*'
+                           r'<div class="invalid-feedback[^"]*">(.*?)</div>', html, re.S))
+
+
 # ---- requests as a user, API tokens, separate apps, the real command line ------------------
 
 FLASK = str(Path(sys.executable).with_name("flask"))

@@ -2,7 +2,7 @@ from wtforms import SelectField, SubmitField
 from wtforms.validators import InputRequired
 
 from registry.errors import _l
-from registry.forms_support import RegistryForm, choices, date_field, roster_mentor_field, text_field
+from registry.forms_support import RegistryForm, choices, date_field, roster_person_fields, text_field
 from registry.governance.models import GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS
 from registry.governance.services import L
 
@@ -50,10 +50,7 @@ class GroupForm(RegistryForm):
 
 
 class GroupMemberForm(RegistryForm):
-    mentor_id = roster_mentor_field()
-    name = _text("name", 100)
-    side = SelectField(L["side"], choices=choices(MEMBER_SIDES), validators=[InputRequired()])
-    organisation = _text("organisation", 200)
+    mentor_id, name, side, organisation = roster_person_fields(L, MEMBER_SIDES)
     position = _text("position", 100)
     group_role = SelectField(L["group_role"], choices=choices(GROUP_ROLES), default="member",
                              validators=[InputRequired()])

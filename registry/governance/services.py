@@ -1,15 +1,15 @@
 """Governance records: the cooperation agreement, training plan, exchange arrangement, working
-group (and its members) and regulations. Plain functions; each checks its values and raises a
-DomainError naming the field. Deleting a record deletes its evidence files too."""
+group (and its members) and regulations. Each kind declares its fields once (`records.Kind`);
+its services check every value and report each broken rule beside its field, all at once.
+Deleting a record deletes its evidence files too."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from registry.errors import DomainError, _l
-from registry.records import services as records
-from registry import values as v
 from registry.extensions import db
-from registry.mentors.queries import mentor_of_base
+from registry.records import services as records
+from registry.values import Choice, Date, Text
 from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, CooperationAgreement,
                                         ExchangeArrangement, Regulation, TrainingPlan, WorkingGroup,
                                         WorkingGroupMember)
@@ -25,125 +25,69 @@ L = {
 }
 
 
-# ---- cooperation agreement ---------------------------------------------------------------
+# ---- cooperation agreement, training plan, exchange arrangement --------------------------
 
-def _agreement_values(base_id: int, data: dict, obj=None) -> dict:
-    return {
-        "title": v.text(data, "title", L["title"], 200, required=True),
-        "document_no": v.text(data, "document_no", L["document_no"], 100),
-        "parties": v.text(data, "parties", L["parties"], 4000, required=True),
-        "signed_on": v.date(data, "signed_on", L["signed_on"]),
-        "valid_until": v.date(data, "valid_until", L["valid_until"], required=False),
-        "notes": v.text(data, "notes", L["notes"], 4000),
-    }
-
-
-_agreements = records.Kind(CooperationAgreement, _agreement_values, span=("signed_on", "valid_until"),
-                           record_type="cooperation_agreement")
+agreements = records.Kind(CooperationAgreement, L, (
+    Text("title", 200, required=True), Text("document_no", 100), Text("parties", 4000, required=True),
+    Date("signed_on"), Date("valid_until", required=False), Text("notes", 4000),
+), span=("signed_on", "valid_until"), record_type="cooperation_agreement")
 create_agreement, update_agreement, delete_agreement = (
-    _agreements.create, _agreements.update, _agreements.delete)
+    agreements.create, agreements.update, agreements.delete)
 
+plans = records.Kind(TrainingPlan, L, (
+    Text("title", 200, required=True), Text("version", 40, required=True), Date("adopted_on"),
+    Text("authors", 4000), Text("notes", 4000),
+), record_type="training_plan", unique=("version", _l("Version %(version)s of the training plan is already recorded.")))
+create_plan, update_plan, delete_plan = plans.create, plans.update, plans.delete
 
-# ---- training plan -----------------------------------------------------------------------
-
-def _plan_values(base_id: int, data: dict, obj=None) -> dict:
-    return {
-        "title": v.text(data, "title", L["title"], 200, required=True),
-        "version": v.text(data, "version", L["version"], 40, required=True),
-        "adopted_on": v.date(data, "adopted_on", L["adopted_on"]),
-        "authors": v.text(data, "authors", L["authors"], 4000),
-        "notes": v.text(data, "notes", L["notes"], 4000),
-    }
-
-
-_plans = records.Kind(TrainingPlan, _plan_values, record_type="training_plan", unique=(
-    "version", _l("Version %(version)s of the training plan is already recorded.")))
-create_plan, update_plan, delete_plan = _plans.create, _plans.update, _plans.delete
-
-
-# ---- two-way exchange arrangement --------------------------------------------------------
-
-def _arrangement_values(base_id: int, data: dict, obj=None) -> dict:
-    return {
-        "title": v.text(data, "title", L["title"], 200, required=True),
-        "established_on": v.date(data, "established_on", L["established_on"]),
-        "valid_until": v.date(data, "valid_until", L["valid_until"], required=False),
-        "description": v.text(data, "description", L["description"], 4000),
-    }
-
-
-_arrangements = records.Kind(ExchangeArrangement, _arrangement_values, span=("established_on", "valid_until"),
-                             record_type="exchange_arrangement")
+arrangements = records.Kind(ExchangeArrangement, L, (
+    Text("title", 200, required=True), Date("established_on"), Date("valid_until", required=False),
+    Text("description", 4000),
+), span=("established_on", "valid_until"), record_type="exchange_arrangement")
 create_arrangement, update_arrangement, delete_arrangement = (
-    _arrangements.create, _arrangements.update, _arrangements.delete)
+    arrangements.create, arrangements.update, arrangements.delete)
 
 
-# ---- working group -----------------------------------------------------------------------
+# ---- working group and its members -------------------------------------------------------
 
-def _group_values(base_id: int, data: dict, obj=None) -> dict:
+def _one_group_per_base(check, base_id: int, data: dict, values: dict, obj) -> None:
     other = db.session.scalar(select(WorkingGroup.id).where(WorkingGroup.base_id == base_id))
     if other is not None and (obj is None or other != obj.id):
-        raise DomainError(_l("This base already has a working group; change it, or add members to it."),
-                          field="name")
-    return {"name": v.text(data, "name", L["name"], 200, required=True),
-            "established_on": v.date(data, "established_on", L["established_on"]),
-            "remit": v.text(data, "remit", L["remit"], 4000)}
+        check.add(DomainError(_l("This base already has a working group; change it, or add members to it."),
+                              field="name"))
 
 
-_groups = records.Kind(WorkingGroup, _group_values, record_type="working_group")
-create_group, update_group, delete_group = _groups.create, _groups.update, _groups.delete
+groups = records.Kind(WorkingGroup, L, (Text("name", 200, required=True), Date("established_on"), Text("remit", 4000)),
+                      rule=_one_group_per_base, record_type="working_group")
+create_group, update_group, delete_group = groups.create, groups.update, groups.delete
 
 
-def _member_values(group: WorkingGroup, data: dict, member=None) -> dict:
-    mentor = mentor_of_base(data, "mentor_id", group.base_id)
-    if mentor is not None:
-        values = {"mentor_id": mentor.id, "name": mentor.name, "organisation": mentor.organisation,
-                  "side": mentor.side}
-    else:
-        values = {"mentor_id": None, "name": v.text(data, "name", L["name"], 100, required=True),
-                  "organisation": v.text(data, "organisation", L["organisation"], 200, required=True),
-                  "side": v.choice(data, "side", L["side"], MEMBER_SIDES)}
-    values.update(position=v.text(data, "position", L["position"], 100),
-                  group_role=v.choice(data, "group_role", L["group_role"], GROUP_ROLES),
-                  from_on=v.date(data, "from_on", L["from_on"]),
-                  until_on=v.date(data, "until_on", L["until_on"], required=False))
-    v.end_not_before_start(values["from_on"], values["until_on"], "until_on")
+def _no_overlapping_member(check, group: WorkingGroup, data: dict, values: dict, member) -> None:
+    if not check.ok:
+        return
     for other in group.members:
         if other is member:
             continue
         overlaps = (other.until_on is None or other.until_on >= values["from_on"]) and (
             values["until_on"] is None or other.from_on <= values["until_on"])
         if overlaps and other.name == values["name"] and other.organisation == values["organisation"]:
-            raise DomainError(_l("%(name)s is already a member of this group over these dates."), field="from_on",
-                              name=values["name"])
-    return values
+            check.add(DomainError(_l("%(name)s is already a member of this group over these dates."),
+                                  field="from_on", name=values["name"]))
+            return
 
 
-_group_members = records.Kind(WorkingGroupMember, _member_values, owner="group")
-add_group_member, update_group_member, remove_group_member = (_group_members.create, _group_members.update,
-                                                             _group_members.delete)
+group_members = records.Kind(WorkingGroupMember, L, (
+    Text("position", 100), Choice("group_role", GROUP_ROLES), Date("from_on"), Date("until_on", required=False),
+), person=MEMBER_SIDES, span=("from_on", "until_on"), rule=_no_overlapping_member, owner="group")
+add_group_member, update_group_member, remove_group_member = (group_members.create, group_members.update,
+                                                             group_members.delete)
 
 
 # ---- regulations -------------------------------------------------------------------------
 
-def _regulation_values(base_id: int, data: dict, obj=None) -> dict:
-    return {
-        "area": v.choice(data, "area", L["area"], REGULATION_AREAS),
-        "title": v.text(data, "title", L["title"], 200, required=True),
-        "document_no": v.text(data, "document_no", L["document_no"], 100),
-        "issued_on": v.date(data, "issued_on", L["issued_on"]),
-        "valid_until": v.date(data, "valid_until", L["valid_until"], required=False),
-        "summary": v.text(data, "summary", L["summary"], 4000),
-    }
-
-
-_regulations = records.Kind(Regulation, _regulation_values, span=("issued_on", "valid_until"),
-                            record_type="regulation")
+regulations = records.Kind(Regulation, L, (
+    Choice("area", REGULATION_AREAS), Text("title", 200, required=True), Text("document_no", 100),
+    Date("issued_on"), Date("valid_until", required=False), Text("summary", 4000),
+), span=("issued_on", "valid_until"), record_type="regulation")
 create_regulation, update_regulation, delete_regulation = (
-    _regulations.create, _regulations.update, _regulations.delete)
-
-
-# ---- checks without writing (spreadsheet previews) ---------------------------------------
-
-check_agreement, check_plan = _agreements.check, _plans.check
-check_arrangement, check_regulation = _arrangements.check, _regulations.check
+    regulations.create, regulations.update, regulations.delete)

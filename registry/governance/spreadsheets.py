@@ -12,85 +12,61 @@ from sqlalchemy.orm import selectinload
 from registry.errors import _l
 from registry.extensions import db
 from registry.governance import services
-from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, CooperationAgreement,
-                                        ExchangeArrangement, Regulation, TrainingPlan, WorkingGroup,
+from registry.governance.models import (GROUP_ROLES, MEMBER_SIDES, REGULATION_AREAS, WorkingGroup,
                                         WorkingGroupMember)
-from registry.imports import parsing
 from registry.imports.engine import Column, Spec, not_before
-from registry.records.sheets import (SIDE_ALIASES, RecordSheet, earliest_start, first_label, labelled_choice,
-                                     member_check, members_of_base, register_sheet, resolve_staff_numbers,
-                                     same_person, spans_meet, staff_number, text)
-
-DATE = parsing.date_between(1950, 2100)
+from registry.records.sheets import (SIDE_ALIASES, RecordSheet, date_column, earliest_start, first_label, kind_sheet,
+                                     labelled_choice, member_check, members_of_base, person_columns, register_sheet,
+                                     resolve_staff_numbers, same_person, spans_meet, staff_number, term_columns, text)
 AREA_ALIASES = {"基地建设": "base_building", "联合培养": "joint_training", "导师管理": "mentor_management",
                 "学生管理": "student_management", "合作交流": "cooperation_exchange", "挂职锻炼": "secondment",
                 "挂职": "secondment", "质量评价": "quality_evaluation"}
 ROLE_ALIASES = {"组长": "leader", "副组长": "deputy_leader", "成员": "member", "组员": "member", "秘书": "secretary"}
 
 
-AGREEMENTS = RecordSheet(
-    name="cooperation_agreements", title="合作协议", model=CooperationAgreement, counted_as="agreements",
-    spec=Spec("cooperation_agreements", columns=(
+AGREEMENTS = kind_sheet(
+    services.agreements, name="cooperation_agreements", title="合作协议", counted_as="agreements", columns=(
         Column("协议名称", "title", True, text(200), example="校企联合培养研究生合作协议"),
         Column("协议编号", "document_no", False, text(100)),
         Column("签约各方", "parties", True, text(4000), example="示范工业大学；星海航天动力研究所",
                description=_l("The signing parties (one per line, or separated by ；).")),
-        Column("签署日期", "signed_on", True, DATE, example=dt.date(2021, 9, 1), default=None),
-        Column("有效期至", "valid_until", False, DATE, example=dt.date(2026, 8, 31), default=None,
-               description=_l("Empty when open-ended; not before the signing date.")),
+        date_column("签署日期", "signed_on", example=dt.date(2021, 9, 1)),
+        date_column("有效期至", "valid_until", False, example=dt.date(2026, 8, 31),
+                    description=_l("Empty when open-ended; not before the signing date.")),
         Column("备注", "notes", False, text(4000)),
-    ), row_checks=(not_before("valid_until", "signed_on"),)),
-    key=lambda v: (v["title"], v["signed_on"]), record_key=lambda r: (r.title, r.signed_on),
-    create=services.create_agreement, update=services.update_agreement,
-    check=services.check_agreement,
-    export=lambda r: [r.title, r.document_no, r.parties, r.signed_on, r.valid_until, r.notes])
+    ), key=("title", "signed_on"))
 
-PLANS = RecordSheet(
-    name="training_plans", title="人才培养方案", model=TrainingPlan, counted_as="plans",
-    spec=Spec("training_plans", columns=(
+PLANS = kind_sheet(
+    services.plans, name="training_plans", title="人才培养方案", counted_as="plans", columns=(
         Column("方案名称", "title", True, text(200), example="航空宇航工程专业学位研究生培养方案"),
         Column("版本", "version", True, text(40), example="2024版", description=_l("Unique within the base.")),
-        Column("通过日期", "adopted_on", True, DATE, example=dt.date(2024, 6, 30), default=None,
-               description=_l("The date adopted: the latest version adopted by a day is the one in force.")),
+        date_column("通过日期", "adopted_on", example=dt.date(2024, 6, 30), description=_l(
+            "The date adopted: the latest version adopted by a day is the one in force.")),
         Column("制定人", "authors", False, text(4000), description=_l("Who wrote it, from both sides.")),
         Column("备注", "notes", False, text(4000)),
-    )),
-    key=lambda v: (v["version"],), record_key=lambda r: (r.version,),
-    create=services.create_plan, update=services.update_plan,
-    check=services.check_plan,
-    export=lambda r: [r.title, r.version, r.adopted_on, r.authors, r.notes])
+    ), key=("version",))
 
-ARRANGEMENTS = RecordSheet(
-    name="exchange_arrangements", title="双向交流机制", model=ExchangeArrangement, counted_as="arrangements",
-    spec=Spec("exchange_arrangements", columns=(
+ARRANGEMENTS = kind_sheet(
+    services.arrangements, name="exchange_arrangements", title="双向交流机制", counted_as="arrangements", columns=(
         Column("名称", "title", True, text(200), example="校企人员双向交流管理办法"),
-        Column("建立日期", "established_on", True, DATE, example=dt.date(2022, 3, 1), default=None),
-        Column("有效期至", "valid_until", False, DATE, example=None, default=None,
-               description=_l("Empty when open-ended; not before the date established.")),
+        date_column("建立日期", "established_on", example=dt.date(2022, 3, 1)),
+        date_column("有效期至", "valid_until", False,
+                    description=_l("Empty when open-ended; not before the date established.")),
         Column("说明", "description", False, text(4000)),
-    ), row_checks=(not_before("valid_until", "established_on"),)),
-    key=lambda v: (v["title"], v["established_on"]), record_key=lambda r: (r.title, r.established_on),
-    create=services.create_arrangement, update=services.update_arrangement,
-    check=services.check_arrangement,
-    export=lambda r: [r.title, r.established_on, r.valid_until, r.description])
+    ), key=("title", "established_on"))
 
-REGULATIONS = RecordSheet(
-    name="regulations", title="规章制度", model=Regulation, counted_as="regulations",
-    spec=Spec("regulations", columns=(
+REGULATIONS = kind_sheet(
+    services.regulations, name="regulations", title="规章制度", counted_as="regulations", columns=(
         Column("领域", "area", True, labelled_choice(REGULATION_AREAS, AREA_ALIASES), example="导师管理",
                choices=tuple(first_label(AREA_ALIASES, k) for k in REGULATION_AREAS),
                description=_l("One of the seven areas: 基地建设, 联合培养, 导师管理, 学生管理, 合作交流, 挂职锻炼, "
                               "质量评价.")),
         Column("制度名称", "title", True, text(200), example="校企联合培养导师管理办法"),
         Column("文号", "document_no", False, text(100)),
-        Column("发布日期", "issued_on", True, DATE, example=dt.date(2022, 5, 10), default=None),
-        Column("有效期至", "valid_until", False, DATE, example=None, default=None,
-               description=_l("Empty when open-ended; not before the date issued.")),
+        date_column("发布日期", "issued_on", example=dt.date(2022, 5, 10)),
+        date_column("有效期至", "valid_until", False, description=_l("Empty when open-ended; not before the date issued.")),
         Column("摘要", "summary", False, text(4000)),
-    ), row_checks=(not_before("valid_until", "issued_on"),)),
-    key=lambda v: (v["title"], v["issued_on"]), record_key=lambda r: (r.title, r.issued_on),
-    create=services.create_regulation, update=services.update_regulation,
-    check=services.check_regulation,
+    ), key=("title", "issued_on"),
     export=lambda r: [first_label(AREA_ALIASES, r.area), r.title, r.document_no, r.issued_on, r.valid_until,
                       r.summary])
 
@@ -135,7 +111,7 @@ def _resolve_group(base, table) -> None:
     resolve_staff_numbers(table)
 
 
-_check_group_member = member_check("group", services._group_values, services._member_values, _NewGroup)
+_check_group_member = member_check("group", services.groups.values, services.group_members.values, _NewGroup)
 
 
 def _group_in_file(table, checked) -> None:
@@ -166,22 +142,13 @@ GROUP_MEMBERS = RecordSheet(
     spec=Spec("working_group_members", columns=(
         Column("工作组名称", "group_name", True, text(200), example="示范基地建设工作组",
                description=_l("The base's working group; created from the file when the base has none.")),
-        Column("姓名", "name", True, text(100), example="林青"),
-        Column("所属方", "side", True, labelled_choice(MEMBER_SIDES, SIDE_ALIASES), example="高校",
-               choices=("高校", "企业"), description=_l("高校 (university) or 企业 (enterprise).")),
-        Column("所在单位", "organisation", True, text(200), example="示范工业大学"),
-        Column("工号", "staff_no", False, text(64),
-               description=_l("Optional: the staff number of a roster mentor; links the member to that mentor.")),
+        *person_columns(MEMBER_SIDES, name="林青", side="高校", organisation="示范工业大学"),
         Column("职务", "position", False, text(100), example="研究生院副院长",
                description=_l("The post held at the member's own organisation.")),
         Column("组内角色", "group_role", True, labelled_choice(GROUP_ROLES, ROLE_ALIASES), example="组长",
                choices=("组长", "副组长", "成员", "秘书"), description=_l("组长, 副组长, 成员 or 秘书.")),
-        Column("加入日期", "from_on", True, DATE, example=dt.date(2021, 9, 1), default=None),
-        Column("退出日期", "until_on", False, DATE, example=None, default=None,
-               description=_l("Empty while a member; not before the date joined.")),
-        Column("工作组成立日期", "group_established_on", False, DATE, example=dt.date(2021, 9, 1), default=None,
-               description=_l("Used only when the file creates the group; empty: the earliest date joined in the "
-                              "file.")),
+        *term_columns(dt.date(2021, 9, 1), "group", "工作组成立日期", _l(
+            "Used only when the file creates the group; empty: the earliest date joined in the file.")),
     ), row_checks=(not_before("until_on", "from_on"),)),
     key=lambda v: (v["name"], v["organisation"], v["from_on"]),
     record_key=lambda m: (m.name, m.organisation, m.from_on),

@@ -96,7 +96,7 @@ GROUP = RecordKind(
     sheet="working_group_members",
     members=MemberKind(
         model=WorkingGroupMember, parent_attr="group", label=_l("Members"), form=forms.GroupMemberForm,
-        add=services.add_group_member, update=services.update_group_member, delete=services.remove_group_member,
+        create=services.add_group_member, update=services.update_group_member, delete=services.remove_group_member,
         columns=[Column(L["name"], lambda m, e: m.name), Column(L["side"], lambda m, e: MEMBER_SIDES[m.side]),
                  Column(L["organisation"], lambda m, e: m.organisation),
                  Column(L["position"], lambda m, e: m.position),

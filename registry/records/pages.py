@@ -22,7 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from flask import abort, render_template, request, url_for
+import io
+
+from flask import abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -64,40 +66,55 @@ class Filter:
     column: Any  # compared for equality
 
 
-@dataclass(eq=False)
-class MemberKind:
-    """Members of a record over time (team members, working-group members, project participants)."""
+@dataclass(eq=False, kw_only=True)
+class Editable:
+    """What the pages that add, change and delete records of a model need (a record kind, or the
+    members of a record): its form and services, and the columns its list shows."""
 
     model: type
-    parent_attr: str  # the member's relationship to its record, e.g. "team"
     label: Any
     form: type
-    add: Callable  # (parent, data, *, actor) -> member
-    update: Callable  # (member, data, *, actor) -> member
-    delete: Callable  # (member, *, actor) -> None
-    columns: list
-    prepare_form: Callable | None = None  # (form, base)
-
-
-@dataclass(eq=False)
-class RecordKind:
-    key: str  # also the evidence record type, e.g. "exchange"
-    area: str  # the blueprint's name
-    slug: str  # URL part under /bases/<code>/
-    model: type
-    label: Any  # singular
-    plural: Any
-    form: type
-    create: Callable  # (base, data, *, actor) -> obj
+    create: Callable  # (base or parent record, data, *, actor) -> the new record or member
     update: Callable  # (obj, data, *, actor) -> obj
     delete: Callable  # (obj, *, actor) -> None
     columns: list
+    prepare_form: Callable | None = None  # (form, base): fill choices
+
+    def call(self, action: str, *args):
+        """Run one of the services as the signed-in user (every service takes keyword-only `actor`)."""
+        return getattr(self, action)(*args, actor=actor())
+
+    def make_form(self, base, **kwargs):
+        """The form (`obj=` the record it changes), its choices filled for `base`."""
+        form = self.form(**kwargs)
+        if self.prepare_form:
+            self.prepare_form(form, base)
+        return form
+
+    def save(self, form, action: str, target, *, done):
+        """Save the form through the `action` service ("create", "update") on `target` (the base, the
+        parent record, the record); see `save_form`."""
+        return save_form(form, lambda: self.call(action, target, form_data(form)), message=_("Saved."), done=done)
+
+
+@dataclass(eq=False, kw_only=True)
+class MemberKind(Editable):
+    """Members of a record over time (team members, working-group members, project participants)."""
+
+    parent_attr: str  # the member's relationship to its record, e.g. "team"
+
+
+@dataclass(eq=False, kw_only=True)
+class RecordKind(Editable):
+    key: str  # also the evidence record type, e.g. "exchange"
+    area: str  # the blueprint's name
+    slug: str  # URL part under /bases/<code>/
+    plural: Any  # `label` is the singular
     details: list
     order_by: tuple = ()
     options: tuple = ()  # eager loading for lists
     year: Any = None  # SQL expression: the year a record counts in (the year filter)
     filters: tuple = ()
-    prepare_form: Callable | None = None  # (form, base): fill choices
     list_extra: Callable | None = None  # (base, items, args) -> dict for the template
     detail_extra: Callable | None = None  # (obj) -> dict
     list_template: str = "evidence/record_list.html"
@@ -105,10 +122,6 @@ class RecordKind:
     members: MemberKind | None = None
     sheet: str | None = None  # the name of its spreadsheet (registry.records.sheets), if any
     title: Callable = field(default=lambda obj: obj.audit_label())
-
-    def call(self, action: str, *args):
-        """Run one of the kind's services as the signed-in user (every service takes keyword-only `actor`)."""
-        return getattr(self, action)(*args, actor=actor())
 
     def endpoint(self, action: str) -> str:
         return f"{self.area}.{self.key}_{action}"
@@ -185,9 +198,7 @@ def add_routes(bp, kind: RecordKind) -> None:
         obj = load_record(kind, base, record_id)
 
         if kind.members is not None and member_form is None:
-            member_form = kind.members.form(formdata=None)
-            if kind.members.prepare_form:
-                kind.members.prepare_form(member_form, base)
+            member_form = kind.members.make_form(base, formdata=None)
         extra = kind.detail_extra(obj) if kind.detail_extra else {}
         return render_template(kind.detail_template, kind=kind, base=base, obj=obj, extra=extra, display=display,
                                member_form=member_form, can_edit=authz.can_edit_base(actor(), base),
@@ -196,22 +207,16 @@ def add_routes(bp, kind: RecordKind) -> None:
     @allow(*EDITORS)
     def new_view(code):
         base = load_base(code, edit=True)
-        form = kind.form()
-        if kind.prepare_form:
-            kind.prepare_form(form, base)
-        done = save_form(form, lambda: kind.call("create", base, form_data(form)), message=_("Saved."),
-                         done=lambda obj: kind.url("detail", base, obj))
+        form = kind.make_form(base)
+        done = kind.save(form, "create", base, done=lambda obj: kind.url("detail", base, obj))
         return done or render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=None)
 
     @allow(*EDITORS)
     def edit_view(code, record_id):
         base = load_base(code, edit=True)
         obj = load_record(kind, base, record_id)
-        form = kind.form(obj=obj)
-        if kind.prepare_form:
-            kind.prepare_form(form, base)
-        done = save_form(form, lambda: kind.call("update", obj, form_data(form)), message=_("Saved."),
-                         done=kind.url("detail", base, obj))
+        form = kind.make_form(base, obj=obj)
+        done = kind.save(form, "update", obj, done=kind.url("detail", base, obj))
         return done or render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=obj)
 
     @allow(*EDITORS)
@@ -236,10 +241,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _add_sheet_routes(bp, kind: RecordKind, prefix: str, load_base) -> None:
     """Export (xlsx or csv, with the import's columns) and the import template."""
-    import io
-
-    from flask import send_file
-
     @allow(*ALL)
     def export(code, fmt):
         base = load_base(code)
@@ -269,11 +270,8 @@ def _add_member_routes(bp, kind: RecordKind, prefix: str, detail_view, load_base
     def member_add(code, record_id):
         base = load_base(code, edit=True)
         parent = load_record(kind, base, record_id)
-        form = members.form()
-        if members.prepare_form:
-            members.prepare_form(form, base)
-        done = save_form(form, lambda: members.add(parent, form_data(form), actor=actor()), message=_("Saved."),
-                         done=kind.url("detail", base, parent))
+        form = members.make_form(base)
+        done = members.save(form, "create", parent, done=kind.url("detail", base, parent))
         return done or (detail_view(code, record_id, member_form=form), 400)
 
     @allow(*EDITORS)
@@ -281,11 +279,8 @@ def _add_member_routes(bp, kind: RecordKind, prefix: str, detail_view, load_base
         base = load_base(code, edit=True)
         parent = load_record(kind, base, record_id)
         member = _load_member(kind, parent, member_id)
-        form = members.form(obj=member)
-        if members.prepare_form:
-            members.prepare_form(form, base)
-        done = save_form(form, lambda: members.update(member, form_data(form), actor=actor()), message=_("Saved."),
-                         done=kind.url("detail", base, parent))
+        form = members.make_form(base, obj=member)
+        done = members.save(form, "update", member, done=kind.url("detail", base, parent))
         return done or render_template("evidence/record_form.html", kind=kind, base=base, form=form, obj=parent,
                                        member=member)
 
@@ -294,7 +289,7 @@ def _add_member_routes(bp, kind: RecordKind, prefix: str, detail_view, load_base
         base = load_base(code, edit=True)
         parent = load_record(kind, base, record_id)
         member = _load_member(kind, parent, member_id)
-        return delete_then(lambda: members.delete(member, actor=actor()), done=kind.url("detail", base, parent),
+        return delete_then(lambda: members.call("delete", member), done=kind.url("detail", base, parent),
                            message=_("Deleted."))
 
     bp.add_url_rule(f"{prefix}/<int:record_id>/members", f"{kind.key}_member_add", member_add, methods=["POST"])

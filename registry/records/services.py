@@ -9,8 +9,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from registry import values as v
+from registry.errors import Checks, DomainError
 from registry.evidence import services as evidence
 from registry.extensions import db
+from registry.mentors.queries import mentor_of_base
 
 
 def create(record, *, actor):
@@ -41,29 +43,59 @@ def unlink(model, column: str, parent_id: int) -> None:
         setattr(obj, column, None)
 
 
+def roster_person(check: Checks, data: dict, base_id: int, labels: dict, sides: dict) -> dict:
+    """Name, side and organisation of a member: from the roster when a mentor is chosen (`mentor_id`),
+    else as typed."""
+    try:
+        mentor = mentor_of_base(data, "mentor_id", base_id)
+    except DomainError as exc:  # an unknown mentor: the typed person is not asked for
+        check.add(exc)
+        return {"mentor_id": None, "name": None, "organisation": None, "side": None}
+    if mentor is not None:
+        return {"mentor_id": mentor.id, "name": mentor.name, "organisation": mentor.organisation,
+                "side": mentor.side}
+    typed = (v.Text("name", 100, required=True), v.Text("organisation", 200, required=True), v.Choice("side", sides))
+    return {"mentor_id": None, **v.read(check, typed, data, labels, base_id)}
+
+
 class Kind:
     """The create/update/delete services of one record kind, and its check without writing.
 
     `values(owner, data, record=None)` checks a data dict and returns the record's values; the owner
     is the base's id for a record of a base (`owner="base_id"`), or the parent record for a member
-    (`owner="group"`, "team", "project"). `unique` = (column, message): no two records of the base
-    share that column. `span` = (start, end): the end date is not before the start. A kind with a `record_type` carries evidence files, deleted with it; `unlinks`
-    lists the (model, column) links to clear first.
+    (`owner="group"`, "team", "project"). Every broken rule is reported at once (a DomainErrors):
+
+    - `fields`: the record's values (`registry.values.Text`, `Date`, `Link`…), labelled from `labels`;
+    - `person` (the sides a member may take): a member's name, organisation and side, or its roster mentor;
+    - `span` = (start, end): the end date is not before the start;
+    - `unique` = (column, message): no two records of the base share that column;
+    - `rule(check, owner, data, values, record)`: the kind's own rules, reported to `check`
+      (a `registry.errors.Checks`); `check.ok` says whether every value so far is sound.
+
+    A kind with a `record_type` carries evidence files, deleted with it; `unlinks` lists the
+    (model, column) links to clear first.
     """
 
-    def __init__(self, model, values, *, owner: str = "base_id", record_type: str | None = None,
-                 unique: tuple | None = None, span: tuple | None = None, unlinks: tuple = ()):
-        self.model, self._values, self.owner = model, values, owner
-        self.record_type, self.unique, self.span, self.unlinks = record_type, unique, span, unlinks
+    def __init__(self, model, labels: dict, fields: tuple = (), *, person: dict | None = None, rule=None,
+                 owner: str = "base_id", record_type: str | None = None, unique: tuple | None = None,
+                 span: tuple | None = None, unlinks: tuple = ()):
+        self.model, self.labels, self.fields, self.person, self.rule = model, labels, fields, person, rule
+        self.owner, self.record_type, self.unique, self.span, self.unlinks = owner, record_type, unique, span, unlinks
 
     def values(self, owner, data: dict, record=None) -> dict:
-        values = self._values(owner, data, record)
+        base_id = owner if self.owner == "base_id" else owner.base_id
+        check = Checks()
+        values = roster_person(check, data, base_id, self.labels, self.person) if self.person is not None else {}
+        values.update(v.read(check, self.fields, data, self.labels, base_id))
         if self.span is not None:
             start, end = self.span
-            v.end_not_before_start(values[start], values[end], end)
-        if self.unique is not None:
+            check(v.end_not_before_start, values[start], values[end], end)
+        if self.unique is not None and values[self.unique[0]] is not None:
             column, message = self.unique
-            v.unique(self.model, owner, record, column, message, **{column: values[column]})
+            check(v.unique, self.model, owner, record, column, message, **{column: values[column]})
+        if self.rule is not None:
+            self.rule(check, owner, data, values, record)
+        check.done()
         return values
 
     def _owner_of(self, parent):

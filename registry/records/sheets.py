@@ -20,7 +20,7 @@ from registry.errors import DomainError, _l
 from registry.extensions import db
 from registry.imports import parsing
 from registry.imports.blank_workbooks import build_template
-from registry.imports.engine import Importer, Row, Spec, Table, run_import
+from registry.imports.engine import Column, Importer, Row, Spec, Table, not_before, run_import
 from registry.imports.kinds import KINDS, ImportKind, register_import
 from registry.imports.parsing import CellError
 from registry.imports.roster import preload_mentors
@@ -77,6 +77,30 @@ class RecordSheet:
     in_file: Callable | None = None  # (table, [(row, values)]) -> None: rules across the file's rows
     counted_as: str = "records"
     options: tuple = field(default_factory=tuple)  # eager loading for exports
+
+
+DATE = parsing.date_between(1950, 2100)
+
+
+def date_column(name: str, key: str, required: bool = True, example=None, description="") -> Column:
+    """A date cell in 1950–2100 (a blank optional one is None); a column with an example date is
+    written as a date in exports."""
+    return Column(name, key, required, DATE, example=example, default=None, description=description)
+
+
+def kind_sheet(kind, *, name: str, title: str, columns: tuple, key: tuple, export: Callable | None = None,
+               row_key: Callable | None = None, **more) -> RecordSheet:
+    """The sheet of a record kind (`registry.records.services.Kind`) whose own services check and
+    write its rows, so a file obeys the rules of the web form. A row is the same record as the one
+    with the same values of the `key` fields (`row_key`: a row's key computed otherwise); the kind's
+    span is checked in the file too; `export` defaults to each column's attribute."""
+    row_checks = (not_before(kind.span[1], kind.span[0]),) if kind.span is not None else ()
+    return RecordSheet(
+        name=name, title=title, spec=Spec(name, columns=columns, row_checks=row_checks), model=kind.model,
+        key=row_key or (lambda values: tuple(values[k] for k in key)),
+        record_key=lambda record: tuple(getattr(record, k) for k in key),
+        create=kind.create, update=kind.update, check=kind.check,
+        export=export or (lambda record: [getattr(record, c.key) for c in columns]), **more)
 
 
 SHEETS: dict[str, RecordSheet] = {}
@@ -252,6 +276,30 @@ SIDE_ALIASES = {"高校": "university", "学校": "university", "校方": "unive
                 "企业": "enterprise", "企方": "enterprise"}
 YES_NO = {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False, "true": True, "false": False,
           "1": True, "0": False, "√": True, "✓": True, "×": False}
+
+
+def person_columns(sides: dict, name: str, side: str, organisation: str) -> tuple[Column, ...]:
+    """A member's person (teams, working groups), with the examples given: name, side, organisation,
+    and the staff number that links a roster mentor (`resolve_staff_numbers`)."""
+    return (
+        Column("姓名", "name", True, text(100), example=name),
+        Column("所属方", "side", True, labelled_choice(sides, SIDE_ALIASES), example=side, choices=("高校", "企业"),
+               description=_l("高校 (university) or 企业 (enterprise).")),
+        Column("所在单位", "organisation", True, text(200), example=organisation),
+        Column("工号", "staff_no", False, text(64),
+               description=_l("Optional: the staff number of a roster mentor; links the member to that mentor.")),
+    )
+
+
+def term_columns(joined: dt.date, parent: str, parent_header: str, parent_description) -> tuple[Column, ...]:
+    """A member's dates, and the start of the parent record (`<parent>_established_on`) a file creates."""
+    return (
+        date_column("加入日期", "from_on", example=joined),
+        date_column("退出日期", "until_on", required=False,
+                    description=_l("Empty while a member; not before the date joined.")),
+        date_column(parent_header, f"{parent}_established_on", required=False, example=joined,
+                    description=parent_description),
+    )
 
 
 def yes_no(value):

@@ -2,7 +2,7 @@ from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from registry.errors import _l
-from registry.forms_support import RegistryForm, choices, roster_mentor_field, strip, text_field
+from registry.forms_support import RegistryForm, choices, roster_person_fields, strip, text_field
 from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PARTICIPANT_KINDS, PROJECT_CATEGORIES, SIDES,
                                       TRANSFER_KINDS)
 from registry.teaching.services import L
@@ -62,10 +62,7 @@ class TeamForm(RegistryForm):
 
 
 class TeamMemberForm(RegistryForm):
-    mentor_id = roster_mentor_field()
-    name = _text("name", 100)
-    side = SelectField(L["side"], choices=choices(SIDES), validators=[InputRequired()])
-    organisation = _text("organisation", 200)
+    mentor_id, name, side, organisation = roster_person_fields(L, SIDES)
     is_leader = BooleanField(L["is_leader"])
     from_on = DateField(L["from_on"], validators=[InputRequired()])
     until_on = DateField(L["until_on"], validators=[Optional()], description=_l("Empty while still a member."))

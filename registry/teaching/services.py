@@ -1,8 +1,9 @@
 """Joint teaching and innovation records: what can be done to them, as plain functions.
 
 Each `create_*` takes the base and a data dict (a form's or a spreadsheet row's values), each
-`update_*` the record and a data dict; both check every value and raise a DomainError naming the
-field. Deleting a record deletes its evidence files too.
+`update_*` the record and a data dict; both check every value of the kind's declared fields
+(`records.Kind`) and report each broken rule beside its field, all at once. Deleting a record
+deletes its evidence files too.
 """
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from sqlalchemy import and_, or_, select
 
 from registry import values as v
 from registry.errors import DomainError, _l
-from registry.records import services as records
 from registry.extensions import db
-from registry.mentors.queries import mentor_of_base
 from registry.mentors.models import Student
+from registry.mentors.queries import mentor_of_base
+from registry.records import services as records
+from registry.values import Choice, Date, Field, Flag, Integer, Link, Number, Text
 from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PARTICIPANT_KINDS, PROJECT_CATEGORIES, SIDES,
                                       TRANSFER_KINDS, IndustryCourse, JointLab, MajorProject, ProjectParticipant,
                                       ResultTransfer, TeachingCase, TeachingTeam, TeachingTeamMember, Textbook)
@@ -35,20 +37,6 @@ L = {
     "project_id": _l("Major project"), "mentor_id": _l("Roster mentor"), "student_id": _l("Roster student"),
 }
 YEAR_RANGE = (1950, 2100)
-
-
-def _record_of_base(model, data: dict, key: str, base_id: int):
-    """An optional link to another record of the same base, chosen by id."""
-    value = data.get(key)
-    if value in (None, "", 0, "0"):
-        return None
-    try:
-        obj = db.session.get(model, int(value))
-    except (TypeError, ValueError):
-        obj = None
-    if obj is None or obj.base_id != base_id:
-        raise DomainError(_l("%(label)s: no such record at this base."), field=key, label=L[key])
-    return obj.id
 
 
 # ---- ISBN --------------------------------------------------------------------------------
@@ -75,77 +63,39 @@ def normalise_isbn(value, field: str = "isbn") -> str:
                          "starting with 978 or 979."), field=field, isbn=raw)
 
 
-# ---- industry courses --------------------------------------------------------------------
-
-def _course_values(base_id: int, data: dict, obj=None) -> dict:
-    return {
-        "code": v.text(data, "code", L["code"], 40, required=True),
-        "title": v.text(data, "title", L["title"], 200, required=True),
-        "lead_teachers": v.text(data, "lead_teachers", L["lead_teachers"], 500, required=True),
-        "hours": v.integer(data, "hours", L["hours"], 1, 2000),
-        "credits": v.number(data, "credits", L["credits"], 0, 100, 1),
-        "terms_offered": v.text(data, "terms_offered", L["terms_offered"], 200),
-        "level": v.choice(data, "level", L["level"], COURSE_LEVELS),
-        "first_year": v.integer(data, "first_year", L["first_year"], *YEAR_RANGE),
-        "description": v.text(data, "description", L["description"], 4000),
-    }
+def _isbn(data: dict, key: str, label) -> str:
+    return normalise_isbn(data.get(key), key)
 
 
-_courses = records.Kind(IndustryCourse, _course_values, record_type="industry_course",
-                        unique=("code", _l("A course with code %(code)s is already recorded.")),
-                        unlinks=((TeachingCase, "course_id"), (Textbook, "course_id")))
-create_course, update_course, delete_course = _courses.create, _courses.update, _courses.delete
+# ---- industry courses, teaching cases, textbooks -----------------------------------------
+
+courses = records.Kind(IndustryCourse, L, (
+    Text("code", 40, required=True), Text("title", 200, required=True), Text("lead_teachers", 500, required=True),
+    Integer("hours", 1, 2000), Number("credits", 0, 100, 1), Text("terms_offered", 200),
+    Choice("level", COURSE_LEVELS), Integer("first_year", *YEAR_RANGE), Text("description", 4000),
+), record_type="industry_course", unique=("code", _l("A course with code %(code)s is already recorded.")),
+    unlinks=((TeachingCase, "course_id"), (Textbook, "course_id")))
+create_course, update_course, delete_course = courses.create, courses.update, courses.delete
+
+cases = records.Kind(TeachingCase, L, (
+    Text("title", 200, required=True), Text("authors", 500), Text("source", 200), Link("course_id", IndustryCourse),
+    Integer("year", *YEAR_RANGE), Text("description", 4000),
+), record_type="teaching_case", unique=("title", _l("A teaching case titled %(title)s is already recorded.")))
+create_case, update_case, delete_case = cases.create, cases.update, cases.delete
+
+textbooks = records.Kind(Textbook, L, (
+    Text("title", 200, required=True), Text("authors", 500, required=True), Text("publisher", 200, required=True),
+    Integer("year", *YEAR_RANGE), Field(_isbn, "isbn"), Link("course_id", IndustryCourse),
+), record_type="textbook", unique=("isbn", _l("A textbook with ISBN %(isbn)s is already recorded.")))
+create_textbook, update_textbook, delete_textbook = textbooks.create, textbooks.update, textbooks.delete
 
 
-# ---- teaching cases ----------------------------------------------------------------------
+# ---- teaching teams and their members ----------------------------------------------------
 
-def _case_values(base_id: int, data: dict, obj=None) -> dict:
-    return {
-        "title": v.text(data, "title", L["title"], 200, required=True),
-        "authors": v.text(data, "authors", L["authors"], 500),
-        "source": v.text(data, "source", L["source"], 200),
-        "course_id": _record_of_base(IndustryCourse, data, "course_id", base_id),
-        "year": v.integer(data, "year", L["year"], *YEAR_RANGE),
-        "description": v.text(data, "description", L["description"], 4000),
-    }
-
-
-_cases = records.Kind(TeachingCase, _case_values, record_type="teaching_case", unique=(
-    "title", _l("A teaching case titled %(title)s is already recorded.")))
-create_case, update_case, delete_case = _cases.create, _cases.update, _cases.delete
-
-
-# ---- textbooks ---------------------------------------------------------------------------
-
-def _textbook_values(base_id: int, data: dict, obj=None) -> dict:
-    return {
-        "title": v.text(data, "title", L["title"], 200, required=True),
-        "authors": v.text(data, "authors", L["authors"], 500, required=True),
-        "publisher": v.text(data, "publisher", L["publisher"], 200, required=True),
-        "year": v.integer(data, "year", L["year"], *YEAR_RANGE),
-        "isbn": normalise_isbn(data.get("isbn")),
-        "course_id": _record_of_base(IndustryCourse, data, "course_id", base_id),
-    }
-
-
-_textbooks = records.Kind(Textbook, _textbook_values, record_type="textbook", unique=(
-    "isbn", _l("A textbook with ISBN %(isbn)s is already recorded.")))
-create_textbook, update_textbook, delete_textbook = _textbooks.create, _textbooks.update, _textbooks.delete
-
-
-# ---- teaching teams ----------------------------------------------------------------------
-
-def _team_values(base_id: int, data: dict, obj=None) -> dict:
-    return {
-        "name": v.text(data, "name", L["name"], 200, required=True),
-        "established_on": v.date(data, "established_on", L["established_on"]),
-        "description": v.text(data, "description", L["description"], 4000),
-    }
-
-
-_teams = records.Kind(TeachingTeam, _team_values, record_type="teaching_team", unique=(
-    "name", _l("A teaching team named %(name)s is already recorded.")))
-create_team, update_team, delete_team = _teams.create, _teams.update, _teams.delete
+teams = records.Kind(TeachingTeam, L, (
+    Text("name", 200, required=True), Date("established_on"), Text("description", 4000),
+), record_type="teaching_team", unique=("name", _l("A teaching team named %(name)s is already recorded.")))
+create_team, update_team, delete_team = teams.create, teams.update, teams.delete
 
 
 def _overlaps(model, start, end):
@@ -154,23 +104,10 @@ def _overlaps(model, start, end):
     return and_(condition, model.from_on <= end) if end is not None else condition
 
 
-def _person_values(base_id: int, data: dict) -> dict:
-    """Name, side and organisation of a member: from the roster when a mentor is chosen."""
-    mentor = mentor_of_base(data, "mentor_id", base_id)
-    if mentor is not None:
-        return {"mentor_id": mentor.id, "name": mentor.name, "organisation": mentor.organisation,
-                "side": mentor.side}
-    return {"mentor_id": None, "name": v.text(data, "name", L["name"], 100, required=True),
-            "organisation": v.text(data, "organisation", L["organisation"], 200, required=True),
-            "side": v.choice(data, "side", L["side"], SIDES)}
-
-
-def _team_member_values(team: TeachingTeam, data: dict, member=None) -> dict:
-    values = _person_values(team.base_id, data)
-    values.update(from_on=v.date(data, "from_on", L["from_on"]),
-                  until_on=v.date(data, "until_on", L["until_on"], required=False),
-                  is_leader=bool(data.get("is_leader")))
-    v.end_not_before_start(values["from_on"], values["until_on"], "until_on")
+def _one_term_at_a_time(check, team: TeachingTeam, data: dict, values: dict, member) -> None:
+    """A person is a member once over any dates, and the team has one leader at a time."""
+    if not check.ok:
+        return
     others = select(TeachingTeamMember).where(TeachingTeamMember.team_id == team.id,
                                               _overlaps(TeachingTeamMember, values["from_on"], values["until_on"]))
     if member is not None:
@@ -179,88 +116,64 @@ def _team_member_values(team: TeachingTeam, data: dict, member=None) -> dict:
         same = (values["mentor_id"] is not None and other.mentor_id == values["mentor_id"]) or (
             other.name == values["name"] and other.organisation == values["organisation"])
         if same:
-            raise DomainError(_l("%(name)s is already a member of this team over these dates."), field="from_on",
-                              name=values["name"])
+            check.add(DomainError(_l("%(name)s is already a member of this team over these dates."),
+                                  field="from_on", name=values["name"]))
+            return
         if values["is_leader"] and other.is_leader:
-            raise DomainError(_l("%(name)s already leads this team over these dates; end their term first."),
-                              field="is_leader", name=other.name)
-    return values
+            check.add(DomainError(_l("%(name)s already leads this team over these dates; end their term first."),
+                                  field="is_leader", name=other.name))
+            return
 
 
-_team_members = records.Kind(TeachingTeamMember, _team_member_values, owner="team")
-add_team_member, update_team_member, remove_team_member = (_team_members.create, _team_members.update,
-                                                          _team_members.delete)
+team_members = records.Kind(TeachingTeamMember, L, (
+    Date("from_on"), Date("until_on", required=False), Flag("is_leader"),
+), person=SIDES, span=("from_on", "until_on"), rule=_one_term_at_a_time, owner="team")
+add_team_member, update_team_member, remove_team_member = (team_members.create, team_members.update,
+                                                          team_members.delete)
 
 
-# ---- joint labs and innovation centres ---------------------------------------------------
+# ---- joint labs and innovation centres, major projects -----------------------------------
 
-def _lab_values(base_id: int, data: dict, obj=None) -> dict:
-    return {
-        "kind": v.choice(data, "kind", L["kind"], LAB_KINDS),
-        "name": v.text(data, "name", L["name"], 200, required=True),
-        "established_on": v.date(data, "established_on", L["established_on"]),
-        "partners": v.text(data, "partners", L["partners"], 4000),
-        "focus": v.text(data, "focus", L["focus"], 4000),
-    }
+labs = records.Kind(JointLab, L, (
+    Choice("kind", LAB_KINDS), Text("name", 200, required=True), Date("established_on"), Text("partners", 4000),
+    Text("focus", 4000),
+), record_type="joint_lab", unique=("name", _l("A lab or centre named %(name)s is already recorded.")))
+create_lab, update_lab, delete_lab = labs.create, labs.update, labs.delete
 
-
-_labs = records.Kind(JointLab, _lab_values, record_type="joint_lab", unique=(
-    "name", _l("A lab or centre named %(name)s is already recorded.")))
-create_lab, update_lab, delete_lab = _labs.create, _labs.update, _labs.delete
-
-
-# ---- major projects ----------------------------------------------------------------------
-
-def _project_values(base_id: int, data: dict, obj=None) -> dict:
-    return {
-        "name": v.text(data, "name", L["name"], 200, required=True),
-        "category": v.choice(data, "category", L["category"], PROJECT_CATEGORIES),
-        "project_no": v.text(data, "project_no", L["project_no"], 100),
-        "lead_organisation": v.text(data, "lead_organisation", L["lead_organisation"], 200),
-        "starts_on": v.date(data, "starts_on", L["starts_on"]),
-        "ends_on": v.date(data, "ends_on", L["ends_on"], required=False),
-        "description": v.text(data, "description", L["description"], 4000),
-    }
-
-
-_projects = records.Kind(MajorProject, _project_values, span=("starts_on", "ends_on"),
-                         record_type="major_project",
-                         unique=("name", _l("A major project named %(name)s is already recorded.")),
-                         unlinks=((ResultTransfer, "project_id"),))
-create_project, update_project, delete_project = _projects.create, _projects.update, _projects.delete
+projects = records.Kind(MajorProject, L, (
+    Text("name", 200, required=True), Choice("category", PROJECT_CATEGORIES), Text("project_no", 100),
+    Text("lead_organisation", 200), Date("starts_on"), Date("ends_on", required=False), Text("description", 4000),
+), span=("starts_on", "ends_on"), record_type="major_project",
+    unique=("name", _l("A major project named %(name)s is already recorded.")),
+    unlinks=((ResultTransfer, "project_id"),))
+create_project, update_project, delete_project = projects.create, projects.update, projects.delete
 
 
 def _student_of_base(data: dict, base_id: int):
-    value = data.get("student_id")
-    if value in (None, "", 0, "0"):
-        return None
-    try:
-        student = db.session.get(Student, int(value))
-    except (TypeError, ValueError):
-        student = None
-    if student is None or student.base_id != base_id:
-        raise DomainError(_l("This student is not on the base's roster."), field="student_id")
-    return student
+    return v.chosen_of_base(Student, data, "student_id", base_id,
+                            DomainError(_l("This student is not on the base's roster."), field="student_id"))
 
 
-def _participant_values(project: MajorProject, data: dict, participant=None) -> dict:
-    kind = v.choice(data, "kind", L["kind"], PARTICIPANT_KINDS)
-    values = {"kind": kind, "role": v.text(data, "role", L["role"], 200), "mentor_id": None, "student_id": None}
-    if kind == "mentor":
-        mentor = mentor_of_base(data, "mentor_id", project.base_id)
+def _participant(check, project: MajorProject, data: dict, values: dict, participant) -> None:
+    """Who takes part: a roster mentor, a roster student, or a person typed in; once per project."""
+    values.update(mentor_id=None, student_id=None)
+    if values["kind"] == "mentor":
+        mentor = check(mentor_of_base, data, "mentor_id", project.base_id)
         values["student_no"] = ""
         if mentor is not None:
             values.update(mentor_id=mentor.id, name=mentor.name)
     else:
-        student = _student_of_base(data, project.base_id)
+        student = check(_student_of_base, data, project.base_id)
         if student is not None:
             values.update(student_id=student.id, name=student.name, student_no=student.student_no)
         else:
-            values["student_no"] = v.text(data, "student_no", L["student_no"], 64)
+            values["student_no"] = check(v.text, data, "student_no", L["student_no"], 64)
     if "name" not in values:
-        values["name"] = v.text(data, "name", L["name"], 100, required=True)
+        values["name"] = check(v.text, data, "name", L["name"], 100, required=True)
+    if not check.ok:
+        return
     same = select(ProjectParticipant.id).where(ProjectParticipant.project_id == project.id,
-                                               ProjectParticipant.kind == kind)
+                                               ProjectParticipant.kind == values["kind"])
     if values["mentor_id"] is not None:
         same = same.where(ProjectParticipant.mentor_id == values["mentor_id"])
     elif values["student_id"] is not None:
@@ -270,41 +183,31 @@ def _participant_values(project: MajorProject, data: dict, participant=None) -> 
                           ProjectParticipant.student_no == values["student_no"])
     other = db.session.scalar(same.limit(1))
     if other is not None and (participant is None or other != participant.id):
-        raise DomainError(_l("%(name)s is already in this project."), field="name", name=values["name"])
-    return values
+        check.add(DomainError(_l("%(name)s is already in this project."), field="name", name=values["name"]))
 
 
-_participants = records.Kind(ProjectParticipant, _participant_values, owner="project")
+_participants = records.Kind(ProjectParticipant, L, (Choice("kind", PARTICIPANT_KINDS), Text("role", 200)),
+                             rule=_participant, owner="project")
 add_participant, update_participant, remove_participant = (_participants.create, _participants.update,
                                                           _participants.delete)
 
 
 # ---- results transferred -----------------------------------------------------------------
 
-def _result_values(base_id: int, data: dict, obj=None) -> dict:
-    values = {
-        "title": v.text(data, "title", L["title"], 200, required=True),
-        "kind": v.choice(data, "kind", L["kind"], TRANSFER_KINDS),
-        "recipient": v.text(data, "recipient", L["recipient"], 200, required=True),
-        "transferred_on": v.date(data, "transferred_on", L["transferred_on"]),
-        "contract_value": v.number(data, "contract_value", L["contract_value"], 0, 10 ** 10, 2, required=False),
-        "project_id": _record_of_base(MajorProject, data, "project_id", base_id),
-        "description": v.text(data, "description", L["description"], 4000),
-    }
+def _one_transfer_a_day(check, base_id: int, data: dict, values: dict, obj) -> None:
+    if not check.ok:
+        return
     other = db.session.scalar(select(ResultTransfer.id).where(
         ResultTransfer.base_id == base_id, ResultTransfer.title == values["title"],
         ResultTransfer.transferred_on == values["transferred_on"]))
     if other is not None and (obj is None or other != obj.id):
-        raise DomainError(_l("The transfer of %(title)s on %(date)s is already recorded."), field="title",
-                          title=values["title"], date=values["transferred_on"].isoformat())
-    return values
+        check.add(DomainError(_l("The transfer of %(title)s on %(date)s is already recorded."), field="title",
+                              title=values["title"], date=values["transferred_on"].isoformat()))
 
 
-_results = records.Kind(ResultTransfer, _result_values, record_type="result_transfer")
-create_result, update_result, delete_result = _results.create, _results.update, _results.delete
-
-
-# ---- checks without writing (spreadsheet previews) ---------------------------------------
-
-check_course, check_case, check_textbook = _courses.check, _cases.check, _textbooks.check
-check_lab, check_project, check_result = _labs.check, _projects.check, _results.check
+results = records.Kind(ResultTransfer, L, (
+    Text("title", 200, required=True), Choice("kind", TRANSFER_KINDS), Text("recipient", 200, required=True),
+    Date("transferred_on"), Number("contract_value", 0, 10 ** 10, 2, required=False), Link("project_id", MajorProject),
+    Text("description", 4000),
+), rule=_one_transfer_a_day, record_type="result_transfer")
+create_result, update_result, delete_result = results.create, results.update, results.delete

@@ -12,12 +12,13 @@ from registry.errors import _l
 from registry.extensions import db
 from registry.imports import parsing
 from registry.imports.engine import Column, Spec, not_before
-from registry.records.sheets import (SIDE_ALIASES, RecordSheet, earliest_start, first_label, labelled_choice,
-                                     member_check, members_of_base, register_sheet, resolve_staff_numbers,
-                                     same_person, spans_meet, staff_number, text, yes_no)
+from registry.records.sheets import (SIDE_ALIASES, RecordSheet, date_column, earliest_start, first_label, kind_sheet,
+                                     labelled_choice, member_check, members_of_base, person_columns, register_sheet,
+                                     resolve_staff_numbers, same_person, spans_meet, staff_number, term_columns, text,
+                                     yes_no)
 from registry.teaching import services
 from registry.teaching.models import (COURSE_LEVELS, LAB_KINDS, PROJECT_CATEGORIES, SIDES, TRANSFER_KINDS,
-                                      IndustryCourse, JointLab, MajorProject, ResultTransfer, TeachingCase,
+                                      IndustryCourse, MajorProject, ResultTransfer, TeachingCase,
                                       TeachingTeam, TeachingTeamMember, Textbook)
 
 LEVEL_ALIASES = {"硕士": "master", "硕士研究生": "master", "博士": "doctoral", "博士研究生": "doctoral",
@@ -28,7 +29,6 @@ CATEGORY_ALIASES = {"国家重大专项": "national_major_project", "重大工�
 TRANSFER_ALIASES = {"专利许可": "patent_licence", "专利转让": "patent_assignment", "技术转让": "technology_transfer",
                     "软件": "software", "标准": "standard", "其他": "other"}
 YEAR = parsing.integer(1950, 2100)
-DATE = parsing.date_between(1950, 2100)
 
 
 def _number_text(value):
@@ -57,9 +57,8 @@ def _level_choices(aliases, *keys):
     return tuple(first_label(aliases, k) for k in keys)
 
 
-COURSES = RecordSheet(
-    name="industry_courses", title="行业精品课程", model=IndustryCourse, counted_as="courses",
-    spec=Spec("industry_courses", columns=(
+COURSES = kind_sheet(
+    services.courses, name="industry_courses", title="行业精品课程", counted_as="courses", columns=(
         Column("课程代码", "code", True, text(40), example="AP6101", description=_l("Unique within the base.")),
         Column("课程名称", "title", True, text(200), example="液体火箭发动机工程实践"),
         Column("企业主讲教师", "lead_teachers", True, text(500), example="陈星海、李航宇",
@@ -73,15 +72,12 @@ COURSES = RecordSheet(
         Column("首次开设年份", "first_year", True, YEAR, example=2024,
                description=_l("The year the course was first offered: the year it counts in.")),
         Column("课程简介", "description", False, text(4000)),
-    )),
-    key=lambda v: (v["code"],), record_key=lambda c: (c.code,),
-    create=services.create_course, update=services.update_course, check=services.check_course,
+    ), key=("code",),
     export=lambda c: [c.code, c.title, c.lead_teachers, c.hours, format(c.credits.normalize(), "f"), c.terms_offered,
                       first_label(LEVEL_ALIASES, c.level), c.first_year, c.description])
 
-CASES = RecordSheet(
-    name="teaching_cases", title="教学案例", model=TeachingCase, counted_as="cases",
-    spec=Spec("teaching_cases", columns=(
+CASES = kind_sheet(
+    services.cases, name="teaching_cases", title="教学案例", counted_as="cases", columns=(
         Column("案例名称", "title", True, text(200), example="某型发动机试车故障分析",
                description=_l("Unique within the base.")),
         Column("作者", "authors", False, text(500), example="陈星海、林青"),
@@ -90,9 +86,7 @@ CASES = RecordSheet(
                description=_l("Optional: the code of an industry course of the base.")),
         Column("年份", "year", True, YEAR, example=2024, description=_l("The year completed: the year it counts in.")),
         Column("简介", "description", False, text(4000)),
-    )),
-    key=lambda v: (v["title"],), record_key=lambda c: (c.title,),
-    create=services.create_case, update=services.update_case, check=services.check_case,
+    ), key=("title",),
     resolve=_resolve(IndustryCourse, "course_code", "course_id", "code"), options=(selectinload(TeachingCase.course),),
     export=lambda c: [c.title, c.authors, c.source, c.course.code if c.course else "", c.year, c.description])
 
@@ -101,9 +95,8 @@ def _book_key(values):
     return (services.normalise_isbn(values.get("isbn")),)
 
 
-TEXTBOOKS = RecordSheet(
-    name="textbooks", title="课程教材", model=Textbook, counted_as="textbooks",
-    spec=Spec("textbooks", columns=(
+TEXTBOOKS = kind_sheet(
+    services.textbooks, name="textbooks", title="课程教材", counted_as="textbooks", columns=(
         Column("教材名称", "title", True, text(200), example="液体火箭发动机试验技术"),
         Column("作者", "authors", True, text(500), example="陈星海、郑远"),
         Column("出版社", "publisher", True, text(200), example="示范工业出版社"),
@@ -113,57 +106,46 @@ TEXTBOOKS = RecordSheet(
                description=_l("ISBN-10 or ISBN-13, checked by its check digit; hyphens allowed.")),
         Column("所属课程代码", "course_code", False, text(40), example="AP6101",
                description=_l("Optional: the code of an industry course of the base.")),
-    )),
-    key=_book_key, record_key=lambda b: (b.isbn,),
-    create=services.create_textbook, update=services.update_textbook, check=services.check_textbook,
+    ), key=("isbn",), row_key=_book_key,
     resolve=_resolve(IndustryCourse, "course_code", "course_id", "code"), options=(selectinload(Textbook.course),),
     export=lambda b: [b.title, b.authors, b.publisher, b.year, b.isbn, b.course.code if b.course else ""])
 
-LABS = RecordSheet(
-    name="joint_labs", title="联合实验室", model=JointLab, counted_as="labs",
-    spec=Spec("joint_labs", columns=(
+LABS = kind_sheet(
+    services.labs, name="joint_labs", title="联合实验室", counted_as="labs", columns=(
         Column("名称", "name", True, text(200), example="液体动力联合实验室"),
         Column("类型", "kind", True, labelled_choice(LAB_KINDS, LAB_ALIASES), example="联合实验室",
                choices=tuple(LAB_ALIASES), description=_l("联合实验室 or 协同创新中心.")),
-        Column("成立日期", "established_on", True, DATE, example=dt.date(2021, 10, 1), default=None),
+        date_column("成立日期", "established_on", example=dt.date(2021, 10, 1)),
         Column("合作单位", "partners", False, text(4000)),
         Column("研究方向", "focus", False, text(4000)),
-    )),
-    key=lambda v: (v["name"],), record_key=lambda r: (r.name,),
-    create=services.create_lab, update=services.update_lab, check=services.check_lab,
+    ), key=("name",),
     export=lambda r: [r.name, first_label(LAB_ALIASES, r.kind), r.established_on, r.partners, r.focus])
 
-PROJECTS = RecordSheet(
-    name="major_projects", title="重大项目", model=MajorProject, counted_as="projects",
-    spec=Spec("major_projects", columns=(
+PROJECTS = kind_sheet(
+    services.projects, name="major_projects", title="重大项目", counted_as="projects", columns=(
         Column("项目名称", "name", True, text(200), example="某型发动机研制"),
         Column("类别", "category", True, labelled_choice(PROJECT_CATEGORIES, CATEGORY_ALIASES), example="重大工程",
                choices=("国家重大专项", "重大工程", "其他重大任务"), description=_l("国家重大专项, 重大工程 or 其他重大任务.")),
         Column("项目编号", "project_no", False, text(100)),
         Column("牵头单位", "lead_organisation", False, text(200)),
-        Column("开始日期", "starts_on", True, DATE, example=dt.date(2022, 1, 1), default=None),
-        Column("结束日期", "ends_on", False, DATE, example=None, default=None),
+        date_column("开始日期", "starts_on", example=dt.date(2022, 1, 1)),
+        date_column("结束日期", "ends_on", False),
         Column("简介", "description", False, text(4000)),
-    ), row_checks=(not_before("ends_on", "starts_on"),)),
-    key=lambda v: (v["name"],), record_key=lambda r: (r.name,),
-    create=services.create_project, update=services.update_project, check=services.check_project,
+    ), key=("name",),
     export=lambda r: [r.name, first_label(CATEGORY_ALIASES, r.category), r.project_no, r.lead_organisation,
                       r.starts_on, r.ends_on, r.description])
 
-RESULTS = RecordSheet(
-    name="results_transferred", title="成果转化", model=ResultTransfer, counted_as="results",
-    spec=Spec("results_transferred", columns=(
+RESULTS = kind_sheet(
+    services.results, name="results_transferred", title="成果转化", counted_as="results", columns=(
         Column("成果名称", "title", True, text(200), example="发动机试车数据处理软件"),
         Column("转化方式", "kind", True, labelled_choice(TRANSFER_KINDS, TRANSFER_ALIASES), example="软件",
                choices=tuple(TRANSFER_ALIASES)),
         Column("受让单位", "recipient", True, text(200), example="星海航天动力研究所"),
-        Column("转化日期", "transferred_on", True, DATE, example=dt.date(2024, 6, 1), default=None),
+        date_column("转化日期", "transferred_on", example=dt.date(2024, 6, 1)),
         Column("合同金额（万元）", "contract_value", False, _number_text, example=35.5, default=None),
         Column("所属项目", "project_name", False, text(200), description=_l("Optional: a major project of the base.")),
         Column("说明", "description", False, text(4000)),
-    )),
-    key=lambda v: (v["title"], v["transferred_on"]), record_key=lambda r: (r.title, r.transferred_on),
-    create=services.create_result, update=services.update_result, check=services.check_result,
+    ), key=("title", "transferred_on"),
     resolve=_resolve(MajorProject, "project_name", "project_id", "name"), options=(selectinload(ResultTransfer.project),),
     export=lambda r: [r.title, first_label(TRANSFER_ALIASES, r.kind), r.recipient, r.transferred_on,
                       format(r.contract_value.normalize(), "f") if r.contract_value is not None else "",
@@ -199,7 +181,7 @@ def _resolve_teams(base, table) -> None:
     resolve_staff_numbers(table)
 
 
-_check_team_member = member_check("team", services._team_values, services._team_member_values, _NewTeam)
+_check_team_member = member_check("team", services.teams.values, services.team_members.values, _NewTeam)
 
 
 def _teams_in_file(table, checked) -> None:
@@ -243,18 +225,9 @@ TEAMS = RecordSheet(
                description=_l("The team; created when a row first names it.")),
         Column("负责人", "is_leader", False, yes_no, example="是", default=False, choices=("是", "否"),
                description=_l("是 for the team leader (one at a time), else 否 or empty.")),
-        Column("姓名", "name", True, text(100), example="陈星海"),
-        Column("所属方", "side", True, labelled_choice(SIDES, SIDE_ALIASES), example="企业", choices=("高校", "企业"),
-               description=_l("高校 (university) or 企业 (enterprise).")),
-        Column("所在单位", "organisation", True, text(200), example="星海航天动力研究所"),
-        Column("工号", "staff_no", False, text(64),
-               description=_l("Optional: the staff number of a roster mentor; links the member to that mentor.")),
-        Column("加入日期", "from_on", True, DATE, example=dt.date(2023, 9, 1), default=None),
-        Column("退出日期", "until_on", False, DATE, example=None, default=None,
-               description=_l("Empty while a member; not before the date joined.")),
-        Column("团队成立日期", "team_established_on", False, DATE, example=dt.date(2023, 9, 1), default=None,
-               description=_l("Used only when the row creates the team; empty: the earliest date joined in the "
-                              "file.")),
+        *person_columns(SIDES, name="陈星海", side="企业", organisation="星海航天动力研究所"),
+        *term_columns(dt.date(2023, 9, 1), "team", "团队成立日期", _l(
+            "Used only when the row creates the team; empty: the earliest date joined in the file.")),
     ), row_checks=(not_before("until_on", "from_on"),)),
     key=lambda v: (v["team_name"], v["name"], v["organisation"], v["from_on"]),
     record_key=lambda m: (m.team.name, m.name, m.organisation, m.from_on),

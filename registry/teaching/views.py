@@ -142,7 +142,7 @@ TEAM = RecordKind(
     detail_template="teaching/team_detail.html", title=attr("name"),
     members=MemberKind(
         model=TeachingTeamMember, parent_attr="team", label=_l("Members"), form=forms.TeamMemberForm,
-        add=services.add_team_member, update=services.update_team_member, delete=services.remove_team_member,
+        create=services.add_team_member, update=services.update_team_member, delete=services.remove_team_member,
         columns=[Column(L["name"], lambda m, e: m.name), Column(L["side"], lambda m, e: SIDES[m.side]),
                  Column(L["organisation"], lambda m, e: m.organisation),
                  Column(L["is_leader"], lambda m, e: m.is_leader or None),
@@ -186,7 +186,7 @@ PROJECT = RecordKind(
     members=MemberKind(
         model=ProjectParticipant, parent_attr="project",
         label=_l("Students and mentors"), form=forms.ParticipantForm,
-        add=services.add_participant, update=services.update_participant, delete=services.remove_participant,
+        create=services.add_participant, update=services.update_participant, delete=services.remove_participant,
         columns=[Column(L["kind"], lambda m, e: PARTICIPANT_KINDS[m.kind]), Column(L["name"], lambda m, e: m.name),
                  Column(L["student_no"], lambda m, e: m.student_no),
                  Column(_l("On the roster"), lambda m, e: m.mentor_id is not None or m.student_id is not None),

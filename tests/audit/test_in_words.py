@@ -1,7 +1,10 @@
 """The audit log in words and every moment in the registry's time zone, with the zone."""
 import datetime as dt
 
+from registry.audit import words
+from registry.audit.queries import audited_tables
 from registry.audit.services import set_actor
+from registry.errors import msgid_of
 from registry.extensions import db
 from registry.mentors import services as mentors
 from registry.moments import moment_text
@@ -36,3 +39,11 @@ def test_the_audit_log_says_who_changed_which_field_from_what_to_what(client, wo
     client.get("/lang/zh_Hans_CN")
     page = section_text(client.get("/audit/?table=mentor&action=update"), "audit-table")
     assert "职称 从 — 改为 研究员" in page
+
+
+def test_every_record_type_the_log_can_hold_has_a_name(app):
+    """A new audited table left out of the log's record types would show as "Record" in its filter."""
+    with app.app_context():
+        nameless = [table for table in audited_tables() if msgid_of(words.table_label(table)) == "Record"]
+        assert nameless == []
+        assert msgid_of(words.table_label("cooperation_agreement")) == "Cooperation agreement"

@@ -9,7 +9,7 @@ import pytest
 from registry.errors import DomainError
 from registry.governance import queries, services
 from registry.governance.queries import REGULATION_AREAS
-from tests.conftest import text_of
+from tests.conftest import field_errors, text_of
 
 D = dt.date
 
@@ -145,3 +145,20 @@ def test_pages_of_every_governance_kind(world, client, login_as):
         "group_role": "leader", "from_on": "2020-01-01"})
     assert response.status_code == 302
     assert "周校长" in text_of(client.get(f"/bases/SF-AP-01/governance/working-group/{group.id}"))
+
+
+def test_agreement_form_shows_every_broken_field_at_once(world, client, login_as):
+    login_as("coord")
+    client.get("/lang/en")
+    response = client.post("/bases/SF-AP-01/governance/agreements/new", data={
+        "title": "", "document_no": "X" * 101, "parties": "甲", "signed_on": "2020-01-02",
+        "valid_until": "2020-01-01"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert field_errors(html) == {
+        "title": "This field is required.",
+        "document_no": "Field cannot be longer than 100 characters.",
+        "valid_until": "The end date (2020-01-01) is before the start date (2020-01-02).",
+    }
+    assert "Problems to fix before saving: 3" in html
+    assert queries.platform_status_many([world.base.id], D(2020, 6, 1))[world.base.id].agreement is None
