@@ -117,6 +117,7 @@ def test_the_ratio_page_and_dashboard_put_key_figures_and_export_first(client, w
     html = client.get("/ratio?as_of=2024-06-01").get_data(as_text=True)
     assert html.index('id="ratio-export-xlsx"') < html.index('id="ratio-table"')
     assert html.index('id="ratio-key-figures"') < html.index('id="ratio-table"')
+    assert html.index('id="ratio-key-figures"') < html.index('id="ratio-filter"')  # the answer before the choices
     export = client.get("/reports/ratio.xlsx?as_of=2024-06-01")
     assert export.status_code == 200 and export.mimetype.endswith("spreadsheetml.sheet")
     dash = client.get("/dashboard?as_of=2024-06-01").get_data(as_text=True)
