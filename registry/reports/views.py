@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from registry import authz
+from registry import authz, cache
 from registry.authz import ADMIN, ALL, REVIEWER, STAFF, actor, allow
 from registry.checks.models import ApplicationRound
 from registry.errors import DomainError, _l
@@ -168,7 +168,11 @@ def _statistics_args(stats) -> dict:
 @allow(ADMIN, REVIEWER)
 def statistics_page():
     stats = _statistics_request()
-    return render_template("reports/statistics.html", stats=stats, args=_statistics_args(stats),
+    # The table of every indicator and year, rendered once per data generation, filters and language.
+    table = cache.cached_block("statistics-table", "reports/statistics.html", "statistics_table",
+                               lambda: dict(stats=stats, figures=statistics.FIGURES, groups=statistics.GROUPS),
+                               stats.filters, stats.years)
+    return render_template("reports/statistics.html", stats=stats, args=_statistics_args(stats), statistics_table=table,
                            figures=statistics.FIGURES, groups=statistics.GROUPS, charts=stat_charts.CHARTS,
                            fields=FIELDS, kinds=UNIVERSITY_KINDS,
                            rounds=list(db.session.scalars(select(ApplicationRound).order_by(ApplicationRound.year))))
