@@ -89,6 +89,10 @@ def missing() -> list[str]:
 
 def compile_():
     for locale in LOCALES:
+        po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue  # up to date: never rewrite a catalogue another running process may be reading
         _pybabel("compile", "-d", str(TRANSLATIONS), "-l", locale, "--use-fuzzy" if locale == "en" else "--statistics")
 
 
