@@ -5,7 +5,7 @@ import datetime as dt
 import decimal
 from contextlib import contextmanager
 
-from flask import abort, flash, redirect
+from flask import abort, flash, redirect, render_template
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
@@ -339,6 +339,12 @@ def save_form(form, action, *, done, message, forbidden_is_403: bool = False):
     text, category = said if isinstance(said, tuple) else (said, "success")
     flash(text, category)
     return redirect(done(write.result) if callable(done) else done)
+
+
+def form_page(form, action, *, done, message, template: str, **context):
+    """A form's own page: saved as `save_form` saves it (flash, then redirect to `done`), or else
+    `template` shown with the form (every error beside its field) and `context`."""
+    return save_form(form, action, done=done, message=message) or render_template(template, form=form, **context)
 
 
 def delete_then(action, *, done, message, code: int = 302, on_error=None):
