@@ -5,14 +5,14 @@ import datetime as dt
 import decimal
 from contextlib import contextmanager
 
-from flask import abort, flash, redirect
+from flask import abort, flash, redirect, render_template
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
 from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import (DateField, DateTimeField, HiddenField, IntegerField, SelectField, StringField, TextAreaField,
-                     ValidationError)
+from wtforms import (DateField, DateTimeField, FileField, HiddenField, IntegerField, MultipleFileField, SelectField,
+                     StringField, TextAreaField, ValidationError)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -51,19 +51,23 @@ def apply_domain_error(form, exc: DomainError, *, only_clean_fields: bool = Fals
 
 
 def _has_file_field(form) -> bool:
-    from wtforms import FileField, MultipleFileField
-
     return any(isinstance(f, (FileField, MultipleFileField)) for f in form)
 
 
-def check_with_service(form, action) -> None:
+def check_with_service(form, action, check=None) -> None:
     """The form refused some fields: run the service anyway, on what was sent, and write nothing,
     so the rules it checks (dates in order, e-mail, phone, uniqueness…) are reported in the same
     response as the form's own errors. Every error at once, not one per submit.
 
-    Skipped when the request itself is not trusted (CSRF) or carries files (nothing outside the
-    database may be touched by a trial run)."""
-    if form.errors.get("csrf_token") or "csrf_token" in form.errors or _has_file_field(form):
+    `check`, when given, runs instead of `action`: the service's check-only entry point, which
+    touches nothing outside the database (a stored file could not be taken back by the rollback).
+    A form with files needs one: without it the trial is skipped. Skipped too when the request
+    itself is not trusted (CSRF)."""
+    if form.errors.get("csrf_token") or "csrf_token" in form.errors:
+        return
+    if check is not None:
+        action = check
+    elif _has_file_field(form):
         return
     trial = db.session.begin_nested()  # only the trial's own writes are undone
     try:
@@ -291,7 +295,7 @@ def writing(form=None, *, on_error=None):
         write.ok = True
 
 
-def submit_form(form, action, *, trial: bool = False, forbidden_is_403: bool = False) -> Write:
+def submit_form(form, action, *, trial: bool = False, forbidden_is_403: bool = False, check=None) -> Write:
     """Validate a sent form and run `action()` (the service) inside `writing(form)`: committed once,
     or nothing written. Every error at once: when the form refuses some fields the service still
     runs on what was sent, as a trial (`check_with_service`), so its rules stand beside the form's
@@ -299,14 +303,15 @@ def submit_form(form, action, *, trial: bool = False, forbidden_is_403: bool = F
 
     With `trial`, nothing is written even when all is well (`Write.cancelled`, no `error`): a step
     checked before a confirmation page. With `forbidden_is_403`, a refusal of permission answers 403
-    instead of standing on the form.
+    instead of standing on the form. `check` is what the trial runs instead of `action` (see
+    `check_with_service`; a form with files needs it).
 
     Returns the `Write` (`ok`, `result`: what `action` returned); for a view that does more than
     flash and redirect once saved (see `save_form`)."""
     write = Write()
     if not form.validate_on_submit():
         if form.is_submitted():
-            check_with_service(form, action)
+            check_with_service(form, action, check)
         return write
     edited = getattr(form, "edited", None)
     if edited is not None and refuse_stale(form, edited):
@@ -339,6 +344,12 @@ def save_form(form, action, *, done, message, forbidden_is_403: bool = False):
     text, category = said if isinstance(said, tuple) else (said, "success")
     flash(text, category)
     return redirect(done(write.result) if callable(done) else done)
+
+
+def form_page(form, action, *, done, message, template: str, **context):
+    """A form's own page: saved as `save_form` saves it (flash, then redirect to `done`), or else
+    `template` shown with the form (every error beside its field) and `context`."""
+    return save_form(form, action, done=done, message=message) or render_template(template, form=form, **context)
 
 
 def delete_then(action, *, done, message, code: int = 302, on_error=None):
@@ -449,8 +460,6 @@ class RegistryForm(FlaskForm):
         # and the errors of its cells (see apply_domain_error).
         self.cells: dict = {}
         self.cell_errors: dict[str, list] = {}
-        from wtforms import DateField
-
         for field in self:
             if isinstance(field, DateField):
                 # Browsers show <input type=date> in the locale's format (2024/9/1, 09/01/2024): a

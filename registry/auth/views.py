@@ -11,7 +11,8 @@ from registry.authz import ADMIN, ALL, PUBLIC, ROLES, actor, allow, scope_of
 from registry.errors import Checks, DomainError, Forbidden, NotFound, _l, errors_of
 from registry.extensions import db, limiter
 from registry.hooks import Hook
-from registry.forms_support import apply_domain_error, flash_error, options, save_form, submit_form, writing
+from registry.forms_support import (apply_domain_error, flash_error, form_page, options, save_form, submit_form,
+                                    writing)
 from registry.nav import ROLE_LABELS, register_nav
 from registry.orgs import queries as orgs_queries
 from registry.orgs.models import Base
@@ -171,13 +172,12 @@ def user_list():
 def user_create():
     form = UserCreateForm()
     _fill_scope_choices(form)
-    done = save_form(
+    return form_page(
         form, lambda: _with_scope(form, lambda **scope: services.create_user(
             form.username.data, form.role.data, form.password.data, display_name=form.display_name.data, **scope,
             actor=actor())),
         message=lambda user: _("The account %(username)s was created.", username=user.username),
-        done=url_for("auth.user_list"))
-    return done or render_template("auth/user_form.html", form=form, user=None)
+        done=url_for("auth.user_list"), template="auth/user_form.html", user=None)
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -192,11 +192,11 @@ def user_edit(user_id):
         if user.mentor is not None:
             form.mentor_organisation.data = user.mentor.organisation
             form.mentor_staff_no.data = user.mentor.staff_no
-    done = save_form(
+    return form_page(
         form, lambda: _with_scope(form, lambda **scope: services.update_user(
             user, actor=actor(), display_name=form.display_name.data, role=form.role.data, **scope)),
-        message=_("Saved."), done=url_for("auth.user_list"))
-    return done or render_template("auth/user_form.html", form=form, user=user, action_form=EmptyForm())
+        message=_("Saved."), done=url_for("auth.user_list"), template="auth/user_form.html", user=user,
+        action_form=EmptyForm())
 
 
 def _set_active(user_id: int, active: bool):
@@ -230,10 +230,10 @@ def user_activate(user_id):
 def user_password(user_id):
     user = _load_user(user_id)
     form = PasswordResetForm()
-    done = save_form(
+    return form_page(
         form, lambda: services.reset_password(user, form.new_password.data, actor=actor()),
-        message=_("A new password was set for %(username)s.", username=user.username), done=url_for("auth.user_list"))
-    return done or render_template("auth/user_password.html", form=form, user=user)
+        message=_("A new password was set for %(username)s.", username=user.username), done=url_for("auth.user_list"),
+        template="auth/user_password.html", user=user)
 
 
 def register() -> None:

@@ -26,7 +26,7 @@ from registry.evidence.attachables import register_attachable
 from registry.evidence.views import attachments_context
 from registry.errors import _l
 from registry.extensions import db
-from registry.forms_support import delete_then, options, save_form, submit_form
+from registry.forms_support import delete_then, form_page, options, save_form, submit_form
 from registry.nav import register_nav
 from registry.orgs.models import BASE_STATUSES, FIELDS, UNIVERSITY_KINDS, Base
 from registry.orgs.panels import register_panel, register_summary
@@ -117,12 +117,11 @@ def round_create():
         today = lifecycle.today()
         form.year.data = today.year
         form.opens_on.data = today
-    done = save_form(form, lambda: services.open_round(
+    return form_page(form, lambda: services.open_round(
         actor=actor(), year=form.year.data, deadline=form.deadline.data, opens_on=form.opens_on.data,
         quota_ministry=form.quota_ministry.data, quota_co_built=form.quota_co_built.data, name=form.name.data,
         notes=form.notes.data), message=lambda r: _("The %(year)s round is open.", year=r.year),
-        done=lambda r: url_for("checks.round_detail", round_id=r.id))
-    return done or render_template("checks/round_form.html", form=form, round=None)
+        done=lambda r: url_for("checks.round_detail", round_id=r.id), template="checks/round_form.html", round=None)
 
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
@@ -132,13 +131,13 @@ def round_edit(round_id):
     form = RoundForm(obj=r)
     form.year.data = r.year  # a round's year is its identity
     form.year.render_kw = {"readonly": True}
-    done = save_form(
+    return form_page(
         form, lambda: services.update_round(
             r, actor=actor(), deadline=form.deadline.data, opens_on=form.opens_on.data,
             quota_ministry=form.quota_ministry.data, quota_co_built=form.quota_co_built.data,
             name=form.name.data, notes=form.notes.data),
-        message=_("Saved."), done=url_for("checks.round_detail", round_id=r.id))
-    return done or render_template("checks/round_form.html", form=form, round=r)
+        message=_("Saved."), done=url_for("checks.round_detail", round_id=r.id), template="checks/round_form.html",
+        round=r)
 
 
 def _submittable_bases(user):

@@ -9,17 +9,19 @@ deletion is committed. Inserts and deletes are audited by the flush hook (Attach
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from registry.errors import DomainError, _l
+from registry.errors import Checks, DomainError, _l
 from registry.evidence.models import Attachment
-from registry.evidence.sniff import ACCEPTED, DOCX, XLSX, sniff
+from registry.evidence.sniff import ACCEPTED, DOCX, XLSX, FileType, sniff
 from registry.evidence.storage import StorageError, storage
 from registry.extensions import db
 from registry.limits import zip_problem
@@ -65,8 +67,21 @@ def _megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
 
 
-def attach(record_type: str, record, filename: str, stream, *, actor, description: str = "") -> Attachment:
-    """Check and store one file for `record` (which has a `base_id`), and record it as uploaded by `actor`."""
+@dataclass(frozen=True)
+class Upload:
+    """A file and its description that passed every check, ready to store."""
+
+    name: str
+    data: bytes
+    ftype: FileType
+    description: str
+
+
+def _checked_file(filename: str | None, stream) -> tuple[str, bytes, FileType]:
+    """The file's own checks, on the uploaded stream (nothing is stored): not empty, not too large,
+    an accepted type judged by its content, a zip that does not expand without bound."""
+    if stream is None:
+        raise DomainError(_l("Choose a file to upload."), field="file")
     limit = max_bytes()
     data = read_limited(stream, limit)
     name = clean(os.path.basename((filename or "").replace("\\", "/")))[:255] or "evidence"
@@ -76,8 +91,6 @@ def attach(record_type: str, record, filename: str, stream, *, actor, descriptio
         raise DomainError(_l("The file is larger than %(limit)s MB."), field="file", limit=_megabytes(limit))
     ftype = sniff(data)
     if ftype in ZIPPED:  # a .docx/.xlsx is a zip: refuse one that would expand without bound when opened
-        import io
-
         problem = zip_problem(io.BytesIO(data), max_total=int(current_app.config.get("EVIDENCE_MAX_EXPANDED",
                                                                                      200 * 1024 * 1024)))
         if problem is not None:
@@ -85,7 +98,24 @@ def attach(record_type: str, record, filename: str, stream, *, actor, descriptio
     if ftype is None:
         raise DomainError(_l("%(name)s is not a PDF, Word, Excel, JPEG or PNG file (judged by its content, not "
                              "its name)."), field="file", name=name)
-    description = v.text_value(description, "description", _l("Description"), 200)
+    return name, data, ftype
+
+
+def check_upload(filename: str | None, stream, description: str = "") -> Upload:
+    """Every check of an upload at once (the file's and the description's), touching no storage and
+    writing nothing: the upload form's trial run, and the first half of `attach`."""
+    check = Checks()
+    checked = check(_checked_file, filename, stream)
+    description = check(v.text_value, description, "description", _l("Description"), 200)
+    check.done()
+    name, data, ftype = checked
+    return Upload(name, data, ftype, description)
+
+
+def attach(record_type: str, record, filename: str, stream, *, actor, description: str = "") -> Attachment:
+    """Check and store one file for `record` (which has a `base_id`), and record it as uploaded by `actor`."""
+    upload = check_upload(filename, stream, description)
+    name, data, ftype, description = upload.name, upload.data, upload.ftype, upload.description
     stored = secrets.token_hex(16)
     attachment = Attachment(base_id=record.base_id, record_type=record_type, record_id=record.id,
                             original_name=name, stored_name=stored, sha256=hashlib.sha256(data).hexdigest(),

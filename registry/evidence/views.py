@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, session, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
 
 from registry import authz
 from registry.authz import ALL, EDITORS, actor, allow
@@ -12,7 +13,7 @@ from registry.errors import _l
 from registry.evidence import queries, services
 from registry.evidence.attachables import ATTACHABLE, register_attachable
 from registry.evidence.forms import UploadForm
-from registry.forms_support import delete_then, flash_error, writing
+from registry.forms_support import delete_then, submit_form
 from registry.evidence.models import Attachment
 from registry.evidence.storage import StorageError
 from registry.extensions import db
@@ -31,10 +32,40 @@ def register() -> None:
     register_attachable("appointment", Appointment, _l("Appointment"), _appointment_url)
 
 
+# A refused upload goes back to its record's page (the upload form is part of it, drawn by other
+# areas' views) with its errors and description kept here for that one page, as a flash would be.
+REFUSED = "evidence_refused_upload"
+KEPT_DESCRIPTION = 400  # characters: the session is a cookie
+
+
+def _keep_refused(record_type: str, record_id: int, form: UploadForm) -> None:
+    session[REFUSED] = {"record": [record_type, record_id],
+                        "description": (form.description.data or "")[:KEPT_DESCRIPTION],
+                        "fields": {name: [str(m) for m in field.errors]
+                                   for name, field in form._fields.items() if field.errors and name != "csrf_token"},
+                        # a refused CSRF token is about the whole form, not a field the page shows
+                        "form": [str(m) for m in [*form.form_errors, *form.errors.get("csrf_token", ())]]}
+
+
+def _upload_form(record_type: str, record_id: int) -> UploadForm:
+    """The record page's upload form: blank, or the upload just refused for this record with every
+    one of its errors beside its field (each page shows a refusal once)."""
+    form = UploadForm(formdata=None)
+    refused = session.pop(REFUSED, None)
+    if not isinstance(refused, dict) or refused.get("record") != [record_type, record_id]:
+        return form
+    form.description.data = refused.get("description") or ""
+    for name, messages in (refused.get("fields") or {}).items():
+        if name in form._fields and name != "csrf_token":
+            form._fields[name].errors = list(messages)
+    form.form_errors = list(refused.get("form") or [])
+    return form
+
+
 def attachments_context(record_type: str, obj, base) -> dict:
     """What `evidence/_attachments.html` needs on a record's page (include it with these names)."""
     return {"attachments": queries.attachments_for(record_type, obj.id),
-            "upload_form": UploadForm(formdata=None),
+            "upload_form": _upload_form(record_type, obj.id),
             "upload_url": url_for("evidence.upload", record_type=record_type, record_id=obj.id),
             "can_attach": authz.can_edit_base(actor(), base),
             "accepted_label": services.ACCEPTED_LABEL, "accept_attribute": services.ACCEPT_ATTRIBUTE,
@@ -66,18 +97,18 @@ def upload(record_type, record_id):
         abort(403)
     form = UploadForm()
     back = kind.url(obj, base)
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "danger")
-        return redirect(back, 303)
-    upload_file = form.file.data
-    with writing(on_error=flash_error) as write:
-        attachment = services.attach(record_type, obj, upload_file.filename, upload_file.stream,
-                                     actor=actor(), description=form.description.data)
+    sent = form.file.data if isinstance(form.file.data, FileStorage) else None
+    filename, stream = (sent.filename, sent.stream) if sent is not None else (None, None)
+    # Every problem at once: when the form refuses a field, the file's and the description's checks
+    # still run on what was sent (check_upload stores nothing), so they stand in the same answer.
+    write = submit_form(form, lambda: services.attach(record_type, obj, filename, stream, actor=actor(),
+                                                      description=form.description.data),
+                        check=lambda: services.check_upload(filename, stream, form.description.data))
     if write.ok:
-        flash(_("Attached %(name)s.", name=attachment.original_name), "success")
-    return redirect(back, 303)
+        flash(_("Attached %(name)s.", name=write.result.original_name), "success")
+        return redirect(back, 303)
+    _keep_refused(record_type, obj.id, form)
+    return redirect(f"{back}#evidence-upload-errors", 303)
 
 
 @bp.route("/<int:attachment_id>/download")

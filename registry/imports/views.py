@@ -16,13 +16,15 @@ from pathlib import Path
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session,
                    url_for)
 from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
 
 from registry.authz import EDITORS, actor, allow
 from registry.db_state import INTEGRITY_ERRORS
 from registry.errors import _l
+from registry.imports import services
 from registry.imports.blank_workbooks import NOTES, build_template
 from registry.imports.engine import WAITED, run_import
-from registry.forms_support import writing
+from registry.forms_support import submit_form, writing
 from registry.imports.forms import UploadForm
 from registry.imports.kinds import KINDS, ImportKind, register_import
 from registry.imports.roster import ROSTER, RosterImporter
@@ -129,16 +131,24 @@ def upload(code, kind):
     kind = _kind(kind)
     base = load_base(code, edit=True)
     form = UploadForm()
-    if form.validate_on_submit():
-        upload_file = form.file.data
-        suffix = Path(upload_file.filename or "").suffix.lower()
-        _discard(kind, base)
-        sweep_stale_uploads()
-        stored = f"{secrets.token_hex(16)}{suffix}"
-        upload_file.save(upload_dir() / stored)
-        session[_session_key(kind, base)] = {"file": stored, "name": Path(upload_file.filename).name[:200]}
+    sent = form.file.data if isinstance(form.file.data, FileStorage) else None
+    filename, stream = (sent.filename, sent.stream) if sent is not None else (None, None)
+    # Every problem of the file at once, the form's and the content's, checked on the sent stream:
+    # a refused file is kept nowhere, and an upload waiting from before stays.
+    write = submit_form(form, lambda: _keep(kind, base, services.check_spreadsheet(filename, stream)),
+                        check=lambda: services.check_spreadsheet(filename, stream))
+    if write.ok:
         return redirect(url_for("imports.preview", code=base.code, kind=kind.name))
     return _render_upload(kind, base, form, 400 if request.method == "POST" else 200)
+
+
+def _keep(kind: ImportKind, base, sheet: services.Spreadsheet) -> None:
+    """The checked file waits for the preview and the confirmation, under a random name."""
+    _discard(kind, base)
+    sweep_stale_uploads()
+    stored = f"{secrets.token_hex(16)}{sheet.suffix}"
+    (upload_dir() / stored).write_bytes(sheet.data)
+    session[_session_key(kind, base)] = {"file": stored, "name": sheet.name}
 
 
 def _waiting(code: str, kind_name: str):

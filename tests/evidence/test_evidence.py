@@ -19,7 +19,7 @@ from registry.evidence.storage import storage
 from registry.exchanges import services as exchanges
 from registry.extensions import db
 from registry.mentors.models import Appointment
-from tests.conftest import text_of
+from tests.conftest import error_summary_links, shown_beside, text_of
 from tests.evidence import files
 
 D = dt.date
@@ -132,6 +132,57 @@ def test_an_oversized_file_is_refused(app, world, exchange, client, login_as, mo
     exact += b"%" * (1024 * 1024 - len(exact))
     assert upload(client, exchange, exact, "exact.pdf").status_code == 303
     assert len(attachments()) == 1
+
+
+def test_every_problem_of_an_upload_shows_at_once_and_nothing_is_stored(app, world, exchange, client, login_as):
+    """A description that is too long and a file that is not what it is named: both messages in one
+    answer, each beside its field and linked from the summary; no file stored, no row."""
+    before = stored_files(app)
+    login_as("coord")
+    client.get("/lang/en")
+    response = upload(client, exchange, files.ELF, "report.pdf", "说明" * 101)
+    assert response.status_code == 303 and response.headers["Location"].endswith("#evidence-upload-errors")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert error_summary_links(html) == ["evidence-description", "evidence-file"]
+    assert shown_beside(html, "evidence-file") == [
+        "report.pdf is not a PDF, Word, Excel, JPEG or PNG file (judged by its content, not its name)."]
+    assert shown_beside(html, "evidence-description") == ["Field cannot be longer than 200 characters."]
+    assert 'value="' + "说明" * 101 + '"' in html  # what was typed is kept, to shorten
+    assert attachments() == [] and stored_files(app) == before
+    # Shown once: the record's page is clean again afterwards.
+    again = client.get(f"/bases/SF-AP-01/exchanges/{exchange.id}").get_data(as_text=True)
+    assert "error-summary" not in again and "is not a PDF" not in again
+
+
+def test_a_missing_file_and_a_long_description_show_together(app, world, exchange, client, login_as):
+    login_as("coord")
+    client.get("/lang/en")
+    response = client.post(f"/evidence/exchange/{exchange.id}/upload", data={"description": "x" * 201},
+                           content_type="multipart/form-data")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert shown_beside(html, "evidence-file") == ["Choose a file to upload."]
+    assert shown_beside(html, "evidence-description") == ["Field cannot be longer than 200 characters."]
+    assert attachments() == []
+
+
+def test_an_empty_file_with_a_fine_description_is_refused_beside_the_file(app, world, exchange, client, login_as):
+    before = stored_files(app)
+    login_as("coord")
+    client.get("/lang/en")
+    response = upload(client, exchange, b"", "empty.pdf", "扫描件")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert shown_beside(html, "evidence-file") == ["The file is empty."]
+    assert shown_beside(html, "evidence-description") == [] and 'value="扫描件"' in html
+    assert attachments() == [] and stored_files(app) == before
+
+
+def test_the_check_alone_reports_every_problem_and_stores_nothing(app, world):
+    before = stored_files(app)
+    with pytest.raises(DomainError) as refused:
+        services.check_upload("a.pdf", io.BytesIO(files.SCRIPT), "x" * 201)
+    assert sorted(e.field for e in refused.value.errors) == ["description", "file"]
+    assert services.check_upload("a.pdf", io.BytesIO(files.pdf()), " 扫描件 ").description == "扫描件"
+    assert attachments() == [] and stored_files(app) == before
 
 
 def test_the_default_limit_is_20_megabytes(app):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.mentors.models import Appointment, Mentor
-from tests.conftest import text_of
+from tests.conftest import error_summary_links, shown_beside, text_of
 from tests.imports.conftest import HEADER, roster_row, snapshot
 
 UPLOAD = "/bases/SF-AP-01/import/roster"
@@ -120,11 +120,44 @@ def test_an_upload_of_the_wrong_type_is_refused(world, login_as, import_dir):
     assert not import_dir.exists() or list(import_dir.iterdir()) == []
 
 
-def test_an_unreadable_file_is_shown_as_a_problem(world, login_as, import_dir):
+def test_an_unreadable_file_is_refused_at_the_upload_and_kept_nowhere(world, login_as, import_dir):
     client = login_as("coord")
-    preview = client.get(upload(client, b"not a workbook", name="x.xlsx").headers["Location"])
-    assert preview.status_code == 200
-    assert '<td class="error-row">—</td>' in preview.get_data(as_text=True)
+    client.get("/lang/en")
+    response = upload(client, b"not a workbook", name="x.xlsx")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert error_summary_links(html) == ["file"]
+    assert shown_beside(html, "file") == [
+        "x.xlsx is not an Excel workbook (.xlsx), judged by its content, not its name."]
+    assert not import_dir.exists() or list(import_dir.iterdir()) == []
+    assert client.get("/bases/SF-AP-01/import/roster/preview").status_code == 302  # nothing waits
+
+
+@pytest.mark.parametrize("data,name,messages", [
+    # a wrong name and content that is no spreadsheet: both, in one answer
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "photo.png",
+     ["Use an .xlsx or .csv file.", "photo.png is not an Excel workbook (.xlsx), judged by its content, not its name."]),
+    (b"", "empty.xlsx", ["The file is empty."]),
+    (xlsx_bytes([]), "roster.csv", ["The file is not CSV text (is it an Excel workbook saved with a .csv name?)"]),
+    ("Müller,José".encode("cp1252"), "roster.csv", ["The CSV file is neither UTF-8 nor GB18030 text"]),
+])
+def test_every_problem_of_the_file_shows_at_once(world, login_as, import_dir, data, name, messages):
+    client = login_as("coord")
+    client.get("/lang/en")
+    response = upload(client, data, name=name)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert sorted(shown_beside(html, "file")) == sorted(messages)
+    assert error_summary_links(html) == ["file"] * len(messages)
+    assert not import_dir.exists() or list(import_dir.iterdir()) == []
+
+
+def test_a_refused_file_leaves_the_one_waiting_from_before(world, login_as, import_dir):
+    client = login_as("coord")
+    assert upload(client, xlsx_bytes([roster_row()])).status_code == 302
+    assert upload(client, b"junk", name="x.xlsx").status_code == 400
+    preview = client.get("/bases/SF-AP-01/import/roster/preview")
+    assert preview.status_code == 200 and "名单.xlsx" in text_of(preview)
 
 
 @pytest.mark.parametrize("kind,headers,choices", [
