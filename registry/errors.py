@@ -138,6 +138,10 @@ class Checks:
     def ok(self) -> bool:
         return not self.errors
 
+    def failed(self, *fields: str) -> bool:
+        """Whether a value of one of `fields` is broken: a rule reading it waits until it is sound."""
+        return any(e.field in fields for e in self.errors)
+
     def done(self) -> None:
         if len(self.errors) == 1:
             raise self.errors[0]

@@ -2,7 +2,7 @@
 the values as a user calls them, in the page's language (the log itself keeps the column names and
 codes it was written with, so it stays exact whatever the labels become).
 
-- record types: TABLE_LABELS;
+- record types: TABLE_LABELS, and the record kinds' names (`register_record_type`);
 - fields: the labels the areas' services and forms give them, a few more here;
 - values: a code shown by its label (the labels an `enum_column` keeps, key fields by name), yes/no,
   dates as they are, and a reference (`base_id`, `mentor_id`…) by what it points at, loaded for the
@@ -39,64 +39,61 @@ def register_value_words(field: str, words) -> None:
     """How a code stored under `field` reads (called from the owning area's setup())."""
     VALUE_WORDS[field] = words
 
+
+def register_record_type(table: str, label) -> None:
+    """A record type's name as its pages give it (a record kind's, from the area's setup()); a name the
+    log keeps below for that table comes first."""
+    TABLE_LABELS.setdefault(table, label)
+
+
+# The record types the areas do not name through a record kind (`register_record_type`), and two
+# whose log name is shorter than their pages'.
 TABLE_LABELS = {
     "annual_report": _l("Annual report"), "api_token": _l("API token"), "application_form": _l("Application form"),
     "application_plan": _l("Application plan"), "application_round": _l("Application round"),
     "appointment": _l("Appointment"), "base": _l("Base"), "base_enterprise": _l("Partner enterprise"),
-    "construction_cycle": _l("Construction cycle"), "cooperation_agreement": _l("Cooperation agreement"),
-    "cycle_evaluation": _l("Evaluation"), "enterprise": _l("Enterprise"), "evaluation_expert": _l("Evaluation expert"),
-    "evidence_attachment": _l("Evidence file"), "exchange": _l("Exchange"),
-    "exchange_arrangement": _l("Exchange arrangement"), "expert_assignment": _l("Expert assignment"),
-    "indicator_score": _l("Indicator score"), "industry_course": _l("Industry course"), "joint_lab": _l("Joint laboratory"),
-    "key_field": _l("Key field"), "major_project": _l("Major project"), "mentor": _l("Mentor"),
+    "construction_cycle": _l("Construction cycle"), "cycle_evaluation": _l("Evaluation"),
+    "enterprise": _l("Enterprise"), "evaluation_expert": _l("Evaluation expert"),
+    "evidence_attachment": _l("Evidence file"), "exchange_arrangement": _l("Exchange arrangement"),
+    "expert_assignment": _l("Expert assignment"), "indicator_score": _l("Indicator score"),
+    "joint_lab": _l("Joint laboratory"), "key_field": _l("Key field"), "mentor": _l("Mentor"),
     "mentor_assignment": _l("Mentor assignment"), "notification": _l("Notification"),
     "notification_setting": _l("Notification settings"), "objection": _l("Objection"), "plan_target": _l("Plan target"),
-    "project_participant": _l("Project participant"), "quality_record": _l("Quality record"),
-    "regulation": _l("Regulation"), "result_transfer": _l("Result transferred"), "review": _l("Review"),
+    "project_participant": _l("Project participant"), "review": _l("Review"),
     "review_indicator": _l("Review indicator"), "reviewer_affiliation": _l("Reviewer affiliation"),
     "round_reviewer": _l("Round reviewer"), "status_change": _l("Life-cycle step"), "student": _l("Student"),
     "submission": _l("Submission"), "summary_report": _l("Summary report"), "suspension": _l("Suspension"),
-    "teaching_case": _l("Teaching case"), "teaching_team": _l("Teaching team"),
-    "teaching_team_member": _l("Teaching team member"), "textbook": _l("Textbook"), "training_plan": _l("Training plan"),
-    "university": _l("University"), "user": _l("User"), "user_base": _l("User's base"),
-    "working_group": _l("Working group"), "working_group_member": _l("Working group member"),
+    "teaching_team_member": _l("Teaching team member"), "university": _l("University"), "user": _l("User"),
+    "user_base": _l("User's base"), "working_group_member": _l("Working group member"),
 }
 
-# Fields no area labels elsewhere, and fields whose label depends on the record type.
+# Fields no area labels elsewhere, fields whose label depends on the record type, and links named for
+# the part they play rather than for what they point at (any other link, `base_id`, `mentor_id`…, reads
+# as the record type it points at: `reference_label`).
 FIELD_LABELS = {
-    "base_id": _l("Base"), "mentor_id": _l("Mentor"), "student_id": _l("Student"), "university_id": _l("University"),
-    "enterprise_id": _l("Enterprise"), "appointment_id": _l("Appointment"), "round_id": _l("Application round"),
-    "submission_id": _l("Submission"), "review_id": _l("Review"), "reviewer_id": _l("Reviewer"),
-    "indicator_id": _l("Indicator"), "cycle_id": _l("Construction cycle"), "evaluation_id": _l("Evaluation"),
-    "group_id": _l("Working group"), "team_id": _l("Teaching team"), "course_id": _l("Course"),
-    "project_id": _l("Project"), "user_id": _l("User"), "actor_id": _l("Acting user"),
-    "recorded_by_id": _l("Recorded by"), "submitted_by_id": _l("Submitted by"), "uploaded_by_id": _l("Uploaded by"),
-    "status_change_id": _l("Life-cycle step"), "university_mentor_id": _l("University mentor"),
-    "enterprise_mentor_id": _l("Enterprise mentor"), "status": _l("Status"), "from_status": _l("From"),
-    "to_status": _l("To"), "state": _l("State"), "eligible": _l("Eligible"), "active": _l("Active"),
-    "accepted": _l("Accepted"), "as_of": _l("As of"), "assigned_on": _l("Assigned on"), "at": _l("Time"),
-    "content_type": _l("File type"), "original_name": _l("File name"), "stored_name": _l("Stored file"),
-    "sha256": _l("Checksum"), "size": _l("Size (bytes)"), "extension": _l("File extension"),
-    "record_type": _l("Record type"), "record_id": _l("Record"), "cycle_ends_on": _l("Cycle ends on"),
-    "evaluated_on": _l("Evaluated on"), "held_on": _l("Date"), "notice_ends_on": _l("Public notice ends on"),
-    "submitted_on": _l("Submitted on"), "number": _l("Number"), "snapshot": _l("Frozen figures"),
-    "data": _l("Content"), "figures": _l("Figures"), "targets": _l("Targets"), "indicator": _l("Indicator"),
-    "value": _l("Value"), "weight": _l("Weight"), "experts": _l("Experts"), "findings": _l("Findings"),
-    "recommendations": _l("Recommendations"), "assessor": _l("Assessed by"), "goals": _l("Construction goals"),
-    "funding": _l("Funding"), "safeguards": _l("Safeguards"), "contact_name": _l("Contact person"),
-    "contact_email": _l("Contact e-mail"), "contact_phone": _l("Contact phone"),
+    "reviewer_id": _l("Reviewer"), "indicator_id": _l("Indicator"), "course_id": _l("Course"),
+    "project_id": _l("Project"), "actor_id": _l("Acting user"), "recorded_by_id": _l("Recorded by"),
+    "submitted_by_id": _l("Submitted by"), "uploaded_by_id": _l("Uploaded by"),
+    "university_mentor_id": _l("University mentor"), "enterprise_mentor_id": _l("Enterprise mentor"),
+    "status": _l("Status"), "from_status": _l("From"), "to_status": _l("To"), "state": _l("State"),
+    "eligible": _l("Eligible"), "active": _l("Active"), "accepted": _l("Accepted"), "as_of": _l("As of"),
+    "assigned_on": _l("Assigned on"), "at": _l("Time"), "content_type": _l("File type"),
+    "original_name": _l("File name"), "stored_name": _l("Stored file"), "sha256": _l("Checksum"),
+    "size": _l("Size (bytes)"), "extension": _l("File extension"), "record_type": _l("Record type"),
+    "record_id": _l("Record"), "cycle_ends_on": _l("Cycle ends on"), "evaluated_on": _l("Evaluated on"),
+    "notice_ends_on": _l("Public notice ends on"), "submitted_on": _l("Submitted on"), "number": _l("Number"),
+    "snapshot": _l("Frozen figures"), "data": _l("Content"), "figures": _l("Figures"), "targets": _l("Targets"),
+    "indicator": _l("Indicator"), "value": _l("Value"), "weight": _l("Weight"), "contact_phone": _l("Contact phone"),
     "university_opinion": _l("University's opinion"), "enterprise_opinion": _l("Enterprise's opinion"),
     "password_hash": _l("Password"), "token_hash": _l("Token"), "prefix": _l("Token prefix"),
     "last_used_at": _l("Last used"), "revoked_at": _l("Revoked"), "read_at": _l("Read"), "built": _l("Built"),
     "email_kinds_off": _l("E-mails turned off"), "email_state": _l("E-mail state"), "emailed_at": _l("E-mailed"),
     "email_attempts": _l("E-mail attempts"), "email_error": _l("E-mail error"), "email_claim": _l("E-mail claim"),
     "email_claimed_at": _l("E-mail claimed"), "event_key": _l("Event"), "link_endpoint": _l("Link"),
-    "link_args": _l("Link"), "params": _l("Details"), "role": _l("Role"), "field": _l("Key field"),
-    "enterprises": _l("Partner enterprises"), "bases": _l("Bases"), "name_zh": _l("Chinese name"),
-    "name_en": _l("English name"), "excellent_engineer_programme": _l("Excellent Engineer programme"),
-    "cooperation_since": _l("Cooperation since"), "code": _l("Code"), "kind": _l("Kind"), "side": _l("Side"),
-    "is_leader": _l("Leads the team"), "display_name": _l("Display name"), "username": _l("Account"),
-    "language": _l("Language"), "max_students_per_mentor": _l("Students per mentor at most"),
+    "link_args": _l("Link"), "params": _l("Details"), "enterprises": _l("Partner enterprises"), "bases": _l("Bases"),
+    "excellent_engineer_programme": _l("Excellent Engineer programme"), "code": _l("Code"),
+    "is_leader": _l("Leads the team"), "username": _l("Account"), "language": _l("Language"),
+    "max_students_per_mentor": _l("Students per mentor at most"),
 }
 BY_TABLE = {
     ("mentor", "title"): _l("Professional title"), ("mentor", "side"): _l("Mentor type"), ("user", "name"): _l("Display name"),
@@ -154,16 +151,20 @@ def table_label(table: str):
 
 
 def field_label(table: str, field: str):
-    return (BY_TABLE.get((table, field)) or FIELD_LABELS.get(field) or _area_labels().get(field)
-            or _l("Other detail"))
+    return (BY_TABLE.get((table, field)) or FIELD_LABELS.get(field) or reference_label(table, field)
+            or _area_labels().get(field) or _l("Other detail"))
+
+
+def reference_label(table: str, field: str):
+    """A link reads as the record type it points at (`base_id` → "Base"), from the models' foreign keys."""
+    target = _reference(table, field)
+    return TABLE_LABELS.get(target) if target is not None else None
 
 
 def _reference(table: str, field: str):
     """The table a column points at, for a foreign key (`base_id` → `base`)."""
     column = _columns().get((table, field))
     if column is None or not column.foreign_keys:
-        if field.endswith("_id") and (table, field) not in _columns():
-            return None
         return None
     return next(iter(column.foreign_keys)).column.table.name
 

@@ -1,10 +1,13 @@
-"""Secondments, visits and study tours: what can be done to them, as plain functions."""
+"""Secondments, visits and study tours: what can be done to them, as plain functions.
+
+The exchange kind declares its fields once (`records.Kind`); creating or changing one checks every
+value and rule and reports each broken one beside its field, all at once."""
 from __future__ import annotations
 
 from sqlalchemy import and_, or_, select
 
 from registry import values as v
-from registry.errors import DomainError, _l
+from registry.errors import Checks, DomainError, _l
 from registry.records import services as records
 from registry.exchanges.models import DIRECTIONS, EXCHANGE_KINDS, SIDE_OF_DIRECTION, Exchange
 from registry.extensions import db
@@ -18,38 +21,31 @@ LABELS = {
     "participants": _l("Participants"), "purpose": _l("Purpose"), "projects_joined": _l("Projects joined"),
     "outcomes": _l("Outcomes"),
 }
-EDITABLE = ("kind", "direction", "person_name", "person_organisation", "person_title", "mentor_id",
-            "host_organisation", "starts_on", "ends_on", "participants", "purpose", "projects_joined", "outcomes")
+PERSON = (v.Text("person_name", 100, required=True), v.Text("person_organisation", 200, required=True))
 
 
-def _values(base_id: int, data: dict) -> dict:
-    out = {
-        "kind": v.choice(data, "kind", LABELS["kind"], EXCHANGE_KINDS),
-        "direction": v.choice(data, "direction", LABELS["direction"], DIRECTIONS),
-        "person_title": v.text(data, "person_title", LABELS["person_title"], 100),
-        "host_organisation": v.text(data, "host_organisation", LABELS["host_organisation"], 200, required=True),
-        "starts_on": v.date(data, "starts_on", LABELS["starts_on"]),
-        "ends_on": v.date(data, "ends_on", LABELS["ends_on"], required=False),
-        "participants": v.integer(data, "participants", LABELS["participants"], 1, 10000, required=False) or 1,
-        "purpose": v.text(data, "purpose", LABELS["purpose"], 4000),
-        "projects_joined": v.text(data, "projects_joined", LABELS["projects_joined"], 4000),
-        "outcomes": v.text(data, "outcomes", LABELS["outcomes"], 4000),
-    }
-    v.end_not_before_start(out["starts_on"], out["ends_on"], "ends_on")
-    mentor = mentor_of_base(data, "mentor_id", base_id)
-    if mentor is not None:
-        # A roster mentor is the person: their name and employer come from the roster.
-        out.update(mentor_id=mentor.id, person_name=mentor.name, person_organisation=mentor.organisation)
-        if mentor.side != SIDE_OF_DIRECTION[out["direction"]]:
-            raise DomainError(_l("%(name)s is a mentor of the other side: a university person goes from the "
+def _participants(data: dict, key: str, label) -> int:
+    """How many people went: 1 when left empty."""
+    return v.integer(data, key, label, 1, 10000, required=False) or 1
+
+
+def _the_person(check: Checks, base_id: int, data: dict, values: dict) -> None:
+    """The person who goes: a roster mentor (their name and employer come from the roster, their side
+    must be the direction's), or the person as typed. An unknown mentor leaves the person unknown."""
+    try:
+        mentor = mentor_of_base(data, "mentor_id", base_id)
+    except DomainError as exc:
+        check.add(exc)
+        values.update(mentor_id=None, person_name=None, person_organisation=None)
+        return
+    if mentor is None:
+        values.update(mentor_id=None, **v.read(check, PERSON, data, LABELS, base_id))
+        return
+    values.update(mentor_id=mentor.id, person_name=mentor.name, person_organisation=mentor.organisation)
+    if values["direction"] is not None and mentor.side != SIDE_OF_DIRECTION[values["direction"]]:
+        check.add(DomainError(_l("%(name)s is a mentor of the other side: a university person goes from the "
                                  "university to an enterprise, an enterprise person the other way."),
-                              field="direction", name=mentor.name)
-    else:
-        out.update(mentor_id=None,
-                   person_name=v.text(data, "person_name", LABELS["person_name"], 100, required=True),
-                   person_organisation=v.text(data, "person_organisation", LABELS["person_organisation"], 200,
-                                              required=True))
-    return out
+                              field="direction", name=mentor.name))
 
 
 def same_person(mentor_id, name: str, organisation: str):
@@ -75,43 +71,36 @@ def overlapping_secondment(values: dict, exclude_id: int | None = None) -> Excha
     return db.session.scalar(stmt.order_by(Exchange.starts_on).limit(1))
 
 
-def _check(base_id: int, values: dict, exchange: Exchange | None) -> None:
+def _person_and_dates(check: Checks, base_id: int, data: dict, values: dict, exchange: Exchange | None) -> None:
+    """The person; then, once the values each rule reads are sound, no overlapping secondment of theirs
+    (at any base) and no second record of the same exchange at the base."""
+    _the_person(check, base_id, data, values)
+    if check.failed("kind", "person_name", "person_organisation", "mentor_id", "starts_on"):
+        return
     exclude = exchange.id if exchange is not None else None
-    if values["kind"] == "secondment":
+    if values["kind"] == "secondment" and not check.failed("ends_on"):
         other = overlapping_secondment(values, exclude)
         if other is not None:
-            raise DomainError(
+            check.add(DomainError(
                 _l("%(person)s is already on a secondment at %(host)s from %(start)s to %(end)s (base %(base)s); "
                    "one person's secondments may not overlap."),
                 field="starts_on", person=values["person_name"], host=other.host_organisation,
                 start=other.starts_on.isoformat(), end=other.ends_on.isoformat() if other.ends_on else "…",
-                base=db.session.get(Base, other.base_id).code)
+                base=db.session.get(Base, other.base_id).code))
+            return  # the same secondment recorded again overlaps itself: said once
     duplicate = db.session.scalar(select(Exchange.id).where(
         Exchange.base_id == base_id, Exchange.kind == values["kind"], Exchange.person_name == values["person_name"],
         Exchange.person_organisation == values["person_organisation"], Exchange.starts_on == values["starts_on"]))
     if duplicate is not None and duplicate != exclude:
-        raise DomainError(_l("This exchange of %(person)s starting %(start)s is already recorded."),
-                          field="starts_on", person=values["person_name"], start=values["starts_on"].isoformat())
+        check.add(DomainError(_l("This exchange of %(person)s starting %(start)s is already recorded."),
+                              field="starts_on", person=values["person_name"], start=values["starts_on"].isoformat()))
 
 
-def check_exchange(base, data: dict, exchange: Exchange | None = None) -> dict:
-    """Every rule a new or changed exchange must meet; its cleaned values (for imports' preview)."""
-    values = _values(base.id, data)
-    _check(base.id, values, exchange)
-    return values
-
-
-def create_exchange(base, data: dict, *, actor) -> Exchange:
-    values = _values(base.id, data)
-    _check(base.id, values, None)
-    return records.create(Exchange(base_id=base.id, **values), actor=actor)
-
-
-def update_exchange(exchange: Exchange, data: dict, *, actor) -> Exchange:
-    values = _values(exchange.base_id, data)
-    _check(exchange.base_id, values, exchange)
-    return records.update(exchange, values, actor=actor)
-
-
-def delete_exchange(exchange: Exchange, *, actor) -> None:
-    records.delete("exchange", exchange, actor=actor)
+exchanges = records.Kind(Exchange, LABELS, (
+    v.Choice("kind", EXCHANGE_KINDS), v.Choice("direction", DIRECTIONS), v.Text("person_title", 100),
+    v.Text("host_organisation", 200, required=True), v.Date("starts_on"), v.Date("ends_on", required=False),
+    v.Field(_participants, "participants"), v.Text("purpose", 4000), v.Text("projects_joined", 4000),
+    v.Text("outcomes", 4000),
+), span=("starts_on", "ends_on"), rule=_person_and_dates, record_type="exchange")
+create_exchange, update_exchange, delete_exchange = exchanges.create, exchanges.update, exchanges.delete
+check_exchange = exchanges.check  # every rule a new or changed exchange must meet, writing nothing (imports)

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy.orm import selectinload
+
 from registry.errors import _l
 from registry.exchanges import services
 from registry.exchanges.models import DIRECTIONS, EXCHANGE_KINDS, Exchange
 from registry.imports import parsing
-from registry.imports.engine import Column, Spec, not_before
-from registry.records.sheets import (RecordSheet, first_label, labelled_choice, register_sheet, resolve_staff_numbers,
+from registry.imports.engine import Column
+from registry.records.sheets import (first_label, kind_sheet, labelled_choice, register_sheet, resolve_staff_numbers,
                                      text)
 
 KIND_ALIASES = {"挂职锻炼": "secondment", "挂职": "secondment", "交流访学": "visit", "访学": "visit",
@@ -19,7 +21,7 @@ DIRECTION_ALIASES = {"高校→企业": "university_to_enterprise", "高校到�
                      "企到校": "enterprise_to_university", "企业→学校": "enterprise_to_university"}
 _date = parsing.date_between(1950, 2100)
 
-SPEC = Spec("exchanges", columns=(
+COLUMNS = (
     Column("类型", "kind", True, labelled_choice(EXCHANGE_KINDS, KIND_ALIASES), example="挂职锻炼",
            choices=("挂职锻炼", "交流访学", "企业游学"),
            description=_l("挂职锻炼 (secondment), 交流访学 (visit) or 企业游学 (study tour).")),
@@ -44,7 +46,7 @@ SPEC = Spec("exchanges", columns=(
     Column("目的", "purpose", False, text(4000), description=_l("Purpose.")),
     Column("参与科技攻关", "projects_joined", False, text(4000), description=_l("Projects joined.")),
     Column("成效", "outcomes", False, text(4000), description=_l("Outcomes.")),
-), row_checks=(not_before("ends_on", "starts_on"),))
+)
 
 
 def _resolve_mentors(base, table) -> None:
@@ -74,22 +76,10 @@ def _export(e: Exchange) -> list:
             e.starts_on, e.ends_on, e.participants, e.purpose, e.projects_joined, e.outcomes]
 
 
-def _key(values: dict) -> tuple:
-    return (values["kind"], values["person_name"], values["person_organisation"], values["starts_on"])
-
-
-def _options():
-    from sqlalchemy.orm import selectinload
-
-    return (selectinload(Exchange.mentor),)
-
-
-SHEET = RecordSheet(
-    name="exchanges", title="双向交流", spec=SPEC, model=Exchange, key=_key,
-    record_key=lambda e: (e.kind, e.person_name, e.person_organisation, e.starts_on),
-    create=services.create_exchange, update=services.update_exchange, check=services.check_exchange,
-    export=_export, resolve=_resolve_mentors, in_file=_no_overlap_in_file, counted_as="exchanges",
-    options=_options())
+SHEET = kind_sheet(
+    services.exchanges, name="exchanges", title="双向交流", columns=COLUMNS, counted_as="exchanges",
+    key=("kind", "person_name", "person_organisation", "starts_on"), export=_export, resolve=_resolve_mentors,
+    in_file=_no_overlap_in_file, options=(selectinload(Exchange.mentor),))
 
 
 SHEETS = (SHEET,)

@@ -90,23 +90,24 @@ def _resolve_group(base, table) -> None:
     to create (the first row's name; another name is an error)."""
     group = db.session.scalar(select(WorkingGroup).where(WorkingGroup.base_id == base.id))
     first = None
-    for row in list(table.rows):
+    for row in list(table.rows_to_check("group_name")):  # a copy: rows set aside move
         name = row.values["group_name"]
         if group is not None and name != group.name:
             table.error(row, "group_name", _l("\"%(value)s\": the working group of this base is %(name)s"),
                         value=name, name=group.name)
-            table.rows.remove(row)
+            table.set_aside(row, "group_name")
         elif group is None and first is not None and name != first.values["group_name"]:
             table.error(row, "group_name", _l("\"%(value)s\": a base has one working group; row %(row)s names it "
                                               "%(name)s"),
                         value=name, row=first.number, name=first.values["group_name"])
-            table.rows.remove(row)
+            table.set_aside(row, "group_name")
         elif first is None:
             first = row
     earliest_start(table, "group_name", "from_on", "group_established_on")
-    for row in table.rows:
+    for row in table.rows_to_check():
         row.values["group"] = group
-        if first is not None and group is None:  # one date for the group the file creates
+        if first is not None and group is None and "group_established_on" not in first.broken:
+            # one date for the group the file creates
             row.values["group_established_on"] = first.values["group_established_on"]
     resolve_staff_numbers(table)
 
@@ -150,7 +151,7 @@ GROUP_MEMBERS = RecordSheet(
         *term_columns(dt.date(2021, 9, 1), "group", "工作组成立日期", _l(
             "Used only when the file creates the group; empty: the earliest date joined in the file.")),
     ), row_checks=(not_before("until_on", "from_on"),)),
-    key=lambda v: (v["name"], v["organisation"], v["from_on"]),
+    key_columns=("name", "organisation", "from_on"),
     record_key=lambda m: (m.name, m.organisation, m.from_on),
     create=_create_group_member, update=services.update_group_member, check=_check_group_member,
     export=_export_group_member, resolve=_resolve_group, in_file=_group_in_file,

@@ -180,6 +180,17 @@ class Table:
         usable = [r for r in self.partial if not r.broken.intersection(keys)]
         return sorted(self.rows + usable, key=lambda r: r.number) if usable else self.rows
 
+    def set_aside(self, row: Row, *keys: str) -> None:
+        """Values of a row found wrong after reading (a name the database does not know): they become None
+        and join `row.broken`; the row is still checked against the file and the database, never written."""
+        row.values.update(dict.fromkeys(keys))
+        row.broken = row.broken.union(keys)
+        for index, valid in enumerate(self.rows):
+            if valid is row:
+                del self.rows[index]
+                self.partial.append(row)
+                break
+
     def has(self, key: str) -> bool:
         """Whether the file has this column at all (absent ≠ blank)."""
         return key in self.headers

@@ -29,6 +29,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry import authz
+from registry.audit.words import register_record_type
 from registry.authz import ALL, EDITORS, actor, allow
 from registry.evidence.attachables import register_attachable
 from registry.evidence.queries import attachment_counts
@@ -154,9 +155,11 @@ def _load_member(kind: RecordKind, parent, member_id: int):
 
 
 def register_kind(kind: RecordKind) -> None:
-    """Make a kind known to the framework and its pages to evidence files (from the area's setup())."""
+    """Make a kind known to the framework, its pages to evidence files and its name to the audit log
+    (from the area's setup())."""
     KINDS[kind.key] = kind
     register_attachable(kind.key, kind.model, kind.label, lambda obj, base: kind.url("detail", base, obj))
+    register_record_type(kind.model.__tablename__, kind.label)  # how the audit log names its records
 
 
 def add_routes(bp, kind: RecordKind) -> None:

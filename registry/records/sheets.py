@@ -4,9 +4,13 @@ through the roster's import engine (`registry.imports.engine`) and the reports' 
 nothing, and idempotent (a row matching a record by its natural key updates it, or changes nothing).
 
 Each record type is described by a `RecordSheet`: its engine `Spec` (columns; the English alias of
-each column is the key the area's service takes), how a row finds its record (`key`), how values are
+each column is the key the area's service takes), how a row finds its record (`key_columns`), how values are
 checked (the area's own service functions, so a spreadsheet obeys the very rules of the web form),
 and how a record reads back as a row (`export`), so an exported file imports unchanged.
+
+Every problem of every row in one pass: a row with a wrong cell is still matched against the file and
+the database (unless the wrong cell is one of its key columns) and checked by the service, the wrong
+cell's own rules aside; so is a row naming a linked record the base does not have. Neither is written.
 """
 from __future__ import annotations
 
@@ -15,8 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
-from registry.errors import DomainError, _l
+from registry.errors import DomainError, _l, errors_of
 from registry.extensions import db
 from registry.imports import parsing
 from registry.imports.blank_workbooks import build_template
@@ -67,7 +72,7 @@ class RecordSheet:
     title: str  # the sheet's title (Chinese)
     spec: Spec
     model: type
-    key: Callable[[dict], tuple]  # the natural key of a row's values (may raise DomainError)
+    key_columns: tuple[str, ...]  # the columns whose values say which record a row is (its natural key)
     record_key: Callable[[Any], tuple]  # the natural key of an existing record
     create: Callable  # (base, data, *, actor) -> record
     update: Callable  # (record, data, *, actor) -> record
@@ -77,6 +82,10 @@ class RecordSheet:
     in_file: Callable | None = None  # (table, [(row, values)]) -> None: rules across the file's rows
     counted_as: str = "records"
     options: tuple = field(default_factory=tuple)  # eager loading for exports
+    row_key: Callable[[dict], tuple] | None = None  # a row's key other than its key columns' values (may raise DomainError)
+
+    def key(self, values: dict) -> tuple:
+        return self.row_key(values) if self.row_key else tuple(values[k] for k in self.key_columns)
 
 
 DATE = parsing.date_between(1950, 2100)
@@ -97,8 +106,7 @@ def kind_sheet(kind, *, name: str, title: str, columns: tuple, key: tuple, expor
     row_checks = (not_before(kind.span[1], kind.span[0]),) if kind.span is not None else ()
     return RecordSheet(
         name=name, title=title, spec=Spec(name, columns=columns, row_checks=row_checks), model=kind.model,
-        key=row_key or (lambda values: tuple(values[k] for k in key)),
-        record_key=lambda record: tuple(getattr(record, k) for k in key),
+        key_columns=key, row_key=row_key, record_key=lambda record: tuple(getattr(record, k) for k in key),
         create=kind.create, update=kind.update, check=kind.check,
         export=export or (lambda record: [getattr(record, c.key) for c in columns]), **more)
 
@@ -132,8 +140,11 @@ def _column_key(spec: Spec, key: str | None) -> str | None:
 
 
 def domain_error_to_row(table: Table, row: Row, exc: DomainError, fallback: str | None = None) -> None:
-    table.error(row, _column_key(table.spec, exc.field) or _column_key(table.spec, fallback), exc.message,
-                **exc.params)
+    """Every error `exc` stands for, in its column, but those about a value the row already has an error for."""
+    for error in errors_of(exc):
+        if error.field not in row.broken:
+            table.error(row, _column_key(table.spec, error.field) or _column_key(table.spec, fallback),
+                        error.message, **error.params)
 
 
 @dataclass
@@ -156,12 +167,12 @@ class RecordImporter(Importer):
         sheet = self.sheet
         plan = SheetPlan(rows=len(table.rows))
         if sheet.resolve:
-            sheet.resolve(self.base, table)
+            sheet.resolve(self.base, table)  # an unknown linked record sets the row aside (`Table.set_aside`)
         existing = {sheet.record_key(r): r for r in db.session.scalars(
             select(sheet.model).where(sheet.model.base_id == self.base_id))}
         seen: dict[tuple, Row] = {}
         checked = []
-        for row in list(table.rows):
+        for row in table.rows_to_check(*sheet.key_columns):
             data = row.values
             try:
                 key = sheet.key(data)
@@ -178,6 +189,8 @@ class RecordImporter(Importer):
             except DomainError as exc:
                 domain_error_to_row(table, row, exc)
                 continue
+            if row.broken:
+                continue  # checked with the rest; its wrong cells already reported; never written
             checked.append((row, values))
             if record is None:
                 plan.creates.append(data)
@@ -262,8 +275,6 @@ def web_import_available(name: str) -> bool:
 
 def members_of_base(member_model, parent_model, name: str):
     """An aliased member model with a `base_id` column taken from its parent record."""
-    from sqlalchemy.orm import aliased
-
     members, parents = member_model.__table__, parent_model.__table__
     parent_fk = next(iter(fk.parent for fk in members.foreign_keys if fk.column.table is parents))
     view = select(members, parents.c.base_id.label("base_id")).join(parents, parents.c.id == parent_fk).subquery(name)
@@ -315,9 +326,10 @@ def resolve_staff_numbers(table, organisation: str = "organisation", name: str =
     """Staff numbers → roster mentors (one query): the row's name (and side, when the sheet has one)
     must be the roster's. Sets `mentor_id` on every row (None without a staff number). Refusals never
     name the holder: the staff number may belong to a person of a base the user does not keep."""
-    keys = {(r.values[organisation], r.values["staff_no"]) for r in table.rows if r.values.get("staff_no")}
+    rows = list(table.rows_to_check(organisation))  # a copy: rows set aside leave `table.rows`
+    keys = {(r.values[organisation], r.values["staff_no"]) for r in rows if r.values.get("staff_no")}
     mentors = preload_mentors(keys) if keys else {}
-    for row in list(table.rows):
+    for row in rows:
         staff_no = row.values.get("staff_no")
         row.values["mentor_id"] = None
         if not staff_no:
@@ -326,29 +338,30 @@ def resolve_staff_numbers(table, organisation: str = "organisation", name: str =
         if mentor is None:
             table.error(row, "staff_no", _l("\"%(value)s\": no roster mentor of %(organisation)s has this staff "
                                             "number"), value=staff_no, organisation=row.values[organisation])
-        elif mentor["name"] != row.values[name]:
+        elif name not in row.broken and mentor["name"] != row.values[name]:
             table.error(row, name, _l("\"%(value)s\": this staff number belongs to another person"),
                         value=row.values[name])
-        elif side and mentor["side"] != row.values[side]:
+        elif side and side not in row.broken and mentor["side"] != row.values[side]:
             table.error(row, side, _l("\"%(value)s\": the roster has this mentor on the other side"),
                         value=row.cells.get(side, row.values[side]))
         else:
             row.values["mentor_id"] = mentor["id"]
             continue
-        table.rows.remove(row)
+        table.set_aside(row, "staff_no")  # no mentor linked; the person as typed is checked
 
 
 def earliest_start(table, group_key: str, date_key: str, target: str) -> None:
     """Fill `target` (the date a record created from these rows starts) where the file leaves it
     blank: the earliest `date_key` among the rows naming the same `group_key`."""
+    rows = table.rows_to_check(group_key)
     first: dict = {}
-    for row in table.rows:
+    for row in rows:
         name, day = row.values[group_key], row.values[date_key]
-        if name not in first or day < first[name]:
+        if day is not None and (name not in first or day < first[name]):
             first[name] = day
-    for row in table.rows:
-        if row.values.get(target) is None:
-            row.values[target] = first[row.values[group_key]]
+    for row in rows:
+        if row.values.get(target) is None and target not in row.broken:
+            row.values[target] = first.get(row.values[group_key])
 
 
 def spans_meet(a: dict, b: dict) -> bool:

@@ -39,17 +39,18 @@ def _number_text(value):
 def _resolve(model, column: str, target: str, label_attr: str):
     """Turn a reference column (a course code, a project name) into the record's id at the base."""
     def resolve(base, table):
-        wanted = {r.values.get(column) for r in table.rows if r.values.get(column)}
+        rows = list(table.rows_to_check())  # every row, a wrong cell or not (a copy: rows set aside move)
+        wanted = {r.values.get(column) for r in rows if r.values.get(column)}
         ids = {}
         if wanted:
             ids = dict(db.session.execute(select(getattr(model, label_attr), model.id)
                                           .where(model.base_id == base.id, getattr(model, label_attr).in_(wanted))).all())
-        for row in list(table.rows):
+        for row in rows:
             name = row.values.get(column)
             row.values[target] = ids.get(name) if name else None
             if name and name not in ids:
                 table.error(row, column, _l("\"%(value)s\" is not recorded at this base"), value=name)
-                table.rows.remove(row)
+                table.set_aside(row, column)
     return resolve
 
 
@@ -172,11 +173,12 @@ TeamMember = members_of_base(TeachingTeamMember, TeachingTeam, "teaching_team_me
 
 
 def _resolve_teams(base, table) -> None:
-    names = {r.values["team_name"] for r in table.rows}
+    rows = table.rows_to_check("team_name")
+    names = {r.values["team_name"] for r in rows}
     teams = {t.name: t for t in db.session.scalars(
         select(TeachingTeam).where(TeachingTeam.base_id == base.id, TeachingTeam.name.in_(names)))} if names else {}
     earliest_start(table, "team_name", "from_on", "team_established_on")
-    for row in table.rows:
+    for row in rows:
         row.values["team"] = teams.get(row.values["team_name"])
     resolve_staff_numbers(table)
 
@@ -229,7 +231,7 @@ TEAMS = RecordSheet(
         *term_columns(dt.date(2023, 9, 1), "team", "团队成立日期", _l(
             "Used only when the row creates the team; empty: the earliest date joined in the file.")),
     ), row_checks=(not_before("until_on", "from_on"),)),
-    key=lambda v: (v["team_name"], v["name"], v["organisation"], v["from_on"]),
+    key_columns=("team_name", "name", "organisation", "from_on"),
     record_key=lambda m: (m.team.name, m.name, m.organisation, m.from_on),
     create=_create_team_member, update=services.update_team_member, check=_check_team_member,
     export=_export_team_member, resolve=_resolve_teams, in_file=_teams_in_file,

@@ -47,3 +47,13 @@ def test_every_record_type_the_log_can_hold_has_a_name(app):
         nameless = [table for table in audited_tables() if msgid_of(words.table_label(table)) == "Record"]
         assert nameless == []
         assert msgid_of(words.table_label("cooperation_agreement")) == "Cooperation agreement"
+
+
+def test_a_link_reads_as_the_record_type_it_points_at_or_as_the_part_it_plays(app):
+    """Derived from the models' foreign keys: a new link never shows as "Other detail"."""
+    with app.app_context():
+        links = [(t.name, c.name) for t in db.metadata.sorted_tables for c in t.columns if c.foreign_keys]
+        assert [link for link in links if msgid_of(words.field_label(*link)) == "Other detail"] == []
+        assert msgid_of(words.field_label("exchange", "mentor_id")) == "Mentor"  # not a form's "Roster mentor"
+        assert msgid_of(words.field_label("teaching_team_member", "team_id")) == "Teaching team"  # a record kind's name
+        assert msgid_of(words.field_label("mentor_assignment", "university_mentor_id")) == "University mentor"
