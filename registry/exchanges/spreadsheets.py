@@ -53,10 +53,10 @@ def _resolve_mentors(base, table) -> None:
     resolve_staff_numbers(table, organisation="person_organisation", name="person_name", side=None)
 
 
-def _no_overlap_in_file(table, checked) -> None:
+def _no_overlap_in_file(table, compared) -> None:
     """One person's secondments in the file share no day (the database's are checked per row)."""
     by_person: dict[tuple, list] = {}
-    for row, values in checked:
+    for row, values in compared:
         if values["kind"] == "secondment":
             person = ("m", values["mentor_id"]) if values["mentor_id"] else (values["person_name"],
                                                                               values["person_organisation"])
@@ -79,7 +79,8 @@ def _export(e: Exchange) -> list:
 SHEET = kind_sheet(
     services.exchanges, name="exchanges", title="双向交流", columns=COLUMNS, counted_as="exchanges",
     key=("kind", "person_name", "person_organisation", "starts_on"), export=_export, resolve=_resolve_mentors,
-    in_file=_no_overlap_in_file, options=(selectinload(Exchange.mentor),))
+    in_file=_no_overlap_in_file, in_file_reads=("kind", "person_name", "person_organisation", "starts_on", "ends_on"),
+    options=(selectinload(Exchange.mentor),))
 
 
 SHEETS = (SHEET,)

@@ -115,10 +115,10 @@ def _resolve_group(base, table) -> None:
 _check_group_member = member_check("group", services.groups.values, services.group_members.values, _NewGroup)
 
 
-def _group_in_file(table, checked) -> None:
+def _group_in_file(table, compared) -> None:
     """The same person twice over the same dates in the file."""
-    for index, (row_b, b) in enumerate(checked):
-        for row_a, a in checked[:index]:
+    for index, (row_b, b) in enumerate(compared):
+        for row_a, a in compared[:index]:
             if spans_meet(a, b) and same_person(a, b):
                 table.error(row_b, "from_on", _l("%(name)s is already a member of this group over these dates "
                                                  "(row %(row)s)."), name=b["name"], row=row_a.number)
@@ -155,6 +155,7 @@ GROUP_MEMBERS = RecordSheet(
     record_key=lambda m: (m.name, m.organisation, m.from_on),
     create=_create_group_member, update=services.update_group_member, check=_check_group_member,
     export=_export_group_member, resolve=_resolve_group, in_file=_group_in_file,
+    in_file_reads=("name", "organisation", "from_on", "until_on"),
     options=(selectinload(GroupMember.group), selectinload(GroupMember.mentor)))
 
 

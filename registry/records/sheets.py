@@ -11,6 +11,8 @@ and how a record reads back as a row (`export`), so an exported file imports unc
 Every problem of every row in one pass: a row with a wrong cell is still matched against the file and
 the database (unless the wrong cell is one of its key columns) and checked by the service, the wrong
 cell's own rules aside; so is a row naming a linked record the base does not have. Neither is written.
+The rules across rows (one person's overlapping terms, `RecordSheet.in_file`) see every row whose cells
+they read parsed.
 """
 from __future__ import annotations
 
@@ -79,10 +81,23 @@ class RecordSheet:
     check: Callable  # (base, data, record or None) -> the cleaned values (raises DomainError)
     export: Callable  # (record) -> [cell values in the order of spec.columns]
     resolve: Callable | None = None  # (base, table) -> None: turn reference columns into ids, in bulk
-    in_file: Callable | None = None  # (table, [(row, values)]) -> None: rules across the file's rows
+    # Rules across the file's rows, (table, [(row, values)]) -> None, and the columns they read: they see
+    # every row where those parsed, whatever else is wrong with it (its values: the row's, overlaid with
+    # the service's where its check passed); a row with one of them wrong is left out (already reported).
+    in_file: Callable | None = None
+    in_file_reads: tuple[str, ...] = ()
     counted_as: str = "records"
     options: tuple = field(default_factory=tuple)  # eager loading for exports
     row_key: Callable[[dict], tuple] | None = None  # a row's key other than its key columns' values (may raise DomainError)
+
+    def __post_init__(self):
+        keys = {c.key for c in self.spec.columns}
+        if (self.in_file and not self.in_file_reads) or not keys.issuperset(self.in_file_reads):
+            raise ValueError(f"{self.name}: in_file_reads must name the columns its in_file check reads")
+
+    def compared(self, row: Row) -> bool:
+        """Whether the rules across rows see this row: every cell they read parsed."""
+        return self.in_file is not None and not row.broken.intersection(self.in_file_reads)
 
     def key(self, values: dict) -> tuple:
         return self.row_key(values) if self.row_key else tuple(values[k] for k in self.key_columns)
@@ -171,7 +186,7 @@ class RecordImporter(Importer):
         existing = {sheet.record_key(r): r for r in db.session.scalars(
             select(sheet.model).where(sheet.model.base_id == self.base_id))}
         seen: dict[tuple, Row] = {}
-        checked = []
+        compared = []  # for the rules across rows (`in_file`)
         for row in table.rows_to_check(*sheet.key_columns):
             data = row.values
             try:
@@ -188,10 +203,11 @@ class RecordImporter(Importer):
                 values = sheet.check(self.base, data, record)
             except DomainError as exc:
                 domain_error_to_row(table, row, exc)
-                continue
-            if row.broken:
+                values = None
+            if sheet.compared(row):
+                compared.append((row, {**data, **(values or {})}))
+            if values is None or row.broken:
                 continue  # checked with the rest; its wrong cells already reported; never written
-            checked.append((row, values))
             if record is None:
                 plan.creates.append(data)
             elif any(_differs(getattr(record, k), v) for k, v in values.items()):
@@ -199,7 +215,7 @@ class RecordImporter(Importer):
             else:
                 plan.unchanged += 1
         if sheet.in_file:
-            sheet.in_file(table, checked)
+            sheet.in_file(table, compared)
         return plan
 
     def counts(self, plan: SheetPlan) -> dict[str, int]:

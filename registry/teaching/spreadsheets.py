@@ -186,10 +186,10 @@ def _resolve_teams(base, table) -> None:
 _check_team_member = member_check("team", services.teams.values, services.team_members.values, _NewTeam)
 
 
-def _teams_in_file(table, checked) -> None:
+def _teams_in_file(table, compared) -> None:
     """Rows of one team: the same person twice over the same dates, or two leaders at once."""
     by_team: dict[str, list] = {}
-    for row, values in checked:
+    for row, values in compared:
         by_team.setdefault(row.values["team_name"], []).append((row, values))
     for rows in by_team.values():
         for index, (row_b, b) in enumerate(rows):
@@ -235,6 +235,7 @@ TEAMS = RecordSheet(
     record_key=lambda m: (m.team.name, m.name, m.organisation, m.from_on),
     create=_create_team_member, update=services.update_team_member, check=_check_team_member,
     export=_export_team_member, resolve=_resolve_teams, in_file=_teams_in_file,
+    in_file_reads=("team_name", "is_leader", "name", "organisation", "from_on", "until_on"),
     options=(selectinload(TeamMember.team), selectinload(TeamMember.mentor)))
 
 

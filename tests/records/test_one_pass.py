@@ -11,11 +11,13 @@ from sqlalchemy import func, select
 from registry.exchanges import services as exchanges
 from registry.exchanges.models import Exchange
 from registry.extensions import db
+from registry.governance.models import WorkingGroupMember
 from registry.records.sheets import import_records
 from registry.teaching import services as teaching
-from registry.teaching.models import TeachingCase
+from registry.teaching.models import TeachingCase, TeachingTeamMember
 from tests.exchanges.test_exchanges import row
 from tests.teaching.test_spreadsheets import EXCHANGE_HEADER, xlsx
+from tests.teaching.test_team_sheets import HEADER as TEAM_HEADER
 from tests.teaching.test_teaching import course
 
 
@@ -62,3 +64,83 @@ def test_teaching_case_rows_report_wrong_years_repeats_and_unknown_courses_toget
     assert "\"XX9999\" is not recorded at this base" in result.errors[0].en
     assert "the same record as row 2" in result.errors[2].en
     assert count(TeachingCase) == 0
+
+
+# ---- the rules across rows (one person's overlapping terms) see rows with a wrong cell elsewhere ------
+
+GROUP_HEADER = ["工作组名称", "姓名", "所属方", "所在单位", "组内角色", "加入日期", "退出日期"]
+
+
+def secondment(start, end, participants=1):
+    return ["挂职锻炼", "高校→企业", "林青", "示范工业大学", "甲所", start, end, participants]
+
+
+def test_a_secondment_with_a_wrong_head_count_is_still_compared_with_the_persons_others(world, tmp_path):
+    result = import_records("exchanges", world.base, xlsx(tmp_path, [
+        EXCHANGE_HEADER,
+        secondment("2024-01-01", "2024-06-30"),
+        secondment("2024-03-01", "2024-09-30", participants="许多"),  # overlaps row 2
+    ]))
+    assert problems(result) == [(3, "开始日期"), (3, "人数")]
+    assert "this secondment overlaps the one in row 2 of the same person" in result.errors[0].en
+    assert count(Exchange) == 0
+
+
+def test_a_secondment_with_a_wrong_date_is_left_out_of_the_comparison(world, tmp_path):
+    result = import_records("exchanges", world.base, xlsx(tmp_path, [
+        EXCHANGE_HEADER,
+        secondment("2024-01-01", "2024-02-30"),  # no such end date: not taken as open-ended
+        secondment("2024-03-01", "2024-05-31", participants=0),
+        secondment("2024-05-01", "2024-08-31"),  # overlaps row 3
+    ]))
+    assert problems(result) == [(2, "结束日期"), (3, "人数"), (4, "开始日期")]
+    assert "overlaps the one in row 3" in result.errors[2].en
+    assert count(Exchange) == 0
+
+
+def test_team_members_with_a_wrong_side_are_still_compared_with_the_teams_other_rows(world, tmp_path):
+    result = import_records("teaching_teams", world.base, xlsx(tmp_path, [
+        TEAM_HEADER,
+        ["团队甲", "是", "林青", "高校", "示范工业大学", "2023-09-01", None],
+        ["团队甲", "否", "林青", "政府", "示范工业大学", "2023-10-01", None],  # row 2's person again
+        ["团队甲", "是", "赵老师", "政府", "示范工业大学", "2024-01-01", None],  # a second leader
+    ]))
+    assert problems(result) == [(3, "所属方"), (3, "加入日期"), (4, "负责人"), (4, "所属方")]
+    assert "林青 is already a member of this team over these dates (row 2)." in result.errors[1].en
+    assert "林青 already leads this team over these dates (row 2)." in result.errors[2].en
+    assert count(TeachingTeamMember) == 0
+
+
+def test_a_team_member_with_a_wrong_date_is_left_out_of_the_comparison(world, tmp_path):
+    result = import_records("teaching_teams", world.base, xlsx(tmp_path, [
+        TEAM_HEADER,
+        ["团队甲", "是", "林青", "高校", "示范工业大学", "2023-09-01", "2023-02-30"],  # not taken as still leading
+        ["团队甲", "是", "赵老师", "政府", "示范工业大学", "2024-01-01", None],
+        ["团队甲", "否", "赵老师", "高校", "示范工业大学", "2024-03-01", None],  # row 3's person again
+    ]))
+    assert problems(result) == [(2, "退出日期"), (3, "所属方"), (4, "加入日期")]
+    assert "赵老师 is already a member of this team over these dates (row 3)." in result.errors[2].en
+    assert count(TeachingTeamMember) == 0
+
+
+def test_group_members_with_a_wrong_role_are_still_compared_with_the_groups_other_rows(world, tmp_path):
+    result = import_records("working_group_members", world.base, xlsx(tmp_path, [
+        GROUP_HEADER,
+        ["工作组", "王五", "高校", "示范工业大学", "成员", "2020-06-01", None],
+        ["工作组", "王五", "高校", "示范工业大学", "顾问", "2021-01-01", None],  # row 2's person again
+    ]))
+    assert problems(result) == [(3, "组内角色"), (3, "加入日期")]
+    assert "王五 is already a member of this group over these dates (row 2)." in result.errors[1].en
+    assert count(WorkingGroupMember) == 0
+
+
+def test_a_group_member_with_a_wrong_date_is_left_out_of_the_comparison(world, tmp_path):
+    result = import_records("working_group_members", world.base, xlsx(tmp_path, [
+        GROUP_HEADER,
+        ["工作组", "王五", "高校", "示范工业大学", "成员", "2020-06-01", "2020-13-01"],  # not taken as open-ended
+        ["工作组", "王五", "高校", "示范工业大学", "顾问", "2021-01-01", None],
+        ["工作组", "王五", "高校", "示范工业大学", "成员", "2021-06-01", None],  # overlaps row 3
+    ]))
+    assert problems(result) == [(2, "退出日期"), (3, "组内角色"), (4, "加入日期")]
+    assert "王五 is already a member of this group over these dates (row 3)." in result.errors[2].en
+    assert count(WorkingGroupMember) == 0
