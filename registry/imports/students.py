@@ -170,19 +170,21 @@ class StudentImporter(Importer):
                                   "%(column)s)"))
             else:
                 students[student_no] = (row, {c: v.get(c) for c in STUDENT_FIELDS + OPTIONAL_FIELDS})
-            if v.get("assigned_from") is None or row.broken.intersection((*ASSIGNMENT_KEYS, "assigned_until")):
-                continue  # no assignment to judge
+            if v.get("assigned_from") is None or row.broken.intersection(("assigned_from", "assigned_until")):
+                continue  # no period to judge (a wrong mentor cell still leaves one, to meet the student's others)
             key = (student_no, v["assigned_from"])
             other = assignments.get(key)
             if other is None:
                 assignments[key] = row
-            elif any(other.values.get(k) != v.get(k) for k in (*ASSIGNMENT_KEYS, "assigned_until")):
+            elif any(other.values.get(k) != v.get(k) for k in (*ASSIGNMENT_KEYS, "assigned_until")
+                     if k not in row.broken and k not in other.broken):
                 table.error(row, "assigned_from", _l("conflicts with row %(row)s: the same student and start date "
                                                      "with different mentors or end date"), row=other.number)
         return students, assignments
 
     def _plan_assignments(self, table, plan, students, existing, assignments) -> None:
-        mentor_keys = {(row.values[o], row.values[s]) for row in assignments.values() for _, o, s in SIDES}
+        mentor_keys = {(row.values[o], row.values[s]) for row in assignments.values() for _, o, s in SIDES
+                       if not row.broken.intersection((o, s))}
         mentors = preload_mentors(mentor_keys)
         spans: dict[int, list] = {}
         ids = [m["id"] for m in mentors.values()]
@@ -222,19 +224,20 @@ class StudentImporter(Importer):
             if graduated is not None and (end is None or end > graduated):
                 table.error(row, "assigned_until", _l("the student graduated on %(date)s: the assignment must end "
                                                       "by then"), date=graduated.isoformat())
-            if pair is None:
-                continue
+            # Without its two mentors (a wrong cell, an unknown mentor) a row is never written, but its
+            # period still meets the student's others: every problem of the row in one pass.
             if known is None:
-                plan.assignment_creates.append((student_no, {
-                    "base_id": self.base_id, "university_mentor_id": pair[0], "enterprise_mentor_id": pair[1],
-                    "starts_on": start, "ends_on": end, "note": ""}))
                 planned.setdefault(student_no, []).append(_Assignment(start, end, row))
+                if pair is not None:
+                    plan.assignment_creates.append((student_no, {
+                        "base_id": self.base_id, "university_mentor_id": pair[0], "enterprise_mentor_id": pair[1],
+                        "starts_on": start, "ends_on": end, "note": ""}))
                 continue
             span, assignment_id, old_pair = known
             changes = {}
-            if old_pair[0] != pair[0]:
+            if pair is not None and old_pair[0] != pair[0]:
                 changes["university_mentor_id"] = [old_pair[0], pair[0]]
-            if old_pair[1] != pair[1]:
+            if pair is not None and old_pair[1] != pair[1]:
                 changes["enterprise_mentor_id"] = [old_pair[1], pair[1]]
             if has_until and span.end != end:
                 changes["ends_on"] = [span.end, end]
@@ -242,8 +245,9 @@ class StudentImporter(Importer):
             if changes:
                 span.row = row
                 touched.add(student_no)
-                plan.assignment_updates.append(Change(assignment_id, changes, base_id=self.base_id,
-                                                      label=f"student {student_no} from {start}"))
+                if pair is not None:
+                    plan.assignment_updates.append(Change(assignment_id, changes, base_id=self.base_id,
+                                                          label=f"student {student_no} from {start}"))
         for student_no in planned.keys() | touched:
             everything = sorted([s for s, _, _ in current.get(student_no, {}).values()] + planned.get(student_no, []),
                                 key=lambda s: s.start)
@@ -268,6 +272,8 @@ class StudentImporter(Importer):
     def _mentor_pair(self, table, row, mentors, spans, start, end, same=None):
         pair = []
         for index, (side, org_key, staff_key) in enumerate(SIDES):
+            if row.broken.intersection((org_key, staff_key)):
+                continue  # its wrong cell is reported already
             key = (row.values[org_key], row.values[staff_key])
             mentor = mentors.get(key)
             if mentor is None:

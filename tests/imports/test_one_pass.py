@@ -47,9 +47,36 @@ def test_student_rows_report_unknown_mentors_and_repeats_with_their_cell_errors(
     ], header=STUDENT_HEADER))
     assert not result.ok
     assert problems(result) == [(2, "培养层次"), (2, "校内导师工号"), (3, "姓名"), (3, "入学年份"),
-                                (4, "企业导师工号")]
+                                (3, "指导开始日期"), (4, "企业导师工号")]
     messages = [e.en for e in result.errors]
     assert "no mentor with this staff number" in messages[1]
     assert "conflicts with row 2" in messages[2]
-    assert "未知研究所" in messages[4]
+    assert "overlaps the one in row 2" in messages[4]  # row 2's open-ended period, its mentor unknown
+    assert "未知研究所" in messages[5]
+    assert snapshot() == before
+
+
+def test_an_assignment_with_a_wrong_or_unknown_mentor_still_meets_the_students_other_rows(team, files):
+    before = snapshot()
+    result = import_students(team.base, files.xlsx([
+        student_row(no="S-1", start="2024-01-01"),
+        student_row(no="S-1", u_no="U-404", start="2024-03-01"),  # an unknown mentor; overlaps row 2
+        student_row(no="S-2", start="2024-01-01"),
+        student_row(no="S-2", e_no="X" * 65, start="2024-03-01"),  # a wrong staff number cell; overlaps row 4
+    ], header=STUDENT_HEADER))
+    assert problems(result) == [(3, "校内导师工号"), (3, "指导开始日期"), (5, "企业导师工号"), (5, "指导开始日期")]
+    assert "this assignment overlaps the one in row 2" in result.errors[1].en
+    assert "this assignment overlaps the one in row 4" in result.errors[3].en
+    assert snapshot() == before
+
+
+def test_an_assignment_with_a_wrong_date_is_left_out_of_the_comparison(team, files):
+    before = snapshot()
+    result = import_students(team.base, files.xlsx([
+        student_row(no="S-1", start="2024-01-01", end="2024-02-30"),  # no such end date: not taken as open-ended
+        student_row(no="S-1", u_no="U-404", start="2024-03-01", end="2024-05-31"),
+        student_row(no="S-1", start="2024-05-01"),  # overlaps row 3
+    ], header=STUDENT_HEADER))
+    assert problems(result) == [(2, "指导结束日期"), (3, "校内导师工号"), (4, "指导开始日期")]
+    assert "this assignment overlaps the one in row 3" in result.errors[2].en
     assert snapshot() == before
