@@ -40,6 +40,9 @@ VIEWER_TTL = 3600
 # (`FIGURES_LOCK_SECONDS`), and how often the others look for its value meanwhile.
 LOCK_SECONDS = 120
 POLL_SECONDS = 0.05
+# Left in place of a value that may not be kept (it holds one session's form token): the workers that
+# come after compute their own at once instead of queueing behind one another for the lock.
+NOT_KEPT = b"registry:not-kept"
 # Model classes whose writes change no cached figure (logins, tokens, notifications, sessions).
 NEUTRAL_TABLES = {"user", "api_token", "notification", "notification_setting"}
 
@@ -157,7 +160,7 @@ def cached(name: str, compute, *key_parts, ttl: int = DAY, keep=None):
     key = key_of(name, generation, key_parts)
     hit = _get(store, key)
     if hit is not None:
-        return pickle.loads(hit)
+        return _use(hit, compute)
     # One computation per figure at a time, across workers and machines: on a cold cache every worker
     # used to compute the same figure at once (the first statistics view under load took 37 s). The
     # others wait for its value; if the holder dies, its lock expires and the next waiter computes.
@@ -168,19 +171,18 @@ def cached(name: str, compute, *key_parts, ttl: int = DAY, keep=None):
         time.sleep(POLL_SECONDS)
         hit = _get(store, key)
         if hit is not None:
-            return pickle.loads(hit)
+            return _use(hit, compute)
         if time.monotonic() > deadline:  # the cache misbehaves: slower, never stuck
             return compute()
     try:
         hit = _get(store, key)  # kept while this worker waited for the lock
         if hit is not None:
-            return pickle.loads(hit)
+            return _use(hit, compute)
         with gc_paused():  # a figure of every base builds many objects at once (see registry/collector.py)
             value = compute()
-        if keep is not None and not keep(value):
-            return value
+        kept = NOT_KEPT if keep is not None and not keep(value) else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         try:
-            store.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), ttl)
+            store.set(key, kept, ttl)
         except Exception:  # noqa: BLE001
             log.warning("figures cache unreachable; %s not kept", name, exc_info=True)
         return value
@@ -189,6 +191,10 @@ def cached(name: str, compute, *key_parts, ttl: int = DAY, keep=None):
             store.unlock(lock_key, token)
         except Exception:  # noqa: BLE001 — it expires on its own
             pass
+
+
+def _use(hit: bytes, compute):
+    return compute() if hit == NOT_KEPT else pickle.loads(hit)
 
 
 def _get(store, key: str) -> bytes | None:

@@ -108,3 +108,23 @@ def test_a_failed_computation_lets_the_next_worker_compute_at_once(app, monkeypa
     finally:
         app.extensions["figures_cache"] = saved
     assert figure.computed == 1
+
+
+def test_a_figure_that_may_not_be_kept_never_makes_workers_queue_for_it(app, monkeypatch):
+    """A fragment holding one session's form token is never kept; the workers after the first compute
+    their own at once instead of each waiting for the lock in turn."""
+    backend = cache.MemoryBackend()
+    monkeypatch.setitem(app.config, "FIGURES_LOCK_SECONDS", 30)
+    figure = SlowFigure(seconds=0)
+    saved = app.extensions["figures_cache"]
+    app.extensions["figures_cache"] = backend
+    try:
+        cache.cached("stampede-unkept", figure, "2024-09-01", keep=lambda value: False)
+        key = cache.key_of("stampede-unkept", backend.generation(), ("2024-09-01",))
+        assert backend.try_lock(f"{key}:computing", "another worker computing its own", 30)
+        started = time.monotonic()
+        assert cache.cached("stampede-unkept", figure, "2024-09-01", keep=lambda value: False)["bases"] == 2000
+        assert time.monotonic() - started < 10  # not the half minute the other worker's lock lasts
+    finally:
+        app.extensions["figures_cache"] = saved
+    assert figure.computed == 2
