@@ -180,11 +180,11 @@ def cached(name: str, compute, *key_parts, ttl: int = DAY, keep=None):
             return _use(hit, compute)
         with gc_paused():  # a figure of every base builds many objects at once (see registry/collector.py)
             value = compute()
-        kept = NOT_KEPT if keep is not None and not keep(value) else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         try:
+            kept = NOT_KEPT if keep is not None and not keep(value) else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
             store.set(key, kept, ttl)
-        except Exception:  # noqa: BLE001
-            log.warning("figures cache unreachable; %s not kept", name, exc_info=True)
+        except Exception:  # noqa: BLE001 — unreachable, or a value that cannot be stored: computed, not kept
+            log.warning("figure %s not kept", name, exc_info=True)
         return value
     finally:
         try:
