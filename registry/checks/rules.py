@@ -70,6 +70,16 @@ class EditsBase:
         return authz.can_edit_base(user, self)
 
 
+@dataclass(frozen=True)
+class EditsEnterprise:
+    """A link's guard: may `user` edit this enterprise? Plain data (its id), like `EditsBase`."""
+
+    id: int
+
+    def __call__(self, user) -> bool:
+        return authz.can_edit_enterprise(user, self)
+
+
 def form_link(label, endpoint: str, base, **values) -> Link:
     """A link to a form changing `base` or its records: shown to whoever may edit the base."""
     return Link(label, endpoint, {"code": base.code, **values}, guard=EditsBase(getattr(base, "id", None), getattr(base, "university_id", None)))
@@ -403,7 +413,7 @@ def enterprise_capacity(base, facts):
                       gaps=Joined((Msg(_l("%(enterprise)s: %(fields)s"), enterprise=e.name, fields=Joined(m))
                                    for e, m in gaps), separator="; "))
         links = tuple(Link(e.name, "orgs.enterprise_edit", {"enterprise_id": e.id},
-                           guard=lambda user, e=e: authz.can_edit_enterprise(user, e)) for e, _m in gaps)
+                           guard=EditsEnterprise(e.id)) for e, _m in gaps)
     else:
         message = Msg(_l("Every partner enterprise has stated its scale, R&D focus and practice conditions."))
         links = ()

@@ -203,3 +203,21 @@ def test_a_check_during_an_application_round_is_kept_and_keeps_its_round_link(wo
     assert any(r["required"] == "≤ 2024-09-10" for r in first["rules"])  # the round's deadline was checked
     page = admin.get(f"/bases/SF-AP-01?as_of={AS_OF}").get_data(as_text=True)
     assert f'href="/rounds/{application_round.id}"' in page
+
+
+def test_a_check_naming_an_incomplete_enterprise_is_kept_and_links_it_to_its_editors(app, world, admin,
+                                                                                     query_counter):
+    """Rule R8 links each enterprise that has not stated its capacity to its edit page; the link's
+    guard is plain data, so the check is kept (a lambda there made every such view recompute)."""
+    from registry.checks.queries import eligibility_cached
+
+    enterprise = world.base.enterprises[0]
+    enterprise.scale = ""
+    db.session.commit()
+    first = eligibility_cached(world.base, D(2024, 9, 1))
+    assert not next(r for r in first.results if r.id == "R8").passed
+    with query_counter() as again:
+        eligibility_cached(world.base, D(2024, 9, 1))
+    assert again() == 0
+    page = admin.get(f"/bases/SF-AP-01?as_of={AS_OF}").get_data(as_text=True)
+    assert f'href="/enterprises/{enterprise.id}/edit"' in page
