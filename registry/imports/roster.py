@@ -30,6 +30,7 @@ from registry.imports.engine import (Change, Column, Importer, Row, Spec, Table,
 from registry.imports.parsing import CellError
 from registry.mentors.fields import clean_name, mask_phone, normalise_phone, parse_side, validate_email
 from registry.mentors.models import Appointment, Mentor, MentorAssignment
+from registry.models_common import ids_in
 from registry.orgs.models import Base
 
 SIDE_LABELS_ZH = {"university": "校内导师", "enterprise": "企业导师"}
@@ -100,18 +101,14 @@ def preload_mentors(keys) -> dict[tuple[str, str], dict]:
     keys = set(keys)
     found = {}
     cols = [Mentor.id, Mentor.organisation, Mentor.staff_no, *(getattr(Mentor, c) for c in MENTOR_COLUMNS)]
-    for chunk in _chunks(sorted({k[1] for k in keys}), 5000):
+    staff_numbers = sorted({k[1] for k in keys})
+    for start in range(0, len(staff_numbers), 5000):
+        chunk = staff_numbers[start:start + 5000]
         for row in db.session.execute(select(*cols).where(Mentor.staff_no.in_(chunk))).mappings():
             key = (row["organisation"], row["staff_no"])
             if key in keys:
                 found[key] = dict(row)
     return found
-
-
-def _chunks(items, size=500):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def manageable_mentor_ids(user, mentor_ids) -> set[int]:
@@ -124,24 +121,21 @@ def manageable_mentor_ids(user, mentor_ids) -> set[int]:
     if not authz.manages_mentors_by_scope(user):
         return set()
     scope = authz.visible_base_filter(user, Base)
-    found = set()
-    for chunk in _chunks(mentor_ids):
-        stmt = (select(Appointment.mentor_id).join(Base, Base.id == Appointment.base_id)
-                .where(Appointment.mentor_id.in_(chunk)).distinct())
-        if scope is not None:
-            stmt = stmt.where(scope)
-        found.update(db.session.scalars(stmt))
-    return found
+    stmt = (select(Appointment.mentor_id).join(Base, Base.id == Appointment.base_id)
+            .where(ids_in(Appointment.mentor_id, mentor_ids)).distinct())
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return set(db.session.scalars(stmt))
 
 
 def mentors_with_assignments(mentor_ids) -> set[int]:
+    mentor_ids = list(mentor_ids)
     found = set()
-    for chunk in _chunks(mentor_ids):
-        stmt = (select(MentorAssignment.university_mentor_id, MentorAssignment.enterprise_mentor_id)
-                .where(or_(MentorAssignment.university_mentor_id.in_(chunk),
-                           MentorAssignment.enterprise_mentor_id.in_(chunk))))
-        for pair in db.session.execute(stmt):
-            found.update(pair)
+    stmt = (select(MentorAssignment.university_mentor_id, MentorAssignment.enterprise_mentor_id)
+            .where(or_(ids_in(MentorAssignment.university_mentor_id, mentor_ids),
+                       ids_in(MentorAssignment.enterprise_mentor_id, mentor_ids))))
+    for pair in db.session.execute(stmt):
+        found.update(pair)
     return found & set(mentor_ids)
 
 

@@ -28,6 +28,7 @@ from registry.imports.roster import FIRST_YEAR, LAST_YEAR, preload_mentors
 from registry.mentors.fields import clean_name
 from registry.mentors.models import Appointment, MentorAssignment, Student
 from registry.mentors.queries import counting_spans, covers, suspensions_of
+from registry.models_common import ids_in
 
 LEVEL_ALIASES = {
     "本科": "undergraduate", "本科生": "undergraduate", "undergraduate": "undergraduate",
@@ -187,14 +188,13 @@ class StudentImporter(Importer):
                        if not row.broken.intersection((o, s))}
         mentors = preload_mentors(mentor_keys)
         spans: dict[int, list] = {}
-        ids = [m["id"] for m in mentors.values()]
-        for start in range(0, len(ids), 500):
-            appts = db.session.execute(
-                select(Appointment.id, Appointment.mentor_id, Appointment.starts_on, Appointment.ends_on)
-                .where(Appointment.base_id == self.base_id, Appointment.mentor_id.in_(ids[start:start + 500]))).all()
-            periods = suspensions_of(app.id for app in appts)
-            for app in appts:  # the days each appointment counts (suspended days do not)
-                spans.setdefault(app.mentor_id, []).extend(counting_spans(app.starts_on, app.ends_on, periods[app.id]))
+        appts = db.session.execute(
+            select(Appointment.id, Appointment.mentor_id, Appointment.starts_on, Appointment.ends_on)
+            .where(Appointment.base_id == self.base_id,
+                   ids_in(Appointment.mentor_id, [m["id"] for m in mentors.values()]))).all()
+        periods = suspensions_of(app.id for app in appts)
+        for app in appts:  # the days each appointment counts (suspended days do not)
+            spans.setdefault(app.mentor_id, []).extend(counting_spans(app.starts_on, app.ends_on, periods[app.id]))
         current: dict[str, dict] = {}  # student_no -> {start: (_Assignment, id, mentors)}
         if plan.student_ids:
             by_id = {i: no for no, i in plan.student_ids.items()}

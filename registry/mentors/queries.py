@@ -108,13 +108,12 @@ def counting_spans(starts_on: dt.date, ends_on: dt.date | None, suspensions) -> 
 
 
 def suspensions_of(appointment_ids) -> dict[int, list]:
-    """The suspension periods of the given appointments, in one query (ids chunked for big teams)."""
+    """The suspension periods of the given appointments, in one query however many there are."""
     ids = list(appointment_ids)
     result: dict[int, list] = {i: [] for i in ids}
-    for start in range(0, len(ids), 500):
-        for s in db.session.scalars(select(Suspension).where(Suspension.appointment_id.in_(ids[start:start + 500]))
-                                    .order_by(Suspension.starts_on)):
-            result[s.appointment_id].append(s)
+    for s in db.session.scalars(select(Suspension).where(ids_in(Suspension.appointment_id, ids))
+                                .order_by(Suspension.starts_on)):
+        result[s.appointment_id].append(s)
     return result
 
 

@@ -10,12 +10,13 @@ from registry.orgs.models import (BASE_STATUSES, FIELDS, SECTORS, UNIVERSITY_KIN
                                   base_enterprise)
 
 
-def with_parties(joined: bool = False) -> tuple:
+def with_parties(joined: bool = False, one: bool = False) -> tuple:
     """Loader options for bases shown with their university and enterprises, in a number of queries
     that does not grow with the bases: the university through a join (`joined`: the statement joins
-    it already), the enterprises in one more query (selectinload would take one per 500 bases)."""
+    it already), the enterprises in one more query (selectinload would take one per 500 bases), or,
+    for `one` base, in the same query (read the result with `.unique()`)."""
     university = contains_eager(Base.university) if joined else joinedload(Base.university, innerjoin=True)
-    return university, subqueryload(Base.enterprises)
+    return university, joinedload(Base.enterprises) if one else subqueryload(Base.enterprises)
 
 
 def _chosen(stmt, column, value, allowed):

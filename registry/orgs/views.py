@@ -2,7 +2,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from registry import authz, cache
 from registry.authz import ADMIN, STAFF, UNIVERSITY_COORDINATOR, actor, allow
@@ -46,7 +46,7 @@ def base_crumbs(base) -> list[tuple]:
 def load_base(code: str, edit: bool = False) -> Base:
     """Load a base by code and check the actor may see (or edit) it; 404 hides others' bases."""
     # Its university and enterprises in the same query: every page of a base shows them.
-    base = db.session.scalars(select(Base).options(joinedload(Base.university), joinedload(Base.enterprises))
+    base = db.session.scalars(select(Base).options(*queries.with_parties(one=True))
                               .where(Base.code == code)).unique().one_or_none()
     user = actor()
     if base is None or not authz.can_view_base(user, base):
