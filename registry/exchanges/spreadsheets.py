@@ -77,7 +77,7 @@ def _export(e: Exchange) -> list:
 
 
 SHEET = kind_sheet(
-    services.exchanges, name="exchanges", title="双向交流", columns=COLUMNS, counted_as="exchanges",
+    services.exchanges, name="exchanges", label=_l("Two-way exchanges"), title="双向交流", columns=COLUMNS, counted_as="exchanges",
     key=("kind", "person_name", "person_organisation", "starts_on"), export=_export, resolve=_resolve_mentors,
     in_file=_no_overlap_in_file, in_file_reads=("kind", "person_name", "person_organisation", "starts_on", "ends_on"),
     options=(selectinload(Exchange.mentor),))

@@ -25,7 +25,7 @@ ROLE_ALIASES = {"组长": "leader", "副组长": "deputy_leader", "成员": "mem
 
 
 AGREEMENTS = kind_sheet(
-    services.agreements, name="cooperation_agreements", title="合作协议", counted_as="agreements", columns=(
+    services.agreements, name="cooperation_agreements", label=_l("Cooperation agreements"), title="合作协议", counted_as="agreements", columns=(
         Column("协议名称", "title", True, text(200), example="校企联合培养研究生合作协议"),
         Column("协议编号", "document_no", False, text(100)),
         Column("签约各方", "parties", True, text(4000), example="示范工业大学；星海航天动力研究所",
@@ -37,7 +37,7 @@ AGREEMENTS = kind_sheet(
     ), key=("title", "signed_on"))
 
 PLANS = kind_sheet(
-    services.plans, name="training_plans", title="人才培养方案", counted_as="plans", columns=(
+    services.plans, name="training_plans", label=_l("Training plans"), title="人才培养方案", counted_as="plans", columns=(
         Column("方案名称", "title", True, text(200), example="航空宇航工程专业学位研究生培养方案"),
         Column("版本", "version", True, text(40), example="2024版", description=_l("Unique within the base.")),
         date_column("通过日期", "adopted_on", example=dt.date(2024, 6, 30), description=_l(
@@ -47,7 +47,7 @@ PLANS = kind_sheet(
     ), key=("version",))
 
 ARRANGEMENTS = kind_sheet(
-    services.arrangements, name="exchange_arrangements", title="双向交流机制", counted_as="arrangements", columns=(
+    services.arrangements, name="exchange_arrangements", label=_l("Exchange arrangements"), title="双向交流机制", counted_as="arrangements", columns=(
         Column("名称", "title", True, text(200), example="校企人员双向交流管理办法"),
         date_column("建立日期", "established_on", example=dt.date(2022, 3, 1)),
         date_column("有效期至", "valid_until", False,
@@ -56,7 +56,7 @@ ARRANGEMENTS = kind_sheet(
     ), key=("title", "established_on"))
 
 REGULATIONS = kind_sheet(
-    services.regulations, name="regulations", title="规章制度", counted_as="regulations", columns=(
+    services.regulations, name="regulations", label=_l("Regulations"), title="规章制度", counted_as="regulations", columns=(
         Column("领域", "area", True, labelled_choice(REGULATION_AREAS, AREA_ALIASES), example="导师管理",
                choices=tuple(first_label(AREA_ALIASES, k) for k in REGULATION_AREAS),
                description=_l("One of the seven areas: 基地建设, 联合培养, 导师管理, 学生管理, 合作交流, 挂职锻炼, "
@@ -139,7 +139,7 @@ def _export_group_member(m) -> list:
 
 
 GROUP_MEMBERS = RecordSheet(
-    name="working_group_members", title="建设工作组成员", model=GroupMember, counted_as="members",
+    name="working_group_members", label=_l("Working group members"), title="建设工作组成员", model=GroupMember, counted_as="members",
     spec=Spec("working_group_members", columns=(
         Column("工作组名称", "group_name", True, text(200), example="示范基地建设工作组",
                description=_l("The base's working group; created from the file when the base has none.")),

@@ -71,7 +71,7 @@ def first_label(aliases: dict[str, str], key: str) -> str:
 @dataclass(eq=False)
 class RecordSheet:
     name: str  # e.g. "exchanges": the CLI's KIND and the file names
-    title: str  # the sheet's title (Chinese)
+    title: str  # the sheet's title (Chinese), which its file carries
     spec: Spec
     model: type
     key_columns: tuple[str, ...]  # the columns whose values say which record a row is (its natural key)
@@ -89,6 +89,7 @@ class RecordSheet:
     counted_as: str = "records"
     options: tuple = field(default_factory=tuple)  # eager loading for exports
     row_key: Callable[[dict], tuple] | None = None  # a row's key other than its key columns' values (may raise DomainError)
+    label: Any = None  # what the sheet holds, in the page's language (a lazy string); else its title
 
     def __post_init__(self):
         keys = {c.key for c in self.spec.columns}
@@ -127,16 +128,6 @@ def kind_sheet(kind, *, name: str, title: str, columns: tuple, key: tuple, expor
 
 
 SHEETS: dict[str, RecordSheet] = {}
-# What each sheet holds, in the page's language (a sheet's `title` is the Chinese name its file carries).
-SHEET_LABELS = {
-    "industry_courses": _l("Industry courses"), "teaching_cases": _l("Teaching cases"),
-    "textbooks": _l("Course textbooks"), "joint_labs": _l("Joint laboratories"),
-    "major_projects": _l("Major projects"), "results_transferred": _l("Results transferred"),
-    "teaching_teams": _l("School–enterprise teaching teams"), "cooperation_agreements": _l("Cooperation agreements"),
-    "training_plans": _l("Training plans"), "exchange_arrangements": _l("Exchange arrangements"),
-    "regulations": _l("Regulations"), "working_group_members": _l("Working group members"),
-    "exchanges": _l("Two-way exchanges"),
-}
 
 
 def register_sheet(sheet: RecordSheet) -> RecordSheet:
@@ -144,7 +135,7 @@ def register_sheet(sheet: RecordSheet) -> RecordSheet:
     SHEETS[sheet.name] = sheet
     register_import(ImportKind(
         sheet.name, sheet.spec, importer_factory(sheet.name),
-        title=_l("Import: %(title)s", title=SHEET_LABELS.get(sheet.name, sheet.title)),
+        title=_l("Import: %(title)s", title=sheet.title if sheet.label is None else sheet.label),
         done=_l("Imported %(rows)s rows: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."),
         count_labels=COUNT_LABELS, sheet_title=sheet.title, order=200))
     return sheet

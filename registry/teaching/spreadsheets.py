@@ -59,7 +59,7 @@ def _level_choices(aliases, *keys):
 
 
 COURSES = kind_sheet(
-    services.courses, name="industry_courses", title="行业精品课程", counted_as="courses", columns=(
+    services.courses, name="industry_courses", label=_l("Industry courses"), title="行业精品课程", counted_as="courses", columns=(
         Column("课程代码", "code", True, text(40), example="AP6101", description=_l("Unique within the base.")),
         Column("课程名称", "title", True, text(200), example="液体火箭发动机工程实践"),
         Column("企业主讲教师", "lead_teachers", True, text(500), example="陈星海、李航宇",
@@ -78,7 +78,7 @@ COURSES = kind_sheet(
                       first_label(LEVEL_ALIASES, c.level), c.first_year, c.description])
 
 CASES = kind_sheet(
-    services.cases, name="teaching_cases", title="教学案例", counted_as="cases", columns=(
+    services.cases, name="teaching_cases", label=_l("Teaching cases"), title="教学案例", counted_as="cases", columns=(
         Column("案例名称", "title", True, text(200), example="某型发动机试车故障分析",
                description=_l("Unique within the base.")),
         Column("作者", "authors", False, text(500), example="陈星海、林青"),
@@ -97,7 +97,7 @@ def _book_key(values):
 
 
 TEXTBOOKS = kind_sheet(
-    services.textbooks, name="textbooks", title="课程教材", counted_as="textbooks", columns=(
+    services.textbooks, name="textbooks", label=_l("Course textbooks"), title="课程教材", counted_as="textbooks", columns=(
         Column("教材名称", "title", True, text(200), example="液体火箭发动机试验技术"),
         Column("作者", "authors", True, text(500), example="陈星海、郑远"),
         Column("出版社", "publisher", True, text(200), example="示范工业出版社"),
@@ -112,7 +112,7 @@ TEXTBOOKS = kind_sheet(
     export=lambda b: [b.title, b.authors, b.publisher, b.year, b.isbn, b.course.code if b.course else ""])
 
 LABS = kind_sheet(
-    services.labs, name="joint_labs", title="联合实验室", counted_as="labs", columns=(
+    services.labs, name="joint_labs", label=_l("Joint laboratories"), title="联合实验室", counted_as="labs", columns=(
         Column("名称", "name", True, text(200), example="液体动力联合实验室"),
         Column("类型", "kind", True, labelled_choice(LAB_KINDS, LAB_ALIASES), example="联合实验室",
                choices=tuple(LAB_ALIASES), description=_l("联合实验室 or 协同创新中心.")),
@@ -123,7 +123,7 @@ LABS = kind_sheet(
     export=lambda r: [r.name, first_label(LAB_ALIASES, r.kind), r.established_on, r.partners, r.focus])
 
 PROJECTS = kind_sheet(
-    services.projects, name="major_projects", title="重大项目", counted_as="projects", columns=(
+    services.projects, name="major_projects", label=_l("Major projects"), title="重大项目", counted_as="projects", columns=(
         Column("项目名称", "name", True, text(200), example="某型发动机研制"),
         Column("类别", "category", True, labelled_choice(PROJECT_CATEGORIES, CATEGORY_ALIASES), example="重大工程",
                choices=("国家重大专项", "重大工程", "其他重大任务"), description=_l("国家重大专项, 重大工程 or 其他重大任务.")),
@@ -137,7 +137,7 @@ PROJECTS = kind_sheet(
                       r.starts_on, r.ends_on, r.description])
 
 RESULTS = kind_sheet(
-    services.results, name="results_transferred", title="成果转化", counted_as="results", columns=(
+    services.results, name="results_transferred", label=_l("Results transferred"), title="成果转化", counted_as="results", columns=(
         Column("成果名称", "title", True, text(200), example="发动机试车数据处理软件"),
         Column("转化方式", "kind", True, labelled_choice(TRANSFER_KINDS, TRANSFER_ALIASES), example="软件",
                choices=tuple(TRANSFER_ALIASES)),
@@ -221,7 +221,7 @@ def _export_team_member(m) -> list:
 
 
 TEAMS = RecordSheet(
-    name="teaching_teams", title="校企教学团队", model=TeamMember, counted_as="members",
+    name="teaching_teams", label=_l("School–enterprise teaching teams"), title="校企教学团队", model=TeamMember, counted_as="members",
     spec=Spec("teaching_teams", columns=(
         Column("团队名称", "team_name", True, text(200), example="液体动力课程教学团队",
                description=_l("The team; created when a row first names it.")),
