@@ -27,6 +27,7 @@ The caller owns the transaction (the command line's `transaction()`, or the view
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import json
@@ -185,11 +186,12 @@ class Table:
         and join `row.broken`; the row is still checked against the file and the database, never written."""
         row.values.update(dict.fromkeys(keys))
         row.broken = row.broken.union(keys)
-        for index, valid in enumerate(self.rows):
-            if valid is row:
-                del self.rows[index]
-                self.partial.append(row)
-                break
+        # `rows` is in file order: found by its number, not by a scan (a file naming 10,000 unknown
+        # people would otherwise cost 50 million comparisons).
+        index = bisect.bisect_left(self.rows, row.number, key=lambda r: r.number)
+        if index < len(self.rows) and self.rows[index] is row:
+            del self.rows[index]
+            self.partial.append(row)
 
     def has(self, key: str) -> bool:
         """Whether the file has this column at all (absent ≠ blank)."""
